@@ -1,0 +1,106 @@
+// Command riskmon watches petition work (信访) and exposes it as Prometheus
+// metrics. Subcommands: serve, migrate, version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"riskmon/config"
+	"riskmon/store"
+)
+
+// Set by the linker: -X main.version=... -X main.revision=...
+var (
+	version  = "dev"
+	revision = "unknown"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
+		logger.Error("riskmon failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: riskmon <command> [flags]
+
+commands:
+  serve     run the service (--demo for a synthetic county on an embedded database)
+  migrate   apply pending database migrations and exit
+  version   print the version
+
+Run "riskmon <command> -h" for the flags of a command.`
+
+func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], logger)
+	case "migrate":
+		return migrate(ctx, args[1:], logger)
+	case "version":
+		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+// configFlags registers --config and one flag per configuration key, and
+// returns a loader that reads them after parsing. Only flags that were set
+// override the file and the environment.
+func configFlags(fs *flag.FlagSet) func() config.Source {
+	file := fs.String("config", "", "configuration file (YAML)")
+	for _, k := range config.Keys() {
+		fs.String(config.FlagName(k[0]), "", fmt.Sprintf("%s (env %s, default %q)", k[2], config.EnvName(k[0]), k[1]))
+	}
+	return func() config.Source {
+		src := config.Source{File: *file, Env: config.FromEnviron(), Flags: map[string]string{}}
+		fs.Visit(func(f *flag.Flag) {
+			for _, k := range config.Keys() {
+				if config.FlagName(k[0]) == f.Name {
+					src.Flags[k[0]] = f.Value.String()
+				}
+			}
+		})
+		return src
+	}
+}
+
+func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	source := configFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(source())
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	logger.Info("migrations applied", "dialect", s.Dialect())
+	return nil
+}

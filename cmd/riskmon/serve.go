@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"riskmon/collector"
+	"riskmon/config"
+	"riskmon/demo"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+func serve(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	source := configFlags(fs)
+	demoMode := fs.Bool("demo", false, "run on a fresh embedded database with a synthetic county and a live simulator")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	src := source()
+	load := func() (*config.Config, error) { return config.Load(src) }
+	if *demoMode {
+		dir, err := os.MkdirTemp("", "riskmon-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		load = func() (*config.Config, error) { return demoConfig(src, filepath.Join(dir, "demo.db")) }
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	if err := cfg.CheckSecrets(); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if cfg.MigrateOnStart || *demoMode {
+		if err := s.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	if *demoMode {
+		logger.Info("seeding the demo county", "db", cfg.DB)
+		if err := demo.Seed(ctx, s, cfg.Rules, time.Now()); err != nil {
+			return err
+		}
+	}
+	col := collector.New(s, cfg, time.Now, collector.BuildInfo{Version: version, Revision: revision})
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go col.Run(runCtx, logger)
+	if *demoMode {
+		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, time.Now, uint64(time.Now().UnixNano()))
+		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
+	}
+	go reloadOnHUP(runCtx, load, col, logger)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	return serveHTTP(ctx, ln, newServer(col, s, logger), cfg.WebConfigFile, logger)
+}
+
+// demoConfig is the configuration of --demo: the embedded database at path and
+// the public demo key unless set otherwise, and the demo's sensitive periods.
+func demoConfig(src config.Source, path string) (*config.Config, error) {
+	env := map[string]string{}
+	for k, v := range src.Env {
+		env[k] = v
+	}
+	if _, ok := src.Flags["db"]; !ok {
+		env[config.EnvName("db")] = "sqlite:" + path
+	}
+	if _, ok := env[config.EnvName("petitioner_key")]; !ok {
+		env[config.EnvName("petitioner_key")] = demo.Key
+	}
+	src.Env = env
+	cfg, err := config.Load(src)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Periods = append(cfg.Periods, demo.Periods(cfg.Rules.Location, time.Now())...)
+	return cfg, nil
+}
+
+// serveHTTP serves until ctx ends, then drains in-flight requests. TLS and
+// basic auth come from the exporter-toolkit web config file, when set.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, webConfig string, logger *slog.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	systemd := false
+	flags := &web.FlagConfig{WebListenAddresses: &[]string{ln.Addr().String()}, WebSystemdSocket: &systemd, WebConfigFile: &webConfig}
+	errc := make(chan error, 1)
+	go func() { errc <- web.Serve(ln, srv, flags, logger) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// reloadOnHUP rereads the configuration on SIGHUP. A bad file keeps the
+// running configuration; the listen address and database need a restart.
+func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), col *collector.Collector, logger *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		next, err := load()
+		if err != nil {
+			logger.Error("reload failed; keeping the running configuration", "err", err)
+			continue
+		}
+		prev := col.Config()
+		if next.Listen != prev.Listen || next.DB != prev.DB {
+			logger.Warn("listen and db changes take effect at the next restart")
+		}
+		col.SetConfig(next)
+		logger.Info("configuration reloaded")
+	}
+}

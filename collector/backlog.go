@@ -1,0 +1,61 @@
+package collector
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Backlog emits the open, overdue and due-soon cases by current unit.
+type Backlog struct{}
+
+var _ Scraper = Backlog{}
+
+// Name of the scraper.
+func (Backlog) Name() string { return "backlog" }
+
+// Scrape emits the backlog gauges at env.Now.
+func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.Backlog(ctx, env.Now, env.Rules.DueSoon)
+	if err != nil {
+		return err
+	}
+	type ucs struct{ unit, category, stage string }
+	openN, overdueN := map[ucs]int64{}, map[ucs]int64{}
+	dueSoonN := map[[2]string]int64{}
+	supervised := map[string]int64{}
+	oldest := map[string]int64{}
+	for _, row := range rows {
+		k := ucs{row.Unit, row.Category, row.Stage}
+		openN[k] += row.Open
+		overdueN[k] += row.Overdue
+		dueSoonN[[2]string{row.Unit, row.Stage}] += row.DueSoon
+		supervised[row.Unit] += row.Supervised
+		if row.Oldest.Valid {
+			if o, ok := oldest[row.Unit]; !ok || row.Oldest.Int64 < o {
+				oldest[row.Unit] = row.Oldest.Int64
+			}
+		}
+	}
+	env.eachUnitCategory(func(unit, category string) {
+		for _, st := range petition.Stages {
+			k := ucs{unit, category, st}
+			emit(open, prometheus.GaugeValue, float64(openN[k]), unit, category, st)
+			emit(overdue, prometheus.GaugeValue, float64(overdueN[k]), unit, category, st)
+		}
+	})
+	env.eachUnit(func(unit string) {
+		for _, st := range petition.Stages {
+			emit(dueSoon, prometheus.GaugeValue, float64(dueSoonN[[2]string{unit, st}]), unit, st)
+		}
+		emit(supervisedOpen, prometheus.GaugeValue, float64(supervised[unit]), unit)
+		// A timestamp of 0 would read as "overdue since 1970": no case, no series.
+		if o, ok := oldest[unit]; ok {
+			emit(overdueOldestDeadline, prometheus.GaugeValue, float64(o), unit)
+		}
+	})
+	return nil
+}

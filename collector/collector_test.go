@@ -1,0 +1,295 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// series flattens the gathered domain metrics to "name{labels}" -> value.
+func series(t testing.TB, g prometheus.Gatherer) map[string]float64 {
+	t.Helper()
+	mfs, err := g.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		if !strings.HasPrefix(mf.GetName(), "petition_") || strings.HasPrefix(mf.GetName(), "petition_collector_") ||
+			mf.GetName() == buildInfoName {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			out[mf.GetName()+labelString(m)] = value(m)
+		}
+	}
+	return out
+}
+
+func labelString(m *dto.Metric) string {
+	var parts []string
+	for _, l := range m.GetLabel() {
+		parts = append(parts, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+	}
+	sort.Strings(parts)
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+func value(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.GetCounter().GetValue()
+	case m.Gauge != nil:
+		return m.GetGauge().GetValue()
+	}
+	return m.GetUntyped().GetValue()
+}
+
+func nonZero(all map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for k, v := range all {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func countByName(all map[string]float64) map[string]int {
+	out := map[string]int{}
+	for k := range all {
+		out[k[:strings.Index(k, "{")]]++
+	}
+	return out
+}
+
+func diff(t *testing.T, got, want map[string]float64) {
+	t.Helper()
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s = %v (present %v), want %v", k, g, ok, w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected %s = %v", k, g)
+		}
+	}
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+func newCollector(t testing.TB, s *store.Store) (*Collector, *clock) {
+	clk := &clock{t: fixtureNow}
+	return New(s, fixtureConfig(t), clk.Now, BuildInfo{Version: "test", Revision: "test"}), clk
+}
+
+func TestFixtureMetrics(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		for _, how := range []string{"one by one", "bulk load"} {
+			t.Run(dialect+"/"+how, func(t *testing.T) {
+				s := storetest.Open(t, dialect)
+				r := fixtureConfig(t).Rules
+				if how == "bulk load" {
+					putFixtureReference(t, s)
+					if err := s.Load(context.Background(), r, fixture()); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					writeFixture(t, s, r)
+				}
+				c, _ := newCollector(t, s)
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				got := series(t, c.Gatherer())
+				diff(t, nonZero(got), fixtureWant)
+				for name, n := range countByName(got) {
+					if n != fixtureSeries[name] {
+						t.Errorf("%s has %d series, want %d", name, n, fixtureSeries[name])
+					}
+				}
+				for name := range fixtureSeries {
+					if countByName(got)[name] == 0 {
+						t.Errorf("%s is missing", name)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestCountersKeepTheirLabelsAfterReassignment(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			r := fixtureConfig(t).Rules
+			writeFixture(t, s, r)
+			c, clk := newCollector(t, s)
+			if err := c.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			before := series(t, c.Gatherer())
+			move := petition.Event{Type: petition.EventReassigned, At: fixtureNow, Unit: "u2"}
+			if _, err := s.AddEvent(context.Background(), r, "A1", move); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AddEvent(context.Background(), r, "A1", petition.Event{Type: petition.EventAccepted, At: fixtureNow}); err != nil {
+				t.Fatal(err)
+			}
+			clk.t = fixtureNow.Add(time.Second)
+			if err := c.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			after := series(t, c.Gatherer())
+			changes := map[string]float64{}
+			for k, v := range after {
+				if before[k] != v {
+					changes[k] = v - before[k]
+				}
+			}
+			diff(t, changes, map[string]float64{
+				`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`: -1,
+				`petition_open{category="land_requisition",stage="handling",unit="u2"}`:   1,
+				`petition_stage_completed_total{stage="acceptance",unit="u2"}`:            1,
+			})
+		})
+	}
+}
+
+func TestOutOfOrderRepeatMatchesInOrder(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	r := fixtureConfig(t).Rules
+	putFixtureReference(t, s)
+	ctx := context.Background()
+	// in received order the second and third are repeats; written newest first
+	for _, c := range []store.NewCase{
+		newCase("X3", "u1", "other", "visit", "county", 1, "PX", "2026-09-01 10:00:00"),
+		newCase("X2", "u1", "other", "phone", "county", 1, "PX", "2026-05-01 10:00:00"),
+		newCase("X1", "u1", "other", "letter", "county", 1, "PX", "2026-01-01 10:00:00"),
+	} {
+		if _, err := s.CreateCase(ctx, r, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := newCollector(t, s)
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := series(t, c.Gatherer())[`petition_repeat_received_total{category="other",unit="u1"}`]
+	if got != 2 {
+		t.Errorf("repeats = %v, want 2", got)
+	}
+}
+
+func TestLint(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c, _ := newCollector(t, s)
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := testutil.GatherAndLint(c.Gatherer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+	// promtool reads what /metrics serves, byte for byte
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, name := range Names() {
+		if !strings.Contains(body, "\n"+name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is required in CI")
+		}
+		t.Skip("promtool not installed")
+	}
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(body)
+	out, err := cmd.CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+func TestStaleSnapshotIsWithheld(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c, clk := newCollector(t, s)
+	if c.Fresh() || len(series(t, c.Gatherer())) != 0 {
+		t.Fatal("domain metrics before the first refresh")
+	}
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clk.t = fixtureNow.Add(2 * time.Minute)
+	if !c.Fresh() || len(series(t, c.Gatherer())) == 0 {
+		t.Fatal("withheld at exactly the staleness limit")
+	}
+	clk.t = fixtureNow.Add(2*time.Minute + time.Second)
+	if c.Fresh() || len(series(t, c.Gatherer())) != 0 {
+		t.Fatal("served past the staleness limit")
+	}
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	if strings.Contains(string(body), "petition_open") || !strings.Contains(string(body), lastSuccessTimestampName) {
+		t.Errorf("stale /metrics should keep only self metrics:\n%.500s", body)
+	}
+}
+
+func TestDeadlineSecondInSQL(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			writeFixture(t, s, fixtureConfig(t).Rules)
+			c, clk := newCollector(t, s)
+			b1Deadline := local("2026-10-02 03:00:01")
+			cases := []struct {
+				now                  time.Time
+				wantOverdue, wantDue float64
+			}{
+				{b1Deadline.Add(-time.Second), 0, 1},
+				{b1Deadline, 0, 1},
+				{b1Deadline.Add(time.Second), 1, 0},
+			}
+			for _, tc := range cases {
+				clk.t = tc.now
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				got := series(t, c.Gatherer())
+				overdue := got[`petition_overdue{category="land_requisition",stage="acceptance",unit="u1"}`]
+				due := got[`petition_due_soon{stage="acceptance",unit="u1"}`]
+				if overdue != tc.wantOverdue || due != tc.wantDue {
+					t.Errorf("at %s: overdue %v due soon %v, want %v %v", tc.now, overdue, due, tc.wantOverdue, tc.wantDue)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,206 @@
+package collector
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"riskmon/config"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+func local(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fixtureNow is 3 a.m. on 2 October, in the National Day period.
+var fixtureNow = local("2026-10-02 03:00:00")
+
+func fixtureConfig(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(config.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Periods, err = config.ResolvePeriods(shanghai, []config.PeriodSpec{
+		{Name: "national_day", Start: "2026-10-01", End: "2026-10-07"},
+		{Name: "two_sessions", Start: "2027-03-01", End: "2027-03-15"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+var fixtureKey = []byte("fixture-key-0123456789")
+
+func person(id string) string { return petition.PetitionerHash(fixtureKey, id) }
+
+func newCase(no, unit, category, channel, level string, persons int, who, received string) store.NewCase {
+	return store.NewCase{CaseNo: no, ReceivedAt: local(received), Channel: channel, Category: category, Unit: unit,
+		Persons: persons, Level: level, PetitionerHash: person(who)}
+}
+
+func ev(typ, at string) petition.Event { return petition.Event{Type: typ, At: local(at)} }
+
+// fixture is a small county at fixtureNow, in the order it is written: R2 is
+// stored before the earlier R1 and R9, so its repeat status must come from the
+// received times, not the insertion order.
+func fixture() []store.LoadCase {
+	supervised := newCase("D1", "u2", "land_requisition", "phone", "national", 6, "P4", "2026-10-02 00:00:00")
+	supervised.Supervised = true
+	linked := newCase("L1", "u2", "land_requisition", "online", "city", 1, "P7", "2026-10-01 12:00:00")
+	linked.RepeatOf = "E1"
+	reassigned := petition.Event{Type: petition.EventReassigned, At: local("2026-03-06 10:00:00"), Unit: "u2"}
+	extended := petition.Event{Type: petition.EventExtended, At: local("2026-09-10 09:00:00"), Days: 30}
+	satisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-08-02 09:00:00"), Result: "satisfied"}
+	dissatisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-06-20 09:00:00"), Result: "dissatisfied"}
+	return []store.LoadCase{
+		{Case: newCase("A1", "u1", "land_requisition", "visit", "county", 1, "P1", "2026-09-30 10:00:00")},
+		// acceptance deadline one second after now: due soon, not overdue
+		{Case: newCase("B1", "u1", "land_requisition", "letter", "county", 1, "P2", "2026-09-17 03:00:01")},
+		// acceptance deadline one second before now: overdue
+		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-17 02:59:59")},
+		// collective, lodged in Beijing, at local midnight today
+		{Case: supervised},
+		// one second before local midnight: yesterday, skip-level
+		{Case: newCase("E1", "u2", "land_requisition", "visit", "province", 1, "P5", "2026-10-01 23:59:59")},
+		{Case: newCase("R2", "u1", "other", "letter", "county", 1, "P6", "2026-09-25 10:00:00")},
+		{Case: newCase("R1", "u1", "other", "letter", "county", 1, "P6", "2026-06-01 10:00:00"),
+			Events: []petition.Event{ev(petition.EventNotAccepted, "2026-06-03 10:00:00")}},
+		{Case: newCase("R9", "u1", "other", "letter", "county", 1, "P6", "2024-01-01 10:00:00"),
+			Events: []petition.Event{ev(petition.EventNotAccepted, "2024-01-03 10:00:00")}},
+		// same person and matter, other unit: not a repeat
+		{Case: newCase("R3", "u2", "other", "letter", "county", 1, "P6", "2026-09-26 10:00:00")},
+		{Case: linked},
+		// accepted exactly at the deadline (on time), then extended
+		{Case: newCase("H1", "u1", "land_requisition", "letter", "county", 1, "P8", "2026-07-01 09:00:00"),
+			Events: []petition.Event{ev(petition.EventAccepted, "2026-07-16 09:00:00"), extended}},
+		// accepted one second late, replied, evaluated, review requested and now overdue
+		{Case: newCase("H2", "u1", "land_requisition", "visit", "county", 1, "P9", "2026-07-01 09:00:00"),
+			Events: []petition.Event{ev(petition.EventAccepted, "2026-07-16 09:00:01"), ev(petition.EventReplied, "2026-08-01 09:00:00"),
+				satisfied, ev(petition.EventReviewRequested, "2026-08-20 10:00:00")}},
+		{Case: newCase("H3", "u2", "other", "online", "city", 1, "P10", "2026-05-01 09:00:00"),
+			Events: []petition.Event{ev(petition.EventNotAccepted, "2026-05-05 09:00:00")}},
+		// received by u1, reassigned to u2, replied late by u2
+		{Case: newCase("H4", "u1", "other", "phone", "county", 1, "P11", "2026-03-01 10:00:00"),
+			Events: []petition.Event{ev(petition.EventAccepted, "2026-03-05 10:00:00"), reassigned,
+				ev(petition.EventReplied, "2026-06-10 10:00:00"), ev(petition.EventClosed, "2026-06-15 10:00:00"), dissatisfied}},
+	}
+}
+
+func putFixtureReference(t testing.TB, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, u := range []store.Unit{{Code: "u1", Name: "一镇", Kind: "township"}, {Code: "u2", Name: "二局", Kind: "department"}} {
+		if err := s.PutUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []store.Category{{Code: "land_requisition", Name: "农村土地征用"}, {Code: "other", Name: "其他"}} {
+		if err := s.PutCategory(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// writeFixture writes the fixture one case and one event at a time, as the
+// intake would.
+func writeFixture(t testing.TB, s *store.Store, r petition.Rules) {
+	t.Helper()
+	putFixtureReference(t, s)
+	ctx := context.Background()
+	for _, lc := range fixture() {
+		if _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range lc.Events {
+			if _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// fixtureWant is every non-zero domain series at fixtureNow.
+var fixtureWant = map[string]float64{
+	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u1"}`:   2,
+	`petition_received_total{category="land_requisition",channel="letter",level="county",unit="u1"}`:  2,
+	`petition_received_total{category="other",channel="online",level="county",unit="u1"}`:             1,
+	`petition_received_total{category="land_requisition",channel="phone",level="national",unit="u2"}`: 1,
+	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`: 1,
+	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:             3,
+	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:             1,
+	`petition_received_total{category="land_requisition",channel="online",level="city",unit="u2"}`:    1,
+	`petition_received_total{category="other",channel="online",level="city",unit="u2"}`:               1,
+	`petition_received_total{category="other",channel="phone",level="county",unit="u1"}`:              1,
+	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                          4,
+	`petition_persons_received_total{category="other",unit="u1"}`:                                     5,
+	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                          8,
+	`petition_persons_received_total{category="other",unit="u2"}`:                                     2,
+	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                       1,
+	`petition_repeat_received_total{category="other",unit="u1"}`:                                      1,
+	`petition_repeat_received_total{category="land_requisition",unit="u2"}`:                           1,
+	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                                    5,
+	`petition_stage_completed_late_total{stage="acceptance",unit="u1"}`:                               1,
+	`petition_stage_completed_total{stage="handling",unit="u1"}`:                                      1,
+	`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                                    1,
+	`petition_stage_completed_total{stage="handling",unit="u2"}`:                                      1,
+	`petition_stage_completed_late_total{stage="handling",unit="u2"}`:                                 1,
+	`petition_evaluations_total{result="satisfied",unit="u1"}`:                                        1,
+	`petition_evaluations_total{result="dissatisfied",unit="u2"}`:                                     1,
+	`petition_received_window{category="land_requisition",unit="u2",window="today"}`:                  1,
+	`petition_received_window{category="land_requisition",unit="u1",window="7d"}`:                     1,
+	`petition_received_window{category="other",unit="u1",window="7d"}`:                                1,
+	`petition_received_window{category="land_requisition",unit="u2",window="7d"}`:                     3,
+	`petition_received_window{category="other",unit="u2",window="7d"}`:                                1,
+	`petition_received_window{category="land_requisition",unit="u1",window="30d"}`:                    2,
+	`petition_received_window{category="other",unit="u1",window="30d"}`:                               2,
+	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:                    3,
+	`petition_received_window{category="other",unit="u2",window="30d"}`:                               1,
+	`petition_collective_received_window{unit="u2",window="today"}`:                                   1,
+	`petition_collective_received_window{unit="u2",window="7d"}`:                                      1,
+	`petition_collective_received_window{unit="u2",window="30d"}`:                                     1,
+	`petition_skip_level_received_window{unit="u2",window="today"}`:                                   1,
+	`petition_skip_level_received_window{unit="u2",window="7d"}`:                                      2,
+	`petition_skip_level_received_window{unit="u2",window="30d"}`:                                     2,
+	`petition_repeat_received_window{unit="u1",window="7d"}`:                                          1,
+	`petition_repeat_received_window{unit="u1",window="30d"}`:                                         1,
+	`petition_repeat_received_window{unit="u2",window="7d"}`:                                          1,
+	`petition_repeat_received_window{unit="u2",window="30d"}`:                                         1,
+	`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`:                         2,
+	`petition_open{category="other",stage="acceptance",unit="u1"}`:                                    2,
+	`petition_open{category="land_requisition",stage="acceptance",unit="u2"}`:                         3,
+	`petition_open{category="other",stage="acceptance",unit="u2"}`:                                    1,
+	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:                           1,
+	`petition_open{category="land_requisition",stage="review",unit="u1"}`:                             1,
+	`petition_overdue{category="other",stage="acceptance",unit="u1"}`:                                 1,
+	`petition_overdue{category="land_requisition",stage="review",unit="u1"}`:                          1,
+	`petition_due_soon{stage="acceptance",unit="u1"}`:                                                 1,
+	`petition_supervised_open{unit="u2"}`:                                                             1,
+	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:                                   float64(local("2026-09-19 10:00:00").Unix()),
+	`petition_unit_info{name="一镇",unit="u1"}`:                                                         1,
+	`petition_unit_info{name="二局",unit="u2"}`:                                                         1,
+	`petition_category_info{category="land_requisition",name="农村土地征用"}`:                               1,
+	`petition_category_info{category="other",name="其他"}`:                                              1,
+	`petition_sensitive_period_active{period="national_day"}`:                                         1,
+}
+
+// fixtureSeries is how many series each domain metric has with 2 units, 2
+// categories and 2 periods: every combination, zero-filled.
+var fixtureSeries = map[string]int{
+	"petition_received_total": 2 * 2 * 4 * 4, "petition_persons_received_total": 4, "petition_collective_received_total": 4,
+	"petition_repeat_received_total": 4, "petition_stage_completed_total": 8, "petition_stage_completed_late_total": 8,
+	"petition_evaluations_total": 6, "petition_received_window": 12, "petition_collective_received_window": 6,
+	"petition_skip_level_received_window": 6, "petition_repeat_received_window": 6, "petition_open": 16,
+	"petition_overdue": 16, "petition_due_soon": 8, "petition_supervised_open": 2,
+	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 2,
+	"petition_sensitive_period_active": 2,
+}

@@ -1,0 +1,102 @@
+package collector
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Receipts emits the all-time receipt counters from the receipt tally.
+type Receipts struct{}
+
+var _ Scraper = Receipts{}
+
+// Name of the scraper.
+func (Receipts) Name() string { return "receipts" }
+
+// Scrape emits received, persons, collective and repeat counters.
+func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.Receipts(ctx)
+	if err != nil {
+		return err
+	}
+	type key struct{ unit, category, channel, level string }
+	cases := map[key]int64{}
+	var persons, collective, repeats = map[[2]string]int64{}, map[[2]string]int64{}, map[[2]string]int64{}
+	for _, row := range rows {
+		cases[key{row.Unit, row.Category, row.Channel, row.Level}] += row.Cases
+		uc := [2]string{row.Unit, row.Category}
+		persons[uc] += row.Persons
+		collective[uc] += row.Collective
+		repeats[uc] += row.Repeats
+	}
+	env.eachUnitCategory(func(unit, category string) {
+		for _, ch := range petition.Channels {
+			for _, lvl := range petition.Levels {
+				emit(receivedTotal, prometheus.CounterValue, float64(cases[key{unit, category, ch, lvl}]), unit, category, ch, lvl)
+			}
+		}
+		uc := [2]string{unit, category}
+		emit(personsReceivedTotal, prometheus.CounterValue, float64(persons[uc]), unit, category)
+		emit(collectiveReceivedTotal, prometheus.CounterValue, float64(collective[uc]), unit, category)
+		emit(repeatReceivedTotal, prometheus.CounterValue, float64(repeats[uc]), unit, category)
+	})
+	return nil
+}
+
+// Completions emits the stage completion counters.
+type Completions struct{}
+
+var _ Scraper = Completions{}
+
+// Name of the scraper.
+func (Completions) Name() string { return "completions" }
+
+// Scrape emits completed and completed-late counters for every unit and stage.
+func (Completions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.Completions(ctx)
+	if err != nil {
+		return err
+	}
+	done, late := map[[2]string]int64{}, map[[2]string]int64{}
+	for _, row := range rows {
+		done[[2]string{row.Unit, row.Stage}] += row.Completed
+		late[[2]string{row.Unit, row.Stage}] += row.Late
+	}
+	env.eachUnit(func(unit string) {
+		for _, st := range petition.Stages {
+			emit(stageCompletedTotal, prometheus.CounterValue, float64(done[[2]string{unit, st}]), unit, st)
+			emit(stageCompletedLateTotal, prometheus.CounterValue, float64(late[[2]string{unit, st}]), unit, st)
+		}
+	})
+	return nil
+}
+
+// Evaluations emits the evaluation counters.
+type Evaluations struct{}
+
+var _ Scraper = Evaluations{}
+
+// Name of the scraper.
+func (Evaluations) Name() string { return "evaluations" }
+
+// Scrape emits one counter for every unit and result.
+func (Evaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.Evaluations(ctx)
+	if err != nil {
+		return err
+	}
+	n := map[[2]string]int64{}
+	for _, row := range rows {
+		n[[2]string{row.Unit, row.Result}] += row.Evaluations
+	}
+	env.eachUnit(func(unit string) {
+		for _, res := range petition.EvaluationResults {
+			emit(evaluationsTotal, prometheus.CounterValue, float64(n[[2]string{unit, res}]), unit, res)
+		}
+	})
+	return nil
+}

@@ -1,0 +1,49 @@
+package collector
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"riskmon/store"
+)
+
+// Reference emits the display names of units and categories, so dashboards
+// join them by code instead of hard-coding names.
+type Reference struct{}
+
+var _ Scraper = Reference{}
+
+// Name of the scraper.
+func (Reference) Name() string { return "reference" }
+
+// Scrape emits one info series per unit and category.
+func (Reference) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
+	for _, u := range env.Units {
+		emit(unitInfo, prometheus.GaugeValue, 1, u.Code, u.Name)
+	}
+	for _, c := range env.Categories {
+		emit(categoryInfo, prometheus.GaugeValue, 1, c.Code, c.Name)
+	}
+	return nil
+}
+
+// Periods emits whether each configured sensitive period is in force.
+type Periods struct{}
+
+var _ Scraper = Periods{}
+
+// Name of the scraper.
+func (Periods) Name() string { return "sensitive_periods" }
+
+// Scrape emits 0 or 1 for every configured period.
+func (Periods) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
+	for name, active := range env.Periods {
+		v := 0.0
+		if active {
+			v = 1
+		}
+		emit(sensitivePeriodActive, prometheus.GaugeValue, v, name)
+	}
+	return nil
+}

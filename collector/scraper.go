@@ -1,0 +1,63 @@
+package collector
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Scraper reads one data source of a refresh and emits its metrics. Every
+// known combination of labels is emitted, 0 where nothing matches, so that
+// increase() sees the first event of a unit.
+type Scraper interface {
+	Name() string
+	Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error
+}
+
+// Emit adds one const metric to the snapshot under construction.
+type Emit func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string)
+
+// Env is what every scraper of one refresh shares: the moment, the rules and
+// the label vocabularies read at the start of the refresh.
+type Env struct {
+	Now        time.Time
+	Rules      petition.Rules
+	Units      []store.Unit
+	Categories []store.Category
+	Periods    map[string]bool // name -> active now
+}
+
+// WindowStarts returns the start of each window of Windows: local midnight for
+// today, then rolling 7 and 30 days.
+func (e *Env) WindowStarts() []time.Time {
+	local := e.Now.In(e.Rules.Location)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, e.Rules.Location)
+	return []time.Time{midnight, e.Now.Add(-7 * 24 * time.Hour), e.Now.Add(-30 * 24 * time.Hour)}
+}
+
+// eachUnit calls fn for every unit code.
+func (e *Env) eachUnit(fn func(unit string)) {
+	for _, u := range e.Units {
+		fn(u.Code)
+	}
+}
+
+// eachUnitCategory calls fn for every unit and category code.
+func (e *Env) eachUnitCategory(fn func(unit, category string)) {
+	for _, u := range e.Units {
+		for _, c := range e.Categories {
+			fn(u.Code, c.Code)
+		}
+	}
+}
+
+// DefaultScrapers are the scrapers of a refresh.
+func DefaultScrapers() []Scraper {
+	return []Scraper{
+		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{},
+	}
+}

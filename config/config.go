@@ -1,0 +1,303 @@
+// Package config holds riskmon's one configuration struct: defaults, then a
+// YAML file, then RISKMON_* environment variables, then command-line flags,
+// each layer overriding the one before, and validation with errors that name
+// the key, where its value came from and what is wrong with it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // "today" is the local day of the configured zone on any host
+
+	"go.yaml.in/yaml/v2"
+
+	"riskmon/petition"
+)
+
+// Config is the whole configuration of the service.
+type Config struct {
+	Listen          string
+	DB              string
+	MigrateOnStart  bool
+	RefreshInterval time.Duration
+	QueryTimeout    time.Duration
+	StalenessLimit  time.Duration
+	Timezone        string
+	PetitionerKey   string
+	APIToken        string
+	WebConfigFile   string
+	Rules           petition.Rules
+	Periods         []Period
+	SimulateEvery   time.Duration // demo simulator step
+}
+
+// Source says where a value came from, for error messages.
+type Source struct {
+	File  string
+	Env   map[string]string // as from os.Environ, only RISKMON_* is read
+	Flags map[string]string // key -> value for flags that were set
+}
+
+// Error is a validation error about one key.
+type Error struct {
+	Key     string
+	From    string // "default", the file name, RISKMON_X or --x
+	Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("config key %q (from %s): %s", e.Key, e.From, e.Problem)
+}
+
+// EnvName is the environment variable that sets key.
+func EnvName(key string) string { return "RISKMON_" + strings.ToUpper(key) }
+
+// FlagName is the command-line flag that sets key.
+func FlagName(key string) string { return strings.ReplaceAll(key, "_", "-") }
+
+type setter func(c *Config, v string) error
+
+type key struct {
+	name  string
+	def   string
+	set   setter
+	about string
+}
+
+// Keys lists every scalar key with its default and meaning, for the README and
+// for `riskmon serve --help`.
+func Keys() [][3]string {
+	out := make([][3]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, [3]string{k.name, k.def, k.about})
+	}
+	return out
+}
+
+var keys = []key{
+	{"listen", ":9720", func(c *Config, v string) error { c.Listen = v; return nonEmpty(v) }, "address of the HTTP server"},
+	{"db", "sqlite:riskmon.db", func(c *Config, v string) error { c.DB = v; return checkDSN(v) }, "database: sqlite:PATH or mysql:DSN (go-sql-driver syntax)"},
+	{"migrate_on_start", "true", boolSetter(func(c *Config) *bool { return &c.MigrateOnStart }), "apply pending migrations when serve starts"},
+	{"refresh_interval", "15s", durSetter(func(c *Config) *time.Duration { return &c.RefreshInterval }, time.Second), "how often the collector refreshes its snapshot"},
+	{"query_timeout", "10s", durSetter(func(c *Config) *time.Duration { return &c.QueryTimeout }, 100*time.Millisecond), "timeout of one refresh's queries"},
+	{"staleness_limit", "2m", durSetter(func(c *Config) *time.Duration { return &c.StalenessLimit }, time.Second), "age of the last good snapshot after which domain metrics are withheld"},
+	{"timezone", "Asia/Shanghai", func(c *Config, v string) error {
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return fmt.Errorf("unknown time zone %q", v)
+		}
+		c.Timezone, c.Rules.Location = v, loc
+		return nil
+	}, "zone of calendar days and of \"today\""},
+	{"petitioner_key", "", func(c *Config, v string) error { c.PetitionerKey = v; return nil }, "secret HMAC key for petitioner identifiers (at least 16 bytes; required)"},
+	{"api_token", "", func(c *Config, v string) error { c.APIToken = v; return nil }, "bearer token of the intake API"},
+	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
+	{"acceptance_days", "15", intSetter(func(c *Config) *int { return &c.Rules.AcceptanceDays }, 1, 365), "days to decide on acceptance"},
+	{"handling_days", "60", intSetter(func(c *Config) *int { return &c.Rules.HandlingDays }, 1, 365), "days to reply after acceptance"},
+	{"max_extension_days", "30", intSetter(func(c *Config) *int { return &c.Rules.MaxExtensionDays }, 1, 365), "longest single extension of handling"},
+	{"review_days", "30", intSetter(func(c *Config) *int { return &c.Rules.ReviewDays }, 1, 365), "days to decide a review"},
+	{"re_review_days", "30", intSetter(func(c *Config) *int { return &c.Rules.ReReviewDays }, 1, 365), "days to decide a re-review"},
+	{"request_window_days", "30", intSetter(func(c *Config) *int { return &c.Rules.RequestWindowDays }, 1, 365), "days after a decision in which a review may be requested"},
+	{"due_soon_horizon", "72h", durSetter(func(c *Config) *time.Duration { return &c.Rules.DueSoon }, time.Minute), "a deadline this close is due soon"},
+	{"collective_threshold", "5", intSetter(func(c *Config) *int { return &c.Rules.CollectiveThreshold }, 2, 10000), "persons at or above which a petition is collective"},
+	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
+	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
+}
+
+// Load builds the configuration from defaults, src.File, src.Env and src.Flags.
+// It returns every problem found, joined, not only the first.
+func Load(src Source) (*Config, error) {
+	c := &Config{}
+	var errs []error
+	apply := func(k key, v, from string) {
+		if err := k.set(c, strings.TrimSpace(v)); err != nil {
+			errs = append(errs, &Error{Key: k.name, From: from, Problem: err.Error()})
+		}
+	}
+	values := map[string][2]string{} // key -> value, source
+	for _, k := range keys {
+		values[k.name] = [2]string{k.def, "default"}
+	}
+	var specs []PeriodSpec
+	if src.File != "" {
+		fileVals, ps, err := readFile(src.File)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range fileVals {
+			values[k] = [2]string{v, src.File}
+		}
+		specs = ps
+	}
+	for _, k := range keys {
+		if v, ok := src.Env[EnvName(k.name)]; ok {
+			values[k.name] = [2]string{v, EnvName(k.name)}
+		}
+	}
+	for name, v := range src.Flags {
+		if _, ok := values[name]; !ok {
+			return nil, fmt.Errorf("config: unknown flag key %q", name)
+		}
+		values[name] = [2]string{v, "--" + FlagName(name)}
+	}
+	for _, k := range keys {
+		apply(k, values[k.name][0], values[k.name][1])
+	}
+	if c.StalenessLimit != 0 && c.StalenessLimit <= c.RefreshInterval {
+		errs = append(errs, &Error{Key: "staleness_limit", From: values["staleness_limit"][1],
+			Problem: fmt.Sprintf("%s must be longer than refresh_interval %s, or every snapshot is stale", c.StalenessLimit, c.RefreshInterval)})
+	}
+	for _, name := range unknownEnv(src.Env) {
+		errs = append(errs, &Error{Key: name, From: name, Problem: "unknown RISKMON_ variable"})
+	}
+	if c.Rules.Location != nil {
+		periods, err := ResolvePeriods(c.Rules.Location, specs)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.Periods = periods
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// FromEnviron turns os.Environ() into the map Load reads.
+func FromEnviron() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "RISKMON_") {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// CheckSecrets reports a missing or short petitioner key. It is separate from
+// Load because `migrate` needs no key while `serve` does.
+func (c *Config) CheckSecrets() error {
+	if len(c.PetitionerKey) < 16 {
+		return &Error{Key: "petitioner_key", From: EnvName("petitioner_key") + " or the file", Problem: "must be set to a secret of at least 16 bytes"}
+	}
+	return nil
+}
+
+func unknownEnv(env map[string]string) []string {
+	known := map[string]bool{}
+	for _, k := range keys {
+		known[EnvName(k.name)] = true
+	}
+	var out []string
+	for name := range env {
+		if strings.HasPrefix(name, "RISKMON_") && !known[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func readFile(path string) (map[string]string, []PeriodSpec, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, k := range keys {
+		known[k.name] = true
+	}
+	vals := map[string]string{}
+	var periods []PeriodSpec
+	var errs []error
+	for k, v := range doc {
+		switch {
+		case k == "sensitive_periods":
+			ps, err := decodePeriods(v)
+			if err != nil {
+				errs = append(errs, &Error{Key: k, From: path, Problem: err.Error()})
+			}
+			periods = ps
+		case !known[k]:
+			errs = append(errs, &Error{Key: k, From: path, Problem: "unknown key"})
+		default:
+			switch v.(type) {
+			case map[any]any, []any:
+				errs = append(errs, &Error{Key: k, From: path, Problem: "must be a single value"})
+			case nil:
+				vals[k] = ""
+			default:
+				vals[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	return vals, periods, nil
+}
+
+func nonEmpty(v string) error {
+	if v == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func checkDSN(v string) error {
+	switch {
+	case strings.HasPrefix(v, "sqlite:") && len(v) > len("sqlite:"):
+	case strings.HasPrefix(v, "mysql:") && len(v) > len("mysql:"):
+	default:
+		return fmt.Errorf("%q must be sqlite:PATH or mysql:DSN", v)
+	}
+	return nil
+}
+
+func boolSetter(field func(*Config) *bool) setter {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+func durSetter(field func(*Config) *time.Duration, min time.Duration) setter {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 15s or 2m", v)
+		}
+		if d < min {
+			return fmt.Errorf("%s is shorter than the minimum %s", d, min)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func intSetter(field func(*Config) *int, min, max int) setter {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		if n < min || n > max {
+			return fmt.Errorf("%d is outside %d..%d", n, min, max)
+		}
+		*field(c) = n
+		return nil
+	}
+}

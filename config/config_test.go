@@ -1,0 +1,146 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "riskmon.yml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != ":9720" || c.DB != "sqlite:riskmon.db" || c.RefreshInterval != 15*time.Second ||
+		c.StalenessLimit != 2*time.Minute || c.Rules.Location.String() != "Asia/Shanghai" ||
+		c.Rules.AcceptanceDays != 15 || c.Rules.HandlingDays != 60 || c.Rules.DueSoon != 72*time.Hour ||
+		c.Rules.CollectiveThreshold != 5 || c.Rules.RepeatLookbackDays != 365 || !c.MigrateOnStart {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestLayersOverrideInOrder(t *testing.T) {
+	file := writeFile(t, "listen: ':1000'\nrefresh_interval: 20s\ntimezone: UTC\ncollective_threshold: 8\n")
+	c, err := Load(Source{
+		File:  file,
+		Env:   map[string]string{"RISKMON_REFRESH_INTERVAL": "30s", "RISKMON_LISTEN": ":2000", "RISKMON_PETITIONER_KEY": "0123456789abcdef"},
+		Flags: map[string]string{"listen": ":3000"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{c.Listen, c.RefreshInterval, c.Timezone, c.Rules.CollectiveThreshold, c.PetitionerKey}
+	want := []any{":3000", 30 * time.Second, "UTC", 8, "0123456789abcdef"}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("value %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if err := c.CheckSecrets(); err != nil {
+		t.Errorf("CheckSecrets: %v", err)
+	}
+}
+
+func TestErrorsNameKeyAndSource(t *testing.T) {
+	file := writeFile(t, "refresh_interval: soon\ncolour: blue\n")
+	cases := []struct {
+		name string
+		src  Source
+		want []string
+	}{
+		{"bad duration in file and unknown key", Source{File: file}, []string{`unknown key`, `"colour"`}},
+		{"bad env duration", Source{Env: map[string]string{"RISKMON_REFRESH_INTERVAL": "often"}},
+			[]string{`config key "refresh_interval" (from RISKMON_REFRESH_INTERVAL): "often" is not a duration`}},
+		{"bad zone", Source{Env: map[string]string{"RISKMON_TIMEZONE": "Mars/Olympus"}}, []string{`"timezone"`, `unknown time zone "Mars/Olympus"`}},
+		{"bad db", Source{Flags: map[string]string{"db": "postgres://x"}}, []string{`(from --db)`, `must be sqlite:PATH or mysql:DSN`}},
+		{"out of range", Source{Env: map[string]string{"RISKMON_ACCEPTANCE_DAYS": "0"}}, []string{`"acceptance_days"`, `outside 1..365`}},
+		{"unknown env", Source{Env: map[string]string{"RISKMON_LISTNE": ":1"}}, []string{`RISKMON_LISTNE`, `unknown RISKMON_ variable`}},
+		{"stale by design", Source{Env: map[string]string{"RISKMON_REFRESH_INTERVAL": "5m"}}, []string{`"staleness_limit"`, `must be longer than refresh_interval`}},
+		{"two problems at once", Source{Env: map[string]string{"RISKMON_QUERY_TIMEOUT": "x", "RISKMON_MIGRATE_ON_START": "maybe"}},
+			[]string{`"query_timeout"`, `"migrate_on_start"`}},
+	}
+	for _, c := range cases {
+		_, err := Load(c.src)
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not contain %q", c.name, err, w)
+			}
+		}
+	}
+	// the same file also reports its bad duration once the unknown key is gone
+	_, err := Load(Source{File: writeFile(t, "refresh_interval: soon\n")})
+	if err == nil || !strings.Contains(err.Error(), `"soon" is not a duration`) {
+		t.Errorf("bad duration in file: %v", err)
+	}
+}
+
+func TestMissingSecret(t *testing.T) {
+	c, err := Load(Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": "short"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckSecrets(); err == nil || !strings.Contains(err.Error(), "petitioner_key") {
+		t.Errorf("CheckSecrets = %v, want an error naming petitioner_key", err)
+	}
+}
+
+func TestSensitivePeriods(t *testing.T) {
+	file := writeFile(t, `sensitive_periods:
+  - {name: national_day, start: 2026-10-01, end: 2026-10-07}
+  - {name: national_day, start: 2027-10-01, end: 2027-10-07}
+  - {name: drill, start: "2026-11-28T10:00:00+08:00", end: "2026-11-28T12:00:00+08:00", timezone: UTC}
+`)
+	c, err := Load(Source{File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	cases := []struct {
+		name string
+		now  time.Time
+		want bool
+	}{
+		{"national_day", time.Date(2026, 9, 30, 23, 59, 59, 0, sh), false},
+		{"national_day", time.Date(2026, 10, 1, 0, 0, 0, 0, sh), true},
+		{"national_day", time.Date(2026, 10, 7, 23, 59, 59, 0, sh), true},
+		{"national_day", time.Date(2026, 10, 8, 0, 0, 0, 0, sh), false},
+		{"national_day", time.Date(2027, 10, 3, 0, 0, 0, 0, sh), true},
+		{"drill", time.Date(2026, 11, 28, 11, 0, 0, 0, sh), true},
+		{"drill", time.Date(2026, 11, 28, 12, 0, 0, 0, sh), false},
+	}
+	for _, tc := range cases {
+		if got := c.PeriodActive(tc.name, tc.now); got != tc.want {
+			t.Errorf("PeriodActive(%s, %s) = %v, want %v", tc.name, tc.now, got, tc.want)
+		}
+	}
+	if got, want := strings.Join(c.PeriodNames(), ","), "national_day,drill"; got != want {
+		t.Errorf("PeriodNames = %s, want %s", got, want)
+	}
+
+	bad := writeFile(t, `sensitive_periods:
+  - {name: "National Day", start: 2026-10-01, end: 2026-10-07}
+  - {name: late, start: 2026-10-07, end: 2026-10-01}
+  - {name: nodate, start: soon, end: 2026-10-01}
+`)
+	_, err = Load(Source{File: bad})
+	for _, w := range []string{"sensitive_periods[0]", "lowercase code", "sensitive_periods[1]", "not after start", "sensitive_periods[2]", `"soon" is neither a date`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("bad periods: error %v does not contain %q", err, w)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+// Package demo makes a clearly synthetic county for trying riskmon without a
+// real database: 25 units, a year of cases with every risk signal, and a
+// simulator that keeps adding and advancing cases through the same store
+// functions the intake uses. Every name says 演示 (demo); no person is real.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"riskmon/config"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Units of the fictional 演示县 (Demo County).
+var Units = []store.Unit{
+	{Code: "qingshan", Name: "演示县青山镇", Kind: petition.UnitTownship},
+	{Code: "baishui", Name: "演示县白水镇", Kind: petition.UnitTownship},
+	{Code: "dongling", Name: "演示县东岭镇", Kind: petition.UnitTownship},
+	{Code: "xihe", Name: "演示县西河乡", Kind: petition.UnitTownship},
+	{Code: "nanping", Name: "演示县南坪镇", Kind: petition.UnitTownship},
+	{Code: "beiyuan", Name: "演示县北塬乡", Kind: petition.UnitTownship},
+	{Code: "taohua", Name: "演示县桃花镇", Kind: petition.UnitTownship},
+	{Code: "liushu", Name: "演示县柳树乡", Kind: petition.UnitTownship},
+	{Code: "shiqiao", Name: "演示县石桥镇", Kind: petition.UnitTownship},
+	{Code: "huangtu", Name: "演示县黄土乡", Kind: petition.UnitTownship},
+	{Code: "songlin", Name: "演示县松林镇", Kind: petition.UnitTownship},
+	{Code: "yunxi", Name: "演示县云溪镇", Kind: petition.UnitTownship},
+	{Code: "jinsha", Name: "演示县金沙乡", Kind: petition.UnitTownship},
+	{Code: "changle", Name: "演示县长乐镇", Kind: petition.UnitTownship},
+	{Code: "fengyuan", Name: "演示县丰源乡", Kind: petition.UnitTownship},
+	{Code: "lvzhou-farm", Name: "演示县绿洲农场", Kind: petition.UnitTownship},
+	{Code: "chengguan", Name: "演示县城关街道", Kind: petition.UnitTownship},
+	{Code: "kaifaqu", Name: "演示县经济开发区", Kind: petition.UnitTownship},
+	{Code: "hrss", Name: "演示县人力资源和社会保障局", Kind: petition.UnitDepartment},
+	{Code: "natural-resources", Name: "演示县自然资源局", Kind: petition.UnitDepartment},
+	{Code: "housing", Name: "演示县住房和城乡建设局", Kind: petition.UnitDepartment},
+	{Code: "civil-affairs", Name: "演示县民政局", Kind: petition.UnitDepartment},
+	{Code: "public-security", Name: "演示县公安局", Kind: petition.UnitDepartment},
+	{Code: "court", Name: "演示县人民法院", Kind: petition.UnitDepartment},
+	{Code: "sasac", Name: "演示县国有资产管理办公室", Kind: petition.UnitDepartment},
+}
+
+// Key is the demo's petitioner HMAC key. It is public, so it protects nothing:
+// only synthetic identifiers are ever hashed with it.
+const Key = "riskmon-demo-key-not-a-secret"
+
+// Periods are the demo's sensitive periods at now: a drill in force now, and
+// this year's National Day and next year's Two Sessions.
+func Periods(loc *time.Location, now time.Time) []config.Period {
+	local := now.In(loc)
+	y := local.Year()
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	ps, err := config.ResolvePeriods(loc, []config.PeriodSpec{
+		{Name: "demo_drill", Start: day(local.AddDate(0, 0, -2)), End: day(local.AddDate(0, 0, 4))},
+		{Name: "national_day", Start: fmt.Sprintf("%d-10-01", y), End: fmt.Sprintf("%d-10-07", y)},
+		{Name: "two_sessions", Start: fmt.Sprintf("%d-03-01", y+1), End: fmt.Sprintf("%d-03-15", y+1)},
+	})
+	if err != nil {
+		panic(err) // the specs above are constants of this file
+	}
+	return ps
+}
+
+// Seed writes the demo county into an empty database: units, categories and a
+// year of cases up to now.
+func Seed(ctx context.Context, s *store.Store, r petition.Rules, now time.Time) error {
+	if err := PutReference(ctx, s); err != nil {
+		return err
+	}
+	cases := Generate(r, now.AddDate(-1, 0, 0), now, 1)
+	if err := s.Load(ctx, r, cases); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	return nil
+}
+
+// PutReference writes the demo units and the default categories.
+func PutReference(ctx context.Context, s *store.Store) error {
+	for _, u := range Units {
+		if err := s.PutUnit(ctx, u); err != nil {
+			return err
+		}
+	}
+	for _, c := range petition.DefaultCategories {
+		if err := s.PutCategory(ctx, store.Category{Code: c.Code, Name: c.Name}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

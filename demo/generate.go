@@ -1,0 +1,193 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Generate makes the synthetic cases received in [from, now) with the history
+// each would have by now. The same seed gives the same county.
+func Generate(r petition.Rules, from, now time.Time, seed uint64) []store.LoadCase {
+	g := newGen(r, seed)
+	var out []store.LoadCase
+	for day := from; day.Before(now); day = day.Add(24 * time.Hour) {
+		n := g.poisson(g.dailyRate(day))
+		for i := 0; i < n; i++ {
+			at := day.Add(time.Duration(g.rnd.Int64N(int64(24 * time.Hour))))
+			if !at.Before(now) {
+				continue
+			}
+			c := g.newCase(at, len(out))
+			out = append(out, store.LoadCase{Case: c, Events: g.history(c, now)})
+		}
+	}
+	return out
+}
+
+type gen struct {
+	r   petition.Rules
+	rnd *rand.Rand
+}
+
+func newGen(r petition.Rules, seed uint64) *gen {
+	return &gen{r: r, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// dailyRate is about a dozen petitions a day, fewer at weekends and three
+// times as many in the National Day week (1-7 October).
+func (g *gen) dailyRate(day time.Time) float64 {
+	local := day.In(g.r.Location)
+	rate := 12.0
+	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		rate = 6
+	}
+	if local.Month() == time.October && local.Day() <= 7 {
+		rate *= 3
+	}
+	return rate
+}
+
+func (g *gen) poisson(mean float64) int {
+	// Knuth's method is plenty for means of a few dozen.
+	l, k, p := math.Exp(-mean), 0, 1.0
+	for {
+		p *= g.rnd.Float64()
+		if p <= l {
+			return k
+		}
+		k++
+	}
+}
+
+func (g *gen) pick(weights []float64) int {
+	total := 0.0
+	for _, w := range weights {
+		total += w
+	}
+	x := g.rnd.Float64() * total
+	for i, w := range weights {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return len(weights) - 1
+}
+
+func (g *gen) newCase(at time.Time, i int) store.NewCase {
+	unit := Units[g.pick(unitWeights)].Code
+	persons := 1
+	switch x := g.rnd.Float64(); {
+	case x < 0.04:
+		persons = 5 + g.rnd.IntN(40) // collective
+	case x < 0.15:
+		persons = 2 + g.rnd.IntN(3)
+	}
+	level := petition.Levels[g.pick([]float64{85, 10, 4, 1})]
+	// A small pool of petitioners who come back again and again makes repeats.
+	var person string
+	if g.rnd.Float64() < 0.2 {
+		person = fmt.Sprintf("DEMO-FREQUENT-%03d", g.rnd.IntN(150))
+	} else {
+		person = fmt.Sprintf("DEMO-PERSON-%07d", g.rnd.IntN(1_000_000))
+	}
+	return store.NewCase{
+		CaseNo:         fmt.Sprintf("DEMO-%s-%06d", at.In(g.r.Location).Format("20060102"), i),
+		ReceivedAt:     at,
+		Channel:        petition.Channels[g.pick([]float64{15, 30, 40, 15})],
+		Category:       petition.DefaultCategories[g.pick([]float64{8, 15, 20, 10, 15, 22, 10})].Code,
+		Unit:           unit,
+		Persons:        persons,
+		Level:          level,
+		PetitionerHash: petition.PetitionerHash([]byte(Key), person),
+		Supervised:     g.rnd.Float64() < 0.06,
+	}
+}
+
+// unitWeights makes some units busier than others, as in a real county.
+var unitWeights = func() []float64 {
+	w := make([]float64, len(Units))
+	for i := range w {
+		w[i] = 1 + float64((i*7)%5)
+	}
+	return w
+}()
+
+// history draws the steps a case has taken by now. Each step is drawn
+// relative to its deadline (most on time, some late); steps after now are not
+// taken yet, which leaves a realistic backlog with some overdue cases.
+func (g *gen) history(c store.NewCase, now time.Time) []petition.Event {
+	st := g.r.Received(c.Unit, c.ReceivedAt)
+	var evs []petition.Event
+	step := func(e petition.Event) bool {
+		if e.At.After(now) {
+			return false
+		}
+		next, _, err := g.r.Apply(st, e)
+		if err != nil {
+			return false
+		}
+		st = next
+		evs = append(evs, e)
+		return true
+	}
+	// around the deadline: mostly well before it, about 6% after
+	byDeadline := func(start time.Time, deadline time.Time) time.Time {
+		span := deadline.Sub(start)
+		f := 0.2 + 0.75*g.rnd.Float64()
+		if g.rnd.Float64() < 0.06 {
+			f = 1.02 + 0.3*g.rnd.Float64()
+		}
+		return start.Add(time.Duration(f * float64(span)))
+	}
+	if g.rnd.Float64() < 0.12 {
+		return evs[:0:0] // some cases are still untouched: they fill the acceptance backlog
+	}
+	if g.rnd.Float64() < 0.1 {
+		step(petition.Event{Type: petition.EventNotAccepted, At: byDeadline(c.ReceivedAt, st.Deadline)})
+		return evs
+	}
+	if !step(petition.Event{Type: petition.EventAccepted, At: byDeadline(c.ReceivedAt, st.Deadline)}) {
+		return evs
+	}
+	if g.rnd.Float64() < 0.05 {
+		step(petition.Event{Type: petition.EventReassigned, At: st.LastEventAt.Add(time.Hour), Unit: Units[g.rnd.IntN(len(Units))].Code})
+	}
+	if g.rnd.Float64() < 0.08 {
+		step(petition.Event{Type: petition.EventExtended, At: st.Deadline.Add(-5 * 24 * time.Hour), Days: 30})
+	}
+	if !step(petition.Event{Type: petition.EventReplied, At: byDeadline(st.LastEventAt, st.Deadline)}) {
+		return evs
+	}
+	g.evaluate(step, st.LastEventAt)
+	if g.rnd.Float64() < 0.12 {
+		if step(petition.Event{Type: petition.EventReviewRequested, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(25)) * 24 * time.Hour)}) {
+			if !step(petition.Event{Type: petition.EventReviewed, At: byDeadline(st.LastEventAt, st.Deadline)}) {
+				return evs
+			}
+			if g.rnd.Float64() < 0.3 {
+				if step(petition.Event{Type: petition.EventReReviewRequested, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(25)) * 24 * time.Hour)}) {
+					if !step(petition.Event{Type: petition.EventReReviewed, At: byDeadline(st.LastEventAt, st.Deadline)}) {
+						return evs
+					}
+				}
+			}
+		}
+	}
+	if st.Stage() == "" && g.rnd.Float64() < 0.8 {
+		step(petition.Event{Type: petition.EventClosed, At: st.LastEventAt.Add(time.Duration(30+g.rnd.IntN(10)) * 24 * time.Hour)})
+	}
+	return evs
+}
+
+func (g *gen) evaluate(step func(petition.Event) bool, after time.Time) {
+	if g.rnd.Float64() < 0.7 {
+		res := petition.EvaluationResults[g.pick([]float64{60, 25, 15})]
+		step(petition.Event{Type: petition.EventEvaluated, At: after.Add(time.Duration(1+g.rnd.IntN(72)) * time.Hour), Result: res})
+	}
+}

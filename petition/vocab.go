@@ -1,0 +1,67 @@
+// Package petition holds the pure rules of petition work (信访): vocabularies,
+// stages, statutory deadlines and the risk signals. It does no I/O and keeps no
+// clock: every time it needs is passed in.
+package petition
+
+// The bounded vocabularies below are the only values that may appear in metric
+// labels besides unit and category codes.
+
+// Channels through which a petition arrives.
+var Channels = []string{"letter", "visit", "online", "phone"}
+
+// Levels at which a petition can be lodged, from the county up to Beijing.
+var Levels = []string{"county", "city", "province", "national"}
+
+// Stages with a statutory clock, in the order a case passes through them.
+var Stages = []string{StageAcceptance, StageHandling, StageReview, StageReReview}
+
+// EvaluationResults a petitioner can give after a reply.
+var EvaluationResults = []string{"satisfied", "basically_satisfied", "dissatisfied"}
+
+// DefaultCategories is the county's default list of hot-spot categories with
+// their Chinese display names; the list is configurable in the store.
+var DefaultCategories = []NamedCode{
+	{"enterprise_restructuring", "企业改制"},
+	{"land_requisition", "农村土地征用"},
+	{"labour_social_security", "劳动和社会保障"},
+	{"minimum_living_allowance", "城市居民最低生活保障"},
+	{"demolition_relocation", "城市房屋拆迁安置"},
+	{"law_litigation", "涉法涉诉"},
+	{"other", "其他"},
+}
+
+// NamedCode pairs a stable code with its display name.
+type NamedCode struct {
+	Code string
+	Name string
+}
+
+// Unit kinds: a township answers territorially, a department by subject.
+const (
+	UnitTownship   = "township"
+	UnitDepartment = "department"
+)
+
+// Stage names.
+const (
+	StageAcceptance = "acceptance"
+	StageHandling   = "handling"
+	StageReview     = "review"
+	StageReReview   = "re_review"
+)
+
+// Contains reports whether v is one of the values in vocab.
+func Contains(vocab []string, v string) bool {
+	for _, x := range vocab {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// SkipLevel reports whether a county case lodged at level skipped levels
+// (越级访): province or national (进京访).
+func SkipLevel(level string) bool {
+	return level == "province" || level == "national"
+}

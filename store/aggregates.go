@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Reader answers the collector's aggregate queries from one consistent
+// snapshot of the database, so that one refresh never mixes two moments.
+type Reader struct {
+	tx *sqlx.Tx
+}
+
+// Read runs fn in a read transaction. MariaDB's REPEATABLE READ gives every
+// query in it the same snapshot; SQLite's transaction does the same.
+func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
+	opts := &sql.TxOptions{}
+	if s.dialect.name == "mysql" {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.db.BeginTxx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Reader{tx: tx})
+}
+
+// Units lists the units by code.
+func (r *Reader) Units(ctx context.Context) ([]Unit, error) { return listUnits(ctx, r.tx) }
+
+// Categories lists the categories by code.
+func (r *Reader) Categories(ctx context.Context) ([]Category, error) { return listCategories(ctx, r.tx) }
+
+// ReceiptCount is one row of the all-time receipt counters.
+type ReceiptCount struct {
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	Channel    string `db:"channel"`
+	Level      string `db:"level"`
+	Cases      int64  `db:"cases"`
+	Persons    int64  `db:"persons"`
+	Collective int64  `db:"collective"`
+	Repeats    int64  `db:"repeats"`
+}
+
+const receiptTallyQuery = `SELECT unit, category, channel, level, cases, persons, collective, repeats FROM receipt_tally`
+
+// Receipts returns the all-time receipt counters by the unit and category the
+// cases had when received.
+func (r *Reader) Receipts(ctx context.Context) ([]ReceiptCount, error) {
+	var out []ReceiptCount
+	if err := r.tx.SelectContext(ctx, &out, receiptTallyQuery); err != nil {
+		return nil, fmt.Errorf("read receipt counts: %w", err)
+	}
+	return out, nil
+}
+
+// CompletionCount is one row of the stage completion counters.
+type CompletionCount struct {
+	Unit      string `db:"unit"`
+	Stage     string `db:"stage"`
+	Completed int64  `db:"completed"`
+	Late      int64  `db:"late"`
+}
+
+const completionTallyQuery = `SELECT unit, stage, completed, late FROM completion_tally`
+
+// Completions returns how many stages each unit completed, and how many late.
+func (r *Reader) Completions(ctx context.Context) ([]CompletionCount, error) {
+	var out []CompletionCount
+	if err := r.tx.SelectContext(ctx, &out, completionTallyQuery); err != nil {
+		return nil, fmt.Errorf("read completion counts: %w", err)
+	}
+	return out, nil
+}
+
+// EvaluationCount is one row of the evaluation counters.
+type EvaluationCount struct {
+	Unit        string `db:"unit"`
+	Result      string `db:"result"`
+	Evaluations int64  `db:"evaluations"`
+}
+
+const evaluationTallyQuery = `SELECT unit, result, evaluations FROM evaluation_tally`
+
+// Evaluations returns the petitioners' evaluations by unit and result.
+func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {
+	var out []EvaluationCount
+	if err := r.tx.SelectContext(ctx, &out, evaluationTallyQuery); err != nil {
+		return nil, fmt.Errorf("read evaluation counts: %w", err)
+	}
+	return out, nil
+}
+
+// WindowCount counts the cases received by a unit in a category since each of
+// the window starts given to Windows, in the same order.
+type WindowCount struct {
+	Unit       string
+	Category   string
+	Received   []int64
+	Collective []int64
+	SkipLevel  []int64
+	Repeats    []int64
+}
+
+// Windows counts receipts since each start in one pass over the index range of
+// the widest window.
+func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount, error) {
+	if len(starts) == 0 {
+		return nil, nil
+	}
+	var cols []string
+	var args []any
+	earliest := starts[0]
+	for _, flag := range []string{"1", "collective", "skip_level", "is_repeat"} {
+		for _, s := range starts {
+			cols = append(cols, fmt.Sprintf("SUM(CASE WHEN received_at >= ? THEN %s ELSE 0 END)", flag))
+			args = append(args, s.Unix())
+		}
+	}
+	for _, s := range starts {
+		if s.Before(earliest) {
+			earliest = s
+		}
+	}
+	args = append(args, earliest.Unix())
+	q := "SELECT received_unit, category, " + strings.Join(cols, ", ") +
+		" FROM cases WHERE received_at >= ? GROUP BY received_unit, category"
+	rows, err := r.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read receipt windows: %w", err)
+	}
+	defer rows.Close()
+	var out []WindowCount
+	n := len(starts)
+	for rows.Next() {
+		vals := make([]int64, 4*n)
+		dest := []any{new(string), new(string)}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("read receipt windows: %w", err)
+		}
+		out = append(out, WindowCount{
+			Unit: *dest[0].(*string), Category: *dest[1].(*string),
+			Received: vals[:n], Collective: vals[n : 2*n], SkipLevel: vals[2*n : 3*n], Repeats: vals[3*n:],
+		})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read receipt windows: %w", err)
+	}
+	return out, nil
+}
+
+// BacklogCount describes the open cases of a unit, category and stage.
+type BacklogCount struct {
+	Unit       string        `db:"unit"`
+	Category   string        `db:"category"`
+	Stage      string        `db:"stage"`
+	Open       int64         `db:"open"`
+	Overdue    int64         `db:"overdue"`
+	DueSoon    int64         `db:"due_soon"`
+	Supervised int64         `db:"supervised"`
+	Oldest     sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
+}
+
+// A case is overdue when its deadline has passed (deadline < now): at the
+// deadline second itself it is still on time, and due soon.
+const backlogQuery = `SELECT unit, category, stage, COUNT(*) AS open,
+SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue,
+SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS due_soon,
+SUM(supervised) AS supervised,
+MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
+FROM cases WHERE stage IS NOT NULL GROUP BY unit, category, stage`
+
+// Backlog returns the open cases by current unit, category and stage at now.
+func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
+	var out []BacklogCount
+	n := now.Unix()
+	if err := r.tx.SelectContext(ctx, &out, backlogQuery, n, n, now.Add(horizon).Unix(), n); err != nil {
+		return nil, fmt.Errorf("read backlog: %w", err)
+	}
+	return out, nil
+}

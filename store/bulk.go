@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+// LoadCase is a case with its whole history, for a bulk load.
+type LoadCase struct {
+	Case   NewCase
+	Events []petition.Event
+}
+
+// bulkRows is how many rows one multi-row INSERT carries; bulkTx how many cases
+// one transaction holds, so a load never builds one huge transaction.
+const (
+	bulkRows = 500
+	bulkTx   = 20000
+)
+
+// Load writes many cases with their histories into an empty database far
+// faster than CreateCase and AddEvent, with the same results: every history is
+// replayed through the rules, repeats are derived in received order, and the
+// tallies are recounted from the rows at the end. It refuses a database that
+// already holds cases, because it cannot merge with them.
+func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
+	var n int
+	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("load: the database already holds %d cases; bulk load needs an empty one", n)
+	}
+	repeats := deriveRepeats(r, cases)
+	for start := 0; start < len(cases); start += bulkTx {
+		end := min(start+bulkTx, len(cases))
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end])
+		})
+		if err != nil {
+			return fmt.Errorf("load cases %d to %d: %w", start+1, end, err)
+		}
+	}
+	if err := s.Recount(ctx); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	return nil
+}
+
+// deriveRepeats applies the repeat rule to a whole set at once: a case repeats
+// when the intake linked it, or when the latest earlier case of the same
+// petitioner, category and unit lies within the look-back.
+func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
+	out := make([]bool, len(cases))
+	groups := map[[3]string][]int{}
+	for i, lc := range cases {
+		c := lc.Case
+		out[i] = c.RepeatOf != ""
+		k := [3]string{c.PetitionerHash, c.Category, c.Unit}
+		groups[k] = append(groups[k], i)
+	}
+	for _, idx := range groups {
+		sort.SliceStable(idx, func(a, b int) bool {
+			return cases[idx[a]].Case.ReceivedAt.Before(cases[idx[b]].Case.ReceivedAt)
+		})
+		for j := 1; j < len(idx); j++ {
+			at := cases[idx[j]].Case.ReceivedAt
+			// the latest strictly earlier case decides
+			for p := j - 1; p >= 0; p-- {
+				prev := cases[idx[p]].Case.ReceivedAt
+				if prev.Before(at) {
+					if !prev.Before(r.RepeatSince(at)) {
+						out[idx[j]] = true
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool) error {
+	caseCols := []string{"id", "case_no", "received_at", "channel", "category", "received_unit", "unit", "persons",
+		"level", "petitioner_hash", "repeat_of", "supervised", "collective", "skip_level", "is_repeat", "status",
+		"stage", "stage_deadline", "extended", "decided_at", "last_event_at", "last_seq"}
+	eventCols := []string{"case_id", "seq", "type", "at", "unit", "completed_stage", "late", "days", "result", "new_unit"}
+	caseRows := newBulkInsert(tx, "cases", caseCols)
+	eventRows := newBulkInsert(tx, "case_events", eventCols)
+	for i, lc := range cases {
+		c := lc.Case
+		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("case %s: %w", c.CaseNo, err)
+		}
+		id := int64(offset + i + 1)
+		st := r.Received(c.Unit, c.ReceivedAt)
+		for seq, e := range lc.Events {
+			e.At = e.At.Truncate(time.Second)
+			next, out, err := r.Apply(st, e)
+			if err != nil {
+				return fmt.Errorf("case %s event %d: %w", c.CaseNo, seq+1, err)
+			}
+			eventRows.add(id, seq+1, e.Type, e.At.Unix(), st.Unit, nullString(out.CompletedStage), out.Late,
+				sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended}, nullString(e.Result), nullString(e.Unit))
+			st = next
+		}
+		caseRows.add(id, c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, st.Unit, c.Persons,
+			c.Level, c.PetitionerHash, nullString(c.RepeatOf), c.Supervised, r.Collective(c.Persons),
+			petition.SkipLevel(c.Level), repeats[i], st.Status, nullString(st.Stage()), nullUnix(st.Deadline),
+			st.Extended, nullUnix(st.DecidedAt), st.LastEventAt.Unix(), len(lc.Events))
+		// events reference their case: flush cases first
+		if caseRows.full() || eventRows.full() {
+			if err := caseRows.flush(ctx); err != nil {
+				return err
+			}
+			if err := eventRows.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	if err := caseRows.flush(ctx); err != nil {
+		return err
+	}
+	return eventRows.flush(ctx)
+}
+
+type bulkInsert struct {
+	tx     *sqlx.Tx
+	prefix string
+	row    string
+	cols   int
+	args   []any
+	rows   int
+}
+
+func newBulkInsert(tx *sqlx.Tx, table string, cols []string) *bulkInsert {
+	return &bulkInsert{
+		tx:     tx,
+		prefix: fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", ")),
+		row:    "(" + marks(len(cols)) + ")",
+		cols:   len(cols),
+	}
+}
+
+func (b *bulkInsert) add(vals ...any) {
+	b.args = append(b.args, vals...)
+	b.rows++
+}
+
+func (b *bulkInsert) full() bool { return b.rows >= bulkRows }
+
+func (b *bulkInsert) flush(ctx context.Context) error {
+	if b.rows == 0 {
+		return nil
+	}
+	q := b.prefix + strings.TrimSuffix(strings.Repeat(b.row+", ", b.rows), ", ")
+	if _, err := b.tx.ExecContext(ctx, q, b.args...); err != nil {
+		return fmt.Errorf("bulk insert: %w", err)
+	}
+	b.args, b.rows = b.args[:0], 0
+	return nil
+}
+
+// Recount rebuilds the tallies from the case and event rows, in one
+// transaction. A bulk load ends with it; it also repairs tallies by hand.
+func (s *Store) Recount(ctx context.Context) error {
+	stmts := []string{
+		"DELETE FROM receipt_tally",
+		"DELETE FROM completion_tally",
+		"DELETE FROM evaluation_tally",
+		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats)
+SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, channel, level`,
+		`INSERT INTO completion_tally (unit, stage, completed, late)
+SELECT unit, completed_stage, COUNT(*), SUM(late) FROM case_events
+WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`,
+		`INSERT INTO evaluation_tally (unit, result, evaluations)
+SELECT unit, result, COUNT(*) FROM case_events WHERE type = 'evaluated' GROUP BY unit, result`,
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("recount: %w", err)
+			}
+		}
+		return nil
+	})
+}

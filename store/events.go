@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+type stateRow struct {
+	ID          int64         `db:"id"`
+	Status      string        `db:"status"`
+	Unit        string        `db:"unit"`
+	Deadline    sql.NullInt64 `db:"stage_deadline"`
+	Extended    bool          `db:"extended"`
+	DecidedAt   sql.NullInt64 `db:"decided_at"`
+	LastEventAt int64         `db:"last_event_at"`
+	LastSeq     int           `db:"last_seq"`
+}
+
+func (r stateRow) state() petition.State {
+	return petition.State{
+		Status:      r.Status,
+		Unit:        r.Unit,
+		Deadline:    fromNullUnix(r.Deadline),
+		Extended:    r.Extended,
+		DecidedAt:   fromNullUnix(r.DecidedAt),
+		LastEventAt: fromUnix(r.LastEventAt),
+	}
+}
+
+const selectState = `SELECT id, status, unit, stage_deadline, extended, decided_at, last_event_at, last_seq
+FROM cases WHERE case_no = ?`
+
+// CaseState returns the current state of a case.
+func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, error) {
+	var row stateRow
+	if err := s.db.GetContext(ctx, &row, selectState, caseNo); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return petition.State{}, fmt.Errorf("case %s: %w", caseNo, ErrNotFound)
+		}
+		return petition.State{}, fmt.Errorf("case %s: %w", caseNo, err)
+	}
+	return row.state(), nil
+}
+
+// AddEvent records one step of a case, updates its state and counts what it
+// completed, all in one transaction. A step the case's status does not allow
+// wraps petition.ErrTransition and writes nothing.
+func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (petition.State, error) {
+	e.At = e.At.Truncate(time.Second)
+	var next petition.State
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var row stateRow
+		if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, caseNo); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		st, out, err := r.Apply(row.state(), e)
+		if err != nil {
+			return err
+		}
+		if e.Type == petition.EventReassigned {
+			if err := checkRefs(ctx, tx, NewCase{Unit: e.Unit}); err != nil {
+				return err
+			}
+		}
+		next = st
+		return s.writeEvent(ctx, tx, row.ID, row.LastSeq+1, row.Unit, e, st, out)
+	})
+	if err != nil {
+		return petition.State{}, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
+	}
+	return next, nil
+}
+
+// writeEvent stores an applied event: the case's new state, the event row
+// under the unit the case had when it happened, and the tallies it moves.
+func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, unit string, e petition.Event, st petition.State, out petition.Outcome) error {
+	_, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, stage = ?, stage_deadline = ?, extended = ?,
+decided_at = ?, last_event_at = ?, last_seq = ?, unit = ? WHERE id = ?`,
+		st.Status, nullString(st.Stage()), nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
+		st.LastEventAt.Unix(), seq, st.Unit, caseID)
+	if err != nil {
+		return fmt.Errorf("update case: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late,
+days, result, new_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
+		sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended},
+		nullString(e.Result), nullString(e.Unit))
+	if err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	if out.CompletedStage != "" {
+		q := s.dialect.upsert("completion_tally", []string{"unit", "stage"}, []string{"completed", "late"}, true)
+		if _, err := tx.ExecContext(ctx, q, unit, out.CompletedStage, 1, b2i(out.Late)); err != nil {
+			return fmt.Errorf("count completion: %w", err)
+		}
+	}
+	if e.Type == petition.EventEvaluated {
+		q := s.dialect.upsert("evaluation_tally", []string{"unit", "result"}, []string{"evaluations"}, true)
+		if _, err := tx.ExecContext(ctx, q, unit, e.Result, 1); err != nil {
+			return fmt.Errorf("count evaluation: %w", err)
+		}
+	}
+	return nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

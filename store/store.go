@@ -1,0 +1,242 @@
+// Package store keeps petition cases in MySQL/MariaDB or an embedded SQLite
+// file: opening, migrations (one set per dialect), transactional writes of
+// cases and events, and the aggregate queries the collector reads.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is an open database with riskmon's schema.
+type Store struct {
+	db      *sqlx.DB
+	dialect dialect
+}
+
+type dialect struct {
+	name      string
+	goose     goose.Dialect
+	forUpdate string // row lock for read-modify-write; SQLite's write transaction already locks
+}
+
+var (
+	dialectMySQL  = dialect{name: "mysql", goose: goose.DialectMySQL, forUpdate: " FOR UPDATE"}
+	dialectSQLite = dialect{name: "sqlite", goose: goose.DialectSQLite3}
+)
+
+// Open connects to dsn, "sqlite:PATH" or "mysql:" followed by a go-sql-driver
+// DSN, and checks that the database answers.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var (
+		db  *sqlx.DB
+		d   dialect
+		err error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		d = dialectSQLite
+		db, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "mysql:"):
+		d = dialectMySQL
+		db, err = openMySQL(strings.TrimPrefix(dsn, "mysql:"))
+	default:
+		return nil, fmt.Errorf("open database: dsn must start with sqlite: or mysql:")
+	}
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+	}
+	return &Store{db: db, dialect: d}, nil
+}
+
+func openSQLite(path string) (*sqlx.DB, error) {
+	if path == "" {
+		return nil, errors.New("open sqlite database: empty path")
+	}
+	// WAL lets the collector read while the simulator writes; _txlock=immediate
+	// takes the write lock at BEGIN so two writers wait (busy_timeout) instead
+	// of failing when one upgrades its read lock.
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	dsn := path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sqlx.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite database: %w", err)
+	}
+	db.SetMaxOpenConns(4)
+	return db, nil
+}
+
+func openMySQL(dsn string) (*sqlx.DB, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open mysql database: %w", err)
+	}
+	cfg.Loc = time.UTC
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open mysql database: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "mysql")
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxLifetime(5 * time.Minute)
+	return db, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB is the underlying pool, for the pool statistics collector.
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
+// Dialect is "mysql" or "sqlite".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", s.dialect.name, err)
+	}
+	return nil
+}
+
+// Migrate applies every pending migration of the store's dialect.
+func (s *Store) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+s.dialect.name)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	p, err := goose.NewProvider(s.dialect.goose, s.db.DB, sub)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and retries it when the database chose it as
+// a deadlock victim or was busy: both are safe to retry because fn re-reads
+// everything it depends on.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205 // deadlock, lock wait timeout
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+func duplicateKey(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// upsert returns an INSERT that, for an existing row with the same key,
+// overwrites the value columns, or adds to them when add is set (tallies).
+func (d dialect) upsert(table string, keyCols, valCols []string, add bool) string {
+	cols := append(append([]string{}, keyCols...), valCols...)
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ", table, strings.Join(cols, ", "), marks(len(cols)))
+	sets := make([]string, len(valCols))
+	for i, c := range valCols {
+		incoming := "excluded." + c
+		if d.name == "mysql" {
+			incoming = "VALUES(" + c + ")"
+		}
+		if add {
+			sets[i] = c + " = " + c + " + " + incoming
+		} else {
+			sets[i] = c + " = " + incoming
+		}
+	}
+	if d.name == "mysql" {
+		return q + "ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
+	}
+	return q + "ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
+}
+
+// marks returns n comma-separated placeholders.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+func nullUnix(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+func fromNullUnix(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromUnix(n.Int64)
+}

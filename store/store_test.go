@@ -1,0 +1,269 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+var rules = petition.DefaultRules(shanghai)
+
+func setup(t *testing.T, dialect string) *store.Store {
+	t.Helper()
+	s := storetest.Open(t, dialect)
+	ctx := context.Background()
+	if err := s.PutUnit(ctx, store.Unit{Code: "u1", Name: "一镇", Kind: "township"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutCategory(ctx, store.Category{Code: "other", Name: "其他"}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func sample(no string) store.NewCase {
+	return store.NewCase{CaseNo: no, ReceivedAt: time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC), Channel: "visit",
+		Category: "other", Unit: "u1", Persons: 1, Level: "county", PetitionerHash: petition.PetitionerHash([]byte("k"), "id")}
+}
+
+// counts reads the tables a refused write must leave alone.
+func counts(t *testing.T, s *store.Store) [4]int64 {
+	t.Helper()
+	var out [4]int64
+	err := s.Read(context.Background(), func(r *store.Reader) error {
+		rc, err := r.Receipts(context.Background())
+		for _, x := range rc {
+			out[0] += x.Cases
+			out[1] += x.Repeats
+		}
+		if err != nil {
+			return err
+		}
+		cc, err := r.Completions(context.Background())
+		for _, x := range cc {
+			out[2] += x.Completed
+		}
+		bl, _ := r.Backlog(context.Background(), time.Now(), time.Hour)
+		for _, x := range bl {
+			out[3] += x.Open
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCreateCase(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := setup(t, dialect)
+			ctx := context.Background()
+			created, err := s.CreateCase(ctx, rules, sample("C-1"))
+			if err != nil || !created {
+				t.Fatalf("first create: %v %v", created, err)
+			}
+			created, err = s.CreateCase(ctx, rules, sample("C-1"))
+			if err != nil || created {
+				t.Fatalf("identical retry: created %v err %v, want false nil", created, err)
+			}
+			before := counts(t, s)
+			changed := sample("C-1")
+			changed.Persons = 7
+			bad := sample("C-2")
+			bad.Unit, bad.Category, bad.RepeatOf = "nowhere", "nothing", "C-404"
+			invalid := store.NewCase{CaseNo: "bad no!", Channel: "fax", Level: "planet", PetitionerHash: "plain-id"}
+			for _, tc := range []struct {
+				name     string
+				c        store.NewCase
+				wantErr  error
+				wantText []string
+			}{
+				{"same number, other content", changed, store.ErrConflict, []string{"C-1"}},
+				{"unknown references", bad, store.ErrUnknownRef, []string{`unit "nowhere"`, `category "nothing"`, `repeat_of "C-404"`}},
+				{"invalid values", invalid, store.ErrInvalidValue, []string{"case_no", "received_at", "channel", "level", "persons", "petitioner_hash"}},
+			} {
+				_, err := s.CreateCase(ctx, rules, tc.c)
+				if !errors.Is(err, tc.wantErr) {
+					t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
+				}
+				for _, w := range tc.wantText {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Errorf("%s: error %v does not name %s", tc.name, err, w)
+					}
+				}
+			}
+			if got := counts(t, s); got != before {
+				t.Errorf("refused creates wrote: counts %v, want %v", got, before)
+			}
+		})
+	}
+}
+
+func TestAddEventRefusalWritesNothing(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := setup(t, dialect)
+			ctx := context.Background()
+			c := sample("E-1")
+			if _, err := s.CreateCase(ctx, rules, c); err != nil {
+				t.Fatal(err)
+			}
+			acceptAt := c.ReceivedAt.Add(time.Hour)
+			if _, err := s.AddEvent(ctx, rules, "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt}); err != nil {
+				t.Fatal(err)
+			}
+			before := counts(t, s)
+			stateBefore, _ := s.CaseState(ctx, "E-1")
+			for _, tc := range []struct {
+				name    string
+				caseNo  string
+				e       petition.Event
+				wantErr error
+				want    string
+			}{
+				{"accept twice", "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt.Add(time.Hour)}, petition.ErrTransition, "status accepted"},
+				{"earlier than the last", "E-1", petition.Event{Type: petition.EventReplied, At: acceptAt.Add(-time.Second)}, petition.ErrTransition, "earlier than"},
+				{"reassign to unknown unit", "E-1", petition.Event{Type: petition.EventReassigned, At: acceptAt, Unit: "u9"}, store.ErrUnknownRef, `"u9"`},
+				{"unknown case", "E-404", petition.Event{Type: petition.EventAccepted, At: acceptAt}, store.ErrNotFound, "E-404"},
+			} {
+				_, err := s.AddEvent(ctx, rules, tc.caseNo, tc.e)
+				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%s: err = %v, want %v naming %q", tc.name, err, tc.wantErr, tc.want)
+				}
+			}
+			stateAfter, _ := s.CaseState(ctx, "E-1")
+			if got := counts(t, s); got != before || stateAfter != stateBefore {
+				t.Errorf("refused events wrote: %v %+v, want %v %+v", got, stateAfter, before, stateBefore)
+			}
+		})
+	}
+}
+
+// tallies returns the stored tallies, to compare with a recount.
+func tallies(t *testing.T, s *store.Store) []any {
+	t.Helper()
+	var out []any
+	err := s.Read(context.Background(), func(r *store.Reader) error {
+		a, err1 := r.Receipts(context.Background())
+		b, err2 := r.Completions(context.Background())
+		c, err3 := r.Evaluations(context.Background())
+		out = []any{sorted(a), sorted(b), sorted(c)}
+		return errors.Join(err1, err2, err3)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sorted[T any](xs []T) map[string]T {
+	m := map[string]T{}
+	for _, x := range xs {
+		k := reflect.ValueOf(x)
+		key := ""
+		for i := 0; i < k.NumField() && k.Field(i).Kind() == reflect.String; i++ {
+			key += k.Field(i).String() + "|"
+		}
+		m[key] = x
+	}
+	return m
+}
+
+func TestIncrementalTalliesMatchARecount(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := setup(t, dialect)
+			ctx := context.Background()
+			if err := s.PutUnit(ctx, store.Unit{Code: "u2", Name: "二镇", Kind: "township"}); err != nil {
+				t.Fatal(err)
+			}
+			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i := 0; i < 40; i++ {
+				c := sample("T-" + string(rune('A'+i%26)) + string(rune('a'+i/26)))
+				c.ReceivedAt = base.Add(time.Duration(40-i) * 72 * time.Hour) // newest first
+				c.PetitionerHash = petition.PetitionerHash([]byte("k"), []string{"p1", "p2", "p3"}[i%3])
+				c.Persons = 1 + i%7
+				if _, err := s.CreateCase(ctx, rules, c); err != nil {
+					t.Fatal(err)
+				}
+				at := c.ReceivedAt
+				for j, e := range []petition.Event{
+					{Type: petition.EventAccepted, At: at.Add(time.Duration(i) * 24 * time.Hour)},
+					{Type: petition.EventReassigned, At: at.Add(20 * 24 * time.Hour), Unit: "u2"},
+					{Type: petition.EventReplied, At: at.Add(time.Duration(30+2*i) * 24 * time.Hour)},
+					{Type: petition.EventEvaluated, At: at.Add(100 * 24 * time.Hour), Result: petition.EvaluationResults[i%3]},
+				} {
+					if j >= i%5 {
+						break
+					}
+					if _, err := s.AddEvent(ctx, rules, c.CaseNo, e); err != nil && !errors.Is(err, petition.ErrTransition) {
+						t.Fatal(err)
+					}
+				}
+			}
+			incremental := tallies(t, s)
+			if err := s.Recount(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if recounted := tallies(t, s); !reflect.DeepEqual(incremental, recounted) {
+				t.Errorf("incremental tallies\n%v\ndiffer from a recount\n%v", incremental, recounted)
+			}
+		})
+	}
+}
+
+func TestLoadRefusesADatabaseWithCases(t *testing.T) {
+	s := setup(t, "sqlite")
+	if _, err := s.CreateCase(context.Background(), rules, sample("L-1")); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Load(context.Background(), rules, []store.LoadCase{{Case: sample("L-2")}})
+	if err == nil || !strings.Contains(err.Error(), "already holds 1 cases") {
+		t.Errorf("Load into a used database: %v", err)
+	}
+}
+
+func TestLoadRollsBackABadHistory(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := setup(t, dialect)
+			good := sample("G-1")
+			bad := sample("G-2")
+			err := s.Load(context.Background(), rules, []store.LoadCase{
+				{Case: good},
+				{Case: bad, Events: []petition.Event{{Type: petition.EventReplied, At: bad.ReceivedAt}}},
+			})
+			if !errors.Is(err, petition.ErrTransition) || !strings.Contains(err.Error(), "G-2 event 1") {
+				t.Errorf("err = %v, want a transition error naming G-2 event 1", err)
+			}
+			if _, err := s.CaseState(context.Background(), "G-1"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("G-1 was written despite the failed load: %v", err)
+			}
+		})
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	for _, tc := range []struct{ dsn, want string }{
+		{"postgres://x", "must start with sqlite: or mysql:"},
+		{"sqlite:", "empty path"},
+		{"mysql:root@tcp(127.0.0.1:1)/x", "open mysql database"},
+		{"mysql:%%%", "open mysql database"},
+	} {
+		_, err := store.Open(context.Background(), tc.dsn)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Open(%q) = %v, want %q", tc.dsn, err, tc.want)
+		}
+	}
+}
