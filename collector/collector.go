@@ -92,9 +92,9 @@ func (c *Collector) Run(ctx context.Context, logger *slog.Logger) {
 // Refresh reads the database once and replaces the snapshot on success.
 func (c *Collector) Refresh(ctx context.Context) error {
 	cfg := c.cfg.Load()
-	start := c.now()
-	snap, err := c.build(ctx, cfg, start)
-	c.duration.Set(c.now().Sub(start).Seconds())
+	began := time.Now() // wall time spent, whatever the injected clock says
+	snap, err := c.build(ctx, cfg, c.now())
+	c.duration.Set(time.Since(began).Seconds())
 	if err != nil {
 		c.success.Set(0)
 		c.errors.Inc()

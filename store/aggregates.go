@@ -35,7 +35,9 @@ func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
 func (r *Reader) Units(ctx context.Context) ([]Unit, error) { return listUnits(ctx, r.tx) }
 
 // Categories lists the categories by code.
-func (r *Reader) Categories(ctx context.Context) ([]Category, error) { return listCategories(ctx, r.tx) }
+func (r *Reader) Categories(ctx context.Context) ([]Category, error) {
+	return listCategories(ctx, r.tx)
+}
 
 // ReceiptCount is one row of the all-time receipt counters.
 type ReceiptCount struct {

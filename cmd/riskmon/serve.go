@@ -127,8 +127,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, webConfig s
 	return nil
 }
 
-// reloadOnHUP rereads the configuration on SIGHUP. A bad file keeps the
-// running configuration; the listen address and database need a restart.
+// reloadOnHUP rereads the configuration on every SIGHUP.
 func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), col *collector.Collector, logger *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -138,17 +137,26 @@ func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), col *
 		case <-ctx.Done():
 			return
 		case <-hup:
+			if err := reload(load, col, logger); err != nil {
+				logger.Error("reload failed; keeping the running configuration", "err", err)
+			}
 		}
-		next, err := load()
-		if err != nil {
-			logger.Error("reload failed; keeping the running configuration", "err", err)
-			continue
-		}
-		prev := col.Config()
-		if next.Listen != prev.Listen || next.DB != prev.DB {
-			logger.Warn("listen and db changes take effect at the next restart")
-		}
-		col.SetConfig(next)
-		logger.Info("configuration reloaded")
 	}
+}
+
+// reload swaps in a freshly loaded configuration. A bad one keeps the running
+// configuration; the listen address and database need a restart.
+func reload(load func() (*config.Config, error), col *collector.Collector, logger *slog.Logger) error {
+	next, err := load()
+	if err != nil {
+		return err
+	}
+	prev := col.Config()
+	if next.Listen != prev.Listen || next.DB != prev.DB {
+		logger.Warn("listen and db changes take effect at the next restart")
+		next.Listen, next.DB = prev.Listen, prev.DB
+	}
+	col.SetConfig(next)
+	logger.Info("configuration reloaded")
+	return nil
 }

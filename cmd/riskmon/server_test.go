@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"riskmon/collector"
+	"riskmon/config"
+	"riskmon/demo"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// metricValue finds an unlabelled sample in an exposition body.
+func metricValue(body, name string) string {
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// TestDatabaseOutage cuts the service off from MariaDB mid-run: it keeps
+// serving, its error metrics move, /readyz fails, the domain metrics go once
+// the snapshot is stale, and it all comes back by itself.
+func TestDatabaseOutage(t *testing.T) {
+	name := storetest.CreateMySQLDatabase(t)
+	server, _ := mysql.ParseDSN(storetest.MySQLServer())
+	px := newProxy(t, server.Addr)
+	cfg := server.Clone()
+	cfg.Addr, cfg.DBName, cfg.Timeout, cfg.ReadTimeout = px.addr(), name, time.Second, 2*time.Second
+	ctx := context.Background()
+	s, err := store.Open(ctx, "mysql:"+cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.PutReference(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := config.Load(config.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 10, 2, 3, 0, 0, 0, time.UTC)}
+	col := collector.New(s, conf, clk.Now, collector.BuildInfo{Version: "test"})
+	var logs bytes.Buffer
+	srv := httptest.NewServer(newServer(col, s, slog.New(slog.NewTextHandler(&logs, nil))))
+	defer srv.Close()
+
+	if err := col.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := get(t, srv.URL+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d before the outage", code)
+	}
+
+	px.cut()
+	clk.t = clk.t.Add(time.Minute)
+	if err := col.Refresh(ctx); err == nil {
+		t.Fatal("refresh succeeded without a database")
+	}
+	code, body := get(t, srv.URL+"/metrics")
+	if code != 200 || metricValue(body, "petition_collector_last_refresh_success") != "0" ||
+		metricValue(body, "petition_collector_refresh_errors_total") != "1" {
+		t.Errorf("during the outage /metrics = %d, success %q, errors %q", code, metricValue(body, "petition_collector_last_refresh_success"),
+			metricValue(body, "petition_collector_refresh_errors_total"))
+	}
+	if !strings.Contains(body, "petition_unit_info{") {
+		t.Error("a snapshot within the staleness limit was withheld")
+	}
+	if code, body := get(t, srv.URL+"/readyz"); code != 503 || !strings.Contains(body, "ping mysql") {
+		t.Errorf("/readyz = %d %q during the outage, want 503 naming the ping", code, body)
+	}
+	clk.t = clk.t.Add(2 * time.Minute)
+	if err := col.Refresh(ctx); err == nil {
+		t.Fatal("refresh succeeded without a database")
+	}
+	if _, body := get(t, srv.URL+"/metrics"); strings.Contains(body, "petition_unit_info{") ||
+		metricValue(body, "petition_collector_refresh_errors_total") != "2" {
+		t.Error("stale domain metrics still served, or errors not counted")
+	}
+	if code, _ := get(t, srv.URL+"/healthz"); code != 200 {
+		t.Errorf("/healthz = %d during the outage, want 200: the process is alive", code)
+	}
+
+	px.restore()
+	clk.t = clk.t.Add(time.Second)
+	if err := col.Refresh(ctx); err != nil {
+		t.Fatalf("no recovery: %v", err)
+	}
+	code, body = get(t, srv.URL+"/metrics")
+	if code != 200 || metricValue(body, "petition_collector_last_refresh_success") != "1" || !strings.Contains(body, "petition_unit_info{") {
+		t.Error("domain metrics did not come back after the outage")
+	}
+	if code, _ := get(t, srv.URL+"/readyz"); code != 200 {
+		t.Errorf("/readyz = %d after recovery", code)
+	}
+}
+
+func TestLandingAndAccessLog(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	conf, _ := config.Load(config.Source{})
+	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
+	var logs bytes.Buffer
+	srv := httptest.NewServer(newServer(col, s, slog.New(slog.NewTextHandler(&logs, nil))))
+	defer srv.Close()
+	code, body := get(t, srv.URL+"/")
+	if code != 200 || !strings.Contains(body, `href="/metrics"`) || !strings.Contains(body, `href="/readyz"`) {
+		t.Errorf("landing page = %d %q", code, body)
+	}
+	if code, body := get(t, srv.URL+"/readyz"); code != 503 || !strings.Contains(body, "snapshot") {
+		t.Errorf("/readyz before the first refresh = %d %q, want 503 naming the snapshot", code, body)
+	}
+	if !strings.Contains(logs.String(), "path=/readyz status=503") {
+		t.Errorf("access log lacks the request: %s", logs.String())
+	}
+}
+
+func TestReload(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	conf, _ := config.Load(config.Source{})
+	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	env := map[string]string{"RISKMON_REFRESH_INTERVAL": "30s", "RISKMON_DB": "sqlite:/elsewhere.db"}
+	load := func() (*config.Config, error) { return config.Load(config.Source{Env: env}) }
+	if err := reload(load, col, logger); err != nil {
+		t.Fatal(err)
+	}
+	if got := col.Config(); got.RefreshInterval != 30*time.Second || got.DB != conf.DB {
+		t.Errorf("after reload: interval %s db %s, want 30s and the running db %s", got.RefreshInterval, got.DB, conf.DB)
+	}
+	env["RISKMON_REFRESH_INTERVAL"] = "never"
+	if err := reload(load, col, logger); err == nil || !strings.Contains(err.Error(), "refresh_interval") {
+		t.Errorf("bad reload: %v", err)
+	}
+	if got := col.Config().RefreshInterval; got != 30*time.Second {
+		t.Errorf("a bad reload changed the interval to %s", got)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Setenv("RISKMON_PETITIONER_KEY", "")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage: riskmon"},
+		{[]string{"launch"}, `unknown command "launch"`},
+		{[]string{"serve", "--refresh-interval", "sometimes"}, `config key "refresh_interval" (from --refresh-interval)`},
+		{[]string{"serve", "--db", "sqlite:" + t.TempDir() + "/x.db"}, `petitioner_key`},
+		{[]string{"migrate", "--db", "oracle:x"}, `must be sqlite:PATH or mysql:DSN`},
+	} {
+		err := run(context.Background(), tc.args, io.Discard, logger)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run %v = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, &out, logger); err != nil || !strings.HasPrefix(out.String(), "riskmon ") {
+		t.Errorf("version: %v %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"migrate", "--db", "sqlite:" + t.TempDir() + "/m.db"}, io.Discard, logger); err != nil {
+		t.Errorf("migrate: %v", err)
+	}
+}
