@@ -2,11 +2,13 @@ package collector
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +25,7 @@ type Snapshot struct {
 	TakenAt time.Time
 	Metrics []prometheus.Metric
 	text    []byte // the metrics in the text exposition format, encoded once
+	gz      []byte // text, gzip-compressed once: one member of each response
 }
 
 // BuildInfo labels petition_build_info.
@@ -40,6 +43,7 @@ type Collector struct {
 	snap     atomic.Pointer[Snapshot]
 
 	self        *prometheus.Registry
+	selfCache   atomic.Pointer[selfEncoding]
 	success     prometheus.Gauge
 	lastSuccess prometheus.Gauge
 	duration    prometheus.Gauge
@@ -95,6 +99,7 @@ func (c *Collector) Refresh(ctx context.Context) error {
 	began := time.Now() // wall time spent, whatever the injected clock says
 	snap, err := c.build(ctx, cfg, c.now())
 	c.duration.Set(time.Since(began).Seconds())
+	defer c.selfCache.Store(nil) // the next scrape shows this refresh's self metrics
 	if err != nil {
 		c.success.Set(0)
 		c.errors.Inc()
@@ -141,7 +146,11 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	if err != nil {
 		return nil, fmt.Errorf("refresh: %w", err)
 	}
-	return &Snapshot{TakenAt: now, Metrics: metrics, text: text}, nil
+	gz, err := compress(text, gzip.DefaultCompression)
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	return &Snapshot{TakenAt: now, Metrics: metrics, text: text, gz: gz}, nil
 }
 
 // Snapshot returns the latest snapshot, or nil before the first success.
@@ -180,18 +189,75 @@ var textFormat = expfmt.NewFormat(expfmt.TypeTextPlain)
 
 // ServeHTTP writes the snapshot encoded at refresh time, then the live self
 // metrics: a scrape costs the same at ten cases or ten million and never
-// reaches the database.
-func (c *Collector) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	self, err := encode(c.self)
+// reaches the database. Prometheus asks for gzip; the snapshot was compressed
+// once at refresh and the self metrics follow as a second gzip member, which
+// RFC 1952 allows and Go's reader (Prometheus's) reads as one stream.
+func (c *Collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	self, err := c.selfMetrics()
 	if err != nil {
-		http.Error(w, "encode self metrics: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", string(textFormat))
+	var snap *Snapshot
 	if c.Fresh() {
-		w.Write(c.snap.Load().text)
+		snap = c.snap.Load()
 	}
-	w.Write(self)
+	h := w.Header()
+	h.Set("Content-Type", string(textFormat))
+	h.Add("Vary", "Accept-Encoding")
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if snap != nil {
+			w.Write(snap.text)
+		}
+		w.Write(self.text)
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	if snap != nil {
+		w.Write(snap.gz)
+	}
+	w.Write(self.gz)
+}
+
+// selfEncoding is the self metrics encoded for at most selfCacheFor: many
+// Prometheus servers scraping at once share one gather, and a refresh clears it.
+type selfEncoding struct {
+	at       time.Time
+	text, gz []byte
+}
+
+const selfCacheFor = time.Second
+
+func (c *Collector) selfMetrics() (*selfEncoding, error) {
+	if e := c.selfCache.Load(); e != nil && time.Since(e.at) < selfCacheFor {
+		return e, nil
+	}
+	text, err := encode(c.self)
+	if err != nil {
+		return nil, fmt.Errorf("encode self metrics: %w", err)
+	}
+	gz, err := compress(text, gzip.BestSpeed)
+	if err != nil {
+		return nil, fmt.Errorf("compress self metrics: %w", err)
+	}
+	e := &selfEncoding{at: time.Now(), text: text, gz: gz}
+	c.selfCache.Store(e)
+	return e, nil
+}
+
+func compress(b []byte, level int) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, level)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 func encode(g prometheus.Gatherer) ([]byte, error) {

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -291,5 +292,49 @@ func TestDeadlineSecondInSQL(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGzipScrapeIsTheSameText: the two gzip members of a compressed scrape
+// read back, with Go's reader as Prometheus uses it, to exactly the plain body
+// (the self metrics aside, which move between two requests).
+func TestGzipScrapeIsTheSameText(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c, _ := newCollector(t, s)
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	plain := httptest.NewRecorder()
+	c.ServeHTTP(plain, httptest.NewRequest("GET", "/metrics", nil))
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	zipped := httptest.NewRecorder()
+	c.ServeHTTP(zipped, req)
+	if got := zipped.Header().Get("Content-Encoding"); got != "gzip" {
+		t.Fatalf("Content-Encoding = %q, want gzip", got)
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain := func(body string) string {
+		var keep []string
+		for _, l := range strings.Split(body, "\n") {
+			if strings.Contains(l, "petition_") && !strings.Contains(l, "petition_collector_") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if got, want := domain(string(unzipped)), domain(plain.Body.String()); got != want || len(want) < 1000 {
+		t.Errorf("gzip body differs from the plain one (%d vs %d bytes of domain lines)", len(got), len(want))
+	}
+	if !strings.Contains(string(unzipped), lastSuccessTimestampName) {
+		t.Error("the self metrics member is missing from the gzip body")
 	}
 }

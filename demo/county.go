@@ -67,10 +67,16 @@ func Periods(loc *time.Location, now time.Time) []config.Period {
 // Seed writes the demo county into an empty database: units, categories and a
 // year of cases up to now.
 func Seed(ctx context.Context, s *store.Store, r petition.Rules, now time.Time) error {
+	return SeedRate(ctx, s, r, now, WeekdayRate)
+}
+
+// SeedRate is Seed with perWeekday petitions on a weekday (RateFor gives the
+// rate of a wanted total).
+func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, now time.Time, perWeekday float64) error {
 	if err := PutReference(ctx, s); err != nil {
 		return err
 	}
-	cases := Generate(r, now.AddDate(-1, 0, 0), now, 1)
+	cases := Generate(r, now.AddDate(-1, 0, 0), now, 1, perWeekday)
 	if err := s.Load(ctx, r, cases); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}

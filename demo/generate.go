@@ -10,10 +10,15 @@ import (
 	"riskmon/store"
 )
 
+// WeekdayRate is the demo county's usual number of petitions on a weekday.
+const WeekdayRate = 12.0
+
 // Generate makes the synthetic cases received in [from, now) with the history
-// each would have by now. The same seed gives the same county.
-func Generate(r petition.Rules, from, now time.Time, seed uint64) []store.LoadCase {
+// each would have by now, about perWeekday a weekday (WeekdayRate for the demo
+// county; more for benchmarks). The same seed gives the same county.
+func Generate(r petition.Rules, from, now time.Time, seed uint64, perWeekday float64) []store.LoadCase {
 	g := newGen(r, seed)
+	g.rate = perWeekday
 	var out []store.LoadCase
 	for day := from; day.Before(now); day = day.Add(24 * time.Hour) {
 		n := g.poisson(g.dailyRate(day))
@@ -29,22 +34,34 @@ func Generate(r petition.Rules, from, now time.Time, seed uint64) []store.LoadCa
 	return out
 }
 
+// RateFor returns the weekday rate at which Generate makes about n cases in
+// [from, now).
+func RateFor(r petition.Rules, from, now time.Time, n int) float64 {
+	g := &gen{r: r, rate: 1}
+	days := 0.0
+	for day := from; day.Before(now); day = day.Add(24 * time.Hour) {
+		days += g.dailyRate(day)
+	}
+	return float64(n) / days
+}
+
 type gen struct {
-	r   petition.Rules
-	rnd *rand.Rand
+	r    petition.Rules
+	rnd  *rand.Rand
+	rate float64
 }
 
 func newGen(r petition.Rules, seed uint64) *gen {
 	return &gen{r: r, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-// dailyRate is about a dozen petitions a day, fewer at weekends and three
-// times as many in the National Day week (1-7 October).
+// dailyRate is half the weekday rate at weekends and three times it in the
+// National Day week (1-7 October).
 func (g *gen) dailyRate(day time.Time) float64 {
 	local := day.In(g.r.Location)
-	rate := 12.0
+	rate := g.rate
 	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		rate = 6
+		rate /= 2
 	}
 	if local.Month() == time.October && local.Day() <= 7 {
 		rate *= 3
@@ -53,6 +70,9 @@ func (g *gen) dailyRate(day time.Time) float64 {
 }
 
 func (g *gen) poisson(mean float64) int {
+	if mean > 500 { // Knuth's method underflows; a normal draw is as good here
+		return max(0, int(math.Round(mean+math.Sqrt(mean)*g.rnd.NormFloat64())))
+	}
 	// Knuth's method is plenty for means of a few dozen.
 	l, k, p := math.Exp(-mean), 0, 1.0
 	for {

@@ -173,14 +173,15 @@ type BacklogCount struct {
 	Oldest     sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
 }
 
-// A case is overdue when its deadline has passed (deadline < now): at the
-// deadline second itself it is still on time, and due soon.
+// GROUP BY follows idx_cases_open so the index is read in order, with no
+// temporary table. A case is overdue when its deadline has passed
+// (deadline < now): at the deadline second itself it is on time, and due soon.
 const backlogQuery = `SELECT unit, category, stage, COUNT(*) AS open,
 SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue,
 SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS due_soon,
 SUM(supervised) AS supervised,
 MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
-FROM cases WHERE stage IS NOT NULL GROUP BY unit, category, stage`
+FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // Backlog returns the open cases by current unit, category and stage at now.
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {

@@ -13,8 +13,10 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"riskmon/config"
+	"riskmon/demo"
 	"riskmon/store"
 )
 
@@ -28,7 +30,7 @@ func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil && !errors.Is(err, flag.ErrHelp) {
 		logger.Error("riskmon failed", "err", err)
 		os.Exit(1)
 	}
@@ -39,6 +41,7 @@ const usage = `usage: riskmon <command> [flags]
 commands:
   serve     run the service (--demo for a synthetic county on an embedded database)
   migrate   apply pending database migrations and exit
+  seed      fill an empty database with the synthetic demo county (--cases N)
   version   print the version
 
 Run "riskmon <command> -h" for the flags of a command.`
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return serve(ctx, args[1:], logger)
 	case "migrate":
 		return migrate(ctx, args[1:], logger)
+	case "seed":
+		return seed(ctx, args[1:], logger)
 	case "version":
 		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
 		return nil
@@ -83,24 +88,57 @@ func configFlags(fs *flag.FlagSet) func() config.Source {
 	}
 }
 
-func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+// openMigrated parses the flags of a database command and opens its
+// database with every migration applied.
+func openMigrated(ctx context.Context, fs *flag.FlagSet, args []string) (*config.Config, *store.Store, error) {
 	source := configFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg, err := config.Load(source())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return cfg, s, nil
+}
+
+func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
+	_, s, err := openMigrated(ctx, flag.NewFlagSet("migrate", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
+	logger.Info("migrations applied", "dialect", s.Dialect())
+	return nil
+}
+
+// seed fills an empty database with the demo county, scaled to about --cases
+// cases over the last twelve months: for trying riskmon on a real server and
+// for the benchmarks.
+func seed(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	n := fs.Int("cases", 4000, "about how many cases to make")
+	cfg, s, err := openMigrated(ctx, fs, args)
+	if err != nil {
 		return err
 	}
-	logger.Info("migrations applied", "dialect", s.Dialect())
+	defer s.Close()
+	if *n < 1 {
+		return fmt.Errorf("seed: --cases %d must be at least 1", *n)
+	}
+	now := time.Now()
+	rate := demo.RateFor(cfg.Rules, now.AddDate(-1, 0, 0), now, *n)
+	if err := demo.SeedRate(ctx, s, cfg.Rules, now, rate); err != nil {
+		return err
+	}
+	logger.Info("demo county seeded", "dialect", s.Dialect(), "cases_wanted", *n, "took", time.Since(now).String())
 	return nil
 }

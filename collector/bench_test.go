@@ -1,0 +1,76 @@
+package collector
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"riskmon/demo"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// benchStores returns the databases to benchmark: RISKMON_BENCH_DB (a DSN, or
+// several separated by spaces, already seeded with `riskmon seed`), or else a
+// small demo county on each dialect.
+func benchStores(b *testing.B) map[string]*store.Store {
+	out := map[string]*store.Store{}
+	ctx := context.Background()
+	if env := os.Getenv("RISKMON_BENCH_DB"); env != "" {
+		for _, dsn := range strings.Fields(env) {
+			s, err := store.Open(ctx, dsn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			out[s.Dialect()+"/"+dsn[strings.LastIndexAny(dsn, "/:")+1:]] = s
+		}
+		return out
+	}
+	for _, d := range storetest.Dialects {
+		s := storetest.Open(b, d)
+		now := time.Now()
+		r := fixtureConfig(b).Rules
+		if err := demo.SeedRate(ctx, s, r, now, demo.RateFor(r, now.AddDate(-1, 0, 0), now, 10000)); err != nil {
+			b.Fatal(err)
+		}
+		out[d+"/10k"] = s
+	}
+	return out
+}
+
+// BenchmarkRefresh measures one refresh of the snapshot: every query and the
+// encoding of the result.
+func BenchmarkRefresh(b *testing.B) {
+	for name, s := range benchStores(b) {
+		b.Run(name, func(b *testing.B) {
+			c := New(s, fixtureConfig(b), time.Now, BuildInfo{})
+			for b.Loop() {
+				if err := c.Refresh(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScrape measures what one /metrics request costs once the
+// snapshot is built; it does not depend on the number of cases.
+func BenchmarkScrape(b *testing.B) {
+	for name, s := range benchStores(b) {
+		b.Run(name, func(b *testing.B) {
+			c := New(s, fixtureConfig(b), time.Now, BuildInfo{})
+			if err := c.Refresh(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", "/metrics", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				c.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+	}
+}
