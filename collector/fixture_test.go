@@ -29,7 +29,7 @@ func fixtureConfig(t testing.TB) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Periods, err = config.ResolvePeriods(shanghai, []config.PeriodSpec{
+	cfg.Periods, err = config.ResolvePeriods(shanghai, "the fixture", []config.PeriodSpec{
 		{Name: "national_day", Start: "2026-10-01", End: "2026-10-07"},
 		{Name: "two_sessions", Start: "2027-03-01", End: "2027-03-15"},
 	})

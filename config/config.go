@@ -156,7 +156,7 @@ func Load(src Source) (*Config, error) {
 		errs = append(errs, &Error{Key: name, From: name, Problem: "unknown RISKMON_ variable"})
 	}
 	if c.Rules.Location != nil {
-		periods, err := ResolvePeriods(c.Rules.Location, specs)
+		periods, err := ResolvePeriods(c.Rules.Location, src.File, specs)
 		if err != nil {
 			errs = append(errs, err)
 		}

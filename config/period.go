@@ -23,14 +23,15 @@ type PeriodSpec struct {
 	Timezone string // of dates; the configured timezone when empty
 }
 
-// ResolvePeriods parses specs, reporting every bad one by its position.
-func ResolvePeriods(def *time.Location, specs []PeriodSpec) ([]Period, error) {
+// ResolvePeriods parses specs, reporting every bad one by its position and
+// where it came from.
+func ResolvePeriods(def *time.Location, from string, specs []PeriodSpec) ([]Period, error) {
 	var out []Period
 	var errs []error
 	for i, sp := range specs {
 		p, err := sp.resolve(def)
 		if err != nil {
-			errs = append(errs, &Error{Key: fmt.Sprintf("sensitive_periods[%d]", i), From: "the file", Problem: err.Error()})
+			errs = append(errs, &Error{Key: fmt.Sprintf("sensitive_periods[%d]", i), From: from, Problem: err.Error()})
 			continue
 		}
 		out = append(out, p)

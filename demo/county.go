@@ -53,7 +53,7 @@ func Periods(loc *time.Location, now time.Time) []config.Period {
 	local := now.In(loc)
 	y := local.Year()
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
-	ps, err := config.ResolvePeriods(loc, []config.PeriodSpec{
+	ps, err := config.ResolvePeriods(loc, "the demo", []config.PeriodSpec{
 		{Name: "demo_drill", Start: day(local.AddDate(0, 0, -2)), End: day(local.AddDate(0, 0, 4))},
 		{Name: "national_day", Start: fmt.Sprintf("%d-10-01", y), End: fmt.Sprintf("%d-10-07", y)},
 		{Name: "two_sessions", Start: fmt.Sprintf("%d-03-01", y+1), End: fmt.Sprintf("%d-03-15", y+1)},

@@ -88,12 +88,18 @@ func configFlags(fs *flag.FlagSet) func() config.Source {
 	}
 }
 
-// openMigrated parses the flags of a database command and opens its
-// database with every migration applied.
-func openMigrated(ctx context.Context, fs *flag.FlagSet, args []string) (*config.Config, *store.Store, error) {
+// openMigrated parses the flags of a database command, checks them with
+// check (if any) before touching the database, and opens it with every
+// migration applied.
+func openMigrated(ctx context.Context, fs *flag.FlagSet, args []string, check func() error) (*config.Config, *store.Store, error) {
 	source := configFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, nil, err
+		}
 	}
 	cfg, err := config.Load(source())
 	if err != nil {
@@ -111,7 +117,7 @@ func openMigrated(ctx context.Context, fs *flag.FlagSet, args []string) (*config
 }
 
 func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
-	_, s, err := openMigrated(ctx, flag.NewFlagSet("migrate", flag.ContinueOnError), args)
+	_, s, err := openMigrated(ctx, flag.NewFlagSet("migrate", flag.ContinueOnError), args, nil)
 	if err != nil {
 		return err
 	}
@@ -126,14 +132,16 @@ func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
 func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("cases", 4000, "about how many cases to make")
-	cfg, s, err := openMigrated(ctx, fs, args)
+	cfg, s, err := openMigrated(ctx, fs, args, func() error {
+		if *n < 1 {
+			return fmt.Errorf("seed: --cases %d must be at least 1", *n)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if *n < 1 {
-		return fmt.Errorf("seed: --cases %d must be at least 1", *n)
-	}
 	now := time.Now()
 	rate := demo.RateFor(cfg.Rules, now.AddDate(-1, 0, 0), now, *n)
 	if err := demo.SeedRate(ctx, s, cfg.Rules, now, rate); err != nil {

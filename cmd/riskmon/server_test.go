@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,16 @@ func TestRunErrors(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"migrate", "--db", "sqlite:" + t.TempDir() + "/m.db"}, io.Discard, logger); err != nil {
 		t.Errorf("migrate: %v", err)
+	}
+}
+
+func TestSeedRefusesZeroCasesBeforeTouchingTheDatabase(t *testing.T) {
+	path := t.TempDir() + "/never.db"
+	err := run(context.Background(), []string{"seed", "--cases", "0", "--db", "sqlite:" + path}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "--cases 0") {
+		t.Errorf("seed --cases 0 = %v", err)
+	}
+	if _, statErr := os.Stat(path); statErr == nil {
+		t.Error("seed created the database before refusing its arguments")
 	}
 }
