@@ -56,11 +56,7 @@ const receiptTallyQuery = `SELECT unit, category, channel, level, cases, persons
 // Receipts returns the all-time receipt counters by the unit and category the
 // cases had when received.
 func (r *Reader) Receipts(ctx context.Context) ([]ReceiptCount, error) {
-	var out []ReceiptCount
-	if err := r.tx.SelectContext(ctx, &out, receiptTallyQuery); err != nil {
-		return nil, fmt.Errorf("read receipt counts: %w", err)
-	}
-	return out, nil
+	return selectAll[ReceiptCount](ctx, r.tx, "receipt counts", receiptTallyQuery)
 }
 
 // CompletionCount is one row of the stage completion counters.
@@ -75,11 +71,7 @@ const completionTallyQuery = `SELECT unit, stage, completed, late FROM completio
 
 // Completions returns how many stages each unit completed, and how many late.
 func (r *Reader) Completions(ctx context.Context) ([]CompletionCount, error) {
-	var out []CompletionCount
-	if err := r.tx.SelectContext(ctx, &out, completionTallyQuery); err != nil {
-		return nil, fmt.Errorf("read completion counts: %w", err)
-	}
-	return out, nil
+	return selectAll[CompletionCount](ctx, r.tx, "completion counts", completionTallyQuery)
 }
 
 // EvaluationCount is one row of the evaluation counters.
@@ -93,9 +85,13 @@ const evaluationTallyQuery = `SELECT unit, result, evaluations FROM evaluation_t
 
 // Evaluations returns the petitioners' evaluations by unit and result.
 func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {
-	var out []EvaluationCount
-	if err := r.tx.SelectContext(ctx, &out, evaluationTallyQuery); err != nil {
-		return nil, fmt.Errorf("read evaluation counts: %w", err)
+	return selectAll[EvaluationCount](ctx, r.tx, "evaluation counts", evaluationTallyQuery)
+}
+
+func selectAll[T any](ctx context.Context, tx *sqlx.Tx, what, query string, args ...any) ([]T, error) {
+	var out []T
+	if err := tx.SelectContext(ctx, &out, query, args...); err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	return out, nil
 }
@@ -185,10 +181,6 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // Backlog returns the open cases by current unit, category and stage at now.
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
-	var out []BacklogCount
 	n := now.Unix()
-	if err := r.tx.SelectContext(ctx, &out, backlogQuery, n, n, now.Add(horizon).Unix(), n); err != nil {
-		return nil, fmt.Errorf("read backlog: %w", err)
-	}
-	return out, nil
+	return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogQuery, n, n, now.Add(horizon).Unix(), n)
 }
