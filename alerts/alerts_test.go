@@ -1,0 +1,276 @@
+// Package alerts_test checks the rule files, their promtool tests, the
+// runbook and the Alertmanager example. alerts/ holds no Go code of its own.
+package alerts_test
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"go.yaml.in/yaml/v2"
+
+	"riskmon/collector"
+)
+
+type rule struct {
+	Record      string            `yaml:"record"`
+	Alert       string            `yaml:"alert"`
+	Expr        string            `yaml:"expr"`
+	For         string            `yaml:"for"`
+	Labels      map[string]string `yaml:"labels"`
+	Annotations map[string]string `yaml:"annotations"`
+}
+
+type ruleFile struct {
+	Groups []struct {
+		Name  string `yaml:"name"`
+		Rules []rule `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+func loadRules(t *testing.T) []rule {
+	t.Helper()
+	raw, err := os.ReadFile("rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f ruleFile
+	if err := yaml.UnmarshalStrict(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	var out []rule
+	for _, g := range f.Groups {
+		out = append(out, g.Rules...)
+	}
+	return out
+}
+
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required in CI (Debian's prometheus/prometheus-alertmanager packages)", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+func runTool(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(tool(t, name), args...).CombinedOutput()
+	if err != nil {
+		t.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func TestPromtool(t *testing.T) {
+	runTool(t, "promtool", "check", "rules", "--lint=all", "--lint-fatal", "rules.yml")
+	runTool(t, "promtool", "test", "rules", "tests/alerts_test.yml")
+}
+
+var (
+	alertName  = regexp.MustCompile(`^Petition[A-Z][a-zA-Z]+$`)
+	recordName = regexp.MustCompile(`^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$`)
+	anchorRef  = regexp.MustCompile(`RUNBOOK\.md#([a-z0-9-]+)$`)
+	identifier = regexp.MustCompile(`[a-zA-Z_:][a-zA-Z0-9_:]*`)
+)
+
+// TestMixinLint applies the monitoring-mixin conventions to every rule.
+func TestMixinLint(t *testing.T) {
+	runbook, err := os.ReadFile("RUNBOOK.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(runbook), "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			anchors[strings.ToLower(strings.TrimSpace(h))] = true
+		}
+	}
+	alerts := 0
+	for _, r := range loadRules(t) {
+		if r.Record != "" {
+			if !recordName.MatchString(r.Record) {
+				t.Errorf("record %s is not level:metric:operation", r.Record)
+			}
+			continue
+		}
+		alerts++
+		name := r.Alert
+		if !alertName.MatchString(name) {
+			t.Errorf("alert %s is not CamelCase with the Petition prefix", name)
+		}
+		if s := r.Labels["severity"]; s != "critical" && s != "warning" {
+			t.Errorf("%s: severity %q is not critical or warning", name, s)
+		}
+		if p, ok := r.Labels["period"]; ok {
+			if p != "sensitive" && p != "normal" {
+				t.Errorf("%s: period %q is not sensitive or normal", name, p)
+			}
+		} else if !strings.Contains(r.Expr, "group_left(period) petition:period:info") {
+			t.Errorf("%s: no period label, static or joined from petition:period:info", name)
+		}
+		summary, desc := r.Annotations["summary"], r.Annotations["description"]
+		if summary == "" || strings.Contains(summary, "{{") || !strings.HasSuffix(summary, ".") {
+			t.Errorf("%s: summary %q must be a static sentence", name, summary)
+		}
+		zh, en, ok := strings.Cut(desc, " / ")
+		if !ok || !strings.Contains(desc, "{{") || !hasHan(zh) || hasHan(en) {
+			t.Errorf("%s: description %q must be templated, Chinese, then \" / \" and English", name, desc)
+		}
+		m := anchorRef.FindStringSubmatch(r.Annotations["runbook_url"])
+		if m == nil || !anchors[m[1]] {
+			t.Errorf("%s: runbook_url %q has no section in RUNBOOK.md", name, r.Annotations["runbook_url"])
+		}
+		if r.For != "" {
+			if _, err := time.ParseDuration(r.For); err != nil {
+				t.Errorf("%s: for %q: %v", name, r.For, err)
+			}
+		}
+		for k := range r.Annotations {
+			if k != "summary" && k != "description" && k != "runbook_url" {
+				t.Errorf("%s: unexpected annotation %s", name, k)
+			}
+		}
+	}
+	if alerts < 8 {
+		t.Errorf("only %d alerts", alerts)
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestExpressionsNameExportedMetrics: every metric an expression names is one
+// the collector exports or one the rules record, so a renamed metric breaks
+// this test instead of silently silencing an alert.
+func TestExpressionsNameExportedMetrics(t *testing.T) {
+	known := map[string]bool{"up": true}
+	for _, n := range collector.Names() {
+		known[n] = true
+	}
+	rules := loadRules(t)
+	for _, r := range rules {
+		if r.Record != "" {
+			known[r.Record] = true
+		}
+	}
+	for _, r := range rules {
+		// label values and template strings are not metric names
+		expr := regexp.MustCompile(`"[^"]*"`).ReplaceAllString(r.Expr, `""`)
+		for _, id := range identifier.FindAllString(expr, -1) {
+			if (strings.HasPrefix(id, "petition") || strings.Contains(id, ":")) && !known[id] {
+				t.Errorf("%s%s names %s, which nothing exports or records", r.Alert, r.Record, id)
+			}
+		}
+	}
+}
+
+// TestEveryAlertIsUnitTested: the promtool tests exercise every alert in both
+// periods, firing and not.
+func TestEveryAlertIsUnitTested(t *testing.T) {
+	raw, err := os.ReadFile("tests/alerts_test.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Tests []struct {
+			AlertRuleTest []struct {
+				Alertname string `yaml:"alertname"`
+				ExpAlerts []struct {
+					ExpLabels map[string]string `yaml:"exp_labels"`
+				} `yaml:"exp_alerts"`
+			} `yaml:"alert_rule_test"`
+		} `yaml:"tests"`
+	}
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	silent, fired := map[string]bool{}, map[string]map[string]bool{}
+	for _, tc := range f.Tests {
+		for _, a := range tc.AlertRuleTest {
+			if len(a.ExpAlerts) == 0 {
+				silent[a.Alertname] = true
+			}
+			for _, e := range a.ExpAlerts {
+				if fired[a.Alertname] == nil {
+					fired[a.Alertname] = map[string]bool{}
+				}
+				fired[a.Alertname][e.ExpLabels["period"]+"/"+e.ExpLabels["severity"]] = true
+			}
+		}
+	}
+	for _, r := range loadRules(t) {
+		if r.Alert == "" {
+			continue
+		}
+		if !silent[r.Alert] {
+			t.Errorf("%s: no test where it does not fire", r.Alert)
+		}
+		periods := []string{"normal", "sensitive"}
+		if p, ok := r.Labels["period"]; ok {
+			periods = []string{p}
+		}
+		for _, p := range periods {
+			if r.Alert == "PetitionCollectorDown" && p == "sensitive" {
+				continue // riskmon is down: nothing says the period
+			}
+			if !fired[r.Alert][p+"/"+r.Labels["severity"]] {
+				t.Errorf("%s: no test where it fires as %s/%s", r.Alert, p, r.Labels["severity"])
+			}
+		}
+	}
+}
+
+func TestAlertmanagerConfig(t *testing.T) {
+	runTool(t, "amtool", "check-config", "alertmanager.yml")
+	for _, tc := range []struct {
+		labels []string
+		want   string
+	}{
+		{[]string{"severity=critical", "period=sensitive", "alertname=PetitionCollectiveReceived"}, "holiday-duty,oncall-pager"},
+		{[]string{"severity=warning", "period=sensitive", "alertname=PetitionOverdueHigh"}, "holiday-duty,ticket-queue"},
+		{[]string{"severity=critical", "period=normal", "alertname=PetitionDataStale"}, "oncall-pager"},
+		{[]string{"severity=warning", "period=normal", "alertname=PetitionRepeatRateHigh"}, "ticket-queue"},
+	} {
+		args := append([]string{"config", "routes", "test", "--config.file=alertmanager.yml", "--verify.receivers=" + tc.want}, tc.labels...)
+		runTool(t, "amtool", args...)
+	}
+	raw, err := os.ReadFile("alertmanager.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var am struct {
+		InhibitRules []struct {
+			SourceMatchers []string `yaml:"source_matchers"`
+			TargetMatchers []string `yaml:"target_matchers"`
+			Equal          []string `yaml:"equal"`
+		} `yaml:"inhibit_rules"`
+	}
+	if err := yaml.Unmarshal(raw, &am); err != nil {
+		t.Fatal(err)
+	}
+	ok := false
+	for _, r := range am.InhibitRules {
+		if strings.Join(r.SourceMatchers, ",") == `severity="critical"` && strings.Join(r.TargetMatchers, ",") == `severity="warning"` &&
+			strings.Join(r.Equal, ",") == "alertname,unit" {
+			ok = true
+		}
+	}
+	if !ok {
+		t.Error("no inhibition of a warning by its critical twin (same alertname and unit)")
+	}
+}
