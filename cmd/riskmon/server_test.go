@@ -52,9 +52,9 @@ func metricValue(body, name string) string {
 func TestDatabaseOutage(t *testing.T) {
 	name := storetest.CreateMySQLDatabase(t)
 	server, _ := mysql.ParseDSN(storetest.MySQLServer())
-	px := newProxy(t, server.Addr)
+	px := storetest.NewProxy(t, server.Addr)
 	cfg := server.Clone()
-	cfg.Addr, cfg.DBName, cfg.Timeout, cfg.ReadTimeout = px.addr(), name, time.Second, 2*time.Second
+	cfg.Addr, cfg.DBName, cfg.Timeout, cfg.ReadTimeout = px.Addr(), name, time.Second, 2*time.Second
 	ctx := context.Background()
 	s, err := store.Open(ctx, "mysql:"+cfg.FormatDSN())
 	if err != nil {
@@ -84,7 +84,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatalf("/readyz = %d before the outage", code)
 	}
 
-	px.cut()
+	px.Cut()
 	clk.t = clk.t.Add(time.Minute)
 	if err := col.Refresh(ctx); err == nil {
 		t.Fatal("refresh succeeded without a database")
@@ -113,7 +113,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Errorf("/healthz = %d during the outage, want 200: the process is alive", code)
 	}
 
-	px.restore()
+	px.Restore()
 	clk.t = clk.t.Add(time.Second)
 	if err := col.Refresh(ctx); err != nil {
 		t.Fatalf("no recovery: %v", err)

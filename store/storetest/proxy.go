@@ -1,4 +1,4 @@
-package main
+package storetest
 
 import (
 	"io"
@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// proxy is a TCP relay to the database that a test can cut and restore, to
+// Proxy is a TCP relay to the database that a test can cut and restore, to
 // make the database unreachable without stopping the shared server.
-type proxy struct {
+type Proxy struct {
 	ln       net.Listener
 	upstream string
 	mu       sync.Mutex
@@ -17,21 +17,23 @@ type proxy struct {
 	conns    []net.Conn
 }
 
-func newProxy(t *testing.T, upstream string) *proxy {
+// NewProxy relays a port on 127.0.0.1 to upstream until the test ends.
+func NewProxy(t testing.TB, upstream string) *Proxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, upstream: upstream}
-	t.Cleanup(func() { ln.Close(); p.cut() })
+	p := &Proxy{ln: ln, upstream: upstream}
+	t.Cleanup(func() { ln.Close(); p.Cut() })
 	go p.serve()
 	return p
 }
 
-func (p *proxy) addr() string { return p.ln.Addr().String() }
+// Addr is the proxy's address.
+func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 
-func (p *proxy) serve() {
+func (p *Proxy) serve() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
@@ -56,8 +58,8 @@ func (p *proxy) serve() {
 	}
 }
 
-// cut drops every open connection and refuses new ones.
-func (p *proxy) cut() {
+// Cut drops every open connection and refuses new ones.
+func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.down = true
@@ -67,7 +69,8 @@ func (p *proxy) cut() {
 	p.conns = nil
 }
 
-func (p *proxy) restore() {
+// Restore lets connections through again.
+func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.down = false

@@ -1,0 +1,138 @@
+package alerts_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"riskmon/demo"
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+	"riskmon/systemtest"
+)
+
+// shortRules writes rules.yml with every for: at 2s and the staleness limit
+// at 3 s, so the end-to-end test runs in seconds; the promtool tests cover
+// the real durations.
+func shortRules(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forRe := regexp.MustCompile(`(?m)^(\s+for:) \S+$`)
+	if len(forRe.FindAll(raw, -1)) == 0 || !strings.Contains(string(raw), "petition_collector_last_success_timestamp_seconds > 120") {
+		t.Fatal("rules.yml changed: update shortRules")
+	}
+	short := forRe.ReplaceAll(raw, []byte("$1 2s"))
+	short = []byte(strings.ReplaceAll(string(short), "petition_collector_last_success_timestamp_seconds > 120", "petition_collector_last_success_timestamp_seconds > 3"))
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	if err := os.WriteFile(path, short, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func firing(alerts []systemtest.Alert, name string, labels map[string]string) (bool, string) {
+	var seen []string
+	for _, a := range alerts {
+		if a.Labels["alertname"] != name {
+			continue
+		}
+		seen = append(seen, fmt.Sprintf("%s %v", a.State, a.Labels))
+		match := a.State == "firing"
+		for k, v := range labels {
+			match = match && a.Labels[k] == v
+		}
+		if match {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("%s alerts: %v", name, seen)
+}
+
+// TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. A
+// collective petition recorded during an active sensitive period pages as
+// critical; cutting riskmon off from its database makes PetitionDataStale fire.
+func TestEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	dbName := storetest.CreateMySQLDatabase(t)
+	server, _ := mysql.ParseDSN(storetest.MySQLServer())
+	px := storetest.NewProxy(t, server.Addr)
+	direct, proxied := server.Clone(), server.Clone()
+	direct.DBName, proxied.DBName, proxied.Addr = dbName, dbName, px.Addr()
+	proxied.Timeout, proxied.ReadTimeout = time.Second, time.Second
+
+	s, err := store.Open(ctx, "mysql:"+direct.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.PutReference(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	cfgPath := filepath.Join(t.TempDir(), "riskmon.yml")
+	cfg := fmt.Sprintf("sensitive_periods:\n  - {name: e2e_drill, start: %q, end: %q}\n",
+		now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key := "e2e-key-0123456789abcdef"
+	rk := systemtest.StartRiskmon(t, []string{"--config", cfgPath}, []string{
+		"RISKMON_DB=mysql:" + proxied.FormatDSN(), "RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=3s",
+		"RISKMON_QUERY_TIMEOUT=900ms", "RISKMON_PETITIONER_KEY=" + key,
+	})
+	prom := systemtest.StartPrometheus(t, rk.Addr, shortRules(t))
+
+	systemtest.Eventually(t, time.Minute, "first scrapes in a sensitive period", func() (bool, string) {
+		v, err := prom.Query(ctx, `petition:sensitive_period:active == 1 and on() count_over_time(petition_collective_received_total{unit="qingshan",category="land_requisition"}[1m]) >= 2`)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(v) == 1, fmt.Sprint(v)
+	})
+	alerts, err := prom.Alerts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := firing(alerts, "PetitionCollectiveReceived", nil); ok {
+		t.Fatal("PetitionCollectiveReceived fires before any collective petition")
+	}
+
+	r := petition.DefaultRules(time.UTC)
+	_, err = s.CreateCase(ctx, r, store.NewCase{CaseNo: "E2E-1", ReceivedAt: time.Now(), Channel: "visit",
+		Category: "land_requisition", Unit: "qingshan", Persons: 12, Level: "county",
+		PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	systemtest.Eventually(t, time.Minute, "PetitionCollectiveReceived critical", func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return firing(alerts, "PetitionCollectiveReceived", map[string]string{
+			"severity": "critical", "period": "sensitive", "unit": "qingshan", "name": "演示县青山镇"})
+	})
+
+	px.Cut()
+	systemtest.Eventually(t, time.Minute, "PetitionDataStale after the database is gone", func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return firing(alerts, "PetitionDataStale", map[string]string{"severity": "critical"})
+	})
+}

@@ -1,0 +1,277 @@
+// Package systemtest runs riskmon end to end for tests: the real binary, a
+// real Prometheus (Debian's 2.42) scraping it, and polling of Prometheus's
+// HTTP API until a condition holds. Everything started is stopped when the
+// test ends.
+package systemtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// Binary builds cmd/riskmon once per test process and returns its path.
+func Binary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		_, here, _, _ := runtime.Caller(0)
+		root := filepath.Dir(filepath.Dir(here))
+		dir, err := os.MkdirTemp("", "riskmon-systemtest-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "riskmon")
+		cmd := exec.Command("go", "build", "-o", binary, "./cmd/riskmon")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+// FreeAddr returns a loopback address with a port nobody listens on now.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// Start runs a command until the test ends, then stops it with SIGTERM (and
+// SIGKILL after 10 s). Its output goes to a file named in a failing test's log.
+func Start(t testing.TB, name string, args []string, env []string) *exec.Cmd {
+	t.Helper()
+	logPath := filepath.Join(t.TempDir(), filepath.Base(name)+".log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		logFile.Close()
+		if t.Failed() {
+			out, _ := os.ReadFile(logPath)
+			t.Logf("%s output (last 3000 bytes):\n%s", filepath.Base(name), tail(out, 3000))
+		}
+	})
+	return cmd
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+// Eventually polls cond every 250 ms until it holds or timeout passes; the
+// last reason it gave goes into the failure.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	var why string
+	for {
+		var ok bool
+		if ok, why = cond(); ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s: %s", what, timeout, why)
+		}
+		<-tick.C
+	}
+}
+
+// Riskmon is a running riskmon serve.
+type Riskmon struct {
+	Addr string
+}
+
+// StartRiskmon runs `riskmon serve` with args and RISKMON_* env on a free
+// port and waits until /healthz answers.
+func StartRiskmon(t testing.TB, args []string, env []string) *Riskmon {
+	t.Helper()
+	addr := FreeAddr(t)
+	Start(t, Binary(t), append([]string{"serve", "--listen", addr}, args...), env)
+	Eventually(t, 60*time.Second, "riskmon /healthz", func() (bool, string) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200, resp.Status
+	})
+	return &Riskmon{Addr: addr}
+}
+
+// Prometheus is a running Prometheus server.
+type Prometheus struct {
+	URL string
+}
+
+// StartPrometheus runs Debian's prometheus scraping target (job "riskmon")
+// and evaluating ruleFiles every second, and waits until it is ready.
+func StartPrometheus(t testing.TB, target string, ruleFiles ...string) *Prometheus {
+	t.Helper()
+	bin, err := exec.LookPath("prometheus")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("prometheus is required in CI (Debian's prometheus package)")
+		}
+		t.Skip("prometheus not installed")
+	}
+	dir := t.TempDir()
+	var rules []string
+	for _, f := range ruleFiles {
+		abs, _ := filepath.Abs(f)
+		rules = append(rules, fmt.Sprintf("%q", abs))
+	}
+	cfg := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 900ms
+  evaluation_interval: 1s
+rule_files: [%s]
+scrape_configs:
+  - job_name: riskmon
+    static_configs:
+      - targets: [%q]
+`, strings.Join(rules, ", "), target)
+	cfgPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := FreeAddr(t)
+	Start(t, bin, []string{"--config.file=" + cfgPath, "--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr, "--log.level=warn"}, nil)
+	p := &Prometheus{URL: "http://" + addr}
+	Eventually(t, 60*time.Second, "prometheus ready", func() (bool, string) {
+		resp, err := http.Get(p.URL + "/-/ready")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200, resp.Status
+	})
+	return p
+}
+
+// Sample is one element of an instant vector.
+type Sample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+}
+
+// Query runs an instant query and returns its vector, or the error Prometheus
+// gave (a parse error names the problem).
+func (p *Prometheus) Query(ctx context.Context, expr string) ([]Sample, error) {
+	var out struct {
+		Status    string `json:"status"`
+		ErrorType string `json:"errorType"`
+		Error     string `json:"error"`
+		Data      struct {
+			ResultType string          `json:"resultType"`
+			Result     json.RawMessage `json:"result"`
+		} `json:"data"`
+	}
+	if err := p.get(ctx, "/api/v1/query?query="+url.QueryEscape(expr), &out); err != nil {
+		return nil, err
+	}
+	if out.Status != "success" {
+		return nil, fmt.Errorf("query %q: %s: %s", expr, out.ErrorType, out.Error)
+	}
+	var samples []Sample
+	switch out.Data.ResultType {
+	case "vector":
+		if err := json.Unmarshal(out.Data.Result, &samples); err != nil {
+			return nil, fmt.Errorf("query %q: %w", expr, err)
+		}
+	case "scalar":
+		var v [2]any
+		if err := json.Unmarshal(out.Data.Result, &v); err != nil {
+			return nil, fmt.Errorf("query %q: %w", expr, err)
+		}
+		samples = []Sample{{Metric: map[string]string{}, Value: v}}
+	default:
+		return nil, fmt.Errorf("query %q: unexpected result type %s", expr, out.Data.ResultType)
+	}
+	return samples, nil
+}
+
+// Alert is an alert as /api/v1/alerts lists it.
+type Alert struct {
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	State       string            `json:"state"`
+}
+
+// Alerts lists pending and firing alerts.
+func (p *Prometheus) Alerts(ctx context.Context) ([]Alert, error) {
+	var out struct {
+		Data struct {
+			Alerts []Alert `json:"alerts"`
+		} `json:"data"`
+	}
+	if err := p.get(ctx, "/api/v1/alerts", &out); err != nil {
+		return nil, err
+	}
+	return out.Data.Alerts, nil
+}
+
+func (p *Prometheus) get(ctx context.Context, path string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", p.URL+path, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	if err := json.Unmarshal(buf.Bytes(), v); err != nil {
+		return fmt.Errorf("GET %s: %d: %w", path, resp.StatusCode, err)
+	}
+	return nil
+}
