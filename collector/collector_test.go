@@ -149,10 +149,10 @@ func TestCountersKeepTheirLabelsAfterReassignment(t *testing.T) {
 			}
 			before := series(t, c.Gatherer())
 			move := petition.Event{Type: petition.EventReassigned, At: fixtureNow, Unit: "u2"}
-			if _, err := s.AddEvent(context.Background(), r, "A1", move); err != nil {
+			if _, _, err := s.AddEvent(context.Background(), r, "A1", move); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.AddEvent(context.Background(), r, "A1", petition.Event{Type: petition.EventAccepted, At: fixtureNow}); err != nil {
+			if _, _, err := s.AddEvent(context.Background(), r, "A1", petition.Event{Type: petition.EventAccepted, At: fixtureNow}); err != nil {
 				t.Fatal(err)
 			}
 			clk.t = fixtureNow.Add(time.Second)

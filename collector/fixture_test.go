@@ -122,7 +122,7 @@ func writeFixture(t testing.TB, s *store.Store, r petition.Rules) {
 			t.Fatal(err)
 		}
 		for _, e := range lc.Events {
-			if _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
+			if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
 				t.Fatal(err)
 			}
 		}

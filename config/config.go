@@ -29,7 +29,8 @@ type Config struct {
 	StalenessLimit  time.Duration
 	Timezone        string
 	PetitionerKey   string
-	APIToken        string
+	APITokens       []string // read-write
+	APIReadTokens   []string // read-only
 	WebConfigFile   string
 	Rules           petition.Rules
 	Periods         []Period
@@ -95,7 +96,8 @@ var keys = []key{
 		return nil
 	}, "zone of calendar days and of \"today\""},
 	{"petitioner_key", "", func(c *Config, v string) error { c.PetitionerKey = v; return nil }, "secret HMAC key for petitioner identifiers (at least 16 bytes; required)"},
-	{"api_token", "", func(c *Config, v string) error { c.APIToken = v; return nil }, "bearer token of the intake API"},
+	{"api_token", "", tokenSetter(func(c *Config) *[]string { return &c.APITokens }), "read-write bearer tokens of the intake API, comma-separated (at least 16 bytes each)"},
+	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
 	{"acceptance_days", "15", intSetter(func(c *Config) *int { return &c.Rules.AcceptanceDays }, 1, 365), "days to decide on acceptance"},
 	{"handling_days", "60", intSetter(func(c *Config) *int { return &c.Rules.HandlingDays }, 1, 365), "days to reply after acceptance"},
@@ -298,6 +300,24 @@ func intSetter(field func(*Config) *int, min, max int) setter {
 			return fmt.Errorf("%d is outside %d..%d", n, min, max)
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+func tokenSetter(field func(*Config) *[]string) setter {
+	return func(c *Config, v string) error {
+		*field(c) = nil
+		for _, tok := range strings.Split(v, ",") {
+			tok = strings.TrimSpace(tok)
+			if tok == "" {
+				continue
+			}
+			// never echo the token itself into an error message
+			if len(tok) < 16 {
+				return fmt.Errorf("a token of %d bytes is too short to be secret (at least 16)", len(tok))
+			}
+			*field(c) = append(*field(c), tok)
+		}
 		return nil
 	}
 }

@@ -56,7 +56,7 @@ func (s *Simulator) Step(ctx context.Context) error {
 		e.Type = petition.EventClosed
 		s.open = append(s.open[:i], s.open[i+1:]...)
 	}
-	if _, err := s.store.AddEvent(ctx, r, caseNo, e); err != nil {
+	if _, _, err := s.store.AddEvent(ctx, r, caseNo, e); err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
 	return nil

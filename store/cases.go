@@ -21,6 +21,43 @@ var (
 	ErrInvalidValue = errors.New("invalid value")
 )
 
+// FieldError is one problem with one field. It wraps ErrInvalidValue or
+// ErrUnknownRef, so callers can both tell the kind and name the field.
+type FieldError struct {
+	Field   string
+	Problem string
+	Kind    error
+}
+
+func (e *FieldError) Error() string { return e.Kind.Error() + ": " + e.Field + ": " + e.Problem }
+
+// Unwrap returns the kind of the problem.
+func (e *FieldError) Unwrap() error { return e.Kind }
+
+// FieldErrors lists the field problems in err (a FieldError or a join of them).
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(e error) {
+		switch x := e.(type) {
+		case *FieldError:
+			out = append(out, x)
+		case interface{ Unwrap() []error }:
+			for _, inner := range x.Unwrap() {
+				walk(inner)
+			}
+		default:
+			if u := errors.Unwrap(e); u != nil {
+				walk(u)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
+
 // NewCase is a petition case as received. PetitionerHash is the keyed hash
 // (petition.PetitionerHash), never the identifier itself.
 type NewCase struct {
@@ -45,7 +82,7 @@ var (
 func (c NewCase) Validate() error {
 	var errs []error
 	bad := func(field, problem string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s: %s", ErrInvalidValue, field, fmt.Sprintf(problem, args...)))
+		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(problem, args...), Kind: ErrInvalidValue})
 	}
 	if !caseNoPattern.MatchString(c.CaseNo) {
 		bad("case_no", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.CaseNo)
@@ -182,7 +219,7 @@ func checkRefs(ctx context.Context, tx *sqlx.Tx, c NewCase) error {
 			return fmt.Errorf("check %s: %w", ref.field, err)
 		}
 		if n == 0 {
-			errs = append(errs, fmt.Errorf("%w: %s %q does not exist", ErrUnknownRef, ref.field, ref.value))
+			errs = append(errs, &FieldError{Field: ref.field, Problem: fmt.Sprintf("%s %q does not exist", ref.field, ref.value), Kind: ErrUnknownRef})
 		}
 	}
 	return errors.Join(errs...)

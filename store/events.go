@@ -50,12 +50,13 @@ func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, e
 }
 
 // AddEvent records one step of a case, updates its state and counts what it
-// completed, all in one transaction. A step the case's status does not allow
-// wraps petition.ErrTransition and writes nothing.
-func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (petition.State, error) {
+// completed, all in one transaction. Sending the case's last event again is
+// a no-op (added is false), so a client may retry. A step the case's status
+// does not allow wraps petition.ErrTransition, names the current status and
+// writes nothing.
+func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (st petition.State, added bool, err error) {
 	e.At = e.At.Truncate(time.Second)
-	var next petition.State
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var row stateRow
 		if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, caseNo); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -63,22 +64,32 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 			}
 			return err
 		}
-		st, out, err := r.Apply(row.state(), e)
+		if row.LastSeq > 0 {
+			var last eventRow
+			if err := tx.GetContext(ctx, &last, selectEvents+" AND seq = ?", row.ID, row.LastSeq); err != nil {
+				return fmt.Errorf("read last event: %w", err)
+			}
+			if sameEvent(last.event(), e) {
+				st, added = row.state(), false
+				return nil
+			}
+		}
+		next, out, err := r.Apply(row.state(), e)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w; current status %s", err, row.Status)
 		}
 		if e.Type == petition.EventReassigned {
 			if err := checkRefs(ctx, tx, NewCase{Unit: e.Unit}); err != nil {
 				return err
 			}
 		}
-		next = st
-		return s.writeEvent(ctx, tx, row.ID, row.LastSeq+1, row.Unit, e, st, out)
+		st, added = next, true
+		return s.writeEvent(ctx, tx, row.ID, row.LastSeq+1, row.Unit, e, next, out)
 	})
 	if err != nil {
-		return petition.State{}, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
+		return petition.State{}, false, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
 	}
-	return next, nil
+	return st, added, nil
 }
 
 // writeEvent stores an applied event: the case's new state, the event row
@@ -115,3 +126,28 @@ days, result, new_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// eventRow is a stored event.
+type eventRow struct {
+	Seq            int            `db:"seq"`
+	Type           string         `db:"type"`
+	At             int64          `db:"at"`
+	Unit           string         `db:"unit"`
+	CompletedStage sql.NullString `db:"completed_stage"`
+	Late           bool           `db:"late"`
+	Days           sql.NullInt64  `db:"days"`
+	Result         sql.NullString `db:"result"`
+	NewUnit        sql.NullString `db:"new_unit"`
+}
+
+const selectEvents = `SELECT seq, type, at, unit, completed_stage, late, days, result, new_unit
+FROM case_events WHERE case_id = ?`
+
+func (r eventRow) event() petition.Event {
+	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String}
+}
+
+// sameEvent compares events by value; times by instant, whatever their zone.
+func sameEvent(a, b petition.Event) bool {
+	return a.Type == b.Type && a.At.Equal(b.At) && a.Days == b.Days && a.Result == b.Result && a.Unit == b.Unit
+}

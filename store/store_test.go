@@ -120,7 +120,7 @@ func TestAddEventRefusalWritesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			acceptAt := c.ReceivedAt.Add(time.Hour)
-			if _, err := s.AddEvent(ctx, rules, "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt}); err != nil {
+			if _, _, err := s.AddEvent(ctx, rules, "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt}); err != nil {
 				t.Fatal(err)
 			}
 			before := counts(t, s)
@@ -137,7 +137,7 @@ func TestAddEventRefusalWritesNothing(t *testing.T) {
 				{"reassign to unknown unit", "E-1", petition.Event{Type: petition.EventReassigned, At: acceptAt, Unit: "u9"}, store.ErrUnknownRef, `"u9"`},
 				{"unknown case", "E-404", petition.Event{Type: petition.EventAccepted, At: acceptAt}, store.ErrNotFound, "E-404"},
 			} {
-				_, err := s.AddEvent(ctx, rules, tc.caseNo, tc.e)
+				_, _, err := s.AddEvent(ctx, rules, tc.caseNo, tc.e)
 				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.want) {
 					t.Errorf("%s: err = %v, want %v naming %q", tc.name, err, tc.wantErr, tc.want)
 				}
@@ -207,7 +207,7 @@ func TestIncrementalTalliesMatchARecount(t *testing.T) {
 					if j >= i%5 {
 						break
 					}
-					if _, err := s.AddEvent(ctx, rules, c.CaseNo, e); err != nil && !errors.Is(err, petition.ErrTransition) {
+					if _, _, err := s.AddEvent(ctx, rules, c.CaseNo, e); err != nil && !errors.Is(err, petition.ErrTransition) {
 						t.Fatal(err)
 					}
 				}

@@ -19,6 +19,7 @@ import (
 	"riskmon/collector"
 	"riskmon/config"
 	"riskmon/demo"
+	"riskmon/intake"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -77,7 +78,8 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
-	return serveHTTP(ctx, ln, newServer(col, s, logger), cfg.WebConfigFile, logger)
+	api := &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}
+	return serveHTTP(ctx, ln, newServer(col, s, api, logger), cfg.WebConfigFile, logger)
 }
 
 // demoConfig is the configuration of --demo: the embedded database at path and

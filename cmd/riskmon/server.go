@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"riskmon/collector"
+	"riskmon/intake"
 	"riskmon/store"
 )
 
@@ -20,12 +21,13 @@ const landing = `<!doctype html>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
 <li><a href="/healthz">/healthz</a>: process alive</li>
 <li><a href="/readyz">/readyz</a>: database reachable and snapshot fresh</li>
+<li>/api/v1: the intake API (bearer token)</li>
 </ul></body></html>
 `
 
 // newServer wires the routes. Handlers here only report; all work happens in
 // the collector's background refresh.
-func newServer(col *collector.Collector, s *store.Store, logger *slog.Logger) *echo.Echo {
+func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger *slog.Logger) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(middleware.Recover())
@@ -43,6 +45,7 @@ func newServer(col *collector.Collector, s *store.Store, logger *slog.Logger) *e
 		},
 	}))
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
+	api.Register(e)
 	e.GET("/metrics", echo.WrapHandler(col))
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", func(c echo.Context) error {

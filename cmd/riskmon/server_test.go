@@ -17,6 +17,7 @@ import (
 	"riskmon/collector"
 	"riskmon/config"
 	"riskmon/demo"
+	"riskmon/intake"
 	"riskmon/store"
 	"riskmon/store/storetest"
 )
@@ -74,7 +75,7 @@ func TestDatabaseOutage(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 10, 2, 3, 0, 0, 0, time.UTC)}
 	col := collector.New(s, conf, clk.Now, collector.BuildInfo{Version: "test"})
 	var logs bytes.Buffer
-	srv := httptest.NewServer(newServer(col, s, slog.New(slog.NewTextHandler(&logs, nil))))
+	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, slog.New(slog.NewTextHandler(&logs, nil))))
 	defer srv.Close()
 
 	if err := col.Refresh(ctx); err != nil {
@@ -132,7 +133,8 @@ func TestLandingAndAccessLog(t *testing.T) {
 	conf, _ := config.Load(config.Source{})
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 	var logs bytes.Buffer
-	srv := httptest.NewServer(newServer(col, s, slog.New(slog.NewTextHandler(&logs, nil))))
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger))
 	defer srv.Close()
 	code, body := get(t, srv.URL+"/")
 	if code != 200 || !strings.Contains(body, `href="/metrics"`) || !strings.Contains(body, `href="/readyz"`) {

@@ -1,0 +1,225 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"riskmon/config"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// API serves /api/v1.
+type API struct {
+	Store  *store.Store
+	Config func() *config.Config // the configuration in force (reloadable)
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Register adds the /api/v1 routes to e.
+func (a *API) Register(e *echo.Echo) {
+	g := e.Group("/api/v1", a.auth)
+	g.POST("/cases", a.createCase)
+	g.GET("/cases/:case_no", a.getCase)
+	g.POST("/cases/:case_no/events", a.addEvent)
+	g.GET("/units", a.listUnits)
+	g.PUT("/units/:code", a.putUnit)
+	g.GET("/categories", a.listCategories)
+	g.PUT("/categories/:code", a.putCategory)
+}
+
+// refuse writes an Error as JSON. A 5xx carries no detail to the client; its
+// cause was logged by fail.
+func (a *API) refuse(c echo.Context, e *Error) error {
+	if e.Status == http.StatusUnauthorized {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="riskmon"`)
+	}
+	return c.JSON(e.Status, e)
+}
+
+// fail answers an error from below: a known kind becomes its status, anything
+// else a 500 whose cause is logged here, once.
+func (a *API) fail(c echo.Context, err error) error {
+	if e := storeError(err); e != nil {
+		return a.refuse(c, e)
+	}
+	a.Logger.Error("api request failed", "path", c.Path(), "err", err)
+	return a.refuse(c, &Error{Status: http.StatusInternalServerError, Message: "internal error"})
+}
+
+func (a *API) ctx(c echo.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), 10*time.Second)
+}
+
+func (a *API) createCase(c echo.Context) error {
+	var req CaseRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg := a.Config()
+	nc, ds := req.Validate(a.Now(), cfg.Rules, []byte(cfg.PetitionerKey))
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	created, err := a.Store.CreateCase(ctx, cfg.Rules, nc)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return a.respondCase(c, ctx, status, nc.CaseNo)
+}
+
+func (a *API) addEvent(c echo.Context) error {
+	var req EventRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg := a.Config()
+	ev, ds := req.Validate(a.Now(), cfg.Rules)
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	caseNo := c.Param("case_no")
+	_, added, err := a.Store.AddEvent(ctx, cfg.Rules, caseNo, ev)
+	switch {
+	case errors.Is(err, petition.ErrTransition):
+		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
+	case errors.Is(err, petition.ErrInvalidEvent):
+		return a.refuse(c, invalid([]Detail{{Field: "type", Problem: err.Error()}}))
+	case err != nil:
+		return a.fail(c, err)
+	}
+	status := http.StatusOK
+	if added {
+		status = http.StatusCreated
+	}
+	return a.respondCase(c, ctx, status, caseNo)
+}
+
+func (a *API) getCase(c echo.Context) error {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	return a.respondCase(c, ctx, http.StatusOK, c.Param("case_no"))
+}
+
+func (a *API) respondCase(c echo.Context, ctx context.Context, status int, caseNo string) error {
+	v, err := a.Store.Case(ctx, caseNo)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	cfg := a.Config()
+	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
+}
+
+// UnitRequest is the body of PUT /api/v1/units/{code}.
+type UnitRequest struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// CategoryRequest is the body of PUT /api/v1/categories/{code}.
+type CategoryRequest struct {
+	Name string `json:"name"`
+}
+
+func checkName(name string, ds []Detail) []Detail {
+	if n := strings.TrimSpace(name); n == "" || len([]rune(n)) > 100 {
+		ds = append(ds, Detail{Field: "name", Problem: "is required, at most 100 characters"})
+	}
+	return ds
+}
+
+func checkCode(code string) []Detail {
+	if !codePattern.MatchString(code) {
+		return []Detail{{Field: "code", Problem: "must be 1 to 64 letters, digits, '.', '_' or '-'"}}
+	}
+	return nil
+}
+
+func (a *API) putUnit(c echo.Context) error {
+	var req UnitRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	u := store.Unit{Code: c.Param("code"), Name: strings.TrimSpace(req.Name), Kind: req.Kind}
+	ds := checkName(req.Name, checkCode(u.Code))
+	if u.Kind != petition.UnitTownship && u.Kind != petition.UnitDepartment {
+		ds = append(ds, Detail{Field: "kind", Problem: "must be township or department"})
+	}
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	if err := a.Store.PutUnit(ctx, u); err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(http.StatusOK, unitJSON(u))
+}
+
+func (a *API) putCategory(c echo.Context) error {
+	var req CategoryRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cat := store.Category{Code: c.Param("code"), Name: strings.TrimSpace(req.Name)}
+	if ds := checkName(req.Name, checkCode(cat.Code)); len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	if err := a.Store.PutCategory(ctx, cat); err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(http.StatusOK, categoryJSON(cat))
+}
+
+func (a *API) listUnits(c echo.Context) error {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	us, err := a.Store.Units(ctx)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	out := make([]map[string]string, 0, len(us))
+	for _, u := range us {
+		out = append(out, unitJSON(u))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (a *API) listCategories(c echo.Context) error {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	cs, err := a.Store.Categories(ctx)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	out := make([]map[string]string, 0, len(cs))
+	for _, cat := range cs {
+		out = append(out, categoryJSON(cat))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func unitJSON(u store.Unit) map[string]string {
+	return map[string]string{"code": u.Code, "name": u.Name, "kind": u.Kind}
+}
+
+func categoryJSON(c store.Category) map[string]string {
+	return map[string]string{"code": c.Code, "name": c.Name}
+}

@@ -1,0 +1,385 @@
+package intake_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"riskmon/config"
+	"riskmon/intake"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+const (
+	rwToken = "rw-token-0123456789abcdef"
+	roToken = "ro-token-0123456789abcdef"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	store *store.Store
+	cfg   *config.Config
+	clk   *clock
+	logs  *bytes.Buffer
+}
+
+// newEnv serves the API over a fresh database of the dialect with two units
+// and two categories, at 2026-10-02 03:00 Beijing time.
+func newEnv(t *testing.T, dialect string) *env {
+	t.Helper()
+	s := storetest.Open(t, dialect)
+	ctx := context.Background()
+	for _, u := range []store.Unit{{Code: "u1", Name: "一镇", Kind: "township"}, {Code: "u2", Name: "二局", Kind: "department"}} {
+		if err := s.PutUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []store.Category{{Code: "land_requisition", Name: "农村土地征用"}, {Code: "other", Name: "其他"}} {
+		if err := s.PutCategory(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(config.Source{Env: map[string]string{
+		"RISKMON_API_TOKEN": rwToken, "RISKMON_API_READ_TOKEN": roToken, "RISKMON_PETITIONER_KEY": "intake-test-key-0123456789",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 10, 1, 19, 0, 0, 0, time.UTC)}
+	logs := &bytes.Buffer{}
+	e := echo.New()
+	api := &intake.API{Store: s, Config: func() *config.Config { return cfg }, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	api.Register(e)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, store: s, cfg: cfg, clk: clk, logs: logs}
+}
+
+type response struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("response %d %q: %v", r.status, r.body, err)
+	}
+}
+
+func (e *env) do(method, path, token string, body any) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, body: string(b), header: resp.Header}
+}
+
+func caseBody(no string) map[string]any {
+	return map[string]any{
+		"case_no": no, "received_at": "2026-10-01T10:00:00+08:00", "channel": "visit", "category": "other",
+		"unit": "u1", "persons": 1, "level": "county", "petitioner_id": "DEMO-ID-" + no,
+	}
+}
+
+func with(m map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+		} else {
+			out[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return out
+}
+
+// caseCount is how many cases the database holds, for "nothing written".
+func (e *env) caseCount() int64 {
+	e.t.Helper()
+	var n int64
+	err := e.store.Read(context.Background(), func(r *store.Reader) error {
+		rc, err := r.Receipts(context.Background())
+		for _, x := range rc {
+			n += x.Cases
+		}
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func details(t *testing.T, r response) map[string]string {
+	t.Helper()
+	var e intake.Error
+	r.json(t, &e)
+	out := map[string]string{}
+	for _, d := range e.Details {
+		out[d.Field] = d.Problem
+	}
+	return out
+}
+
+func TestAuth(t *testing.T) {
+	e := newEnv(t, "mysql")
+	for _, tc := range []struct {
+		name, method, path, token string
+		body                      any
+		want                      int
+	}{
+		{"no token", "GET", "/api/v1/units", "", nil, 401},
+		{"wrong token", "GET", "/api/v1/units", "not-the-token-at-all", nil, 401},
+		{"read-only token reads", "GET", "/api/v1/units", roToken, nil, 200},
+		{"read-only token writes", "POST", "/api/v1/cases", roToken, caseBody("A-1"), 403},
+		{"read-only token puts", "PUT", "/api/v1/units/u9", roToken, map[string]string{"name": "九镇", "kind": "township"}, 403},
+		{"read-write token writes", "POST", "/api/v1/cases", rwToken, caseBody("A-2"), 201},
+	} {
+		r := e.do(tc.method, tc.path, tc.token, tc.body)
+		if r.status != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, r.status, r.body, tc.want)
+		}
+		if r.status == 401 && r.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: 401 without WWW-Authenticate", tc.name)
+		}
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/units", nil)
+	req.Header.Set("Authorization", "Basic "+rwToken)
+	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 401 {
+		t.Errorf("basic scheme: %d, want 401", resp.StatusCode)
+	}
+	if e.caseCount() != 1 {
+		t.Errorf("%d cases stored, want only the read-write one", e.caseCount())
+	}
+	if strings.Contains(e.logs.String(), rwToken) || strings.Contains(e.logs.String(), roToken) {
+		t.Error("a token reached the log")
+	}
+}
+
+func TestCreateCase(t *testing.T) {
+	e := newEnv(t, "mysql")
+	r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("C-1"), "persons", 7, "level", "national", "supervised", true))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var got intake.CaseResponse
+	r.json(t, &got)
+	want := intake.CaseResponse{CaseNo: "C-1", ReceivedAt: "2026-10-01T10:00:00+08:00", Channel: "visit", Category: "other",
+		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Collective: true, SkipLevel: true,
+		Status: "received", Stage: "acceptance", Deadline: "2026-10-16T10:00:00+08:00", Events: []intake.EventResponse{}}
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("created case\n got %+v\nwant %+v", got, want)
+	}
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("C-1"), "persons", 7, "level", "national", "supervised", true)); r.status != 200 {
+		t.Errorf("identical retry: %d %s, want 200", r.status, r.body)
+	}
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("C-1"), "persons", 8)); r.status != 409 {
+		t.Errorf("same number, other content: %d %s, want 409", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/cases/C-1", roToken, nil); r.status != 200 || !strings.Contains(r.body, `"case_no":"C-1"`) {
+		t.Errorf("get: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/cases/C-404", roToken, nil); r.status != 404 {
+		t.Errorf("get unknown: %d %s, want 404", r.status, r.body)
+	}
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("C-2"), "repeat_of", "C-1")); r.status != 201 || !strings.Contains(r.body, `"repeat":true`) {
+		t.Errorf("linked repeat: %d %s", r.status, r.body)
+	}
+}
+
+func TestCreateCaseRefusals(t *testing.T) {
+	e := newEnv(t, "mysql")
+	before := e.caseCount()
+	huge := `{"case_no":"X-1","petitioner_id":"` + strings.Repeat("x", intake.MaxBody) + `"}`
+	for _, tc := range []struct {
+		name       string
+		body       any
+		want       int
+		wantFields []string
+	}{
+		{"malformed", `{"case_no": "X-1",`, 400, nil},
+		{"not an object", `[1,2]`, 400, nil},
+		{"wrong type", `{"case_no": 5}`, 400, []string{"case_no"}},
+		{"unknown field", with(caseBody("X-1"), "petitioner_name", "张三"), 400, []string{"petitioner_name"}},
+		{"trailing data", `{"case_no":"X-1"} {}`, 400, nil},
+		{"empty", ``, 400, nil},
+		{"too large", huge, 413, nil},
+		{"every field wrong", map[string]any{"case_no": "bad no!", "received_at": "yesterday", "channel": "fax",
+			"category": "", "unit": "", "persons": 0, "level": "planet"}, 422,
+			[]string{"case_no", "received_at", "channel", "category", "unit", "persons", "level", "petitioner_id"}},
+		{"persons missing", with(caseBody("X-1"), "persons", nil), 422, []string{"persons"}},
+		{"no offset", with(caseBody("X-1"), "received_at", "2026-10-01T10:00:00"), 422, []string{"received_at"}},
+		{"in the future", with(caseBody("X-1"), "received_at", "2026-10-02T03:05:01+08:00"), 422, []string{"received_at"}},
+		{"unknown unit and category", with(caseBody("X-1"), "unit", "u9", "category", "weather"), 422, []string{"unit", "category"}},
+		{"unknown repeat_of", with(caseBody("X-1"), "repeat_of", "X-0"), 422, []string{"repeat_of"}},
+		{"repeat of itself", with(caseBody("X-1"), "repeat_of", "X-1"), 422, []string{"repeat_of"}},
+	} {
+		r := e.do("POST", "/api/v1/cases", rwToken, tc.body)
+		if r.status != tc.want {
+			t.Errorf("%s: %d %.300s, want %d", tc.name, r.status, r.body, tc.want)
+			continue
+		}
+		var body intake.Error
+		r.json(t, &body)
+		if body.Message == "" {
+			t.Errorf("%s: no error message in %s", tc.name, r.body)
+		}
+		got := details(t, r)
+		for _, f := range tc.wantFields {
+			if got[f] == "" {
+				t.Errorf("%s: no detail for %s in %s", tc.name, f, r.body)
+			}
+		}
+	}
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("X-2"), "received_at", "2026-10-02T03:05:00+08:00")); r.status != 201 {
+		t.Errorf("five minutes ahead is allowed: %d %s", r.status, r.body)
+	}
+	if got := e.caseCount(); got != before+1 {
+		t.Errorf("refusals wrote cases: %d, want %d", got, before+1)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	e := newEnv(t, "mysql")
+	if r := e.do("POST", "/api/v1/cases", rwToken, caseBody("E-1")); r.status != 201 {
+		t.Fatal(r.body)
+	}
+	post := func(body any) response { return e.do("POST", "/api/v1/cases/E-1/events", rwToken, body) }
+	accept := map[string]any{"type": "accepted", "at": "2026-10-01T12:00:00+08:00"}
+	for _, tc := range []struct {
+		name       string
+		body       any
+		want       int
+		wantInBody string
+	}{
+		{"accept", accept, 201, `"status":"accepted"`},
+		{"retry of the same event", accept, 200, `"status":"accepted"`},
+		{"accept again later", with(accept, "at", "2026-10-01T13:00:00+08:00"), 409, "current status accepted"},
+		{"earlier than the last event", map[string]any{"type": "replied", "at": "2026-10-01T11:00:00+08:00"}, 409, "current status accepted"},
+		{"extension too long", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00", "days": 31}, 422, `"days"`},
+		{"extension without days", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00"}, 422, `"days"`},
+		{"days on a reply", map[string]any{"type": "replied", "at": "2026-10-01T14:00:00+08:00", "days": 3}, 422, `"days"`},
+		{"extend", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00", "days": 30}, 201, `"deadline":"2026-12-30T12:00:00+08:00"`},
+		{"extend twice", map[string]any{"type": "extended", "at": "2026-10-01T15:00:00+08:00", "days": 1}, 409, "already extended"},
+		{"evaluate before reply", map[string]any{"type": "evaluated", "at": "2026-10-01T15:00:00+08:00", "result": "satisfied"}, 409, "current status accepted"},
+		{"reassign to an unknown unit", map[string]any{"type": "reassigned", "at": "2026-10-01T15:00:00+08:00", "unit": "u9"}, 422, `"unit"`},
+		{"unknown type", map[string]any{"type": "approved", "at": "2026-10-01T15:00:00+08:00"}, 422, `"type"`},
+		{"event in the future", map[string]any{"type": "replied", "at": "2026-10-03T15:00:00+08:00"}, 422, `"at"`},
+		{"reassign", map[string]any{"type": "reassigned", "at": "2026-10-01T15:00:00+08:00", "unit": "u2"}, 201, `"unit":"u2"`},
+		{"reply", map[string]any{"type": "replied", "at": "2026-10-01T16:00:00+08:00"}, 201, `"completed_stage":"handling"`},
+		{"evaluate", map[string]any{"type": "evaluated", "at": "2026-10-01T17:00:00+08:00", "result": "basically_satisfied"}, 201, `"result":"basically_satisfied"`},
+	} {
+		r := post(tc.body)
+		if r.status != tc.want || !strings.Contains(r.body, tc.wantInBody) {
+			t.Errorf("%s: %d %s, want %d with %s", tc.name, r.status, r.body, tc.want, tc.wantInBody)
+		}
+	}
+	if r := e.do("POST", "/api/v1/cases/E-404/events", rwToken, accept); r.status != 404 {
+		t.Errorf("event on an unknown case: %d %s", r.status, r.body)
+	}
+	var got intake.CaseResponse
+	e.do("GET", "/api/v1/cases/E-1", roToken, nil).json(t, &got)
+	var types []string
+	for _, ev := range got.Events {
+		types = append(types, ev.Type)
+	}
+	if strings.Join(types, ",") != "accepted,extended,reassigned,replied,evaluated" || got.Status != "replied" ||
+		got.Unit != "u2" || got.ReceivedUnit != "u1" || got.Stage != "" || got.Overdue {
+		t.Errorf("history: %+v", got)
+	}
+}
+
+func TestOverdueFlag(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("O-1"), "received_at", "2026-09-10T10:00:00+08:00")); r.status != 201 {
+		t.Fatal(r.body)
+	}
+	var got intake.CaseResponse
+	e.do("GET", "/api/v1/cases/O-1", roToken, nil).json(t, &got)
+	if !got.Overdue || got.DueSoon || got.Deadline != "2026-09-25T10:00:00+08:00" {
+		t.Errorf("case past its acceptance deadline: %+v", got)
+	}
+}
+
+func TestUnitsAndCategories(t *testing.T) {
+	e := newEnv(t, "mysql")
+	if r := e.do("PUT", "/api/v1/units/u3", rwToken, map[string]string{"name": "三镇", "kind": "township"}); r.status != 200 {
+		t.Errorf("put unit: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/api/v1/units/u3", rwToken, map[string]string{"name": "三镇（新）", "kind": "township"}); r.status != 200 {
+		t.Errorf("rename unit: %d %s", r.status, r.body)
+	}
+	var units []map[string]string
+	e.do("GET", "/api/v1/units", roToken, nil).json(t, &units)
+	if len(units) != 3 || units[2]["name"] != "三镇（新）" || units[2]["kind"] != "township" {
+		t.Errorf("units: %v", units)
+	}
+	for _, tc := range []struct {
+		path   string
+		body   any
+		fields []string
+	}{
+		{"/api/v1/units/u4", map[string]string{"name": "", "kind": "village"}, []string{"name", "kind"}},
+		{"/api/v1/units/bad%20code", map[string]string{"name": "x", "kind": "township"}, []string{"code"}},
+		{"/api/v1/categories/petition", map[string]string{"name": " "}, []string{"name"}},
+	} {
+		r := e.do("PUT", tc.path, rwToken, tc.body)
+		got := details(t, r)
+		for _, f := range tc.fields {
+			if r.status != 422 || got[f] == "" {
+				t.Errorf("PUT %s: %d %s, want 422 naming %s", tc.path, r.status, r.body, f)
+			}
+		}
+	}
+	if r := e.do("PUT", "/api/v1/categories/pollution", rwToken, map[string]string{"name": "环境污染"}); r.status != 200 {
+		t.Errorf("put category: %d %s", r.status, r.body)
+	}
+	var cats []map[string]string
+	e.do("GET", "/api/v1/categories", roToken, nil).json(t, &cats)
+	if len(cats) != 3 {
+		t.Errorf("categories: %v", cats)
+	}
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("N-1"), "unit", "u3", "category", "pollution")); r.status != 201 {
+		t.Errorf("a case in the new unit and category: %d %s", r.status, r.body)
+	}
+}

@@ -1,0 +1,49 @@
+// Package intake is riskmon's way in for cases: the /api/v1 JSON handlers with
+// their bearer-token auth, request decoding and validation, and the reading
+// of import files. A refused request writes nothing.
+package intake
+
+import (
+	"errors"
+	"net/http"
+
+	"riskmon/store"
+)
+
+// Detail is one problem with one field of a request.
+type Detail struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+// Error is the JSON body of every refusal.
+type Error struct {
+	Status  int      `json:"-"`
+	Message string   `json:"error"`
+	Details []Detail `json:"details,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func invalid(details []Detail) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Message: "invalid values", Details: details}
+}
+
+// storeError maps a store error to the API's answer: field problems are 422,
+// conflicts 409, a missing case 404. Anything else is the server's fault.
+func storeError(err error) *Error {
+	if fes := store.FieldErrors(err); len(fes) > 0 {
+		var ds []Detail
+		for _, fe := range fes {
+			ds = append(ds, Detail{Field: fe.Field, Problem: fe.Problem})
+		}
+		return invalid(ds)
+	}
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Status: http.StatusConflict, Message: err.Error()}
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Message: err.Error()}
+	}
+	return nil
+}

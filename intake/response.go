@@ -1,0 +1,67 @@
+package intake
+
+import (
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// CaseResponse is a case as the API returns it. It never carries the
+// petitioner, in clear or hashed.
+type CaseResponse struct {
+	CaseNo       string          `json:"case_no"`
+	ReceivedAt   string          `json:"received_at"`
+	Channel      string          `json:"channel"`
+	Category     string          `json:"category"`
+	Unit         string          `json:"unit"`
+	ReceivedUnit string          `json:"received_unit"`
+	Persons      int             `json:"persons"`
+	Level        string          `json:"level"`
+	RepeatOf     string          `json:"repeat_of,omitempty"`
+	Supervised   bool            `json:"supervised"`
+	Collective   bool            `json:"collective"`
+	SkipLevel    bool            `json:"skip_level"`
+	Repeat       bool            `json:"repeat"`
+	Status       string          `json:"status"`
+	Stage        string          `json:"stage,omitempty"`
+	Deadline     string          `json:"deadline,omitempty"`
+	Extended     bool            `json:"extended"`
+	Overdue      bool            `json:"overdue"`
+	DueSoon      bool            `json:"due_soon"`
+	Events       []EventResponse `json:"events"`
+}
+
+// EventResponse is one event of a case.
+type EventResponse struct {
+	Seq            int    `json:"seq"`
+	Type           string `json:"type"`
+	At             string `json:"at"`
+	Unit           string `json:"unit"`
+	Days           int    `json:"days,omitempty"`
+	Result         string `json:"result,omitempty"`
+	NewUnit        string `json:"new_unit,omitempty"`
+	CompletedStage string `json:"completed_stage,omitempty"`
+	Late           bool   `json:"late,omitempty"`
+}
+
+func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseResponse {
+	local := func(t time.Time) string { return t.In(r.Location).Format(time.RFC3339) }
+	out := CaseResponse{
+		CaseNo: v.CaseNo, ReceivedAt: local(v.ReceivedAt), Channel: v.Channel, Category: v.Category,
+		Unit: v.State.Unit, ReceivedUnit: v.ReceivedUnit, Persons: v.Persons, Level: v.Level, RepeatOf: v.RepeatOf,
+		Supervised: v.Supervised, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
+		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended,
+		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
+	}
+	if out.Stage != "" {
+		out.Deadline = local(v.State.Deadline)
+	}
+	for _, e := range v.Events {
+		out.Events = append(out.Events, EventResponse{
+			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
+			Result: e.Event.Result, NewUnit: e.Event.Unit, CompletedStage: e.CompletedStage, Late: e.Late,
+		})
+	}
+	return out
+}
