@@ -159,6 +159,12 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c NewCase) (cr
 }
 
 func (s *Store) createCase(ctx context.Context, tx *sqlx.Tx, r petition.Rules, c NewCase) (bool, error) {
+	// Lock the person-and-matter row before reading anything, so the repeat
+	// rule below sees every committed case of the same key.
+	keyLock := s.dialect.upsert("case_keys", []string{"petitioner_hash", "category", "unit"}, nil, false)
+	if _, err := tx.ExecContext(ctx, keyLock, c.PetitionerHash, c.Category, c.Unit); err != nil {
+		return false, fmt.Errorf("lock case key: %w", err)
+	}
 	var existing caseRow
 	err := tx.GetContext(ctx, &existing, selectCaseContent, c.CaseNo)
 	switch {

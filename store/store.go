@@ -99,7 +99,9 @@ func openMySQL(dsn string) (*sqlx.DB, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	// A lock wait of MariaDB's default 50 s would hold an API client that
+	// long; a short one fails fast into inTx's retry.
+	cfg.Params = map[string]string{"time_zone": "'+00:00'", "innodb_lock_wait_timeout": "5"}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open mysql database: %w", err)
@@ -159,7 +161,14 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	// READ COMMITTED: no gap locks, so writers of different cases do not
+	// deadlock over index ranges; writers of the same person and matter are
+	// serialised by their case_keys row instead.
+	var opts *sql.TxOptions
+	if s.dialect.name == "mysql" {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx, err := s.db.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -214,8 +223,14 @@ func (d dialect) upsert(table string, keyCols, valCols []string, add bool) strin
 			sets[i] = c + " = " + incoming
 		}
 	}
-	if d.name == "mysql" {
+	switch {
+	case d.name == "mysql" && len(sets) == 0:
+		// a no-op update still takes the row's exclusive lock: a key lock
+		return q + "ON DUPLICATE KEY UPDATE " + keyCols[0] + " = " + keyCols[0]
+	case d.name == "mysql":
 		return q + "ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
+	case len(sets) == 0:
+		return q + "ON CONFLICT DO NOTHING"
 	}
 	return q + "ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
 }
