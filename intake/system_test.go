@@ -126,3 +126,46 @@ AND p.received_at >= c.received_at - 365*86400)`).Scan(&derived)
 		t.Errorf("repeat tally %d, flagged %d, rule says %d (want all equal and > 0)", counted, repeats, derived)
 	}
 }
+
+// TestPostedCasesReachMetrics: cases and events posted through the API show
+// up in /metrics at the next refresh.
+func TestPostedCasesReachMetrics(t *testing.T) {
+	e := newEnv(t, "mysql")
+	posts := []struct {
+		path string
+		body map[string]any
+	}{
+		{"/api/v1/cases", with(caseBody("M-1"), "persons", 6)},                                                        // collective
+		{"/api/v1/cases", with(caseBody("M-2"), "level", "national", "unit", "u2")},                                   // skip-level
+		{"/api/v1/cases", with(caseBody("M-3"), "repeat_of", "M-1")},                                                  // repeat by link
+		{"/api/v1/cases", with(caseBody("M-4"), "petitioner_id", "SAME", "received_at", "2026-06-01T09:00:00+08:00")}, // overdue, in acceptance
+		{"/api/v1/cases", with(caseBody("M-5"), "petitioner_id", "SAME", "received_at", "2026-09-30T09:00:00+08:00")}, // repeat by the rule
+		{"/api/v1/cases/M-4/events", map[string]any{"type": "accepted", "at": "2026-06-20T09:00:00+08:00"}},           // accepted late
+	}
+	for _, p := range posts {
+		if r := e.do("POST", p.path, rwToken, p.body); r.status != 201 {
+			t.Fatalf("POST %s: %d %s", p.path, r.status, r.body)
+		}
+	}
+	col := collector.New(e.store, e.cfg, e.clk.Now, collector.BuildInfo{})
+	if err := col.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	col.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`petition_collective_received_total{category="other",unit="u1"} 1`,
+		`petition_skip_level_received_window{unit="u2",window="7d"} 1`,
+		`petition_received_total{category="other",channel="visit",level="national",unit="u2"} 1`,
+		`petition_repeat_received_total{category="other",unit="u1"} 2`,
+		`petition_stage_completed_late_total{stage="acceptance",unit="u1"} 1`,
+		`petition_overdue{category="other",stage="handling",unit="u1"} 1`,
+		`petition_open{category="other",stage="acceptance",unit="u1"} 3`,
+		`petition_persons_received_total{category="other",unit="u1"} 9`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
