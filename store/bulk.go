@@ -32,6 +32,10 @@ const (
 // tallies are recounted from the rows at the end. It refuses a database that
 // already holds cases, because it cannot merge with them.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
+	return s.load(ctx, r, cases, nil)
+}
+
+func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
 	var n int
 	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -47,6 +51,9 @@ func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) er
 		})
 		if err != nil {
 			return fmt.Errorf("load cases %d to %d: %w", start+1, end, err)
+		}
+		if progress != nil {
+			progress(end)
 		}
 	}
 	if err := s.Recount(ctx); err != nil {

@@ -42,6 +42,7 @@ commands:
   serve     run the service (--demo for a synthetic county on an embedded database)
   migrate   apply pending database migrations and exit
   seed      fill an empty database with the synthetic demo county (--cases N)
+  import    validate a JSON lines or CSV file of cases and, if every line is good, store it
   version   print the version
 
 Run "riskmon <command> -h" for the flags of a command.`
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return migrate(ctx, args[1:], logger)
 	case "seed":
 		return seed(ctx, args[1:], logger)
+	case "import":
+		return importFile(ctx, args[1:], os.Stderr, logger)
 	case "version":
 		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
 		return nil

@@ -207,3 +207,33 @@ func TestSeedRefusesZeroCasesBeforeTouchingTheDatabase(t *testing.T) {
 		t.Error("seed created the database before refusing its arguments")
 	}
 }
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + dir + "/import.db"
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Setenv("RISKMON_PETITIONER_KEY", "import-key-0123456789")
+	if err := run(context.Background(), []string{"seed", "--cases", "1", "--db", db}, io.Discard, logger); err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/cases.jsonl"
+	line := `{"case_no":"CLI-1","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"qingshan","persons":1,"level":"county","petitioner_id":"A"}` + "\n" +
+		`{"case_no":"CLI-2","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"nowhere","persons":1,"level":"county","petitioner_id":"A"}` + "\n"
+	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	err := importFile(context.Background(), []string{"--db", db, file}, &stderr, logger)
+	if err == nil || !strings.Contains(err.Error(), "1 problems; nothing written") || !strings.Contains(stderr.String(), `cases.jsonl: line 2: unit: unit "nowhere" does not exist`) {
+		t.Errorf("import of a bad file: %v\n%s", err, stderr.String())
+	}
+	if err := importFile(context.Background(), []string{"--db", db}, &stderr, logger); err == nil || !strings.Contains(err.Error(), "usage: riskmon import") {
+		t.Errorf("import without a file: %v", err)
+	}
+	if err := os.WriteFile(file, []byte(strings.SplitAfter(line, "\n")[0]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := importFile(context.Background(), []string{"--db", db, file}, &stderr, logger); err != nil {
+		t.Errorf("import of a good file: %v", err)
+	}
+}

@@ -1,0 +1,131 @@
+package intake_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"riskmon/intake"
+)
+
+const goodJSONL = `{"case_no":"I-1","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"u1","persons":1,"level":"county","petitioner_id":"A","events":[{"type":"accepted","at":"2026-09-02T10:00:00+08:00"},{"type":"replied","at":"2026-09-20T10:00:00+08:00"}]}
+
+{"case_no":"I-2","received_at":"2026-09-05T10:00:00+08:00","channel":"visit","category":"other","unit":"u1","persons":8,"level":"province","petitioner_id":"A","repeat_of":"I-1"}
+{"case_no":"I-3","received_at":"2026-09-06T10:00:00+08:00","channel":"online","category":"land_requisition","unit":"u2","persons":1,"level":"county","petitioner_id":"B","supervised":true,"events":[{"type":"accepted","at":"2026-09-07T10:00:00+08:00"},{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10}]}
+`
+
+func importText(t *testing.T, e *env, name, text string) (*intake.Batch, error) {
+	t.Helper()
+	b, err := intake.ParseFile(strings.NewReader(text), name, e.clk.Now(), e.cfg.Rules, []byte(e.cfg.PetitionerKey))
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Check(context.Background(), e.store, e.cfg.Rules); err != nil {
+		t.Fatal(err)
+	}
+	return b, b.Write(context.Background(), e.store, e.cfg.Rules, nil)
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	for _, dialect := range []string{"mysql", "sqlite"} {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			if _, err := importText(t, e, "cases.jsonl", goodJSONL); err != nil {
+				t.Fatal(err)
+			}
+			first := dumpDatabase(t, e)
+			var got intake.CaseResponse
+			e.do("GET", "/api/v1/cases/I-2", roToken, nil).json(t, &got)
+			if !got.Repeat || !got.Collective || !got.SkipLevel {
+				t.Errorf("I-2 imported as %+v", got)
+			}
+			e.do("GET", "/api/v1/cases/I-3", roToken, nil).json(t, &got)
+			if len(got.Events) != 2 || !got.Extended || !got.Supervised {
+				t.Errorf("I-3 imported as %+v", got)
+			}
+			if _, err := importText(t, e, "cases.jsonl", goodJSONL); err != nil {
+				t.Fatal(err)
+			}
+			if second := dumpDatabase(t, e); second != first {
+				t.Errorf("the second import changed the database:\n%s\n---\n%s", first, second)
+			}
+			// the same cases with one more event: only the event is added
+			more := strings.Replace(goodJSONL, `{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10}]`,
+				`{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10},{"type":"replied","at":"2026-09-09T10:00:00+08:00"}]`, 1)
+			if _, err := importText(t, e, "more.jsonl", more); err != nil {
+				t.Fatal(err)
+			}
+			e.do("GET", "/api/v1/cases/I-3", roToken, nil).json(t, &got)
+			if len(got.Events) != 3 || got.Status != "replied" || e.caseCount() != 3 {
+				t.Errorf("after the longer file: %+v, %d cases", got, e.caseCount())
+			}
+		})
+	}
+}
+
+func TestImportReportsEveryBadLineAndWritesNothing(t *testing.T) {
+	e := newEnv(t, "mysql")
+	if r := e.do("POST", "/api/v1/cases", rwToken, caseBody("DB-1")); r.status != 201 {
+		t.Fatal(r.body)
+	}
+	before := dumpDatabase(t, e)
+	bad := goodJSONL + `{"case_no":"I-4","received_at":"soon","channel":"fax","category":"other","unit":"u9","persons":0,"level":"county","petitioner_id":"C"}
+{"case_no":"I-5","received_at":"2026-09-06T10:00:00+08:00","channel":"visit","category":"weather","unit":"u1","persons":1,"level":"county","petitioner_id":"C","events":[{"type":"replied","at":"2026-09-07T10:00:00+08:00"}]}
+{"case_no":"I-6", "colour":"red"}
+{"case_no":"I-1","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"u1","persons":2,"level":"county","petitioner_id":"A"}
+{"case_no":"DB-1","received_at":"2026-10-01T10:00:00+08:00","channel":"visit","category":"other","unit":"u1","persons":5,"level":"county","petitioner_id":"DEMO-ID-DB-1"}
+{"case_no":"I-7","received_at":"2026-09-06T10:00:00+08:00","channel":"visit","category":"other","unit":"u1","persons":1,"level":"county","petitioner_id":"C","repeat_of":"I-404"}
+not json at all
+`
+	b, err := importText(t, e, "bad.jsonl", bad)
+	if err == nil || !strings.Contains(err.Error(), "nothing written") {
+		t.Fatalf("import of a bad file: %v", err)
+	}
+	var got []string
+	for _, le := range b.Errors {
+		got = append(got, le.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{
+		"line 5: received_at", "line 5: channel", "line 5: persons",
+		"line 6: category: category \"weather\" does not exist", "line 6: events[0]: event not allowed: replied in status received",
+		"line 7: colour: malformed JSON body: unknown field",
+		"line 8: case_no: I-1 is also on line 1, with other content",
+		"line 9: case_no: DB-1: the stored case has other content",
+		"line 10: repeat_of: case \"I-404\" is neither in the file nor stored",
+		"line 11: malformed JSON body",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem %q in:\n%s", want, all)
+		}
+	}
+	if after := dumpDatabase(t, e); after != before {
+		t.Error("a refused import wrote to the database")
+	}
+}
+
+func TestImportCSV(t *testing.T) {
+	e := newEnv(t, "mysql")
+	csvText := "case_no,received_at,channel,category,unit,persons,level,petitioner_id,repeat_of,supervised,events\n" +
+		"V-1,2026-09-01T10:00:00+08:00,letter,other,u1,1,county,A,,false,\"[{\"\"type\"\":\"\"accepted\"\",\"\"at\"\":\"\"2026-09-02T10:00:00+08:00\"\"}]\"\n" +
+		"V-2,2026-09-03T10:00:00+08:00,visit,other,u1,6,national,A,V-1,true,\n"
+	if _, err := importText(t, e, "cases.csv", csvText); err != nil {
+		t.Fatal(err)
+	}
+	var got intake.CaseResponse
+	e.do("GET", "/api/v1/cases/V-2", roToken, nil).json(t, &got)
+	if !got.Repeat || !got.Collective || !got.SkipLevel || !got.Supervised {
+		t.Errorf("V-2 imported as %+v", got)
+	}
+	b, err := importText(t, e, "bad.csv", "case_no,received,channel\nX,1,2\n")
+	if err == nil || len(b.Errors) == 0 || !strings.Contains(b.Errors[0].String(), "line 1: received: unknown column") {
+		t.Errorf("bad header: %v %v", err, b.Errors)
+	}
+	b, _ = importText(t, e, "bad.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\nX-1,2026-09-01T10:00:00+08:00,letter,other,u1,many,county,A\nX-2,2026-09-01T10:00:00+08:00,letter\n")
+	if len(b.Errors) != 2 || !strings.Contains(b.Errors[0].String(), "line 2: persons") || !strings.Contains(b.Errors[1].String(), "line 3: 3 fields") {
+		t.Errorf("bad rows: %v", b.Errors)
+	}
+	if _, err := intake.ParseFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, nil); err == nil {
+		t.Error("an .xlsx file was accepted")
+	}
+}

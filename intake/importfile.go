@@ -1,0 +1,300 @@
+package intake
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// ImportLine is one line of an import file: a case as the API takes it, plus
+// its events in order.
+type ImportLine struct {
+	CaseRequest
+	Events []EventRequest `json:"events,omitempty"`
+}
+
+// LineError is one problem on one line of an import file.
+type LineError struct {
+	Line    int
+	Field   string
+	Problem string
+}
+
+func (e LineError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Problem)
+	}
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Problem)
+}
+
+// Batch is a parsed import file: the cases in file order with their line
+// numbers, and every problem found.
+type Batch struct {
+	Cases  []store.LoadCase
+	Lines  []int
+	Errors []LineError
+}
+
+// csvColumns are the columns an import CSV may have; events is a JSON array.
+var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit", "persons", "level",
+	"petitioner_id", "repeat_of", "supervised", "events"}
+
+// ParseFile reads JSON lines (.jsonl, .ndjson, .json) or CSV with a header
+// (.csv) and validates every line on its own. Petitioner identifiers are
+// hashed with key as they are read and never kept.
+func ParseFile(r io.Reader, name string, now time.Time, rules petition.Rules, key []byte) (*Batch, error) {
+	b := &Batch{}
+	add := func(line int, il ImportLine) {
+		nc, ds := il.CaseRequest.Validate(now, rules, key)
+		var events []petition.Event
+		for i, er := range il.Events {
+			ev, eds := er.Validate(now, rules)
+			for _, d := range eds {
+				ds = append(ds, Detail{Field: fmt.Sprintf("events[%d].%s", i, d.Field), Problem: d.Problem})
+			}
+			events = append(events, ev)
+		}
+		for _, d := range ds {
+			b.Errors = append(b.Errors, LineError{Line: line, Field: d.Field, Problem: d.Problem})
+		}
+		if len(ds) == 0 {
+			b.Cases = append(b.Cases, store.LoadCase{Case: nc, Events: events})
+			b.Lines = append(b.Lines, line)
+		}
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return b, parseCSV(r, b, add)
+	case ".jsonl", ".ndjson", ".json":
+		return b, parseJSONLines(r, b, add)
+	}
+	return nil, fmt.Errorf("import %s: unknown format: name the file .jsonl (JSON lines) or .csv", name)
+}
+
+func parseJSONLines(r io.Reader, b *Batch, add func(int, ImportLine)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), MaxBody)
+	line := 0
+	for sc.Scan() {
+		line++
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		var il ImportLine
+		if e := decodeBytes(raw, &il); e != nil {
+			for _, d := range e.Details {
+				b.Errors = append(b.Errors, LineError{Line: line, Field: d.Field, Problem: e.Message + ": " + d.Problem})
+			}
+			continue
+		}
+		add(line, il)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read line %d: %w", line+1, err)
+	}
+	return nil
+}
+
+func parseCSV(r io.Reader, b *Batch, add func(int, ImportLine)) error {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("read the CSV header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) // Excel's byte order mark
+		if !petition.Contains(csvColumns, h) {
+			b.Errors = append(b.Errors, LineError{Line: 1, Field: h, Problem: "unknown column; columns are " + strings.Join(csvColumns, ", ")})
+			continue
+		}
+		col[h] = i
+	}
+	if len(b.Errors) > 0 {
+		return nil
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				b.Errors = append(b.Errors, LineError{Line: pe.Line, Problem: "malformed CSV: " + pe.Err.Error()})
+				continue
+			}
+			return fmt.Errorf("read CSV: %w", err)
+		}
+		if len(rec) != len(header) {
+			b.Errors = append(b.Errors, LineError{Line: line, Problem: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
+			continue
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		il := ImportLine{CaseRequest: CaseRequest{CaseNo: get("case_no"), ReceivedAt: get("received_at"), Channel: get("channel"),
+			Category: get("category"), Unit: get("unit"), Level: get("level"), PetitionerID: get("petitioner_id"), RepeatOf: get("repeat_of")}}
+		bad := false
+		if p := get("persons"); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				b.Errors = append(b.Errors, LineError{Line: line, Field: "persons", Problem: fmt.Sprintf("%q is not a whole number", p)})
+				bad = true
+			}
+			il.Persons = &n
+		}
+		if s := get("supervised"); s != "" {
+			v, err := strconv.ParseBool(s)
+			if err != nil {
+				b.Errors = append(b.Errors, LineError{Line: line, Field: "supervised", Problem: fmt.Sprintf("%q is not true or false", s)})
+				bad = true
+			}
+			il.Supervised = v
+		}
+		if ev := get("events"); ev != "" {
+			if e := decodeBytes([]byte(ev), &il.Events); e != nil {
+				b.Errors = append(b.Errors, LineError{Line: line, Field: "events", Problem: "must be a JSON array of events: " + e.Message})
+				bad = true
+			}
+		}
+		if !bad {
+			add(line, il)
+		}
+	}
+}
+
+// Check validates the batch against itself and the database: units and
+// categories exist, repeat_of names an earlier case, every history is allowed
+// by the rules, a case number repeats only with the same content, and cases
+// already stored agree with the file.
+func (b *Batch) Check(ctx context.Context, s *store.Store, rules petition.Rules) error {
+	units, err := s.Units(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := s.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, u := range units {
+		known["unit:"+u.Code] = true
+	}
+	for _, c := range cats {
+		known["category:"+c.Code] = true
+	}
+	first := map[string]int{} // case number -> index of its first line
+	var keep []int
+	for i, lc := range b.Cases {
+		c, line := lc.Case, b.Lines[i]
+		bad := func(field, format string, args ...any) {
+			b.Errors = append(b.Errors, LineError{Line: line, Field: field, Problem: fmt.Sprintf(format, args...)})
+		}
+		if j, dup := first[c.CaseNo]; dup {
+			if fmt.Sprint(b.Cases[j]) != fmt.Sprint(lc) {
+				bad("case_no", "%s is also on line %d, with other content", c.CaseNo, b.Lines[j])
+			}
+			continue // the same case twice is written once
+		}
+		first[c.CaseNo] = i
+		if !known["unit:"+c.Unit] {
+			bad("unit", "unit %q does not exist", c.Unit)
+		}
+		if !known["category:"+c.Category] {
+			bad("category", "category %q does not exist", c.Category)
+		}
+		st := rules.Received(c.Unit, c.ReceivedAt.Truncate(time.Second))
+		for k, e := range lc.Events {
+			if e.Type == petition.EventReassigned && !known["unit:"+e.Unit] {
+				bad(fmt.Sprintf("events[%d].unit", k), "unit %q does not exist", e.Unit)
+			}
+			e.At = e.At.Truncate(time.Second)
+			next, _, err := rules.Apply(st, e)
+			if err != nil {
+				bad(fmt.Sprintf("events[%d]", k), "%v", err)
+				break
+			}
+			st = next
+		}
+		keep = append(keep, i)
+	}
+	if err := b.checkRepeatOf(ctx, s, first); err != nil {
+		return err
+	}
+	stored, err := s.Compare(ctx, b.Cases)
+	if err != nil {
+		return err
+	}
+	for i, st := range stored {
+		if st.Conflict != "" {
+			b.Errors = append(b.Errors, LineError{Line: b.Lines[i], Field: "case_no", Problem: b.Cases[i].Case.CaseNo + ": " + st.Conflict})
+		}
+	}
+	cases, lines := make([]store.LoadCase, 0, len(keep)), make([]int, 0, len(keep))
+	for _, i := range keep {
+		cases, lines = append(cases, b.Cases[i]), append(lines, b.Lines[i])
+	}
+	b.Cases, b.Lines = cases, lines
+	sort.SliceStable(b.Errors, func(i, j int) bool { return b.Errors[i].Line < b.Errors[j].Line })
+	return nil
+}
+
+// checkRepeatOf: a linked repeat names a case received before it, in the
+// file or in the database.
+func (b *Batch) checkRepeatOf(ctx context.Context, s *store.Store, first map[string]int) error {
+	var refs []string
+	var refLines []int
+	for i, lc := range b.Cases {
+		ref := lc.Case.RepeatOf
+		if ref == "" {
+			continue
+		}
+		if j, ok := first[ref]; ok {
+			if !b.Cases[j].Case.ReceivedAt.Before(lc.Case.ReceivedAt) {
+				b.Errors = append(b.Errors, LineError{Line: b.Lines[i], Field: "repeat_of", Problem: fmt.Sprintf("%s (line %d) was not received earlier", ref, b.Lines[j])})
+			}
+			continue
+		}
+		refs, refLines = append(refs, ref), append(refLines, b.Lines[i])
+	}
+	stored, err := s.Exists(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for i, ref := range refs {
+		if !stored[ref] {
+			b.Errors = append(b.Errors, LineError{Line: refLines[i], Field: "repeat_of", Problem: fmt.Sprintf("case %q is neither in the file nor stored", ref)})
+		}
+	}
+	return nil
+}
+
+// Write stores a checked batch, earliest received first so that a linked
+// repeat follows its original.
+func (b *Batch) Write(ctx context.Context, s *store.Store, rules petition.Rules, progress func(done int)) error {
+	if len(b.Errors) > 0 {
+		return fmt.Errorf("import: %d problems; nothing written", len(b.Errors))
+	}
+	cases := append([]store.LoadCase(nil), b.Cases...)
+	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Case.ReceivedAt.Before(cases[j].Case.ReceivedAt) })
+	return s.Import(ctx, rules, cases, progress)
+}

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+// importBatch is how many cases one import transaction holds on the
+// incremental path.
+const importBatch = 500
+
+// Stored says how a case of an import stands against the database.
+type Stored struct {
+	Exists   bool
+	Conflict string // why the stored case cannot take the imported one; "" if it can
+	Events   int    // events already stored (a prefix of the imported ones)
+}
+
+// Compare looks up the cases of an import that the database already holds:
+// the same content with a prefix of the same events can be imported again
+// (the rest of its events are added); anything else is a conflict.
+func (s *Store) Compare(ctx context.Context, cases []LoadCase) ([]Stored, error) {
+	out := make([]Stored, len(cases))
+	for start := 0; start < len(cases); start += 1000 {
+		end := min(start+1000, len(cases))
+		nos := make([]string, 0, end-start)
+		at := map[string][]int{}
+		for i := start; i < end; i++ {
+			no := cases[i].Case.CaseNo
+			nos = append(nos, no)
+			at[no] = append(at[no], i)
+		}
+		q, args, err := sqlx.In(selectCaseContentIn, nos)
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		var rows []struct {
+			caseRow
+			LastSeq int `db:"last_seq"`
+		}
+		if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		for _, row := range rows {
+			var stored []eventRow
+			if row.LastSeq > 0 {
+				if err := s.db.SelectContext(ctx, &stored, selectEvents+" ORDER BY seq", row.ID); err != nil {
+					return nil, fmt.Errorf("compare: %w", err)
+				}
+			}
+			for _, i := range at[row.CaseNo] {
+				out[i] = compareStored(row.caseRow, stored, cases[i])
+			}
+		}
+	}
+	return out, nil
+}
+
+const selectCaseContentIn = `SELECT id, case_no, received_at, channel, category, received_unit, persons, level,
+petitioner_hash, repeat_of, supervised, last_seq FROM cases WHERE case_no IN (?)`
+
+func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
+	c := lc.Case
+	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+	st := Stored{Exists: true, Events: len(stored)}
+	if !row.same(c) {
+		st.Conflict = "the stored case has other content"
+		return st
+	}
+	if len(stored) > len(lc.Events) {
+		st.Conflict = fmt.Sprintf("the stored case has %d events, the file %d", len(stored), len(lc.Events))
+		return st
+	}
+	for i, e := range stored {
+		want := lc.Events[i]
+		want.At = want.At.Truncate(time.Second)
+		if !sameEvent(e.event(), want) {
+			st.Conflict = fmt.Sprintf("stored event %d (%s) differs from the file's", i+1, e.Type)
+			return st
+		}
+	}
+	return st
+}
+
+// Import writes validated cases with their events. Into a database without
+// cases it bulk-loads (Load); otherwise it adds, in transactions of
+// importBatch cases, each case that is new and each event beyond those
+// stored, so importing the same file twice changes nothing. progress, if
+// set, hears how many cases are done.
+func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
+	var n int
+	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if n == 0 {
+		return s.load(ctx, r, cases, progress)
+	}
+	for start := 0; start < len(cases); start += importBatch {
+		end := min(start+importBatch, len(cases))
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			for _, lc := range cases[start:end] {
+				if err := s.importCase(ctx, tx, r, lc); err != nil {
+					return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("import cases %d to %d: %w", start+1, end, err)
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	return nil
+}
+
+func (s *Store) importCase(ctx context.Context, tx *sqlx.Tx, r petition.Rules, lc LoadCase) error {
+	c := lc.Case
+	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+	if _, err := s.createCase(ctx, tx, r, c); err != nil {
+		return err
+	}
+	var row stateRow
+	if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, c.CaseNo); err != nil {
+		return err
+	}
+	st := row.state()
+	for i := row.LastSeq; i < len(lc.Events); i++ {
+		e := lc.Events[i]
+		e.At = e.At.Truncate(time.Second)
+		next, out, err := r.Apply(st, e)
+		if err != nil {
+			return fmt.Errorf("event %d: %w", i+1, err)
+		}
+		if err := s.writeEvent(ctx, tx, row.ID, i+1, st.Unit, e, next, out); err != nil {
+			return err
+		}
+		st = next
+	}
+	return nil
+}
+
+// Exists reports which of the case numbers are stored.
+func (s *Store) Exists(ctx context.Context, caseNos []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(caseNos); start += 1000 {
+		q, args, err := sqlx.In("SELECT case_no FROM cases WHERE case_no IN (?)", caseNos[start:min(start+1000, len(caseNos))])
+		if err != nil {
+			return nil, fmt.Errorf("look up cases: %w", err)
+		}
+		var found []string
+		if err := s.db.SelectContext(ctx, &found, q, args...); err != nil {
+			return nil, fmt.Errorf("look up cases: %w", err)
+		}
+		for _, no := range found {
+			out[no] = true
+		}
+	}
+	return out, nil
+}
