@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"riskmon/petition"
@@ -45,6 +47,7 @@ type Batch struct {
 	Cases  []store.LoadCase
 	Lines  []int
 	Errors []LineError
+	stored []store.Stored // after Check: how each case stands in the database
 }
 
 // csvColumns are the columns an import CSV may have; events is a JSON array.
@@ -83,25 +86,77 @@ func ParseFile(r io.Reader, name string, now time.Time, rules petition.Rules, ke
 	return nil, fmt.Errorf("import %s: unknown format: name the file .jsonl (JSON lines) or .csv", name)
 }
 
+// parseJSONLines decodes and validates chunks of lines on every core, and
+// adds them back in file order.
 func parseJSONLines(r io.Reader, b *Batch, add func(int, ImportLine)) error {
+	type parsed struct {
+		line int
+		il   ImportLine
+		err  *Error
+	}
+	type chunk struct {
+		first int
+		raw   [][]byte
+		out   []parsed
+		done  chan struct{}
+	}
+	work := make(chan *chunk)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				for i, raw := range c.raw {
+					p := parsed{line: c.first + i}
+					if len(raw) > 0 {
+						p.err = decodeBytes(raw, &p.il)
+						c.out = append(c.out, p)
+					}
+				}
+				close(c.done)
+			}
+		}()
+	}
+	chunks := make(chan *chunk, 4*runtime.GOMAXPROCS(0))
+	collected := make(chan struct{})
+	go func() {
+		// in file order: Validate (add) is cheap next to decoding
+		for c := range chunks {
+			<-c.done
+			for _, p := range c.out {
+				if p.err != nil {
+					for _, d := range p.err.Details {
+						b.Errors = append(b.Errors, LineError{Line: p.line, Field: d.Field, Problem: p.err.Message + ": " + d.Problem})
+					}
+					continue
+				}
+				add(p.line, p.il)
+			}
+		}
+		close(collected)
+	}()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), MaxBody)
 	line := 0
+	cur := &chunk{first: 1, done: make(chan struct{})}
+	flush := func() {
+		chunks <- cur
+		work <- cur
+		cur = &chunk{first: line + 1, done: make(chan struct{})}
+	}
 	for sc.Scan() {
 		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
+		cur.raw = append(cur.raw, bytes.Clone(bytes.TrimSpace(sc.Bytes())))
+		if len(cur.raw) == 1000 {
+			flush()
 		}
-		var il ImportLine
-		if e := decodeBytes(raw, &il); e != nil {
-			for _, d := range e.Details {
-				b.Errors = append(b.Errors, LineError{Line: line, Field: d.Field, Problem: e.Message + ": " + d.Problem})
-			}
-			continue
-		}
-		add(line, il)
 	}
+	flush()
+	close(work)
+	close(chunks)
+	wg.Wait()
+	<-collected
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read line %d: %w", line+1, err)
 	}
@@ -249,11 +304,11 @@ func (b *Batch) Check(ctx context.Context, s *store.Store, rules petition.Rules)
 			b.Errors = append(b.Errors, LineError{Line: b.Lines[i], Field: "case_no", Problem: b.Cases[i].Case.CaseNo + ": " + st.Conflict})
 		}
 	}
-	cases, lines := make([]store.LoadCase, 0, len(keep)), make([]int, 0, len(keep))
+	cases, lines, kept := make([]store.LoadCase, 0, len(keep)), make([]int, 0, len(keep)), make([]store.Stored, 0, len(keep))
 	for _, i := range keep {
-		cases, lines = append(cases, b.Cases[i]), append(lines, b.Lines[i])
+		cases, lines, kept = append(cases, b.Cases[i]), append(lines, b.Lines[i]), append(kept, stored[i])
 	}
-	b.Cases, b.Lines = cases, lines
+	b.Cases, b.Lines, b.stored = cases, lines, kept
 	sort.SliceStable(b.Errors, func(i, j int) bool { return b.Errors[i].Line < b.Errors[j].Line })
 	return nil
 }
@@ -289,12 +344,21 @@ func (b *Batch) checkRepeatOf(ctx context.Context, s *store.Store, first map[str
 }
 
 // Write stores a checked batch, earliest received first so that a linked
-// repeat follows its original.
+// repeat follows its original. Cases already stored with all their events
+// are skipped: importing a file again only reads it.
 func (b *Batch) Write(ctx context.Context, s *store.Store, rules petition.Rules, progress func(done int)) error {
 	if len(b.Errors) > 0 {
 		return fmt.Errorf("import: %d problems; nothing written", len(b.Errors))
 	}
-	cases := append([]store.LoadCase(nil), b.Cases...)
+	if b.stored == nil {
+		return errors.New("import: the batch was not checked")
+	}
+	var cases []store.LoadCase
+	for i, lc := range b.Cases {
+		if !b.stored[i].Exists || b.stored[i].Events < len(lc.Events) {
+			cases = append(cases, lc)
+		}
+	}
 	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Case.ReceivedAt.Before(cases[j].Case.ReceivedAt) })
 	return s.Import(ctx, rules, cases, progress)
 }

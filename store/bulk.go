@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -22,8 +24,9 @@ type LoadCase struct {
 // bulkRows is how many rows one multi-row INSERT carries; bulkTx how many cases
 // one transaction holds, so a load never builds one huge transaction.
 const (
-	bulkRows = 500
-	bulkTx   = 20000
+	bulkRows    = 1000
+	bulkTx      = 10000
+	bulkWriters = 2
 )
 
 // Load writes many cases with their histories into an empty database far
@@ -43,21 +46,96 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 	if n > 0 {
 		return fmt.Errorf("load: the database already holds %d cases; bulk load needs an empty one", n)
 	}
+	seen := make(map[string]bool, len(cases))
+	for _, lc := range cases {
+		if seen[lc.Case.CaseNo] {
+			return fmt.Errorf("load: case_no %s appears twice", lc.Case.CaseNo)
+		}
+		seen[lc.Case.CaseNo] = true
+	}
 	repeats := deriveRepeats(r, cases)
+	// Two writers keep both cores busy: one encodes while the database
+	// inserts for the other. Case ids are fixed up front, so batches are
+	// independent.
+	batches := make(chan int)
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < bulkWriters; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for start := range batches {
+				end := min(start+bulkTx, len(cases))
+				err := s.bulkTx(ctx, func(tx *sqlx.Tx) error {
+					return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end])
+				})
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("load cases %d to %d: %w", start+1, end, err)
+					cancel()
+				}
+				done += end - start
+				if progress != nil && firstErr == nil {
+					progress(done)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
 	for start := 0; start < len(cases); start += bulkTx {
-		end := min(start+bulkTx, len(cases))
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end])
-		})
-		if err != nil {
-			return fmt.Errorf("load cases %d to %d: %w", start+1, end, err)
+		select {
+		case batches <- start:
+		case <-ctx.Done():
+			break feed
 		}
-		if progress != nil {
-			progress(end)
-		}
+	}
+	close(batches)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
 	}
 	if err := s.Recount(ctx); err != nil {
 		return fmt.Errorf("load: %w", err)
+	}
+	return nil
+}
+
+// bulkTx runs fn in a transaction on a connection of its own. On MySQL the
+// connection skips foreign key and unique checks, which the load has made
+// already (references exist, case numbers are distinct), and is closed
+// afterwards so the relaxed session never serves another query.
+func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if s.dialect.name != "mysql" {
+		return s.inTx(ctx, fn)
+	}
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("bulk connection: %w", err)
+	}
+	defer func() {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // never back to the pool
+		conn.Close()
+	}()
+	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0, unique_checks = 0"); err != nil {
+		return fmt.Errorf("bulk session: %w", err)
+	}
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

@@ -39,26 +39,57 @@ func (s *Store) Compare(ctx context.Context, cases []LoadCase) ([]Stored, error)
 		if err != nil {
 			return nil, fmt.Errorf("compare: %w", err)
 		}
-		var rows []struct {
-			caseRow
-			LastSeq int `db:"last_seq"`
-		}
+		var rows []storedRow
 		if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
 			return nil, fmt.Errorf("compare: %w", err)
 		}
+		events, err := s.eventsOf(ctx, rows)
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
 		for _, row := range rows {
-			var stored []eventRow
-			if row.LastSeq > 0 {
-				if err := s.db.SelectContext(ctx, &stored, selectEvents+" ORDER BY seq", row.ID); err != nil {
-					return nil, fmt.Errorf("compare: %w", err)
-				}
-			}
 			for _, i := range at[row.CaseNo] {
-				out[i] = compareStored(row.caseRow, stored, cases[i])
+				out[i] = compareStored(row.caseRow, events[row.ID], cases[i])
 			}
 		}
 	}
 	return out, nil
+}
+
+// eventsOf reads the events of many cases in one query, by case id.
+func (s *Store) eventsOf(ctx context.Context, rows []storedRow) (map[int64][]eventRow, error) {
+	out := map[int64][]eventRow{}
+	var ids []int64
+	for _, r := range rows {
+		if r.LastSeq > 0 {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit
+FROM case_events WHERE case_id IN (?) ORDER BY case_id, seq`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var evs []struct {
+		CaseID int64 `db:"case_id"`
+		eventRow
+	}
+	if err := s.db.SelectContext(ctx, &evs, q, args...); err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		out[e.CaseID] = append(out[e.CaseID], e.eventRow)
+	}
+	return out, nil
+}
+
+// storedRow is a stored case's content and how many events it has.
+type storedRow struct {
+	caseRow
+	LastSeq int `db:"last_seq"`
 }
 
 const selectCaseContentIn = `SELECT id, case_no, received_at, channel, category, received_unit, persons, level,

@@ -19,7 +19,7 @@ import (
 func importFile(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	var path string
-	cfg, s, err := openMigrated(ctx, fs, args, func() error {
+	cfg, err := parseConfig(fs, args, func() error {
 		if fs.NArg() != 1 {
 			return errors.New("usage: riskmon import [flags] FILE (.jsonl or .csv)")
 		}
@@ -29,10 +29,14 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	if err := cfg.CheckSecrets(); err != nil {
 		return err
 	}
+	s, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -43,9 +47,12 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
+	parsed := time.Now()
 	if err := batch.Check(ctx, s, cfg.Rules); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
+	logger.Info("import validated", "file", path, "cases", len(batch.Cases), "problems", len(batch.Errors),
+		"parse", parsed.Sub(started).Round(time.Millisecond).String(), "check", time.Since(parsed).Round(time.Millisecond).String())
 	if len(batch.Errors) > 0 {
 		for _, e := range batch.Errors {
 			fmt.Fprintln(stderr, path+": "+e.String())

@@ -3,7 +3,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +19,8 @@ import (
 
 	"riskmon/config"
 	"riskmon/demo"
+	"riskmon/intake"
+	"riskmon/petition"
 	"riskmon/store"
 )
 
@@ -91,36 +95,40 @@ func configFlags(fs *flag.FlagSet) func() config.Source {
 	}
 }
 
-// openMigrated parses the flags of a database command, checks them with
-// check (if any) before touching the database, and opens it with every
-// migration applied.
-func openMigrated(ctx context.Context, fs *flag.FlagSet, args []string, check func() error) (*config.Config, *store.Store, error) {
+// parseConfig parses the flags of a command, checks them with check (if any)
+// before anything else happens, and loads the configuration.
+func parseConfig(fs *flag.FlagSet, args []string, check func() error) (*config.Config, error) {
 	source := configFlags(fs)
 	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if check != nil {
 		if err := check(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	cfg, err := config.Load(source())
-	if err != nil {
-		return nil, nil, err
-	}
+	return config.Load(source())
+}
+
+// openMigrated opens the configured database with every migration applied.
+func openMigrated(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	s, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return cfg, s, nil
+	return s, nil
 }
 
 func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
-	_, s, err := openMigrated(ctx, flag.NewFlagSet("migrate", flag.ContinueOnError), args, nil)
+	cfg, err := parseConfig(flag.NewFlagSet("migrate", flag.ContinueOnError), args, nil)
+	if err != nil {
+		return err
+	}
+	s, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -130,12 +138,13 @@ func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
 }
 
 // seed fills an empty database with the demo county, scaled to about --cases
-// cases over the last twelve months: for trying riskmon on a real server and
-// for the benchmarks.
+// cases over the last twelve months, or writes it as an import file with
+// --jsonl: for trying riskmon on a real server and for the benchmarks.
 func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("cases", 4000, "about how many cases to make")
-	cfg, s, err := openMigrated(ctx, fs, args, func() error {
+	jsonl := fs.String("jsonl", "", "write the cases to this JSON lines file instead of the database")
+	cfg, err := parseConfig(fs, args, func() error {
 		if *n < 1 {
 			return fmt.Errorf("seed: --cases %d must be at least 1", *n)
 		}
@@ -144,12 +153,56 @@ func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	now := time.Now()
-	rate := demo.RateFor(cfg.Rules, now.AddDate(-1, 0, 0), now, *n)
+	from := now.AddDate(-1, 0, 0)
+	rate := demo.RateFor(cfg.Rules, from, now, *n)
+	if *jsonl != "" {
+		return writeJSONL(*jsonl, demo.Generate(cfg.Rules, from, now, 1, rate), cfg.Rules.Location)
+	}
+	s, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	if err := demo.SeedRate(ctx, s, cfg.Rules, now, rate); err != nil {
 		return err
 	}
 	logger.Info("demo county seeded", "dialect", s.Dialect(), "cases_wanted", *n, "took", time.Since(now).String())
 	return nil
+}
+
+// writeJSONL writes cases as an import file. The demo's petitioners exist
+// only as hashes; the hash stands in for the identifier.
+func writeJSONL(path string, cases []store.LoadCase, loc *time.Location) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	for _, lc := range cases {
+		c := lc.Case
+		persons := c.Persons
+		line := intake.ImportLine{CaseRequest: intake.CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
+			Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
+			RepeatOf: c.RepeatOf, Supervised: c.Supervised}}
+		for _, e := range lc.Events {
+			er := intake.EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit}
+			if e.Type == petition.EventExtended {
+				days := e.Days
+				er.Days = &days
+			}
+			line.Events = append(line.Events, er)
+		}
+		if err := enc.Encode(line); err != nil {
+			f.Close()
+			return fmt.Errorf("seed: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("seed: %w", err)
+	}
+	return f.Close()
 }
