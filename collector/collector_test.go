@@ -186,7 +186,7 @@ func TestOutOfOrderRepeatMatchesInOrder(t *testing.T) {
 		newCase("X2", "u1", "other", "phone", "county", 1, "PX", "2026-05-01 10:00:00"),
 		newCase("X1", "u1", "other", "letter", "county", 1, "PX", "2026-01-01 10:00:00"),
 	} {
-		if _, err := s.CreateCase(ctx, r, c); err != nil {
+		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -118,7 +118,7 @@ func writeFixture(t testing.TB, s *store.Store, r petition.Rules) {
 	putFixtureReference(t, s)
 	ctx := context.Background()
 	for _, lc := range fixture() {
-		if _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+		if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range lc.Events {

@@ -34,7 +34,7 @@ func (s *Simulator) Step(ctx context.Context) error {
 		s.seq++
 		c := s.g.newCase(now, s.seq)
 		c.CaseNo = fmt.Sprintf("DEMO-LIVE-%d-%d", now.Unix(), s.seq)
-		if _, err := s.store.CreateCase(ctx, r, c); err != nil {
+		if _, _, err := s.store.CreateCase(ctx, r, c); err != nil {
 			return fmt.Errorf("simulate: %w", err)
 		}
 		s.open = append(s.open, c.CaseNo)

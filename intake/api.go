@@ -70,7 +70,7 @@ func (a *API) createCase(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	created, err := a.Store.CreateCase(ctx, cfg.Rules, nc)
+	v, created, err := a.Store.CreateCase(ctx, cfg.Rules, nc)
 	if err != nil {
 		return a.fail(c, err)
 	}
@@ -78,7 +78,7 @@ func (a *API) createCase(c echo.Context) error {
 	if created {
 		status = http.StatusCreated
 	}
-	return a.respondCase(c, ctx, status, nc.CaseNo)
+	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
 }
 
 func (a *API) addEvent(c echo.Context) error {

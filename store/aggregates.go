@@ -51,7 +51,8 @@ type ReceiptCount struct {
 	Repeats    int64  `db:"repeats"`
 }
 
-const receiptTallyQuery = `SELECT unit, category, channel, level, cases, persons, collective, repeats FROM receipt_tally`
+const receiptTallyQuery = `SELECT unit, category, channel, level, SUM(cases) AS cases, SUM(persons) AS persons,
+SUM(collective) AS collective, SUM(repeats) AS repeats FROM receipt_tally GROUP BY unit, category, channel, level`
 
 // Receipts returns the all-time receipt counters by the unit and category the
 // cases had when received.
@@ -67,7 +68,8 @@ type CompletionCount struct {
 	Late      int64  `db:"late"`
 }
 
-const completionTallyQuery = `SELECT unit, stage, completed, late FROM completion_tally`
+const completionTallyQuery = `SELECT unit, stage, SUM(completed) AS completed, SUM(late) AS late
+FROM completion_tally GROUP BY unit, stage`
 
 // Completions returns how many stages each unit completed, and how many late.
 func (r *Reader) Completions(ctx context.Context) ([]CompletionCount, error) {
@@ -81,7 +83,7 @@ type EvaluationCount struct {
 	Evaluations int64  `db:"evaluations"`
 }
 
-const evaluationTallyQuery = `SELECT unit, result, evaluations FROM evaluation_tally`
+const evaluationTallyQuery = `SELECT unit, result, SUM(evaluations) AS evaluations FROM evaluation_tally GROUP BY unit, result`
 
 // Evaluations returns the petitioners' evaluations by unit and result.
 func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {

@@ -262,14 +262,14 @@ func (s *Store) Recount(ctx context.Context) error {
 		"DELETE FROM receipt_tally",
 		"DELETE FROM completion_tally",
 		"DELETE FROM evaluation_tally",
-		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats)
-SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat)
+		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats, shard)
+SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), 0
 FROM cases GROUP BY received_unit, category, channel, level`,
-		`INSERT INTO completion_tally (unit, stage, completed, late)
-SELECT unit, completed_stage, COUNT(*), SUM(late) FROM case_events
+		`INSERT INTO completion_tally (unit, stage, completed, late, shard)
+SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events
 WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`,
-		`INSERT INTO evaluation_tally (unit, result, evaluations)
-SELECT unit, result, COUNT(*) FROM case_events WHERE type = 'evaluated' GROUP BY unit, result`,
+		`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
+SELECT unit, result, COUNT(*), 0 FROM case_events WHERE type = 'evaluated' GROUP BY unit, result`,
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, q := range stmts {

@@ -79,7 +79,7 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 			return fmt.Errorf("%w; current status %s", err, row.Status)
 		}
 		if e.Type == petition.EventReassigned {
-			if err := checkRefs(ctx, tx, NewCase{Unit: e.Unit}); err != nil {
+			if err := checkUnit(ctx, tx, e.Unit); err != nil {
 				return err
 			}
 		}
@@ -111,14 +111,14 @@ days, result, new_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		return fmt.Errorf("insert event: %w", err)
 	}
 	if out.CompletedStage != "" {
-		q := s.dialect.upsert("completion_tally", []string{"unit", "stage"}, []string{"completed", "late"}, true)
-		if _, err := tx.ExecContext(ctx, q, unit, out.CompletedStage, 1, b2i(out.Late)); err != nil {
+		q := s.dialect.upsert("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}, true)
+		if _, err := tx.ExecContext(ctx, q, unit, out.CompletedStage, int(caseID%tallyShards), 1, b2i(out.Late)); err != nil {
 			return fmt.Errorf("count completion: %w", err)
 		}
 	}
 	if e.Type == petition.EventEvaluated {
-		q := s.dialect.upsert("evaluation_tally", []string{"unit", "result"}, []string{"evaluations"}, true)
-		if _, err := tx.ExecContext(ctx, q, unit, e.Result, 1); err != nil {
+		q := s.dialect.upsert("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}, true)
+		if _, err := tx.ExecContext(ctx, q, unit, e.Result, int(caseID%tallyShards), 1); err != nil {
 			return fmt.Errorf("count evaluation: %w", err)
 		}
 	}

@@ -154,7 +154,7 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 func (s *Store) importCase(ctx context.Context, tx *sqlx.Tx, r petition.Rules, lc LoadCase) error {
 	c := lc.Case
 	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	if _, err := s.createCase(ctx, tx, r, c); err != nil {
+	if _, _, err := s.createCase(ctx, tx, r, c); err != nil {
 		return err
 	}
 	var row stateRow

@@ -69,11 +69,11 @@ func TestCreateCase(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			s := setup(t, dialect)
 			ctx := context.Background()
-			created, err := s.CreateCase(ctx, rules, sample("C-1"))
+			_, created, err := s.CreateCase(ctx, rules, sample("C-1"))
 			if err != nil || !created {
 				t.Fatalf("first create: %v %v", created, err)
 			}
-			created, err = s.CreateCase(ctx, rules, sample("C-1"))
+			_, created, err = s.CreateCase(ctx, rules, sample("C-1"))
 			if err != nil || created {
 				t.Fatalf("identical retry: created %v err %v, want false nil", created, err)
 			}
@@ -93,7 +93,7 @@ func TestCreateCase(t *testing.T) {
 				{"unknown references", bad, store.ErrUnknownRef, []string{`unit "nowhere"`, `category "nothing"`, `repeat_of "C-404"`}},
 				{"invalid values", invalid, store.ErrInvalidValue, []string{"case_no", "received_at", "channel", "level", "persons", "petitioner_hash"}},
 			} {
-				_, err := s.CreateCase(ctx, rules, tc.c)
+				_, _, err := s.CreateCase(ctx, rules, tc.c)
 				if !errors.Is(err, tc.wantErr) {
 					t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
 				}
@@ -116,7 +116,7 @@ func TestAddEventRefusalWritesNothing(t *testing.T) {
 			s := setup(t, dialect)
 			ctx := context.Background()
 			c := sample("E-1")
-			if _, err := s.CreateCase(ctx, rules, c); err != nil {
+			if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
 				t.Fatal(err)
 			}
 			acceptAt := c.ReceivedAt.Add(time.Hour)
@@ -194,7 +194,7 @@ func TestIncrementalTalliesMatchARecount(t *testing.T) {
 				c.ReceivedAt = base.Add(time.Duration(40-i) * 72 * time.Hour) // newest first
 				c.PetitionerHash = petition.PetitionerHash([]byte("k"), []string{"p1", "p2", "p3"}[i%3])
 				c.Persons = 1 + i%7
-				if _, err := s.CreateCase(ctx, rules, c); err != nil {
+				if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
 					t.Fatal(err)
 				}
 				at := c.ReceivedAt
@@ -225,7 +225,7 @@ func TestIncrementalTalliesMatchARecount(t *testing.T) {
 
 func TestLoadRefusesADatabaseWithCases(t *testing.T) {
 	s := setup(t, "sqlite")
-	if _, err := s.CreateCase(context.Background(), rules, sample("L-1")); err != nil {
+	if _, _, err := s.CreateCase(context.Background(), rules, sample("L-1")); err != nil {
 		t.Fatal(err)
 	}
 	err := s.Load(context.Background(), rules, []store.LoadCase{{Case: sample("L-2")}})

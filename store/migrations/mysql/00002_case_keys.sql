@@ -2,12 +2,11 @@
 -- One row per petitioner, category and unit at receipt. Creating a case locks
 -- its row first, so two cases of the same person and matter are written one
 -- after the other and each sees the other for the repeat rule.
+-- The key is a 64-bit hash of the three; two keys sharing a hash only wait
+-- for each other.
 CREATE TABLE case_keys (
-    petitioner_hash CHAR(64) NOT NULL,
-    category VARCHAR(64) NOT NULL,
-    unit VARCHAR(64) NOT NULL,
-    PRIMARY KEY (petitioner_hash, category, unit)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+    k BIGINT NOT NULL PRIMARY KEY
+) ENGINE=InnoDB;
 
 -- +goose Down
 DROP TABLE case_keys;

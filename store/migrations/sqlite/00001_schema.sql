@@ -59,6 +59,7 @@ CREATE TABLE case_events (
 
 -- Tallies are the all-time counters, kept in the same transaction as the
 -- facts they count, so a refresh reads hundreds of rows instead of millions.
+-- Each counter is spread over shards (rows), as on MySQL; readers add them up.
 CREATE TABLE receipt_tally (
     unit TEXT NOT NULL,
     category TEXT NOT NULL,
@@ -68,7 +69,8 @@ CREATE TABLE receipt_tally (
     persons INTEGER NOT NULL,
     collective INTEGER NOT NULL,
     repeats INTEGER NOT NULL,
-    PRIMARY KEY (unit, category, channel, level)
+    shard INTEGER NOT NULL,
+    PRIMARY KEY (unit, category, channel, level, shard)
 );
 
 CREATE TABLE completion_tally (
@@ -76,14 +78,16 @@ CREATE TABLE completion_tally (
     stage TEXT NOT NULL,
     completed INTEGER NOT NULL,
     late INTEGER NOT NULL,
-    PRIMARY KEY (unit, stage)
+    shard INTEGER NOT NULL,
+    PRIMARY KEY (unit, stage, shard)
 );
 
 CREATE TABLE evaluation_tally (
     unit TEXT NOT NULL,
     result TEXT NOT NULL,
     evaluations INTEGER NOT NULL,
-    PRIMARY KEY (unit, result)
+    shard INTEGER NOT NULL,
+    PRIMARY KEY (unit, result, shard)
 );
 
 -- +goose Down

@@ -2,10 +2,7 @@
 -- One row per petitioner, category and unit at receipt; see the MySQL twin.
 -- SQLite writes one transaction at a time, so the row only mirrors MySQL.
 CREATE TABLE case_keys (
-    petitioner_hash TEXT NOT NULL,
-    category TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    PRIMARY KEY (petitioner_hash, category, unit)
+    k INTEGER NOT NULL PRIMARY KEY
 );
 
 -- +goose Down

@@ -1,0 +1,31 @@
+-- wrk script: every request creates a new case (unique per thread and
+-- request) through POST /api/v1/cases. Usage:
+--   TOKEN=... wrk -t2 -c20 -d30s --latency -s bench/create_cases.lua http://127.0.0.1:9720
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  token = os.getenv("TOKEN")
+  units = {"qingshan", "baishui", "dongling", "xihe", "nanping", "hrss", "court"}
+  cats = {"land_requisition", "other", "law_litigation"}
+end
+
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"case_no":"WRK-%d-%d-%d","received_at":"2026-11-01T10:00:00+08:00","channel":"visit","category":"%s","unit":"%s","persons":%d,"level":"county","petitioner_id":"WRK-PERSON-%d"}',
+    id, os.time(), counter, cats[counter % #cats + 1], units[counter % #units + 1], counter % 7 + 1, counter % 5000)
+  return wrk.format("POST", "/api/v1/cases",
+    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+
+function response(status, headers, body)
+  if status ~= 201 then
+    io.stderr:write("status " .. status .. ": " .. body .. "\n")
+  end
+end
