@@ -54,6 +54,12 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 		seen[lc.Case.CaseNo] = true
 	}
 	repeats := deriveRepeats(r, cases)
+	// Counting in memory first also replays every history before anything
+	// is written, and spares the database a recount of millions of rows.
+	tallies, err := countLoad(r, cases, repeats)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
 	// Two writers keep both cores busy: one encodes while the database
 	// inserts for the other. Case ids are fixed up front, so batches are
 	// independent.
@@ -101,8 +107,96 @@ feed:
 	if firstErr != nil {
 		return firstErr
 	}
-	if err := s.Recount(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return tallies.write(ctx, tx) }); err != nil {
 		return fmt.Errorf("load: %w", err)
+	}
+	return nil
+}
+
+// loadTallies are the counters of a bulk load, keyed as their tables are.
+type loadTallies struct {
+	receipts    map[[4]string]*[4]int64 // unit, category, channel, level -> cases, persons, collective, repeats
+	completions map[[2]string]*[2]int64 // unit, stage -> completed, late
+	evaluations map[[2]string]int64     // unit, result
+}
+
+func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies, error) {
+	t := &loadTallies{receipts: map[[4]string]*[4]int64{}, completions: map[[2]string]*[2]int64{}, evaluations: map[[2]string]int64{}}
+	for i, lc := range cases {
+		c := lc.Case
+		k := [4]string{c.Unit, c.Category, c.Channel, c.Level}
+		if t.receipts[k] == nil {
+			t.receipts[k] = &[4]int64{}
+		}
+		t.receipts[k][0]++
+		t.receipts[k][1] += int64(c.Persons)
+		t.receipts[k][2] += int64(b2i(r.Collective(c.Persons)))
+		t.receipts[k][3] += int64(b2i(repeats[i]))
+		st := r.Received(c.Unit, c.ReceivedAt.Truncate(time.Second))
+		for seq, e := range lc.Events {
+			e.At = e.At.Truncate(time.Second)
+			next, out, err := r.Apply(st, e)
+			if err != nil {
+				return nil, fmt.Errorf("case %s event %d: %w", c.CaseNo, seq+1, err)
+			}
+			if out.CompletedStage != "" {
+				ck := [2]string{st.Unit, out.CompletedStage}
+				if t.completions[ck] == nil {
+					t.completions[ck] = &[2]int64{}
+				}
+				t.completions[ck][0]++
+				t.completions[ck][1] += int64(b2i(out.Late))
+			}
+			if e.Type == petition.EventEvaluated {
+				t.evaluations[[2]string{st.Unit, e.Result}]++
+			}
+			st = next
+		}
+	}
+	return t, nil
+}
+
+// write replaces the tallies with the load's counts.
+func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx) error {
+	for _, q := range []string{"DELETE FROM receipt_tally", "DELETE FROM completion_tally", "DELETE FROM evaluation_tally"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("reset tallies: %w", err)
+		}
+	}
+	var rows []func(*bulkInsert)
+	for k, v := range t.receipts {
+		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], k[2], k[3], 0, v[0], v[1], v[2], v[3]) })
+	}
+	if err := insertAll(ctx, newBulkInsert(tx, "receipt_tally", []string{"unit", "category", "channel", "level", "shard",
+		"cases", "persons", "collective", "repeats"}), rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for k, v := range t.completions {
+		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], 0, v[0], v[1]) })
+	}
+	if err := insertAll(ctx, newBulkInsert(tx, "completion_tally", []string{"unit", "stage", "shard", "completed", "late"}), rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for k, v := range t.evaluations {
+		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], 0, v) })
+	}
+	return insertAll(ctx, newBulkInsert(tx, "evaluation_tally", []string{"unit", "result", "shard", "evaluations"}), rows)
+}
+
+// insertAll adds the rows in statements of at most bulkRows rows.
+func insertAll(ctx context.Context, b *bulkInsert, rows []func(*bulkInsert)) error {
+	for _, add := range rows {
+		add(b)
+		if b.full() {
+			if err := b.flush(ctx); err != nil {
+				return fmt.Errorf("write tallies: %w", err)
+			}
+		}
+	}
+	if err := b.flush(ctx); err != nil {
+		return fmt.Errorf("write tallies: %w", err)
 	}
 	return nil
 }
