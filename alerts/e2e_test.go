@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
 	"riskmon/demo"
 	"riskmon/petition"
 	"riskmon/store"
@@ -64,21 +62,8 @@ func firing(alerts []systemtest.Alert, name string, labels map[string]string) (b
 // critical; cutting riskmon off from its database makes PetitionDataStale fire.
 func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
-	dbName := storetest.CreateMySQLDatabase(t)
-	server, _ := mysql.ParseDSN(storetest.MySQLServer())
-	px := storetest.NewProxy(t, server.Addr)
-	direct, proxied := server.Clone(), server.Clone()
-	direct.DBName, proxied.DBName, proxied.Addr = dbName, dbName, px.Addr()
-	proxied.Timeout, proxied.ReadTimeout = time.Second, time.Second
-
-	s, err := store.Open(ctx, "mysql:"+direct.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	direct, proxied, px := storetest.ProxiedMySQL(t)
+	s := storetest.OpenDSN(t, direct)
 	if err := demo.PutReference(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +76,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	key := "e2e-key-0123456789abcdef"
 	rk := systemtest.StartRiskmon(t, []string{"--config", cfgPath}, []string{
-		"RISKMON_DB=mysql:" + proxied.FormatDSN(), "RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=3s",
+		"RISKMON_DB=" + proxied, "RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=3s",
 		"RISKMON_QUERY_TIMEOUT=900ms", "RISKMON_PETITIONER_KEY=" + key,
 	})
 	prom := systemtest.StartPrometheus(t, rk.Addr, shortRules(t))

@@ -8,6 +8,7 @@ import (
 	"riskmon/config"
 	"riskmon/petition"
 	"riskmon/store"
+	"riskmon/store/storetest"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -96,20 +97,7 @@ func fixture() []store.LoadCase {
 	}
 }
 
-func putFixtureReference(t testing.TB, s *store.Store) {
-	t.Helper()
-	ctx := context.Background()
-	for _, u := range []store.Unit{{Code: "u1", Name: "一镇", Kind: "township"}, {Code: "u2", Name: "二局", Kind: "department"}} {
-		if err := s.PutUnit(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, c := range []store.Category{{Code: "land_requisition", Name: "农村土地征用"}, {Code: "other", Name: "其他"}} {
-		if err := s.PutCategory(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func putFixtureReference(t testing.TB, s *store.Store) { storetest.PutTwoUnits(t, s) }
 
 // writeFixture writes the fixture one case and one event at a time, as the
 // intake would.

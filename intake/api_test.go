@@ -44,17 +44,7 @@ type env struct {
 func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
 	s := storetest.Open(t, dialect)
-	ctx := context.Background()
-	for _, u := range []store.Unit{{Code: "u1", Name: "一镇", Kind: "township"}, {Code: "u2", Name: "二局", Kind: "department"}} {
-		if err := s.PutUnit(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, c := range []store.Category{{Code: "land_requisition", Name: "农村土地征用"}, {Code: "other", Name: "其他"}} {
-		if err := s.PutCategory(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.PutTwoUnits(t, s)
 	cfg, err := config.Load(config.Source{Env: map[string]string{
 		"RISKMON_API_TOKEN": rwToken, "RISKMON_API_READ_TOKEN": roToken, "RISKMON_PETITIONER_KEY": "intake-test-key-0123456789",
 	}})

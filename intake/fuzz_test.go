@@ -2,7 +2,6 @@ package intake_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -13,20 +12,13 @@ import (
 
 	"riskmon/config"
 	"riskmon/intake"
-	"riskmon/store"
 	"riskmon/store/storetest"
 )
 
 // fuzzServer is the API over SQLite with one case, E-1, to add events to.
 func fuzzServer(f *testing.F) *echo.Echo {
 	s := storetest.Open(f, "sqlite")
-	ctx := context.Background()
-	if err := s.PutUnit(ctx, store.Unit{Code: "u1", Name: "一镇", Kind: "township"}); err != nil {
-		f.Fatal(err)
-	}
-	if err := s.PutCategory(ctx, store.Category{Code: "other", Name: "其他"}); err != nil {
-		f.Fatal(err)
-	}
+	storetest.PutTwoUnits(f, s)
 	cfg, err := config.Load(config.Source{Env: map[string]string{"RISKMON_API_TOKEN": rwToken, "RISKMON_PETITIONER_KEY": "fuzz-key-0123456789abcdef"}})
 	if err != nil {
 		f.Fatal(err)

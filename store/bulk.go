@@ -220,18 +220,7 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0, unique_checks = 0"); err != nil {
 		return fmt.Errorf("bulk session: %w", err)
 	}
-	tx, err := conn.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return runTx(ctx, conn, fn)
 }
 
 // deriveRepeats applies the repeat rule to a whole set at once: a case repeats

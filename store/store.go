@@ -190,12 +190,19 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return err
 }
 
+// On MySQL the session's READ COMMITTED (openMySQL) applies: no gap locks, so
+// writers of different cases do not deadlock over index ranges; writers of
+// the same person and matter are serialised by their case_keys row instead.
 func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	// On MySQL the session's READ COMMITTED (openMySQL) applies: no gap
-	// locks, so writers of different cases do not deadlock over index
-	// ranges; writers of the same person and matter are serialised by their
-	// case_keys row instead.
-	tx, err := s.db.BeginTxx(ctx, nil)
+	return runTx(ctx, s.db, fn)
+}
+
+// runTx runs fn in a transaction begun on b (the pool or one connection),
+// committing on success and rolling back on failure.
+func runTx(ctx context.Context, b interface {
+	BeginTxx(context.Context, *sql.TxOptions) (*sqlx.Tx, error)
+}, fn func(tx *sqlx.Tx) error) error {
+	tx, err := b.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -12,13 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
 	"riskmon/collector"
 	"riskmon/config"
 	"riskmon/demo"
 	"riskmon/intake"
-	"riskmon/store"
 	"riskmon/store/storetest"
 )
 
@@ -51,20 +48,9 @@ func metricValue(body, name string) string {
 // serving, its error metrics move, /readyz fails, the domain metrics go once
 // the snapshot is stale, and it all comes back by itself.
 func TestDatabaseOutage(t *testing.T) {
-	name := storetest.CreateMySQLDatabase(t)
-	server, _ := mysql.ParseDSN(storetest.MySQLServer())
-	px := storetest.NewProxy(t, server.Addr)
-	cfg := server.Clone()
-	cfg.Addr, cfg.DBName, cfg.Timeout, cfg.ReadTimeout = px.Addr(), name, time.Second, 2*time.Second
 	ctx := context.Background()
-	s, err := store.Open(ctx, "mysql:"+cfg.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, proxied, px := storetest.ProxiedMySQL(t)
+	s := storetest.OpenDSN(t, proxied)
 	if err := demo.PutReference(ctx, s); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -33,16 +34,53 @@ var Dialects = []string{"sqlite", "mysql"}
 // is set: there a missing server is a failure.
 func Open(t testing.TB, dialect string) *store.Store {
 	t.Helper()
-	dsn := DSN(t, dialect)
+	return OpenDSN(t, DSN(t, dialect))
+}
+
+// OpenDSN opens and migrates the database at dsn, closed at the end of the test.
+func OpenDSN(t testing.TB, dsn string) *store.Store {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
+		t.Fatalf("open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { s.Close() })
 	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate %s: %v", dialect, err)
+		t.Fatalf("migrate %s: %v", dsn, err)
 	}
 	return s
+}
+
+// ProxiedMySQL creates a database of its own on the MariaDB server and
+// returns the DSNs (riskmon's syntax) that reach it directly and through a
+// proxy the test can cut, with short timeouts so a cut shows quickly.
+func ProxiedMySQL(t testing.TB) (direct, proxied string, px *Proxy) {
+	t.Helper()
+	name := CreateMySQLDatabase(t)
+	server, _ := mysql.ParseDSN(MySQLServer())
+	px = NewProxy(t, server.Addr)
+	d, p := server.Clone(), server.Clone()
+	d.DBName, p.DBName, p.Addr = name, name, px.Addr()
+	p.Timeout, p.ReadTimeout = time.Second, 2*time.Second
+	return "mysql:" + d.FormatDSN(), "mysql:" + p.FormatDSN(), px
+}
+
+// PutTwoUnits adds the units u1 (一镇, a township) and u2 (二局, a department)
+// and the categories land_requisition and other, the small county of the
+// package tests.
+func PutTwoUnits(t testing.TB, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, u := range []store.Unit{{Code: "u1", Name: "一镇", Kind: "township"}, {Code: "u2", Name: "二局", Kind: "department"}} {
+		if err := s.PutUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []store.Category{{Code: "land_requisition", Name: "农村土地征用"}, {Code: "other", Name: "其他"}} {
+		if err := s.PutCategory(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // DSN returns the riskmon DSN of a fresh database of the dialect.
