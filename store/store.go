@@ -56,7 +56,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		d = dialectMySQL
 		db, err = openMySQL(strings.TrimPrefix(dsn, "mysql:"))
 	default:
-		return nil, fmt.Errorf("open database: dsn must start with sqlite: or mysql:")
+		return nil, errors.New(`open database: the dsn must start with "sqlite:" or "mysql:"`)
 	}
 	if err != nil {
 		return nil, err
@@ -271,8 +271,6 @@ func (d dialect) upsert(table string, keyCols, valCols []string, add bool) strin
 
 // marks returns n comma-separated placeholders.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
-func unix(t time.Time) int64 { return t.Unix() }
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 

@@ -256,7 +256,7 @@ func TestLoadRollsBackABadHistory(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	for _, tc := range []struct{ dsn, want string }{
-		{"postgres://x", "must start with sqlite: or mysql:"},
+		{"postgres://x", `must start with "sqlite:" or "mysql:"`},
 		{"sqlite:", "empty path"},
 		{"mysql:root@tcp(127.0.0.1:1)/x", "open mysql database"},
 		{"mysql:%%%", "open mysql database"},

@@ -53,7 +53,8 @@ Run "riskmon <command> -h" for the flags of a command.`
 
 func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	if len(args) == 0 {
-		return errors.New(usage)
+		fmt.Fprintln(stdout, usage)
+		return errors.New("no command given")
 	}
 	switch args[0] {
 	case "serve":
@@ -71,7 +72,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	fmt.Fprintln(stdout, usage)
+	return fmt.Errorf("unknown command %q", args[0])
 }
 
 // configFlags registers --config and one flag per configuration key, and

@@ -163,7 +163,7 @@ func TestRunErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "usage: riskmon"},
+		{nil, "no command given"},
 		{[]string{"launch"}, `unknown command "launch"`},
 		{[]string{"serve", "--refresh-interval", "sometimes"}, `config key "refresh_interval" (from --refresh-interval)`},
 		{[]string{"serve", "--db", "sqlite:" + t.TempDir() + "/x.db"}, `petitioner_key`},
