@@ -1,0 +1,83 @@
+package dashboards
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
+
+// byUnit shows a per-unit expression under the unit's display name.
+func byUnit(expr string) string {
+	return `sum by (unit, name) (` + expr + ` * on(unit) group_left(name) petition_unit_info)`
+}
+
+// mapping shows values as text in a colour, in the order of their values so
+// that the generated JSON is the same every time.
+func mapping(options map[string][2]string) []dashboard.ValueMapping {
+	m := dashboard.ValueMap{Type: dashboard.MappingTypeValueToText, Options: map[string]dashboard.ValueMappingResult{}}
+	values := slices.Sorted(maps.Keys(options))
+	for i, value := range values {
+		tc := options[value]
+		m.Options[value] = dashboard.ValueMappingResult{Text: cog.ToPtr(tc[0]), Color: cog.ToPtr(tc[1]), Index: cog.ToPtr(int32(i))}
+	}
+	return []dashboard.ValueMapping{{ValueMap: &m}}
+}
+
+// CommandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling,
+// refreshed every 30 s; trouble shows in orange and red from across the room.
+func CommandCenter(l Lang) *dashboard.DashboardBuilder {
+	t := l.t
+	overdueThresholds := thresholdQuery("petition:overdue_threshold:warning", "petition:overdue_threshold:critical")
+	return base(l, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
+		// Row 1: the state of the day and the service, banner-sized.
+		WithPanel(statPanel(t("敏感期", "Sensitive period"),
+			t("是否处于国庆、两会等敏感期：敏感期内告警阈值更严。", "Whether a sensitive period (National Day, the Two Sessions, ...) is in force: alert thresholds are stricter."),
+			"none", 6, instant(`max(petition:sensitive_period:active) or vector(0)`, "")).
+			Mappings(mapping(map[string][2]string{"0": {t("平常时期", "Normal period"), "green"}, "1": {t("敏感期", "SENSITIVE PERIOD"), "red"}}))).
+		WithPanel(statPanel(t("数据状态", "Data"),
+			t("监测服务的快照是否新鲜；过期或服务中断时大屏数据不可信。", "Whether riskmon's snapshot is fresh; when stale or down, the screen's numbers are not current."),
+			"none", 6, instant(`max(time() - petition_collector_last_success_timestamp_seconds > bool 120) or vector(1)`, "")).
+			Mappings(mapping(map[string][2]string{"0": {t("数据正常", "Data current"), "green"}, "1": {t("数据过期 / 服务中断", "DATA STALE / SERVICE DOWN"), "red"}}))).
+		WithPanel(statPanel(t("今日来信来访", "Petitions today"), t("今日（本地时间零点起）收到的信访件数。", "Petitions received since local midnight."),
+			"short", 3, instant(`sum(petition_received_window{window="today"})`, ""))).
+		WithPanel(statPanel(t("今日集体访", "Collective today"), t("今日收到的集体访件数（5 人及以上）。", "Collective petitions (5 or more persons) received today."),
+			"short", 3, instant(`sum(petition_collective_received_window{window="today"})`, "")).
+			Thresholds(steps(nil, "green", 1.0, "red"))).
+		WithPanel(statPanel(t("今日越级访", "Skip-level today"), t("今日在省级或进京登记的信访件数。", "Petitions lodged at province or national level today."),
+			"short", 3, instant(`sum(petition_skip_level_received_window{window="today"})`, "")).
+			Thresholds(steps(nil, "green", 1.0, "orange"))).
+		WithPanel(statPanel(t("30日重复信访率", "Repeat rate, 30 days"), t("近 30 日重复信访件数占收件数的比例，颜色按告警阈值。", "Repeat petitions over all petitions received in 30 days, coloured by the alert threshold."),
+			"percentunit", 3, instant(`petition:repeat_rate_30d:ratio`, ""),
+			thresholdQuery("petition:repeat_rate_threshold:warning", "petition:repeat_rate_threshold:warning")).
+			WithTransformation(fromRecorded)).
+		// Row 2: the backlog.
+		WithPanel(statPanel(t("在办", "Open"), t("各阶段在办案件总数。", "Cases open in any stage."),
+			"short", 6, instant(`sum(petition_open)`, ""))).
+		WithPanel(statPanel(t("超期", "Overdue"), t("超过法定期限仍未办结的案件数。", "Open cases past their statutory deadline."),
+			"short", 6, instant(`sum(petition_overdue)`, "")).
+			Thresholds(steps(nil, "green", 1.0, "orange", 20.0, "red"))).
+		WithPanel(statPanel(t("72小时内到期", "Due within 72 h"), t("期限将在 72 小时内届满的在办案件数。", "Open cases whose deadline falls within 72 hours."),
+			"short", 6, instant(`sum(petition_due_soon)`, "")).
+			Thresholds(steps(nil, "green", 10.0, "orange"))).
+		WithPanel(statPanel(t("领导督办在办", "Supervised open"), t("领导督办、包案的在办案件数。", "Open cases under leadership supervision."),
+			"short", 6, instant(`sum(petition_supervised_open)`, ""))).
+		// Row 3: who and what.
+		WithPanel(barPanel(t("各单位超期件", "Overdue by unit"), t("各责任单位超期件数，颜色按告警阈值（橙：预警，红：严重）。", "Overdue cases per responsible unit, coloured by the alert thresholds (orange warning, red critical)."),
+			"short", 8, 10, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
+			WithTransformation(fromRecorded)).
+		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 72 小时内到期的案件数。", "Cases per unit whose deadline falls within 72 hours."),
+			"short", 8, 10, instant(byUnit(`petition_due_soon`), "{{name}}"),
+			thresholdQuery("petition:due_soon_threshold:warning", "petition:due_soon_threshold:warning")).
+			WithTransformation(fromRecorded)).
+		WithPanel(barPanel(t("近30日信访类别", "Categories, 30 days"), t("近 30 日各类别收件数。", "Petitions received in 30 days by category."),
+			"short", 8, 10, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+		// Row 4: the day's flow and what is firing.
+		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数与近 30 日平均每小时水平。", "Petitions received per hour against the 30-day hourly average."),
+			"short", 14, 8,
+			query(`sum(increase(petition_received_total[1h]))`, t("每小时收件", "received per hour")),
+			query(`petition:received_daily_usual:avg30d / 24`, t("近30日平均", "30-day average")))).
+		WithPanel(tablePanel(t("正在告警", "Firing alerts"), t("当前触发的告警；无告警时为空。", "Alerts firing now; empty when all is well."),
+			"none", 10, 8, instant(emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
+}

@@ -1,0 +1,191 @@
+// Package dashboards generates riskmon's Grafana dashboards as code, in
+// Simplified Chinese (the wall screens' default) and English from the same
+// code: the command center, one unit, and the service's own health. The JSON
+// under json/ is what Generate writes; a test keeps them equal.
+package dashboards
+
+import (
+	"sync"
+
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+)
+
+// Lang is a dashboard language.
+type Lang string
+
+// The languages: Chinese has the plain uids, English adds "-en".
+const (
+	Chinese Lang = "zh"
+	English Lang = "en"
+)
+
+// Langs lists every language generated.
+var Langs = []Lang{Chinese, English}
+
+// DatasourceUID is the uid of the Prometheus data source in the shipped
+// provisioning file, the default of every dashboard's datasource variable.
+const DatasourceUID = "riskmon-prometheus"
+
+// t picks the text of the language.
+func (l Lang) t(zh, en string) string {
+	if l == English {
+		return en
+	}
+	return zh
+}
+
+func (l Lang) uid(base string) string {
+	if l == English {
+		return base + "-en"
+	}
+	return base
+}
+
+// mayBeEmpty lists the queries that can legitimately return nothing (no alert
+// firing, no overdue case); the end-to-end test only checks that they parse.
+var mayBeEmpty = map[string]bool{}
+
+var builtOnce sync.Once
+
+// MayBeEmpty reports whether expr may legitimately return no data.
+func MayBeEmpty(expr string) bool {
+	builtOnce.Do(func() {
+		for _, l := range Langs {
+			All(l) // building marks the queries
+		}
+	})
+	return mayBeEmpty[expr]
+}
+
+func emptyOK(expr string) string {
+	mayBeEmpty[expr] = true
+	return expr
+}
+
+var dsRef = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
+
+func target(expr, legend string) *prometheus.DataqueryBuilder {
+	q := prometheus.NewDataqueryBuilder().Expr(expr).Datasource(dsRef)
+	if legend != "" {
+		q = q.LegendFormat(legend)
+	}
+	return q
+}
+
+// query is a range query, for graphs.
+func query(expr, legend string) *prometheus.DataqueryBuilder { return target(expr, legend).Range() }
+
+// instant is the value now, for stats, gauges and tables.
+func instant(expr, legend string) *prometheus.DataqueryBuilder { return target(expr, legend).Instant() }
+
+func datasourceVariable(l Lang) *dashboard.DatasourceVariableBuilder {
+	return dashboard.NewDatasourceVariableBuilder("datasource").
+		Label(l.t("数据源", "Data source")).
+		Type("prometheus").
+		Current(dashboard.VariableOption{Text: dashboard.StringOrArrayOfString{String: cog.ToPtr("Prometheus")},
+			Value: dashboard.StringOrArrayOfString{String: cog.ToPtr(DatasourceUID)}})
+}
+
+func base(l Lang, uid, zh, en, refresh string, tags ...string) *dashboard.DashboardBuilder {
+	return dashboard.NewDashboardBuilder(l.t(zh, en)).
+		Uid(l.uid(uid)).
+		Tags(append([]string{"riskmon"}, tags...)).
+		Readonly().
+		Refresh(refresh).
+		Time("now-24h", "now").
+		Timezone("browser").
+		WithVariable(datasourceVariable(l))
+}
+
+func steps(colors ...any) *dashboard.ThresholdsConfigBuilder {
+	var ts []dashboard.Threshold
+	for i := 0; i < len(colors); i += 2 {
+		t := dashboard.Threshold{Color: colors[i+1].(string)}
+		if v, ok := colors[i].(float64); ok {
+			t.Value = cog.ToPtr(v)
+		}
+		ts = append(ts, t)
+	}
+	return dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).Steps(ts)
+}
+
+// fromRecorded colours a panel by the recorded alert thresholds (query T,
+// one series per threshold named by its legend): Grafana's "config from query
+// results" turns them into the panel's orange and red steps, so the screens
+// change colour exactly where the alerts fire, sensitive period included.
+var fromRecorded = dashboard.DataTransformerConfig{Id: "configFromData", Options: map[string]any{
+	"configRefId": "T",
+	"mappings": []map[string]any{
+		{"fieldName": "warning", "handlerKey": "threshold1", "reducerId": "lastNotNull"},
+		{"fieldName": "critical", "handlerKey": "threshold2", "reducerId": "lastNotNull"},
+	},
+}}
+
+func thresholdQuery(warning, critical string) *prometheus.DataqueryBuilder {
+	return instant(`label_replace(`+warning+`, "threshold", "warning", "", "") or label_replace(`+critical+`, "threshold", "critical", "", "")`, "{{threshold}}").
+		RefId("T")
+}
+
+func statPanel(title, desc, unit string, w uint32, targets ...cog.Builder[variants.Dataquery]) *stat.PanelBuilder {
+	p := stat.NewPanelBuilder().Title(title).Description(desc).Unit(unit).Datasource(dsRef).
+		Height(5).Span(w).
+		ColorMode(common.BigValueColorModeBackground).
+		GraphMode(common.BigValueGraphModeNone).
+		ReduceOptions(common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"})).
+		Thresholds(steps(nil, "green"))
+	for _, t := range targets {
+		p = p.WithTarget(t)
+	}
+	return p
+}
+
+func barPanel(title, desc, unit string, w, h uint32, targets ...cog.Builder[variants.Dataquery]) *bargauge.PanelBuilder {
+	p := bargauge.NewPanelBuilder().Title(title).Description(desc).Unit(unit).Datasource(dsRef).
+		Height(h).Span(w).
+		Orientation(common.VizOrientationHorizontal).
+		DisplayMode(common.BarGaugeDisplayModeGradient).
+		ReduceOptions(common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"})).
+		Thresholds(steps(nil, "green"))
+	for _, t := range targets {
+		p = p.WithTarget(t)
+	}
+	return p
+}
+
+func seriesPanel(title, desc, unit string, w, h uint32, targets ...cog.Builder[variants.Dataquery]) *timeseries.PanelBuilder {
+	p := timeseries.NewPanelBuilder().Title(title).Description(desc).Unit(unit).Datasource(dsRef).
+		Height(h).Span(w).Min(0)
+	for _, t := range targets {
+		p = p.WithTarget(t)
+	}
+	return p
+}
+
+func tablePanel(title, desc, unit string, w, h uint32, targets ...cog.Builder[variants.Dataquery]) *table.PanelBuilder {
+	p := table.NewPanelBuilder().Title(title).Description(desc).Unit(unit).Datasource(dsRef).Height(h).Span(w)
+	for _, t := range targets {
+		p = p.WithTarget(t)
+	}
+	return p
+}
+
+// All returns every dashboard in the language.
+func All(l Lang) ([]dashboard.Dashboard, error) {
+	var out []dashboard.Dashboard
+	for _, b := range []*dashboard.DashboardBuilder{CommandCenter(l), Unit(l), ServiceHealth(l)} {
+		d, err := b.Build()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

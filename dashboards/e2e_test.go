@@ -1,0 +1,72 @@
+package dashboards_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"riskmon/dashboards"
+	"riskmon/systemtest"
+)
+
+// TestQueriesAgainstPrometheus: a real Prometheus 2.42 scrapes `riskmon serve
+// --demo` and evaluates alerts/rules.yml; every query of every panel and
+// variable, in both languages, parses and returns data, except the ones the
+// generator marks as legitimately empty, which must still parse.
+func TestQueriesAgainstPrometheus(t *testing.T) {
+	rk := systemtest.StartRiskmon(t, []string{"--demo"}, []string{"RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=30s"})
+	prom := systemtest.StartPrometheus(t, rk.Addr, "../alerts/rules.yml")
+	ctx := context.Background()
+	systemtest.Eventually(t, 2*time.Minute, "scrapes and recorded rules", func() (bool, string) {
+		v, err := prom.Query(ctx, `count_over_time(up{job="riskmon"}[1m]) >= 5 and on() count(petition:repeat_rate_30d:ratio) > 0`)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(v) == 1, fmt.Sprint(v)
+	})
+	boards := loadBoards(t)
+	queried := 0
+	for file, b := range boards {
+		unit := ""
+		for _, v := range b.Templating.List {
+			if v.Type != "query" {
+				continue
+			}
+			q := strings.Trim(string(v.Query), `"`)
+			inner := strings.TrimSuffix(strings.TrimPrefix(q, "query_result("), ")")
+			samples, err := prom.Query(ctx, inner)
+			if err != nil || len(samples) == 0 {
+				t.Errorf("%s: variable %s: %q: %v, %d samples", file, v.Name, q, err, len(samples))
+				continue
+			}
+			re := regexp.MustCompile(strings.Trim(v.Regex, "/"))
+			for _, s := range samples {
+				line := fmt.Sprintf(`petition_unit_info{name=%q, unit=%q}`, s.Metric["name"], s.Metric["unit"])
+				if m := re.FindStringSubmatch(line); m == nil {
+					t.Errorf("%s: variable regex does not match %s", file, line)
+				} else if unit == "" {
+					unit = m[re.SubexpIndex("value")]
+				}
+			}
+		}
+		for _, p := range b.Panels {
+			for _, tg := range p.Targets {
+				expr := strings.NewReplacer("$unit", unit, "$__rate_interval", "1m").Replace(tg.Expr)
+				samples, err := prom.Query(ctx, expr)
+				queried++
+				switch {
+				case err != nil:
+					t.Errorf("%s: %s: %v", file, p.Title, err)
+				case len(samples) == 0 && !dashboards.MayBeEmpty(tg.Expr):
+					t.Errorf("%s: %s: no data for %s", file, p.Title, expr)
+				}
+			}
+		}
+	}
+	if queried < 60 {
+		t.Errorf("only %d queries ran", queried)
+	}
+}
