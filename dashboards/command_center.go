@@ -25,8 +25,9 @@ func mapping(options map[string][2]string) []dashboard.ValueMapping {
 	return []dashboard.ValueMapping{{ValueMap: &m}}
 }
 
-// CommandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling,
-// refreshed every 30 s; trouble shows in orange and red from across the room.
+// CommandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling (26
+// grid rows of 30 px and 8 px gaps: 980 px), refreshed every 30 s; trouble
+// shows in orange and red from across the room.
 func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 	t := l.t
 	overdueThresholds := thresholdQuery("petition:overdue_threshold:warning", "petition:overdue_threshold:critical")
@@ -65,19 +66,19 @@ func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 			"short", 6, instant(`sum(petition_supervised_open)`, ""))).
 		// Row 3: who and what.
 		WithPanel(barPanel(t("各单位超期件", "Overdue by unit"), t("各责任单位超期件数，颜色按告警阈值（橙：预警，红：严重）。", "Overdue cases per responsible unit, coloured by the alert thresholds (orange warning, red critical)."),
-			"short", 8, 10, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
+			"short", 8, 9, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 72 小时内到期的案件数。", "Cases per unit whose deadline falls within 72 hours."),
-			"short", 8, 10, instant(byUnit(`petition_due_soon`), "{{name}}"),
+			"short", 8, 9, instant(byUnit(`petition_due_soon`), "{{name}}"),
 			thresholdQuery("petition:due_soon_threshold:warning", "petition:due_soon_threshold:warning")).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("近30日信访类别", "Categories, 30 days"), t("近 30 日各类别收件数。", "Petitions received in 30 days by category."),
-			"short", 8, 10, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+			"short", 8, 9, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
 		// Row 4: the day's flow and what is firing.
 		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数与近 30 日平均每小时水平。", "Petitions received per hour against the 30-day hourly average."),
-			"short", 14, 8,
+			"short", 14, 7,
 			query(`sum(increase(petition_received_total[1h]))`, t("每小时收件", "received per hour")),
 			query(`petition:received_daily_usual:avg30d / 24`, t("近30日平均", "30-day average")))).
 		WithPanel(tablePanel(t("正在告警", "Firing alerts"), t("当前触发的告警；无告警时为空。", "Alerts firing now; empty when all is well."),
-			"none", 10, 8, instant(emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
+			"none", 10, 7, instant(emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
 }

@@ -41,6 +41,9 @@ func TestCommittedJSONIsGenerated(t *testing.T) {
 }
 
 type panel struct {
+	GridPos struct {
+		X, Y, W, H int
+	} `json:"gridPos"`
 	Type        string `json:"type"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
@@ -133,6 +136,14 @@ func TestConventions(t *testing.T) {
 		}
 		if !ds {
 			t.Errorf("%s: no datasource variable defaulting to %s", file, dashboards.DatasourceUID)
+		}
+		if strings.HasPrefix(b.UID, "riskmon-command-center") {
+			// 1080 px in kiosk mode hold 27 rows of 30 px with 8 px gaps
+			for _, p := range b.Panels {
+				if p.GridPos.Y+p.GridPos.H > 26 || p.GridPos.X+p.GridPos.W > 24 {
+					t.Errorf("%s: %s at %+v leaves the 1920x1080 screen", file, p.Title, p.GridPos)
+				}
+			}
 		}
 		for _, p := range b.Panels {
 			where := file + ": " + p.Title
