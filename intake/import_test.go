@@ -125,6 +125,10 @@ func TestImportCSV(t *testing.T) {
 	if len(b.Errors) != 2 || !strings.Contains(b.Errors[0].String(), "line 2: persons") || !strings.Contains(b.Errors[1].String(), "line 3: 3 fields") {
 		t.Errorf("bad rows: %v", b.Errors)
 	}
+	b, _ = importText(t, e, "quotes.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\n\"X-1,2026-09-01T10:00:00+08:00,letter\n")
+	if len(b.Errors) != 1 || !strings.Contains(b.Errors[0].String(), "malformed CSV") {
+		t.Errorf("a broken quote: %v", b.Errors)
+	}
 	if _, err := intake.ParseFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, nil); err == nil {
 		t.Error("an .xlsx file was accepted")
 	}

@@ -187,7 +187,6 @@ func parseCSV(r io.Reader, b *Batch, add func(int, ImportLine)) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -196,6 +195,7 @@ func parseCSV(r io.Reader, b *Batch, add func(int, ImportLine)) error {
 			}
 			return fmt.Errorf("read CSV: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			b.Errors = append(b.Errors, LineError{Line: line, Problem: fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))})
 			continue
