@@ -153,9 +153,6 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	return &Snapshot{TakenAt: now, Metrics: metrics, text: text, gz: gz}, nil
 }
 
-// Snapshot returns the latest snapshot, or nil before the first success.
-func (c *Collector) Snapshot() *Snapshot { return c.snap.Load() }
-
 // Fresh reports whether the latest snapshot is within the staleness limit.
 func (c *Collector) Fresh() bool {
 	s := c.snap.Load()

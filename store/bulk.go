@@ -132,15 +132,9 @@ func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies
 		t.receipts[k][1] += int64(c.Persons)
 		t.receipts[k][2] += int64(b2i(r.Collective(c.Persons)))
 		t.receipts[k][3] += int64(b2i(repeats[i]))
-		st := r.Received(c.Unit, c.ReceivedAt.Truncate(time.Second))
-		for seq, e := range lc.Events {
-			e.At = e.At.Truncate(time.Second)
-			next, out, err := r.Apply(st, e)
-			if err != nil {
-				return nil, fmt.Errorf("case %s event %d: %w", c.CaseNo, seq+1, err)
-			}
+		_, err := replay(r, lc, func(_ int, e petition.Event, unit string, out petition.Outcome) {
 			if out.CompletedStage != "" {
-				ck := [2]string{st.Unit, out.CompletedStage}
+				ck := [2]string{unit, out.CompletedStage}
 				if t.completions[ck] == nil {
 					t.completions[ck] = &[2]int64{}
 				}
@@ -148,12 +142,33 @@ func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies
 				t.completions[ck][1] += int64(b2i(out.Late))
 			}
 			if e.Type == petition.EventEvaluated {
-				t.evaluations[[2]string{st.Unit, e.Result}]++
+				t.evaluations[[2]string{unit, e.Result}]++
 			}
-			st = next
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// replay applies a case's history to its received state in order, calling
+// step with each event (its time cut to the second, as stored), the unit the
+// case had when it happened and what it did; it returns the final state.
+// Replaying is cheap next to storing, so the tally count and the row writer
+// each replay rather than hold every outcome of a million cases in memory.
+func replay(r petition.Rules, lc LoadCase, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
+	st := r.Received(lc.Case.Unit, lc.Case.ReceivedAt.Truncate(time.Second))
+	for i, e := range lc.Events {
+		e.At = e.At.Truncate(time.Second)
+		next, out, err := r.Apply(st, e)
+		if err != nil {
+			return st, fmt.Errorf("case %s event %d: %w", lc.Case.CaseNo, i+1, err)
+		}
+		step(i+1, e, st.Unit, out)
+		st = next
+	}
+	return st, nil
 }
 
 // write replaces the tallies with the load's counts.
@@ -270,16 +285,12 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 			return fmt.Errorf("case %s: %w", c.CaseNo, err)
 		}
 		id := int64(offset + i + 1)
-		st := r.Received(c.Unit, c.ReceivedAt)
-		for seq, e := range lc.Events {
-			e.At = e.At.Truncate(time.Second)
-			next, out, err := r.Apply(st, e)
-			if err != nil {
-				return fmt.Errorf("case %s event %d: %w", c.CaseNo, seq+1, err)
-			}
-			eventRows.add(id, seq+1, e.Type, e.At.Unix(), st.Unit, nullString(out.CompletedStage), out.Late,
+		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
+			eventRows.add(id, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
 				sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended}, nullString(e.Result), nullString(e.Unit))
-			st = next
+		})
+		if err != nil {
+			return err
 		}
 		caseRows.add(id, c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, st.Unit, c.Persons,
 			c.Level, c.PetitionerHash, nullString(c.RepeatOf), c.Supervised, r.Collective(c.Persons),
