@@ -1,5 +1,7 @@
 -- wrk script: every request creates a new case (unique per thread and
--- request) through POST /api/v1/cases. Usage:
+-- request) through POST /api/v1/cases. 5,000 petitioners over 21 matters,
+-- received at scattered times of the last 30 days, so the repeat rule finds
+-- earlier cases and, out of order, marks later ones. Usage:
 --   TOKEN=... wrk -t2 -c20 -d30s --latency -s bench/create_cases.lua http://127.0.0.1:9720
 local threads = {}
 local counter = 0
@@ -17,9 +19,10 @@ end
 
 function request()
   counter = counter + 1
+  local at = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - (counter * 7919) % (30 * 86400))
   local body = string.format(
-    '{"case_no":"WRK-%d-%d-%d","received_at":"2026-11-01T10:00:00+08:00","channel":"visit","category":"%s","unit":"%s","persons":%d,"level":"county","petitioner_id":"WRK-PERSON-%d"}',
-    id, os.time(), counter, cats[counter % #cats + 1], units[counter % #units + 1], counter % 7 + 1, counter % 5000)
+    '{"case_no":"WRK-%d-%d-%d","received_at":"%s","channel":"visit","category":"%s","unit":"%s","persons":%d,"level":"county","petitioner_id":"WRK-PERSON-%d"}',
+    id, os.time(), counter, at, cats[counter % #cats + 1], units[counter % #units + 1], counter % 7 + 1, counter % 5000)
   return wrk.format("POST", "/api/v1/cases",
     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end

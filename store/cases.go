@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -130,169 +131,37 @@ func (r caseRow) same(c NewCase) bool {
 		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised
 }
 
-const selectCaseContent = `SELECT id, case_no, received_at, channel, category, received_unit, persons, level,
-petitioner_hash, repeat_of, supervised FROM cases WHERE case_no = ?`
-
 // CreateCase stores a new case with its derived flags and counts it, and
 // returns it as stored. Sending the same case again is a no-op (created is
 // false); the same case number with other content is ErrConflict. Nothing is
-// written when it fails.
+// written when it fails. Concurrent calls share transactions (see
+// groupcommit.go) with the same outcome as one after another.
 func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c NewCase) (view CaseView, created bool, err error) {
 	if err := c.Validate(); err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
 	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	for attempt := 0; ; attempt++ {
-		err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-			var e error
-			view, created, e = s.createCase(ctx, tx, r, c)
-			return e
-		})
-		// A concurrent create of the same number won the race: the next
-		// attempt finds its row and compares.
-		if err == nil || !duplicateKey(err) || attempt > 0 {
-			break
-		}
-	}
-	if err != nil {
+	call := s.creates.enqueue(caseWrite{r: r, c: c})
+	if err := s.creates.await(ctx, call); err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
-	if !created {
-		view, err = s.Case(ctx, c.CaseNo)
+	if err := cmp.Or(call.err, call.res.err); err != nil {
+		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
-	return view, created, err
-}
-
-// sameKeyRow is a case of the same petitioner, category and unit.
-type sameKeyRow struct {
-	ID         int64  `db:"id"`
-	ReceivedAt int64  `db:"received_at"`
-	Channel    string `db:"channel"`
-	Level      string `db:"level"`
-	IsRepeat   bool   `db:"is_repeat"`
-}
-
-func (s *Store) createCase(ctx context.Context, tx *sqlx.Tx, r petition.Rules, c NewCase) (CaseView, bool, error) {
-	// Lock the person-and-matter row before reading anything, so the repeat
-	// rule below sees every committed case of the same key.
-	keyLock := s.dialect.upsert("case_keys", []string{"k"}, nil, false)
-	if _, err := tx.ExecContext(ctx, keyLock, matterKey(c)); err != nil {
-		return CaseView{}, false, fmt.Errorf("lock case key: %w", err)
+	if call.res.created {
+		return call.res.view, true, nil
 	}
-	// One statement answers whether the case exists, whether its references
-	// do, and which cases of the same key could be an earlier original of
-	// this one or a later repeat of it (one day of slack covers calendar days).
-	var rows []refsAndSameKey
-	err := tx.SelectContext(ctx, &rows, `SELECT k.n_case, k.n_unit, k.n_category, k.n_repeat_of,
-c.id, c.received_at, c.channel, c.level, c.is_repeat FROM (SELECT
-(SELECT COUNT(*) FROM cases WHERE case_no = ?) AS n_case, (SELECT COUNT(*) FROM units WHERE code = ?) AS n_unit,
-(SELECT COUNT(*) FROM categories WHERE code = ?) AS n_category, (SELECT COUNT(*) FROM cases WHERE case_no = ?) AS n_repeat_of) k
-LEFT JOIN cases c ON c.petitioner_hash = ? AND c.category = ? AND c.received_unit = ? AND c.received_at >= ? AND c.received_at <= ?`,
-		c.CaseNo, c.Unit, c.Category, c.RepeatOf, c.PetitionerHash, c.Category, c.Unit,
-		r.RepeatSince(c.ReceivedAt).Unix(), r.AddDays(c.ReceivedAt, r.RepeatLookbackDays+1).Unix())
-	if err != nil {
-		return CaseView{}, false, fmt.Errorf("check references: %w", err)
-	}
-	if rows[0].Case > 0 {
-		var existing caseRow
-		if err := tx.GetContext(ctx, &existing, selectCaseContent, c.CaseNo); err != nil {
-			return CaseView{}, false, err
-		}
-		if existing.same(c) {
-			return CaseView{}, false, nil
-		}
-		return CaseView{}, false, fmt.Errorf("%w: case_no %s was stored with other content", ErrConflict, c.CaseNo)
-	}
-	if err := missingRefs(rows[0].refCounts, c.Unit, c.Category, c.RepeatOf); err != nil {
-		return CaseView{}, false, err
-	}
-	var same []sameKeyRow
-	for _, row := range rows {
-		if row.ID.Valid {
-			same = append(same, sameKeyRow{ID: row.ID.Int64, ReceivedAt: row.ReceivedAt.Int64, Channel: row.Channel.String,
-				Level: row.Level.String, IsRepeat: row.IsRepeat.Int64 == 1})
-		}
-	}
-	repeat := c.RepeatOf != ""
-	var later []sameKeyRow
-	for _, o := range same {
-		at := fromUnix(o.ReceivedAt)
-		switch {
-		case at.Before(c.ReceivedAt):
-			repeat = true
-		case at.After(c.ReceivedAt) && !o.IsRepeat && !r.RepeatSince(at).After(c.ReceivedAt):
-			later = append(later, o)
-		}
-	}
-	st := r.Received(c.Unit, c.ReceivedAt)
-	collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
-	_, err = tx.ExecContext(ctx, `INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit,
-persons, level, petitioner_hash, repeat_of, supervised, collective, skip_level, is_repeat, status, stage,
-stage_deadline, extended, decided_at, last_event_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, 0)`,
-		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-		sql.NullString{String: c.RepeatOf, Valid: c.RepeatOf != ""}, c.Supervised, collective, skip, repeat,
-		st.Status, st.Stage(), st.Deadline.Unix(), st.LastEventAt.Unix())
-	if err != nil {
-		return CaseView{}, false, fmt.Errorf("insert case: %w", err)
-	}
-	// Cases received later that this one now precedes become repeats:
-	// history loaded out of order ends as if loaded in order.
-	for _, l := range later {
-		if _, err := tx.ExecContext(ctx, "UPDATE cases SET is_repeat = 1 WHERE id = ?", l.ID); err != nil {
-			return CaseView{}, false, fmt.Errorf("mark repeat: %w", err)
-		}
-		if err := s.addReceipt(ctx, tx, c.CaseNo, c.Unit, c.Category, l.Channel, l.Level, 0, 0, false, true); err != nil {
-			return CaseView{}, false, err
-		}
-	}
-	// Last: the tally rows are the most contended locks; hold them briefly.
-	if err := s.addReceipt(ctx, tx, c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, collective, repeat); err != nil {
-		return CaseView{}, false, err
-	}
-	return CaseView{
-		CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
-		Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Collective: collective,
-		SkipLevel: skip, Repeat: repeat, State: st,
-	}, true, nil
-}
-
-type refCounts struct {
-	Case     int `db:"n_case"`
-	Unit     int `db:"n_unit"`
-	Category int `db:"n_category"`
-	RepeatOf int `db:"n_repeat_of"`
-}
-
-type refsAndSameKey struct {
-	refCounts
-	ID         sql.NullInt64  `db:"id"`
-	ReceivedAt sql.NullInt64  `db:"received_at"`
-	Channel    sql.NullString `db:"channel"`
-	Level      sql.NullString `db:"level"`
-	IsRepeat   sql.NullInt64  `db:"is_repeat"`
-}
-
-// missingRefs names every given reference that does not exist.
-func missingRefs(n refCounts, unit, category, repeatOf string) error {
-	var errs []error
-	for _, ref := range []struct {
-		field, value string
-		found        int
-	}{{"unit", unit, n.Unit}, {"category", category, n.Category}, {"repeat_of", repeatOf, n.RepeatOf}} {
-		if ref.value != "" && ref.found == 0 {
-			errs = append(errs, &FieldError{Field: ref.field, Problem: fmt.Sprintf("%s %q does not exist", ref.field, ref.value), Kind: ErrUnknownRef})
-		}
-	}
-	return errors.Join(errs...)
+	view, err = s.Case(ctx, c.CaseNo)
+	return view, false, err
 }
 
 // checkUnit checks that a unit exists.
 func checkUnit(ctx context.Context, tx *sqlx.Tx, unit string) error {
-	var n refCounts
-	if err := tx.GetContext(ctx, &n.Unit, "SELECT COUNT(*) FROM units WHERE code = ?", unit); err != nil {
+	var n int
+	if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM units WHERE code = ?", unit); err != nil {
 		return fmt.Errorf("check unit: %w", err)
 	}
-	return missingRefs(n, unit, "", "")
+	return roundFacts{units: map[string]bool{unit: n > 0}}.missing(NewCase{Unit: unit})
 }
 
 // matterKey hashes a case's petitioner, category and unit at receipt to the
@@ -312,15 +181,6 @@ func shardOf(caseNo string) int {
 	h := fnv.New32a()
 	h.Write([]byte(caseNo))
 	return int(h.Sum32() % tallyShards)
-}
-
-func (s *Store) addReceipt(ctx context.Context, tx *sqlx.Tx, caseNo, unit, category, channel, level string, cases, persons int, collective, repeat bool) error {
-	q := s.dialect.upsert("receipt_tally", []string{"unit", "category", "channel", "level", "shard"},
-		[]string{"cases", "persons", "collective", "repeats"}, true)
-	if _, err := tx.ExecContext(ctx, q, unit, category, channel, level, shardOf(caseNo), cases, persons, b2i(collective), b2i(repeat)); err != nil {
-		return fmt.Errorf("count receipt: %w", err)
-	}
-	return nil
 }
 
 func b2i(b bool) int {

@@ -133,14 +133,7 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 	}
 	for start := 0; start < len(cases); start += importBatch {
 		end := min(start+importBatch, len(cases))
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			for _, lc := range cases[start:end] {
-				if err := s.importCase(ctx, tx, r, lc); err != nil {
-					return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
-				}
-			}
-			return nil
-		})
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.importCases(ctx, tx, r, cases[start:end]) })
 		if err != nil {
 			return fmt.Errorf("import cases %d to %d: %w", start+1, end, err)
 		}
@@ -151,12 +144,31 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 	return nil
 }
 
-func (s *Store) importCase(ctx context.Context, tx *sqlx.Tx, r petition.Rules, lc LoadCase) error {
-	c := lc.Case
-	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	if _, _, err := s.createCase(ctx, tx, r, c); err != nil {
+// importCases creates the new cases of a batch together, then adds to each
+// case the events beyond those stored.
+func (s *Store) importCases(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase) error {
+	ws := make([]caseWrite, len(cases))
+	for i, lc := range cases {
+		ws[i] = caseWrite{r: r, c: lc.Case}
+		ws[i].c.ReceivedAt = lc.Case.ReceivedAt.Truncate(time.Second)
+	}
+	res, err := s.createCases(ctx, tx, ws)
+	if err != nil {
 		return err
 	}
+	for i, lc := range cases {
+		if res[i].err != nil {
+			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, res[i].err)
+		}
+		if err := s.importEvents(ctx, tx, r, lc); err != nil {
+			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules, lc LoadCase) error {
+	c := lc.Case
 	var row stateRow
 	if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, c.CaseNo); err != nil {
 		return err

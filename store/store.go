@@ -27,6 +27,7 @@ var migrations embed.FS
 type Store struct {
 	db      *sqlx.DB
 	dialect dialect
+	creates caseQueue
 }
 
 type dialect struct {
@@ -67,7 +68,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
-	return &Store{db: db, dialect: d}, nil
+	s := &Store{db: db, dialect: d}
+	s.creates.write = s.writeBatch
+	return s, nil
 }
 
 func openSQLite(path string) (*sqlx.DB, error) {
@@ -243,8 +246,15 @@ func duplicateKey(err error) bool {
 // upsert returns an INSERT that, for an existing row with the same key,
 // overwrites the value columns, or adds to them when add is set (tallies).
 func (d dialect) upsert(table string, keyCols, valCols []string, add bool) string {
+	return d.upsertRows(table, keyCols, valCols, add, 1)
+}
+
+// upsertRows is upsert for n rows in one statement. Rows are locked in the
+// order given, so callers sort them to keep concurrent writers from
+// deadlocking.
+func (d dialect) upsertRows(table string, keyCols, valCols []string, add bool, n int) string {
 	cols := append(append([]string{}, keyCols...), valCols...)
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ", table, strings.Join(cols, ", "), marks(len(cols)))
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ", table, strings.Join(cols, ", "), rowMarks(len(cols), n))
 	sets := make([]string, len(valCols))
 	for i, c := range valCols {
 		incoming := "excluded." + c
@@ -271,6 +281,12 @@ func (d dialect) upsert(table string, keyCols, valCols []string, add bool) strin
 
 // marks returns n comma-separated placeholders.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// rowMarks returns n parenthesised rows of cols placeholders each.
+func rowMarks(cols, n int) string {
+	row := "(" + marks(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 

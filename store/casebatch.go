@@ -1,0 +1,365 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+// caseWrite is one case to create with the rules in force when it was sent.
+// The case is validated and its receipt time cut to the second.
+type caseWrite struct {
+	r petition.Rules
+	c NewCase
+}
+
+// createResult is what became of one case of a batch.
+type createResult struct {
+	view    CaseView // the case as stored, when created
+	created bool
+	err     error // this case's own refusal: field errors or ErrConflict
+}
+
+// createCases stores the new cases among ws in tx, ending exactly as storing
+// them one after another in order would: a case already stored with the same
+// content is left alone, one with other content or with a missing reference
+// is refused in its result, and neither holds up the others. Cases that
+// could affect one another (the same number, the same person and matter, a
+// repeat_of naming another) go into later rounds of the same transaction;
+// each round costs a handful of statements however many cases it holds.
+// The error is the database's and means that nothing may be committed.
+func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([]createResult, error) {
+	res := make([]createResult, len(ws))
+	pending := make([]int, len(ws))
+	for i := range pending {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		var round []int
+		round, pending = nextRound(ws, pending)
+		if err := s.createRound(ctx, tx, ws, round, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// nextRound splits pending into the cases that come out the same when
+// written before the cases ahead of them in pending, and the rest in their
+// order. A case waits when a case ahead of it has its number or matter, or
+// has the number it names as repeat_of (both unwritten when it is read);
+// and when a waiting case named its number as repeat_of, since that case
+// must still find it missing.
+func nextRound(ws []caseWrite, pending []int) (round, rest []int) {
+	nos, keys, named := map[string]bool{}, map[int64]bool{}, map[string]bool{}
+	for _, i := range pending {
+		c := ws[i].c
+		k := matterKey(c)
+		if nos[c.CaseNo] || keys[k] || named[c.CaseNo] || (c.RepeatOf != "" && nos[c.RepeatOf]) {
+			rest = append(rest, i)
+			if c.RepeatOf != "" {
+				named[c.RepeatOf] = true
+			}
+		} else {
+			round = append(round, i)
+		}
+		nos[c.CaseNo], keys[k] = true, true
+	}
+	return round, rest
+}
+
+// matter is a petitioner's matter: the repeat rule compares cases of one.
+type matter struct{ hash, category, unit string }
+
+func matterOf(c NewCase) matter { return matter{c.PetitionerHash, c.Category, c.Unit} }
+
+// roundFacts is what the database holds that a round's cases depend on.
+type roundFacts struct {
+	cases, units, categories map[string]bool
+	same                     map[matter][]sameKeyRow
+}
+
+// sameKeyRow is a stored case of the same petitioner, category and unit.
+type sameKeyRow struct {
+	ID         int64
+	ReceivedAt int64
+	Channel    string
+	Level      string
+	IsRepeat   bool
+}
+
+// missing names every reference of c that does not exist.
+func (f roundFacts) missing(c NewCase) error {
+	var errs []error
+	for _, ref := range []struct {
+		field, value string
+		known        map[string]bool
+	}{{"unit", c.Unit, f.units}, {"category", c.Category, f.categories}, {"repeat_of", c.RepeatOf, f.cases}} {
+		if ref.value != "" && !ref.known[ref.value] {
+			errs = append(errs, &FieldError{Field: ref.field, Problem: fmt.Sprintf("%s %q does not exist", ref.field, ref.value), Kind: ErrUnknownRef})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int, res []createResult) error {
+	if err := s.lockMatters(ctx, tx, ws, round); err != nil {
+		return err
+	}
+	facts, err := lookUpRound(ctx, tx, ws, round)
+	if err != nil {
+		return err
+	}
+	var (
+		existing []int
+		later    []int64
+		tallies  = receiptTallies{}
+		rows     = newBulkInsert(tx, "cases", strings.Split(caseColumns, ", "))
+	)
+	for _, i := range round {
+		r, c := ws[i].r, ws[i].c
+		if facts.cases[c.CaseNo] {
+			existing = append(existing, i)
+			continue
+		}
+		if err := facts.missing(c); err != nil {
+			res[i].err = err
+			continue
+		}
+		repeat := c.RepeatOf != ""
+		lo, hi := repeatWindow(r, c)
+		for _, o := range facts.same[matterOf(c)] {
+			at := fromUnix(o.ReceivedAt)
+			switch {
+			case o.ReceivedAt < lo || o.ReceivedAt > hi:
+				// another case's window
+			case at.Before(c.ReceivedAt):
+				repeat = true
+			case at.After(c.ReceivedAt) && !o.IsRepeat && !r.RepeatSince(at).After(c.ReceivedAt):
+				// Cases received later that this one now precedes become
+				// repeats: history loaded out of order ends as if in order.
+				later = append(later, o.ID)
+				tallies.add(receiptKey{c.Unit, c.Category, o.Channel, o.Level, shardOf(c.CaseNo)}, 0, 0, false, true)
+			}
+		}
+		st := r.Received(c.Unit, c.ReceivedAt)
+		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
+		rows.add(c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Unit, c.Persons, c.Level, c.PetitionerHash,
+			nullString(c.RepeatOf), c.Supervised, collective, skip, repeat, st.Status, st.Stage(), st.Deadline.Unix(),
+			false, nil, st.LastEventAt.Unix(), 0)
+		tallies.add(receiptKey{c.Unit, c.Category, c.Channel, c.Level, shardOf(c.CaseNo)}, 1, c.Persons, collective, repeat)
+		res[i] = createResult{created: true, view: CaseView{
+			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
+			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Collective: collective,
+			SkipLevel: skip, Repeat: repeat, State: st,
+		}}
+	}
+	if err := settleStored(ctx, tx, ws, existing, res); err != nil {
+		return err
+	}
+	if err := rows.flush(ctx); err != nil {
+		return fmt.Errorf("insert cases: %w", err)
+	}
+	if len(later) > 0 {
+		if _, err := tx.ExecContext(ctx, "UPDATE cases SET is_repeat = 1 WHERE id IN ("+marks(len(later))+")", anys(later)...); err != nil {
+			return fmt.Errorf("mark repeats: %w", err)
+		}
+	}
+	// Last: the tally rows are the most contended locks; hold them briefly.
+	return s.writeReceipts(ctx, tx, tallies)
+}
+
+// repeatWindow is the span of receipt times, in Unix seconds, of the cases
+// that could be an earlier original of c or a later repeat of it; one day of
+// slack covers calendar days.
+func repeatWindow(r petition.Rules, c NewCase) (from, to int64) {
+	return r.RepeatSince(c.ReceivedAt).Unix(), r.AddDays(c.ReceivedAt, r.RepeatLookbackDays+1).Unix()
+}
+
+// caseColumns are the columns a new case is inserted with.
+const caseColumns = "case_no, received_at, channel, category, received_unit, unit, persons, level, petitioner_hash, " +
+	"repeat_of, supervised, collective, skip_level, is_repeat, status, stage, stage_deadline, extended, decided_at, " +
+	"last_event_at, last_seq"
+
+// lockMatters locks the case_keys rows of the round's matters before anything
+// is read, so the repeat rule sees every committed case of each; in key order,
+// so two rounds never wait for each other in a circle.
+func (s *Store) lockMatters(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int) error {
+	keys := make([]int64, 0, len(round))
+	for _, i := range round {
+		keys = append(keys, matterKey(ws[i].c))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	q := s.dialect.upsertRows("case_keys", []string{"k"}, nil, false, len(keys))
+	if _, err := tx.ExecContext(ctx, q, anys(keys)...); err != nil {
+		return fmt.Errorf("lock case keys: %w", err)
+	}
+	return nil
+}
+
+// lookUpRound reads in one statement which of the round's case numbers and
+// references exist and the stored cases of the round's petitioners received
+// in the span of the round's repeat windows; createRound picks from these
+// the cases of each case's matter and window. (Petitioners in one IN list
+// cost the database far less to plan than a condition per matter and
+// window: 2.4 ms against 0.6 ms for 20 cases, 450 ms against 26 ms for 500.)
+func lookUpRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int) (roundFacts, error) {
+	var nos, units, cats, hashes []any
+	seen := map[string]bool{}
+	once := func(list []any, kind, v string) []any {
+		if seen[kind+v] {
+			return list
+		}
+		seen[kind+v] = true
+		return append(list, v)
+	}
+	var from, to int64
+	for j, i := range round {
+		r, c := ws[i].r, ws[i].c
+		nos = once(nos, "n", c.CaseNo)
+		if c.RepeatOf != "" {
+			nos = once(nos, "n", c.RepeatOf)
+		}
+		units, cats, hashes = once(units, "u", c.Unit), once(cats, "c", c.Category), once(hashes, "h", c.PetitionerHash)
+		lo, hi := repeatWindow(r, c)
+		if j == 0 || lo < from {
+			from = lo
+		}
+		if j == 0 || hi > to {
+			to = hi
+		}
+	}
+	q := `SELECT 'case' AS kind, case_no AS code, 0 AS id, '' AS category, '' AS unit, 0 AS received_at, '' AS channel,
+'' AS level, 0 AS is_repeat FROM cases WHERE case_no IN (` + marks(len(nos)) + `)
+UNION ALL SELECT 'unit', code, 0, '', '', 0, '', '', 0 FROM units WHERE code IN (` + marks(len(units)) + `)
+UNION ALL SELECT 'category', code, 0, '', '', 0, '', '', 0 FROM categories WHERE code IN (` + marks(len(cats)) + `)
+UNION ALL SELECT 'same', petitioner_hash, id, category, received_unit, received_at, channel, level, is_repeat
+FROM cases WHERE petitioner_hash IN (` + marks(len(hashes)) + `) AND received_at >= ? AND received_at <= ?`
+	args := append(append(append(append(nos, units...), cats...), hashes...), from, to)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return roundFacts{}, fmt.Errorf("check references: %w", err)
+	}
+	defer rows.Close()
+	f := roundFacts{cases: map[string]bool{}, units: map[string]bool{}, categories: map[string]bool{}, same: map[matter][]sameKeyRow{}}
+	for rows.Next() {
+		var (
+			kind, code, category, unit string
+			o                          sameKeyRow
+		)
+		if err := rows.Scan(&kind, &code, &o.ID, &category, &unit, &o.ReceivedAt, &o.Channel, &o.Level, &o.IsRepeat); err != nil {
+			return roundFacts{}, fmt.Errorf("check references: %w", err)
+		}
+		switch kind {
+		case "case":
+			f.cases[code] = true
+		case "unit":
+			f.units[code] = true
+		case "category":
+			f.categories[code] = true
+		default:
+			m := matter{code, category, unit}
+			f.same[m] = append(f.same[m], o)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return roundFacts{}, fmt.Errorf("check references: %w", err)
+	}
+	return f, nil
+}
+
+// settleStored settles the cases of idx that are stored already: the same
+// content is a retry, other content a conflict.
+func settleStored(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, idx []int, res []createResult) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	nos := make([]string, len(idx))
+	for j, i := range idx {
+		nos[j] = ws[i].c.CaseNo
+	}
+	q, args, err := sqlx.In(selectCaseContentIn, nos)
+	if err != nil {
+		return fmt.Errorf("read stored cases: %w", err)
+	}
+	var stored []storedRow
+	if err := tx.SelectContext(ctx, &stored, q, args...); err != nil {
+		return fmt.Errorf("read stored cases: %w", err)
+	}
+	byNo := make(map[string]caseRow, len(stored))
+	for _, row := range stored {
+		byNo[row.CaseNo] = row.caseRow
+	}
+	for _, i := range idx {
+		c := ws[i].c
+		if row, ok := byNo[c.CaseNo]; ok && row.same(c) {
+			res[i] = createResult{}
+			continue
+		}
+		res[i] = createResult{err: fmt.Errorf("%w: case_no %s was stored with other content", ErrConflict, c.CaseNo)}
+	}
+	return nil
+}
+
+// receiptKey is a receipt_tally row.
+type receiptKey struct {
+	unit, category, channel, level string
+	shard                          int
+}
+
+// receiptTallies are the additions of a round to receipt_tally rows.
+type receiptTallies map[receiptKey]*[4]int
+
+func (t receiptTallies) add(k receiptKey, cases, persons int, collective, repeat bool) {
+	v := t[k]
+	if v == nil {
+		v = &[4]int{}
+		t[k] = v
+	}
+	v[0] += cases
+	v[1] += persons
+	v[2] += b2i(collective)
+	v[3] += b2i(repeat)
+}
+
+// writeReceipts adds the tallies in one statement, rows in key order.
+func (s *Store) writeReceipts(ctx context.Context, tx *sqlx.Tx, t receiptTallies) error {
+	if len(t) == 0 {
+		return nil
+	}
+	keys := make([]receiptKey, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b receiptKey) int {
+		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.category, b.category), cmp.Compare(a.channel, b.channel),
+			cmp.Compare(a.level, b.level), cmp.Compare(a.shard, b.shard))
+	})
+	args := make([]any, 0, 9*len(keys))
+	for _, k := range keys {
+		v := t[k]
+		args = append(args, k.unit, k.category, k.channel, k.level, k.shard, v[0], v[1], v[2], v[3])
+	}
+	q := s.dialect.upsertRows("receipt_tally", []string{"unit", "category", "channel", "level", "shard"},
+		[]string{"cases", "persons", "collective", "repeats"}, true, len(keys))
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("count receipts: %w", err)
+	}
+	return nil
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"riskmon/petition"
+)
+
+// Hooks into the group commit and the batch writer for the store_test package.
+
+const MaxBatch = maxBatch
+
+// CreateBatch creates cs in one transaction, as a group commit does, and
+// returns for each case whether it was created and its refusal.
+func CreateBatch(ctx context.Context, s *Store, r petition.Rules, cs []NewCase) (created []bool, refusals []error, err error) {
+	ws := make([]caseWrite, len(cs))
+	for i, c := range cs {
+		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+		ws[i] = caseWrite{r: r, c: c}
+	}
+	res, err := s.createInTx(ctx, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range res {
+		created, refusals = append(created, x.created), append(refusals, x.err)
+	}
+	return created, refusals, nil
+}
+
+// Queued is a create waiting in the group commit queue.
+type Queued struct {
+	s    *Store
+	call *createCall
+}
+
+// Enqueue queues a case as CreateCase does, without waiting.
+func Enqueue(s *Store, r petition.Rules, c NewCase) Queued {
+	return Queued{s, s.creates.enqueue(caseWrite{r: r, c: c})}
+}
+
+// Promoted reports whether the caller is to write.
+func (q Queued) Promoted() bool {
+	q.s.creates.mu.Lock()
+	defer q.s.creates.mu.Unlock()
+	return q.call.promoted
+}
+
+// Await waits for the case as CreateCase does and returns what became of it.
+func (q Queued) Await(ctx context.Context) (created bool, err error) {
+	if err := q.s.creates.await(ctx, q.call); err != nil {
+		return false, err
+	}
+	if q.call.err != nil {
+		return false, q.call.err
+	}
+	return q.call.res.created, q.call.res.err
+}
+
+// RecordBatches makes s note the size of every batch it writes.
+func RecordBatches(s *Store) (sizes func() []int) {
+	var (
+		mu  sync.Mutex
+		got []int
+	)
+	s.creates.write = func(batch []*createCall) {
+		mu.Lock()
+		got = append(got, len(batch))
+		mu.Unlock()
+		s.writeBatch(batch)
+	}
+	return func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]int(nil), got...)
+	}
+}

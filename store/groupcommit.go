@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Concurrent creates are written together: a caller that finds the writers
+// busy queues its case, and the next writer takes every queued case into one
+// transaction (createCases). Twenty clients then cost a few statements and
+// one commit per batch instead of six statements and a commit each. There is
+// no background goroutine: writers are callers whose turn it is, and a
+// caller alone is written at once.
+const (
+	maxBatch   = 64               // cases in one transaction
+	maxWriters = 2                // batches in flight: one commits while the next is read and built
+	batchWait  = 10 * time.Second // a batch's own deadline; it serves many callers, so none of theirs applies
+)
+
+// caseQueue holds the creates waiting for a writer.
+type caseQueue struct {
+	mu      sync.Mutex
+	waiting []*createCall
+	writers int // callers promoted to write, running or about to
+	// write stores a batch and settles each call; tests replace it.
+	write func(batch []*createCall)
+}
+
+// createCall is one caller's case on its way through the queue.
+type createCall struct {
+	w        caseWrite
+	res      createResult
+	err      error         // the database's, when the batch failed
+	taken    bool          // under mu: in a batch being written
+	promoted bool          // under mu: this caller is to write
+	lead     chan struct{} // receives once when promoted
+	done     chan struct{} // closed when res and err are set
+}
+
+func (c *createCall) settle(res createResult, err error) {
+	c.res, c.err = res, err
+	close(c.done)
+}
+
+// enqueue adds a case to the queue, promoting its caller to writer when
+// fewer than maxWriters write.
+func (q *caseQueue) enqueue(w caseWrite) *createCall {
+	call := &createCall{w: w, lead: make(chan struct{}, 1), done: make(chan struct{})}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.waiting = append(q.waiting, call)
+	if q.writers < maxWriters {
+		q.promote(call)
+	}
+	return call
+}
+
+// promote makes call's caller a writer. Callers hold mu.
+func (q *caseQueue) promote(call *createCall) {
+	q.writers++
+	call.promoted = true
+	call.lead <- struct{}{}
+}
+
+// await waits until call is settled, writing batches when its caller is
+// promoted. A caller that gives up while still waiting leaves the queue; once
+// its case is taken, or its caller is to write, the write goes on under
+// batchWait and the caller still waits for it.
+func (q *caseQueue) await(ctx context.Context, call *createCall) error {
+	cancelled := ctx.Done()
+	for {
+		select {
+		case <-call.done:
+			return nil
+		case <-call.lead:
+			q.writeTurn(call)
+		case <-cancelled:
+			if q.withdraw(call) {
+				return ctx.Err()
+			}
+			cancelled = nil
+		}
+	}
+}
+
+// withdraw takes a call out of the queue unless it is taken or promoted.
+func (q *caseQueue) withdraw(call *createCall) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if call.taken || call.promoted {
+		return false
+	}
+	for i, c := range q.waiting {
+		if c == call {
+			q.waiting = append(q.waiting[:i:i], q.waiting[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// writeTurn writes batches from the head of the queue until self's case is
+// among those taken, then hands the turn to the first waiting caller that is
+// not a writer yet, so no caller writes for others for long.
+func (q *caseQueue) writeTurn(self *createCall) {
+	for {
+		q.mu.Lock()
+		if self.taken || len(q.waiting) == 0 {
+			q.writers--
+			for _, c := range q.waiting {
+				if q.writers >= maxWriters {
+					break
+				}
+				if !c.promoted {
+					q.promote(c)
+					break
+				}
+			}
+			q.mu.Unlock()
+			return
+		}
+		n := min(len(q.waiting), maxBatch)
+		batch := append([]*createCall(nil), q.waiting[:n]...)
+		q.waiting = append([]*createCall(nil), q.waiting[n:]...)
+		for _, c := range batch {
+			c.taken = true
+		}
+		q.mu.Unlock()
+		q.write(batch)
+	}
+}
+
+// writeBatch stores a batch in one transaction. When that fails, each case is
+// tried alone, so one case the database refuses does not fail the others.
+func (s *Store) writeBatch(batch []*createCall) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchWait)
+	defer cancel()
+	ws := make([]caseWrite, len(batch))
+	for i, c := range batch {
+		ws[i] = c.w
+	}
+	res, err := s.createInTx(ctx, ws)
+	if err == nil {
+		for i, c := range batch {
+			c.settle(res[i], nil)
+		}
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].settle(createResult{}, err)
+		return
+	}
+	for _, c := range batch {
+		res, err := s.createInTx(ctx, []caseWrite{c.w})
+		if err != nil {
+			c.settle(createResult{}, err)
+			continue
+		}
+		c.settle(res[0], nil)
+	}
+}
+
+// createInTx runs createCases in a transaction of its own.
+func (s *Store) createInTx(ctx context.Context, ws []caseWrite) ([]createResult, error) {
+	for attempt := 0; ; attempt++ {
+		var res []createResult
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			var err error
+			res, err = s.createCases(ctx, tx, ws)
+			return err
+		})
+		// A concurrent create of the same number won the race: the next
+		// attempt finds its row and compares.
+		if err == nil || !duplicateKey(err) || attempt > 0 {
+			return res, err
+		}
+	}
+}
