@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"sort"
@@ -275,9 +274,8 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 	caseCols := []string{"id", "case_no", "received_at", "channel", "category", "received_unit", "unit", "persons",
 		"level", "petitioner_hash", "repeat_of", "supervised", "collective", "skip_level", "is_repeat", "status",
 		"stage", "stage_deadline", "extended", "decided_at", "last_event_at", "last_seq"}
-	eventCols := []string{"case_id", "seq", "type", "at", "unit", "completed_stage", "late", "days", "result", "new_unit"}
 	caseRows := newBulkInsert(tx, "cases", caseCols)
-	eventRows := newBulkInsert(tx, "case_events", eventCols)
+	eventRows := newBulkInsert(tx, "case_events", strings.Split(eventColumns, ", "))
 	for i, lc := range cases {
 		c := lc.Case
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
@@ -286,8 +284,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 		}
 		id := int64(offset + i + 1)
 		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
-			eventRows.add(id, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
-				sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended}, nullString(e.Result), nullString(e.Unit))
+			eventRows.add(eventValues(id, seq, unit, e, out)...)
 		})
 		if err != nil {
 			return err

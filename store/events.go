@@ -95,6 +95,20 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 // writeEvent stores an applied event: the case's new state, the event row
 // under the unit the case had when it happened, and the tallies it moves.
 func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, unit string, e petition.Event, st petition.State, out petition.Outcome) error {
+	if err := updateState(ctx, tx, caseID, seq, st); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(10)+")",
+		eventValues(caseID, seq, unit, e, out)...); err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	t := newEventTallies()
+	t.count(caseID, unit, e, out)
+	return t.write(ctx, tx, s.dialect)
+}
+
+// updateState stores a case's state after its event seq.
+func updateState(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, st petition.State) error {
 	_, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, stage = ?, stage_deadline = ?, extended = ?,
 decided_at = ?, last_event_at = ?, last_seq = ?, unit = ? WHERE id = ?`,
 		st.Status, nullString(st.Stage()), nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
@@ -102,27 +116,17 @@ decided_at = ?, last_event_at = ?, last_seq = ?, unit = ? WHERE id = ?`,
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late,
-days, result, new_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
-		sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended},
-		nullString(e.Result), nullString(e.Unit))
-	if err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	if out.CompletedStage != "" {
-		q := s.dialect.upsert("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}, true)
-		if _, err := tx.ExecContext(ctx, q, unit, out.CompletedStage, int(caseID%tallyShards), 1, b2i(out.Late)); err != nil {
-			return fmt.Errorf("count completion: %w", err)
-		}
-	}
-	if e.Type == petition.EventEvaluated {
-		q := s.dialect.upsert("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}, true)
-		if _, err := tx.ExecContext(ctx, q, unit, e.Result, int(caseID%tallyShards), 1); err != nil {
-			return fmt.Errorf("count evaluation: %w", err)
-		}
-	}
 	return nil
+}
+
+// eventColumns are the columns of a stored event; eventValues gives them.
+const eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit"
+
+// eventValues are an applied event's column values, unit being the case's
+// unit when it happened.
+func eventValues(caseID int64, seq int, unit string, e petition.Event, out petition.Outcome) []any {
+	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
+		sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended}, nullString(e.Result), nullString(e.Unit)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -96,18 +96,27 @@ func outcome(created bool, err error) string {
 
 // caseRows reads every case's stored columns but its id, in case number order.
 func caseRows(t *testing.T, s *store.Store) []string {
-	t.Helper()
-	rows, err := s.DB().QueryContext(context.Background(), `SELECT case_no, received_at, channel, category,
+	return dumpRows(t, s, `SELECT case_no, received_at, channel, category,
 received_unit, unit, persons, level, petitioner_hash, COALESCE(repeat_of, ''), supervised, collective, skip_level,
-is_repeat, status, COALESCE(stage, ''), COALESCE(stage_deadline, 0), extended, last_event_at, last_seq
-FROM cases ORDER BY case_no`)
+is_repeat, status, COALESCE(stage, ''), COALESCE(stage_deadline, 0), extended, COALESCE(decided_at, 0),
+last_event_at, last_seq FROM cases ORDER BY case_no`)
+}
+
+// dumpRows reads the rows of a query, each as its columns' text.
+func dumpRows(t *testing.T, s *store.Store, query string) []string {
+	t.Helper()
+	rows, err := s.DB().QueryContext(context.Background(), query)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for rows.Next() {
-		v := make([]any, 20)
+		v := make([]any, len(cols))
 		for i := range v {
 			v[i] = new(string)
 		}
@@ -124,6 +133,16 @@ FROM cases ORDER BY case_no`)
 		t.Fatal(err)
 	}
 	return out
+}
+
+// firstDifference names the first row where got and want differ.
+func firstDifference(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("row %d: got %s, want %s", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("got %d rows, want %d", len(got), len(want))
 }
 
 // wrongRepeats counts cases whose repeat flag differs from the rule
@@ -173,13 +192,7 @@ func TestBatchEndsAsOneByOne(t *testing.T) {
 					}
 				}
 				if got, want := caseRows(t, batched), caseRows(t, single); !reflect.DeepEqual(got, want) {
-					for i := range min(len(got), len(want)) {
-						if got[i] != want[i] {
-							t.Errorf("first different row: batched %s, one by one %s", got[i], want[i])
-							break
-						}
-					}
-					t.Errorf("batched rows (%d) differ from one by one (%d)", len(got), len(want))
+					t.Errorf("batched rows differ from one by one: %s", firstDifference(got, want))
 				}
 				if got, want := tallies(t, batched), tallies(t, single); !reflect.DeepEqual(got, want) {
 					t.Errorf("batched tallies %v, one by one %v", got, want)

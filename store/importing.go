@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -160,33 +161,81 @@ func (s *Store) importCases(ctx context.Context, tx *sqlx.Tx, r petition.Rules, 
 		if res[i].err != nil {
 			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, res[i].err)
 		}
-		if err := s.importEvents(ctx, tx, r, lc); err != nil {
-			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
-		}
 	}
-	return nil
+	return s.importEvents(ctx, tx, r, cases)
 }
 
-func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules, lc LoadCase) error {
-	c := lc.Case
-	var row stateRow
-	if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, c.CaseNo); err != nil {
-		return err
+// caseProgress is where a case's history stands during an import.
+type caseProgress struct {
+	id      int64
+	seq     int
+	st      petition.State
+	changed bool
+}
+
+// importEvents adds to each case the events beyond those stored: the cases'
+// states read (and locked) at once, the events written in multi-row inserts,
+// each case's new state once, the tallies in a statement a table. A case
+// number the batch holds twice goes on from where the first left it.
+func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase) error {
+	nos := make([]string, len(cases))
+	for i, lc := range cases {
+		nos[i] = lc.Case.CaseNo
 	}
-	st := row.state()
-	for i := row.LastSeq; i < len(lc.Events); i++ {
-		e := lc.Events[i]
-		e.At = e.At.Truncate(time.Second)
-		next, out, err := r.Apply(st, e)
-		if err != nil {
-			return fmt.Errorf("event %d: %w", i+1, err)
+	q, args, err := sqlx.In(`SELECT id, case_no, status, unit, stage_deadline, extended, decided_at, last_event_at,
+last_seq FROM cases WHERE case_no IN (?)`+s.dialect.forUpdate, nos)
+	if err != nil {
+		return fmt.Errorf("read states: %w", err)
+	}
+	var rows []struct {
+		stateRow
+		CaseNo string `db:"case_no"`
+	}
+	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+		return fmt.Errorf("read states: %w", err)
+	}
+	cur := make(map[string]*caseProgress, len(rows))
+	for _, row := range rows {
+		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, st: row.state()}
+	}
+	events := newBulkInsert(tx, "case_events", strings.Split(eventColumns, ", "))
+	tallies := newEventTallies()
+	var changed []*caseProgress
+	for _, lc := range cases {
+		p := cur[lc.Case.CaseNo]
+		if p == nil {
+			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, ErrNotFound)
 		}
-		if err := s.writeEvent(ctx, tx, row.ID, i+1, st.Unit, e, next, out); err != nil {
+		for ; p.seq < len(lc.Events); p.seq++ {
+			e := lc.Events[p.seq]
+			e.At = e.At.Truncate(time.Second)
+			next, out, err := r.Apply(p.st, e)
+			if err != nil {
+				return fmt.Errorf("case %s: event %d: %w", lc.Case.CaseNo, p.seq+1, err)
+			}
+			events.add(eventValues(p.id, p.seq+1, p.st.Unit, e, out)...)
+			tallies.count(p.id, p.st.Unit, e, out)
+			p.st = next
+			if !p.changed {
+				p.changed = true
+				changed = append(changed, p)
+			}
+			if events.full() {
+				if err := events.flush(ctx); err != nil {
+					return fmt.Errorf("insert events: %w", err)
+				}
+			}
+		}
+	}
+	if err := events.flush(ctx); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	for _, p := range changed {
+		if err := updateState(ctx, tx, p.id, p.seq, p.st); err != nil {
 			return err
 		}
-		st = next
 	}
-	return nil
+	return tallies.write(ctx, tx, s.dialect)
 }
 
 // Exists reports which of the case numbers are stored.

@@ -282,6 +282,15 @@ func (d dialect) upsertRows(table string, keyCols, valCols []string, add bool, n
 // marks returns n comma-separated placeholders.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
+// rowList returns a list of n rows of cols placeholders for the right side
+// of IN: SQLite takes row values only from a VALUES clause.
+func (d dialect) rowList(cols, n int) string {
+	if d.name == "sqlite" {
+		return "(VALUES " + rowMarks(cols, n) + ")"
+	}
+	return "(" + rowMarks(cols, n) + ")"
+}
+
 // rowMarks returns n parenthesised rows of cols placeholders each.
 func rowMarks(cols, n int) string {
 	row := "(" + marks(cols) + ")"

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"riskmon/demo"
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
@@ -265,5 +267,69 @@ func TestOpenErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Open(%q) = %v, want %q", tc.dsn, err, tc.want)
 		}
+	}
+}
+
+// TestIncrementalImportEndsAsLoad imports a county in two steps, the second
+// into a database that holds the later half of the cases and every other one
+// of the earlier half, each with only part of its history,
+// and checks that it ends exactly as a bulk load of the whole county: the
+// incremental path creates cases among stored ones (some of them earlier
+// originals that make stored cases repeats),
+// adds the missing events and counts them.
+func TestIncrementalImportEndsAsLoad(t *testing.T) {
+	now := time.Date(2026, 10, 2, 3, 0, 0, 0, shanghai)
+	from := now.AddDate(0, -4, 0)
+	county := demo.Generate(rules, from, now, 7, demo.RateFor(rules, from, now, 1200))
+	// Ten petitioners bring every case: many repeats of one matter.
+	for i := range county {
+		county[i].Case.PetitionerHash = petition.PetitionerHash([]byte("k"), fmt.Sprint("p", i%10))
+	}
+	var part []store.LoadCase
+	for i, lc := range county {
+		if i%2 == 0 || i > len(county)/2 {
+			lc.Events = lc.Events[:len(lc.Events)/2]
+			part = append(part, lc)
+		}
+	}
+	events := `SELECT c.case_no, e.seq, e.type, e.at, e.unit, COALESCE(e.completed_stage, ''), e.late,
+COALESCE(e.days, 0), COALESCE(e.result, ''), COALESCE(e.new_unit, '') FROM case_events e
+JOIN cases c ON c.id = e.case_id ORDER BY c.case_no, e.seq`
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			loaded, imported := storetest.Open(t, dialect), storetest.Open(t, dialect)
+			for _, s := range []*store.Store{loaded, imported} {
+				if err := demo.PutReference(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := loaded.Load(ctx, rules, county); err != nil {
+				t.Fatal(err)
+			}
+			if err := imported.Import(ctx, rules, part, nil); err != nil {
+				t.Fatal(err)
+			}
+			var done []int
+			if err := imported.Import(ctx, rules, county, func(n int) { done = append(done, n) }); err != nil {
+				t.Fatal(err)
+			}
+			if len(done) < 2 || done[len(done)-1] != len(county) {
+				t.Errorf("progress %v: want several batches ending at %d (the incremental path)", done, len(county))
+			}
+			if got, want := caseRows(t, imported), caseRows(t, loaded); !reflect.DeepEqual(got, want) {
+				t.Errorf("cases differ from a bulk load: %s", firstDifference(got, want))
+			}
+			if got, want := dumpRows(t, imported, events), dumpRows(t, loaded, events); !reflect.DeepEqual(got, want) {
+				t.Errorf("events differ from a bulk load: %s", firstDifference(got, want))
+			}
+			var repeats int
+			if err := loaded.DB().QueryRow("SELECT COUNT(*) FROM cases WHERE is_repeat = 1").Scan(&repeats); err != nil || repeats < 100 {
+				t.Errorf("%d repeats (%v): too few to prove the repeat rule", repeats, err)
+			}
+			if got, want := tallies(t, imported), tallies(t, loaded); !reflect.DeepEqual(got, want) {
+				t.Errorf("tallies %v\ndiffer from a bulk load's %v", got, want)
+			}
+		})
 	}
 }
