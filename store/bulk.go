@@ -271,9 +271,7 @@ func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
 }
 
 func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool) error {
-	caseCols := []string{"id", "case_no", "received_at", "channel", "category", "received_unit", "unit", "persons",
-		"level", "petitioner_hash", "repeat_of", "supervised", "collective", "skip_level", "is_repeat", "status",
-		"stage", "stage_deadline", "extended", "decided_at", "last_event_at", "last_seq"}
+	caseCols := append([]string{"id"}, strings.Split(caseColumns, ", ")...)
 	caseRows := newBulkInsert(tx, "cases", caseCols)
 	eventRows := newBulkInsert(tx, "case_events", strings.Split(eventColumns, ", "))
 	for i, lc := range cases {

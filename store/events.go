@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -98,7 +99,7 @@ func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq i
 	if err := updateState(ctx, tx, caseID, seq, st); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(10)+")",
+	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(strings.Count(eventColumns, ",")+1)+")",
 		eventValues(caseID, seq, unit, e, out)...); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}

@@ -10,7 +10,10 @@ import (
 
 // Hooks into the group commit and the batch writer for the store_test package.
 
-const MaxBatch = maxBatch
+const (
+	MaxBatch   = maxBatch
+	MaxWriters = maxWriters
+)
 
 // CreateBatch creates cs in one transaction, as a group commit does, and
 // returns for each case whether it was created and its refusal.
