@@ -106,43 +106,28 @@ feed:
 	if firstErr != nil {
 		return firstErr
 	}
-	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return tallies.write(ctx, tx) }); err != nil {
+	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return tallies.write(ctx, tx, s.dialect) }); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
 	return nil
 }
 
-// loadTallies are the counters of a bulk load, keyed as their tables are.
+// loadTallies are the counters of a bulk load.
 type loadTallies struct {
-	receipts    map[[4]string]*[4]int64 // unit, category, channel, level -> cases, persons, collective, repeats
-	completions map[[2]string]*[2]int64 // unit, stage -> completed, late
-	evaluations map[[2]string]int64     // unit, result
+	receipts *tallyAdds
+	events   eventTallies
 }
 
+// countLoad counts the load as the incremental writers would, case ids
+// being fixed up front (loadBatch).
 func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies, error) {
-	t := &loadTallies{receipts: map[[4]string]*[4]int64{}, completions: map[[2]string]*[2]int64{}, evaluations: map[[2]string]int64{}}
+	t := &loadTallies{receipts: receiptTallies(), events: newEventTallies()}
 	for i, lc := range cases {
 		c := lc.Case
-		k := [4]string{c.Unit, c.Category, c.Channel, c.Level}
-		if t.receipts[k] == nil {
-			t.receipts[k] = &[4]int64{}
-		}
-		t.receipts[k][0]++
-		t.receipts[k][1] += int64(c.Persons)
-		t.receipts[k][2] += int64(b2i(r.Collective(c.Persons)))
-		t.receipts[k][3] += int64(b2i(repeats[i]))
+		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, r.Collective(c.Persons), repeats[i])
+		id := int64(i + 1)
 		_, err := replay(r, lc, func(_ int, e petition.Event, unit string, out petition.Outcome) {
-			if out.CompletedStage != "" {
-				ck := [2]string{unit, out.CompletedStage}
-				if t.completions[ck] == nil {
-					t.completions[ck] = &[2]int64{}
-				}
-				t.completions[ck][0]++
-				t.completions[ck][1] += int64(b2i(out.Late))
-			}
-			if e.Type == petition.EventEvaluated {
-				t.evaluations[[2]string{unit, e.Result}]++
-			}
+			t.events.count(id, unit, e, out)
 		})
 		if err != nil {
 			return nil, err
@@ -157,8 +142,13 @@ func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies
 // Replaying is cheap next to storing, so the tally count and the row writer
 // each replay rather than hold every outcome of a million cases in memory.
 func replay(r petition.Rules, lc LoadCase, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
-	st := r.Received(lc.Case.Unit, lc.Case.ReceivedAt.Truncate(time.Second))
-	for i, e := range lc.Events {
+	return applyFrom(r, lc, r.Received(lc.Case.Unit, lc.Case.ReceivedAt.Truncate(time.Second)), 0, step)
+}
+
+// applyFrom is replay from the state st after the first done events.
+func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
+	for i := done; i < len(lc.Events); i++ {
+		e := lc.Events[i]
 		e.At = e.At.Truncate(time.Second)
 		next, out, err := r.Apply(st, e)
 		if err != nil {
@@ -171,48 +161,16 @@ func replay(r petition.Rules, lc LoadCase, step func(seq int, e petition.Event, 
 }
 
 // write replaces the tallies with the load's counts.
-func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx) error {
+func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	for _, q := range []string{"DELETE FROM receipt_tally", "DELETE FROM completion_tally", "DELETE FROM evaluation_tally"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("reset tallies: %w", err)
 		}
 	}
-	var rows []func(*bulkInsert)
-	for k, v := range t.receipts {
-		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], k[2], k[3], 0, v[0], v[1], v[2], v[3]) })
-	}
-	if err := insertAll(ctx, newBulkInsert(tx, "receipt_tally", []string{"unit", "category", "channel", "level", "shard",
-		"cases", "persons", "collective", "repeats"}), rows); err != nil {
+	if err := t.receipts.write(ctx, tx, d); err != nil {
 		return err
 	}
-	rows = rows[:0]
-	for k, v := range t.completions {
-		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], 0, v[0], v[1]) })
-	}
-	if err := insertAll(ctx, newBulkInsert(tx, "completion_tally", []string{"unit", "stage", "shard", "completed", "late"}), rows); err != nil {
-		return err
-	}
-	rows = rows[:0]
-	for k, v := range t.evaluations {
-		rows = append(rows, func(b *bulkInsert) { b.add(k[0], k[1], 0, v) })
-	}
-	return insertAll(ctx, newBulkInsert(tx, "evaluation_tally", []string{"unit", "result", "shard", "evaluations"}), rows)
-}
-
-// insertAll adds the rows in statements of at most bulkRows rows.
-func insertAll(ctx context.Context, b *bulkInsert, rows []func(*bulkInsert)) error {
-	for _, add := range rows {
-		add(b)
-		if b.full() {
-			if err := b.flush(ctx); err != nil {
-				return fmt.Errorf("write tallies: %w", err)
-			}
-		}
-	}
-	if err := b.flush(ctx); err != nil {
-		return fmt.Errorf("write tallies: %w", err)
-	}
-	return nil
+	return t.events.write(ctx, tx, d)
 }
 
 // bulkTx runs fn in a transaction on a connection of its own. On MySQL the

@@ -145,7 +145,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 				// Cases received later that this one now precedes become
 				// repeats: history loaded out of order ends as if in order.
 				later = append(later, o.ID)
-				tallies.add([]any{c.Unit, c.Category, o.Channel, o.Level, shardOf(c.CaseNo)}, 0, 0, 0, 1)
+				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, 0, 0, false, true)
 			}
 		}
 		st := r.Received(c.Unit, c.ReceivedAt)
@@ -153,7 +153,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		rows.add(c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Unit, c.Persons, c.Level, c.PetitionerHash,
 			nullString(c.RepeatOf), c.Supervised, collective, skip, repeat, st.Status, st.Stage(), st.Deadline.Unix(),
 			false, nil, st.LastEventAt.Unix(), 0)
-		tallies.add([]any{c.Unit, c.Category, c.Channel, c.Level, shardOf(c.CaseNo)}, 1, c.Persons, b2i(collective), b2i(repeat))
+		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, collective, repeat)
 		res[i] = createResult{created: true, view: CaseView{
 			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
 			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Collective: collective,

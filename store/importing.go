@@ -206,24 +206,24 @@ last_seq FROM cases WHERE case_no IN (?)`+s.dialect.forUpdate, nos)
 		if p == nil {
 			return fmt.Errorf("case %s: %w", lc.Case.CaseNo, ErrNotFound)
 		}
-		for ; p.seq < len(lc.Events); p.seq++ {
-			e := lc.Events[p.seq]
-			e.At = e.At.Truncate(time.Second)
-			next, out, err := r.Apply(p.st, e)
-			if err != nil {
-				return fmt.Errorf("case %s: event %d: %w", lc.Case.CaseNo, p.seq+1, err)
-			}
-			events.add(eventValues(p.id, p.seq+1, p.st.Unit, e, out)...)
-			tallies.count(p.id, p.st.Unit, e, out)
-			p.st = next
-			if !p.changed {
-				p.changed = true
-				changed = append(changed, p)
-			}
-			if events.full() {
-				if err := events.flush(ctx); err != nil {
-					return fmt.Errorf("insert events: %w", err)
-				}
+		if p.seq >= len(lc.Events) {
+			continue
+		}
+		st, err := applyFrom(r, lc, p.st, p.seq, func(seq int, e petition.Event, unit string, out petition.Outcome) {
+			events.add(eventValues(p.id, seq, unit, e, out)...)
+			tallies.count(p.id, unit, e, out)
+		})
+		if err != nil {
+			return err
+		}
+		p.st, p.seq = st, len(lc.Events)
+		if !p.changed {
+			p.changed = true
+			changed = append(changed, p)
+		}
+		if events.full() {
+			if err := events.flush(ctx); err != nil {
+				return fmt.Errorf("insert events: %w", err)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -12,21 +13,24 @@ import (
 )
 
 // tallyAdds collects additions to the rows of one tally table, so that a
-// transaction writes each table once, in one statement.
+// transaction writes each table in a statement or a few.
 type tallyAdds struct {
 	table   string
-	keyCols []string
+	keyCols []string // the key columns, shard last
 	valCols []string
-	rows    map[string]*tallyRow // by the key's text
+	rows    map[tallyKey]*[4]int
 }
 
-type tallyRow struct {
-	key  []any
-	vals []int
+// tallyKey is a tally row's key: its text columns in keyCols' order (the
+// unused ones empty) and its shard. A fixed array keeps counting a million
+// cases free of allocations.
+type tallyKey struct {
+	cols  [4]string
+	shard int
 }
 
 func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
-	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[string]*tallyRow{}}
+	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[4]int{}}
 }
 
 // receiptTallies count receipts: a case, its persons, whether collective and
@@ -34,6 +38,12 @@ func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
 func receiptTallies() *tallyAdds {
 	return newTallyAdds("receipt_tally", []string{"unit", "category", "channel", "level", "shard"},
 		[]string{"cases", "persons", "collective", "repeats"})
+}
+
+// countReceipt adds a received case, shard by its number, with the matter
+// and channel and level given (those of a later case it made a repeat).
+func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, cases, persons int, collective, repeat bool) {
+	t.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, cases, persons, b2i(collective), b2i(repeat))
 }
 
 // eventTallies count what events completed: stages (on time or late) and
@@ -51,10 +61,10 @@ func newEventTallies() eventTallies {
 func (t eventTallies) count(caseID int64, unit string, e petition.Event, out petition.Outcome) {
 	shard := int(caseID % tallyShards)
 	if out.CompletedStage != "" {
-		t.completions.add([]any{unit, out.CompletedStage, shard}, 1, b2i(out.Late))
+		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
 	}
 	if e.Type == petition.EventEvaluated {
-		t.evaluations.add([]any{unit, e.Result, shard}, 1)
+		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
 	}
 }
 
@@ -65,41 +75,45 @@ func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	return t.evaluations.write(ctx, tx, d)
 }
 
-func (t *tallyAdds) add(key []any, vals ...int) {
-	k := fmt.Sprintln(key...)
+func (t *tallyAdds) add(k tallyKey, vals ...int) {
 	row := t.rows[k]
 	if row == nil {
-		row = &tallyRow{key: key, vals: make([]int, len(vals))}
+		row = &[4]int{}
 		t.rows[k] = row
 	}
 	for i, v := range vals {
-		row.vals[i] += v
+		row[i] += v
 	}
 }
 
-// write adds the collected values in one statement. Rows go in key order:
-// every writer locks tally rows in the same order, so two transactions
-// never wait for each other in a circle.
+// write adds the collected values in statements of at most bulkRows rows.
+// Rows go in key order: every writer locks tally rows in the same order, so
+// two transactions never wait for each other in a circle.
 func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	if len(t.rows) == 0 {
-		return nil
-	}
-	keys := make([]string, 0, len(t.rows))
+	keys := make([]tallyKey, 0, len(t.rows))
 	for k := range t.rows {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
-	args := make([]any, 0, len(keys)*(len(t.keyCols)+len(t.valCols)))
-	for _, k := range keys {
-		row := t.rows[k]
-		args = append(args, row.key...)
-		for _, v := range row.vals {
-			args = append(args, v)
+	slices.SortFunc(keys, func(a, b tallyKey) int {
+		return cmp.Or(slices.Compare(a.cols[:], b.cols[:]), cmp.Compare(a.shard, b.shard))
+	})
+	texts := len(t.keyCols) - 1
+	for start := 0; start < len(keys); start += bulkRows {
+		chunk := keys[start:min(start+bulkRows, len(keys))]
+		args := make([]any, 0, len(chunk)*(len(t.keyCols)+len(t.valCols)))
+		for _, k := range chunk {
+			for _, c := range k.cols[:texts] {
+				args = append(args, c)
+			}
+			args = append(args, k.shard)
+			for _, v := range t.rows[k][:len(t.valCols)] {
+				args = append(args, v)
+			}
 		}
-	}
-	q := d.upsertRows(t.table, t.keyCols, t.valCols, true, len(keys))
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
+		q := d.upsertRows(t.table, t.keyCols, t.valCols, true, len(chunk))
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
+		}
 	}
 	return nil
 }
