@@ -189,29 +189,24 @@ func (a *API) putCategory(c echo.Context) error {
 }
 
 func (a *API) listUnits(c echo.Context) error {
-	ctx, cancel := a.ctx(c)
-	defer cancel()
-	us, err := a.Store.Units(ctx)
-	if err != nil {
-		return a.fail(c, err)
-	}
-	out := make([]map[string]string, 0, len(us))
-	for _, u := range us {
-		out = append(out, unitJSON(u))
-	}
-	return c.JSON(http.StatusOK, out)
+	return respondList(a, c, a.Store.Units, unitJSON)
 }
 
 func (a *API) listCategories(c echo.Context) error {
+	return respondList(a, c, a.Store.Categories, categoryJSON)
+}
+
+// respondList answers with every item list returns, each as toJSON shows it.
+func respondList[T any](a *API, c echo.Context, list func(context.Context) ([]T, error), toJSON func(T) map[string]string) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	cs, err := a.Store.Categories(ctx)
+	items, err := list(ctx)
 	if err != nil {
 		return a.fail(c, err)
 	}
-	out := make([]map[string]string, 0, len(cs))
-	for _, cat := range cs {
-		out = append(out, categoryJSON(cat))
+	out := make([]map[string]string, 0, len(items))
+	for _, item := range items {
+		out = append(out, toJSON(item))
 	}
 	return c.JSON(http.StatusOK, out)
 }
