@@ -51,9 +51,12 @@ func (l Lang) uid(base string) string {
 
 // mayBeEmpty lists the queries that can legitimately return nothing (no alert
 // firing, no overdue case); the end-to-end test only checks that they parse.
-var mayBeEmpty = map[string]bool{}
-
-var builtOnce sync.Once
+// Building a dashboard marks them, so builds running at once share mu.
+var (
+	mu         sync.Mutex
+	mayBeEmpty = map[string]bool{}
+	builtOnce  sync.Once
+)
 
 // MayBeEmpty reports whether expr may legitimately return no data.
 func MayBeEmpty(expr string) bool {
@@ -62,10 +65,14 @@ func MayBeEmpty(expr string) bool {
 			All(l) // building marks the queries
 		}
 	})
+	mu.Lock()
+	defer mu.Unlock()
 	return mayBeEmpty[expr]
 }
 
 func emptyOK(expr string) string {
+	mu.Lock()
+	defer mu.Unlock()
 	mayBeEmpty[expr] = true
 	return expr
 }
