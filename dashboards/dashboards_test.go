@@ -138,7 +138,7 @@ func TestConventions(t *testing.T) {
 			t.Errorf("%s: no datasource variable defaulting to %s", file, dashboards.DatasourceUID)
 		}
 		if strings.HasPrefix(b.UID, "riskmon-command-center") {
-			// 1080 px in kiosk mode hold 27 rows of 30 px with 8 px gaps
+			// 1080 px in kiosk mode hold 26 grid rows (30 px each with 8 px gaps)
 			for _, p := range b.Panels {
 				if p.GridPos.Y+p.GridPos.H > 26 || p.GridPos.X+p.GridPos.W > 24 {
 					t.Errorf("%s: %s at %+v leaves the 1920x1080 screen", file, p.Title, p.GridPos)

@@ -21,7 +21,9 @@ type Rules struct {
 	Location            *time.Location // calendar days are counted in this zone
 }
 
-// DefaultRules returns the statutory defaults of domain.md in the given zone.
+// DefaultRules returns the statutory limits of the Regulations on Petition
+// Work (信访条例 2005 arts. 21-22 and 33-35, kept by the 2022 信访工作条例) and
+// the county's default thresholds, in the given zone.
 func DefaultRules(loc *time.Location) Rules {
 	return Rules{
 		AcceptanceDays:      15,

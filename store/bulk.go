@@ -31,8 +31,9 @@ const (
 // Load writes many cases with their histories into an empty database far
 // faster than CreateCase and AddEvent, with the same results: every history is
 // replayed through the rules, repeats are derived in received order, and the
-// tallies are recounted from the rows at the end. It refuses a database that
-// already holds cases, because it cannot merge with them.
+// tallies are counted in memory before anything is written and stored in one
+// transaction at the end. It refuses a database that already holds cases,
+// because it cannot merge with them.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
 	return s.load(ctx, r, cases, nil)
 }
@@ -303,7 +304,8 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 }
 
 // Recount rebuilds the tallies from the case and event rows, in one
-// transaction. A bulk load ends with it; it also repairs tallies by hand.
+// transaction. The service itself never calls it: the writers keep the
+// tallies as they go, and the tests check them against a Recount.
 func (s *Store) Recount(ctx context.Context) error {
 	stmts := []string{
 		"DELETE FROM receipt_tally",

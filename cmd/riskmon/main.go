@@ -1,5 +1,5 @@
 // Command riskmon watches petition work (信访) and exposes it as Prometheus
-// metrics. Subcommands: serve, migrate, version.
+// metrics. Subcommands: serve, migrate, seed, import, version (see usage).
 package main
 
 import (
