@@ -12,7 +12,6 @@ import (
 
 	"riskmon/demo"
 	"riskmon/petition"
-	"riskmon/store"
 	"riskmon/store/storetest"
 	"riskmon/systemtest"
 )
@@ -97,7 +96,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	r := petition.DefaultRules(time.UTC)
-	_, _, err = s.CreateCase(ctx, r, store.NewCase{CaseNo: "E2E-1", ReceivedAt: time.Now(), Channel: "visit",
+	_, _, err = s.CreateCase(ctx, r, petition.Case{CaseNo: "E2E-1", ReceivedAt: time.Now(), Channel: "visit",
 		Category: "land_requisition", Unit: "qingshan", Persons: 12, Level: "county",
 		PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON")})
 	if err != nil {

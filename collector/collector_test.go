@@ -181,7 +181,7 @@ func TestOutOfOrderRepeatMatchesInOrder(t *testing.T) {
 	putFixtureReference(t, s)
 	ctx := context.Background()
 	// in received order the second and third are repeats; written newest first
-	for _, c := range []store.NewCase{
+	for _, c := range []petition.Case{
 		newCase("X3", "u1", "other", "visit", "county", 1, "PX", "2026-09-01 10:00:00"),
 		newCase("X2", "u1", "other", "phone", "county", 1, "PX", "2026-05-01 10:00:00"),
 		newCase("X1", "u1", "other", "letter", "county", 1, "PX", "2026-01-01 10:00:00"),

@@ -44,8 +44,8 @@ var fixtureKey = []byte("fixture-key-0123456789")
 
 func person(id string) string { return petition.PetitionerHash(fixtureKey, id) }
 
-func newCase(no, unit, category, channel, level string, persons int, who, received string) store.NewCase {
-	return store.NewCase{CaseNo: no, ReceivedAt: local(received), Channel: channel, Category: category, Unit: unit,
+func newCase(no, unit, category, channel, level string, persons int, who, received string) petition.Case {
+	return petition.Case{CaseNo: no, ReceivedAt: local(received), Channel: channel, Category: category, Unit: unit,
 		Persons: persons, Level: level, PetitionerHash: person(who)}
 }
 

@@ -99,7 +99,7 @@ func (g *gen) pick(weights []float64) int {
 	return len(weights) - 1
 }
 
-func (g *gen) newCase(at time.Time, i int) store.NewCase {
+func (g *gen) newCase(at time.Time, i int) petition.Case {
 	unit := Units[g.pick(unitWeights)].Code
 	persons := 1
 	switch x := g.rnd.Float64(); {
@@ -116,7 +116,7 @@ func (g *gen) newCase(at time.Time, i int) store.NewCase {
 	} else {
 		person = fmt.Sprintf("DEMO-PERSON-%07d", g.rnd.IntN(1_000_000))
 	}
-	return store.NewCase{
+	return petition.Case{
 		CaseNo:         fmt.Sprintf("DEMO-%s-%06d", at.In(g.r.Location).Format("20060102"), i),
 		ReceivedAt:     at,
 		Channel:        petition.Channels[g.pick([]float64{15, 30, 40, 15})],
@@ -141,7 +141,7 @@ var unitWeights = func() []float64 {
 // history draws the steps a case has taken by now. Each step is drawn
 // relative to its deadline (most on time, some late); steps after now are not
 // taken yet, which leaves a realistic backlog with some overdue cases.
-func (g *gen) history(c store.NewCase, now time.Time) []petition.Event {
+func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 	st := g.r.Received(c.Unit, c.ReceivedAt)
 	var evs []petition.Event
 	step := func(e petition.Event) bool {

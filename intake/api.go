@@ -64,7 +64,7 @@ func (a *API) createCase(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	nc, ds := req.Validate(a.Now(), cfg.Rules, []byte(cfg.PetitionerKey))
+	nc, ds := req.Validate(a.Now(), []byte(cfg.PetitionerKey))
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
@@ -144,10 +144,7 @@ func checkName(name string, ds []Detail) []Detail {
 }
 
 func checkCode(code string) []Detail {
-	if !codePattern.MatchString(code) {
-		return []Detail{{Field: "code", Problem: "must be 1 to 64 letters, digits, '.', '_' or '-'"}}
-	}
-	return nil
+	return withRuleProblems(nil, petition.CodeProblem("code", code), nil)
 }
 
 func (a *API) putUnit(c echo.Context) error {

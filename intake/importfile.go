@@ -27,6 +27,28 @@ type ImportLine struct {
 	Events []EventRequest `json:"events,omitempty"`
 }
 
+// ImportLineOf is the line that ParseFile reads back as lc, times in loc:
+// the inverse of validation, for writing import files. The hash stands in
+// for the petitioner's identifier (the demo's petitioners exist only as
+// hashes).
+func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
+	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	c := lc.Case
+	persons := c.Persons
+	line := ImportLine{CaseRequest: CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
+		Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
+		RepeatOf: c.RepeatOf, Supervised: c.Supervised}}
+	for _, e := range lc.Events {
+		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit}
+		if e.Spec().Field == petition.FieldDays {
+			days := e.Days
+			r.Days = &days
+		}
+		line.Events = append(line.Events, r)
+	}
+	return line
+}
+
 // LineError is one problem on one line of an import file.
 type LineError struct {
 	Line    int
@@ -60,7 +82,7 @@ var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit
 func ParseFile(r io.Reader, name string, now time.Time, rules petition.Rules, key []byte) (*Batch, error) {
 	b := &Batch{}
 	add := func(line int, il ImportLine) {
-		nc, ds := il.CaseRequest.Validate(now, rules, key)
+		nc, ds := il.CaseRequest.Validate(now, key)
 		var events []petition.Event
 		for i, er := range il.Events {
 			ev, eds := er.Validate(now, rules)
@@ -242,20 +264,9 @@ func parseCSV(r io.Reader, b *Batch, add func(int, ImportLine)) error {
 // by the rules, a case number repeats only with the same content, and cases
 // already stored agree with the file.
 func (b *Batch) Check(ctx context.Context, s *store.Store, rules petition.Rules) error {
-	units, err := s.Units(ctx)
+	known, err := s.Known(ctx)
 	if err != nil {
 		return err
-	}
-	cats, err := s.Categories(ctx)
-	if err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	for _, u := range units {
-		known["unit:"+u.Code] = true
-	}
-	for _, c := range cats {
-		known["category:"+c.Code] = true
 	}
 	first := map[string]int{} // case number -> index of its first line
 	var keep []int
@@ -271,16 +282,13 @@ func (b *Batch) Check(ctx context.Context, s *store.Store, rules petition.Rules)
 			continue // the same case twice is written once
 		}
 		first[c.CaseNo] = i
-		if !known["unit:"+c.Unit] {
-			bad("unit", "unit %q does not exist", c.Unit)
-		}
-		if !known["category:"+c.Category] {
-			bad("category", "category %q does not exist", c.Category)
+		for _, p := range known.CaseProblems(c) { // repeat_of: checkRepeatOf, against the file too
+			bad(p.Field, "%s", p.Problem)
 		}
 		st := rules.Received(c.Unit, c.ReceivedAt.Truncate(time.Second))
 		for k, e := range lc.Events {
-			if e.Type == petition.EventReassigned && !known["unit:"+e.Unit] {
-				bad(fmt.Sprintf("events[%d].unit", k), "unit %q does not exist", e.Unit)
+			for _, p := range known.EventProblems(e) {
+				bad(fmt.Sprintf("events[%d].%s", k, p.Field), "%s", p.Problem)
 			}
 			e.At = e.At.Truncate(time.Second)
 			next, _, err := rules.Apply(st, e)

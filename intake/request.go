@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"riskmon/petition"
-	"riskmon/store"
 )
 
 // MaxBody is the largest request body the API reads.
@@ -45,99 +43,82 @@ type EventRequest struct {
 	Unit   string `json:"unit,omitempty"`
 }
 
-var (
-	codePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	maxIDLen    = 64
-)
+// maxIDLen bounds a petitioner identifier before it is hashed.
+const maxIDLen = 64
 
 // Validate checks every field and returns the case to store, with the
 // petitioner identifier replaced by its keyed hash, or every problem found.
-func (r CaseRequest) Validate(now time.Time, rules petition.Rules, key []byte) (store.NewCase, []Detail) {
+// The request's own form (times, a missing persons, the identifier) is
+// checked here; the case's rules are petition.Case's.
+func (r CaseRequest) Validate(now time.Time, key []byte) (petition.Case, []Detail) {
 	var ds []Detail
 	bad := func(field, format string, args ...any) {
 		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
-	if !codePattern.MatchString(r.CaseNo) {
-		bad("case_no", "must be 1 to 64 letters, digits, '.', '_' or '-'")
-	}
-	received, ok := parseTime("received_at", r.ReceivedAt, now, bad)
-	if !petition.Contains(petition.Channels, r.Channel) {
-		bad("channel", "must be one of %s", strings.Join(petition.Channels, ", "))
-	}
-	if !codePattern.MatchString(r.Category) {
-		bad("category", "must be a category code")
-	}
-	if !codePattern.MatchString(r.Unit) {
-		bad("unit", "must be a unit code")
-	}
-	switch {
-	case r.Persons == nil:
+	received, _ := parseTime("received_at", r.ReceivedAt, now, bad)
+	persons := 1 // reported below when missing, not again by the case's rules
+	if r.Persons == nil {
 		bad("persons", "is required")
-	case *r.Persons < 1:
-		bad("persons", "%d is below 1", *r.Persons)
-	case *r.Persons > 100000:
-		bad("persons", "%d is not a plausible number of persons", *r.Persons)
-	}
-	if !petition.Contains(petition.Levels, r.Level) {
-		bad("level", "must be one of %s", strings.Join(petition.Levels, ", "))
+	} else {
+		persons = *r.Persons
 	}
 	// the identifier itself never appears in a problem: it is personal data
+	hash := ""
 	if id := strings.TrimSpace(r.PetitionerID); id == "" || len(id) > maxIDLen {
 		bad("petitioner_id", "is required, at most %d characters", maxIDLen)
+	} else {
+		hash = petition.PetitionerHash(key, r.PetitionerID)
 	}
-	if r.RepeatOf != "" && !codePattern.MatchString(r.RepeatOf) {
-		bad("repeat_of", "must be a case number")
-	}
-	if r.RepeatOf != "" && r.RepeatOf == r.CaseNo {
-		bad("repeat_of", "a case cannot repeat itself")
-	}
-	if len(ds) > 0 || !ok {
-		return store.NewCase{}, ds
-	}
-	return store.NewCase{
+	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,
-		Persons: *r.Persons, Level: r.Level, PetitionerHash: petition.PetitionerHash(key, r.PetitionerID),
-		RepeatOf: r.RepeatOf, Supervised: r.Supervised,
-	}, nil
+		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised,
+	}
+	ds = withRuleProblems(ds, c.Problems(), map[string]string{"petitioner_hash": "petitioner_id"})
+	if len(ds) > 0 {
+		return petition.Case{}, ds
+	}
+	return c, nil
 }
 
-// Validate checks the event's fields against its type.
+// Validate checks the event's fields against its type; the rules are
+// petition.Event's.
 func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Event, []Detail) {
 	var ds []Detail
 	bad := func(field, format string, args ...any) {
 		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
-	if !petition.Contains(petition.EventTypes, r.Type) {
-		bad("type", "must be one of %s", strings.Join(petition.EventTypes, ", "))
-	}
 	at, _ := parseTime("at", r.At, now, bad)
-	only := func(field string, set bool, typ string) bool {
-		if set && r.Type != typ {
-			bad(field, "is only for %s events", typ)
-		}
-		if !set && r.Type == typ {
-			bad(field, "is required for %s events", typ)
-		}
-		return set && r.Type == typ
-	}
-	if only("days", r.Days != nil, petition.EventExtended) && (*r.Days < 1 || *r.Days > rules.MaxExtensionDays) {
-		bad("days", "%d is outside 1..%d", *r.Days, rules.MaxExtensionDays)
-	}
-	if only("result", r.Result != "", petition.EventEvaluated) && !petition.Contains(petition.EvaluationResults, r.Result) {
-		bad("result", "must be one of %s", strings.Join(petition.EvaluationResults, ", "))
-	}
-	if only("unit", r.Unit != "", petition.EventReassigned) && !codePattern.MatchString(r.Unit) {
-		bad("unit", "must be a unit code")
-	}
-	if len(ds) > 0 {
-		return petition.Event{}, ds
-	}
 	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit}
 	if r.Days != nil {
 		e.Days = *r.Days
 	}
+	ds = withRuleProblems(ds, e.Problems(rules), nil)
+	if len(ds) > 0 {
+		return petition.Event{}, ds
+	}
 	return e, nil
 }
+
+// withRuleProblems adds the domain's problems to the request's own, under
+// the request's field names (renamed), leaving out fields the request's own
+// checks have already named: one problem a field.
+func withRuleProblems(ds []Detail, ps []petition.Problem, renamed map[string]string) []Detail {
+	named := map[string]bool{}
+	for _, d := range ds {
+		named[d.Field] = true
+	}
+	for _, p := range ps {
+		field := p.Field
+		if to, ok := renamed[field]; ok {
+			field = to
+		}
+		if !named[field] {
+			ds = append(ds, Detail{Field: field, Problem: p.Problem})
+		}
+	}
+	return ds
+}
+
 
 func parseTime(field, s string, now time.Time, bad func(string, string, ...any)) (time.Time, bool) {
 	if s == "" {

@@ -1,10 +1,6 @@
 package petition
 
-import (
-	"errors"
-	"fmt"
-	"time"
-)
+import "time"
 
 // Rules are the configurable parameters of petition work. The zero value is not
 // usable: start from DefaultRules.
@@ -70,28 +66,6 @@ const (
 	StatusClosed            = "closed"
 )
 
-// Event types, the steps recorded in a case's history.
-const (
-	EventAccepted          = "accepted"
-	EventNotAccepted       = "not_accepted"
-	EventExtended          = "extended"
-	EventReplied           = "replied"
-	EventReviewRequested   = "review_requested"
-	EventReviewed          = "reviewed"
-	EventReReviewRequested = "re_review_requested"
-	EventReReviewed        = "re_reviewed"
-	EventClosed            = "closed"
-	EventEvaluated         = "evaluated"
-	EventReassigned        = "reassigned"
-)
-
-// EventTypes lists every event type.
-var EventTypes = []string{
-	EventAccepted, EventNotAccepted, EventExtended, EventReplied,
-	EventReviewRequested, EventReviewed, EventReReviewRequested, EventReReviewed,
-	EventClosed, EventEvaluated, EventReassigned,
-}
-
 // StageOf returns the stage a case in status is open in, or "" when it is open
 // in none (waiting on the petitioner, not accepted, or closed).
 func StageOf(status string) string {
@@ -141,143 +115,4 @@ func (r Rules) Received(unit string, at time.Time) State {
 		Deadline:    r.AddDays(at, r.AcceptanceDays),
 		LastEventAt: at,
 	}
-}
-
-// Event is one step in a case's history.
-type Event struct {
-	Type   string
-	At     time.Time
-	Days   int    // extended: days added
-	Result string // evaluated: one of EvaluationResults
-	Unit   string // reassigned: the new responsible unit
-}
-
-// Outcome is what an event did besides changing the state: the stage it
-// completed (if any) and whether that was after the deadline.
-type Outcome struct {
-	CompletedStage string
-	Late           bool
-}
-
-// ErrTransition is wrapped by every refusal of an event the case's status does
-// not allow.
-var ErrTransition = errors.New("event not allowed")
-
-// ErrInvalidEvent is wrapped when the event itself is malformed.
-var ErrInvalidEvent = errors.New("invalid event")
-
-// Apply returns the state after e, or an error naming why e is refused.
-func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
-	if e.At.Before(s.LastEventAt) {
-		return s, Outcome{}, fmt.Errorf("%w: %s at %s is earlier than the case's last event at %s",
-			ErrTransition, e.Type, e.At.UTC().Format(time.RFC3339), s.LastEventAt.UTC().Format(time.RFC3339))
-	}
-	refuse := func() (State, Outcome, error) {
-		return s, Outcome{}, fmt.Errorf("%w: %s in status %s", ErrTransition, e.Type, s.Status)
-	}
-	next := s
-	next.LastEventAt = e.At
-	complete := func(status string) (State, Outcome, error) {
-		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
-		next.Status = status
-		next.Deadline = time.Time{}
-		next.DecidedAt = e.At
-		return next, out, nil
-	}
-	open := func(status string, days int) (State, Outcome, error) {
-		next.Status = status
-		next.Deadline = r.AddDays(e.At, days)
-		return next, Outcome{}, nil
-	}
-	requestWindowOpen := func() bool {
-		return !e.At.After(r.AddDays(s.DecidedAt, r.RequestWindowDays))
-	}
-
-	switch e.Type {
-	case EventAccepted:
-		if s.Status != StatusReceived {
-			return refuse()
-		}
-		next, out, _ := complete(StatusAccepted)
-		next.Deadline = r.AddDays(e.At, r.HandlingDays)
-		return next, out, nil
-	case EventNotAccepted:
-		if s.Status != StatusReceived {
-			return refuse()
-		}
-		return complete(StatusNotAccepted)
-	case EventExtended:
-		if s.Status != StatusAccepted {
-			return refuse()
-		}
-		if s.Extended {
-			return s, Outcome{}, fmt.Errorf("%w: handling was already extended once", ErrTransition)
-		}
-		if e.Days < 1 || e.Days > r.MaxExtensionDays {
-			return s, Outcome{}, fmt.Errorf("%w: extension of %d days is outside 1..%d", ErrInvalidEvent, e.Days, r.MaxExtensionDays)
-		}
-		if e.At.After(s.Deadline) {
-			return s, Outcome{}, fmt.Errorf("%w: extended after the handling deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
-		}
-		next.Extended = true
-		next.Deadline = r.AddDays(s.Deadline, e.Days)
-		return next, Outcome{}, nil
-	case EventReplied:
-		if s.Status != StatusAccepted {
-			return refuse()
-		}
-		return complete(StatusReplied)
-	case EventReviewRequested:
-		if s.Status != StatusReplied {
-			return refuse()
-		}
-		if !requestWindowOpen() {
-			return s, Outcome{}, fmt.Errorf("%w: review requested more than %d days after the reply", ErrTransition, r.RequestWindowDays)
-		}
-		return open(StatusReviewRequested, r.ReviewDays)
-	case EventReviewed:
-		if s.Status != StatusReviewRequested {
-			return refuse()
-		}
-		return complete(StatusReviewed)
-	case EventReReviewRequested:
-		if s.Status != StatusReviewed {
-			return refuse()
-		}
-		if !requestWindowOpen() {
-			return s, Outcome{}, fmt.Errorf("%w: re-review requested more than %d days after the review", ErrTransition, r.RequestWindowDays)
-		}
-		return open(StatusReReviewRequested, r.ReReviewDays)
-	case EventReReviewed:
-		if s.Status != StatusReReviewRequested {
-			return refuse()
-		}
-		return complete(StatusReReviewed)
-	case EventClosed:
-		switch s.Status {
-		case StatusReplied, StatusReviewed, StatusReReviewed:
-			next.Status = StatusClosed
-			return next, Outcome{}, nil
-		}
-		return refuse()
-	case EventEvaluated:
-		if !Contains(EvaluationResults, e.Result) {
-			return s, Outcome{}, fmt.Errorf("%w: evaluation result %q is not one of %v", ErrInvalidEvent, e.Result, EvaluationResults)
-		}
-		switch s.Status {
-		case StatusReplied, StatusReviewed, StatusReReviewed, StatusClosed:
-			return next, Outcome{}, nil
-		}
-		return refuse()
-	case EventReassigned:
-		if e.Unit == "" {
-			return s, Outcome{}, fmt.Errorf("%w: reassigned needs the new unit", ErrInvalidEvent)
-		}
-		if s.Status == StatusClosed || s.Status == StatusNotAccepted {
-			return refuse()
-		}
-		next.Unit = e.Unit
-		return next, Outcome{}, nil
-	}
-	return s, Outcome{}, fmt.Errorf("%w: unknown event type %q", ErrInvalidEvent, e.Type)
 }

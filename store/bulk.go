@@ -16,7 +16,7 @@ import (
 
 // LoadCase is a case with its whole history, for a bulk load.
 type LoadCase struct {
-	Case   NewCase
+	Case   petition.Case
 	Events []petition.Event
 }
 
@@ -236,7 +236,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 	for i, lc := range cases {
 		c := lc.Case
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-		if err := c.Validate(); err != nil {
+		if err := fieldErrors(c.Problems(), ErrInvalidValue); err != nil {
 			return fmt.Errorf("case %s: %w", c.CaseNo, err)
 		}
 		id := int64(offset + i + 1)
@@ -318,7 +318,7 @@ FROM cases GROUP BY received_unit, category, channel, level`,
 SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events
 WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`,
 		`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
-SELECT unit, result, COUNT(*), 0 FROM case_events WHERE type = 'evaluated' GROUP BY unit, result`,
+SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`, // only evaluations carry a result
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, q := range stmts {

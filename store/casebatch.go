@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ import (
 // The case is validated and its receipt time cut to the second.
 type caseWrite struct {
 	r petition.Rules
-	c NewCase
+	c petition.Case
 }
 
 // createResult is what became of one case of a batch.
@@ -77,12 +76,12 @@ func nextRound(ws []caseWrite, pending []int) (round, rest []int) {
 // matter is a petitioner's matter: the repeat rule compares cases of one.
 type matter struct{ hash, category, unit string }
 
-func matterOf(c NewCase) matter { return matter{c.PetitionerHash, c.Category, c.Unit} }
+func matterOf(c petition.Case) matter { return matter{c.PetitionerHash, c.Category, c.Unit} }
 
 // roundFacts is what the database holds that a round's cases depend on.
 type roundFacts struct {
-	cases, units, categories map[string]bool
-	same                     map[matter][]sameKeyRow
+	Known
+	same map[matter][]sameKeyRow
 }
 
 // sameKeyRow is a stored case of the same petitioner, category and unit.
@@ -92,20 +91,6 @@ type sameKeyRow struct {
 	Channel    string
 	Level      string
 	IsRepeat   bool
-}
-
-// missing names every reference of c that does not exist.
-func (f roundFacts) missing(c NewCase) error {
-	var errs []error
-	for _, ref := range []struct {
-		field, value string
-		known        map[string]bool
-	}{{"unit", c.Unit, f.units}, {"category", c.Category, f.categories}, {"repeat_of", c.RepeatOf, f.cases}} {
-		if ref.value != "" && !ref.known[ref.value] {
-			errs = append(errs, &FieldError{Field: ref.field, Problem: fmt.Sprintf("%s %q does not exist", ref.field, ref.value), Kind: ErrUnknownRef})
-		}
-	}
-	return errors.Join(errs...)
 }
 
 func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int, res []createResult) error {
@@ -124,12 +109,12 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 	)
 	for _, i := range round {
 		r, c := ws[i].r, ws[i].c
-		if facts.cases[c.CaseNo] {
+		if facts.Cases[c.CaseNo] {
 			existing = append(existing, i)
 			continue
 		}
-		if err := facts.missing(c); err != nil {
-			res[i].err = err
+		if ps := facts.CaseProblems(c); len(ps) > 0 {
+			res[i].err = fieldErrors(ps, ErrUnknownRef)
 			continue
 		}
 		repeat := c.RepeatOf != ""
@@ -178,7 +163,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 // repeatWindow is the span of receipt times, in Unix seconds, of the cases
 // that could be an earlier original of c or a later repeat of it; one day of
 // slack covers calendar days.
-func repeatWindow(r petition.Rules, c NewCase) (from, to int64) {
+func repeatWindow(r petition.Rules, c petition.Case) (from, to int64) {
 	return r.RepeatSince(c.ReceivedAt).Unix(), r.AddDays(c.ReceivedAt, r.RepeatLookbackDays+1).Unix()
 }
 
@@ -250,7 +235,7 @@ AND received_at >= ? AND received_at <= ?`
 		return roundFacts{}, fmt.Errorf("check references: %w", err)
 	}
 	defer rows.Close()
-	f := roundFacts{cases: map[string]bool{}, units: map[string]bool{}, categories: map[string]bool{}, same: map[matter][]sameKeyRow{}}
+	f := roundFacts{Known: Known{Cases: map[string]bool{}, Units: map[string]bool{}, Categories: map[string]bool{}}, same: map[matter][]sameKeyRow{}}
 	for rows.Next() {
 		var (
 			kind, code, category, unit string
@@ -261,11 +246,11 @@ AND received_at >= ? AND received_at <= ?`
 		}
 		switch kind {
 		case "case":
-			f.cases[code] = true
+			f.Cases[code] = true
 		case "unit":
-			f.units[code] = true
+			f.Units[code] = true
 		case "category":
-			f.categories[code] = true
+			f.Categories[code] = true
 		default:
 			m := matter{code, category, unit}
 			f.same[m] = append(f.same[m], o)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -60,52 +59,12 @@ func FieldErrors(err error) []*FieldError {
 	return out
 }
 
-// NewCase is a petition case as received. PetitionerHash is the keyed hash
-// (petition.PetitionerHash), never the identifier itself.
-type NewCase struct {
-	CaseNo         string
-	ReceivedAt     time.Time
-	Channel        string
-	Category       string
-	Unit           string
-	Persons        int
-	Level          string
-	PetitionerHash string
-	RepeatOf       string
-	Supervised     bool
-}
-
-var (
-	caseNoPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	hashPattern   = regexp.MustCompile(`^[0-9a-f]{64}$`)
-)
-
-// Validate reports every field the store cannot accept.
-func (c NewCase) Validate() error {
-	var errs []error
-	bad := func(field, problem string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(problem, args...), Kind: ErrInvalidValue})
-	}
-	if !caseNoPattern.MatchString(c.CaseNo) {
-		bad("case_no", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.CaseNo)
-	}
-	if c.ReceivedAt.IsZero() {
-		bad("received_at", "missing")
-	}
-	if !petition.Contains(petition.Channels, c.Channel) {
-		bad("channel", "%q is not one of %v", c.Channel, petition.Channels)
-	}
-	if !petition.Contains(petition.Levels, c.Level) {
-		bad("level", "%q is not one of %v", c.Level, petition.Levels)
-	}
-	if c.Persons < 1 {
-		bad("persons", "%d is below 1", c.Persons)
-	}
-	if !hashPattern.MatchString(c.PetitionerHash) {
-		bad("petitioner_hash", "must be a hex HMAC-SHA256")
-	}
-	if c.RepeatOf == c.CaseNo {
-		bad("repeat_of", "a case cannot repeat itself")
+// fieldErrors turns problems into field errors of kind, joined; nil when
+// there are none.
+func fieldErrors(ps []petition.Problem, kind error) error {
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		errs[i] = &FieldError{Field: p.Field, Problem: p.Problem, Kind: kind}
 	}
 	return errors.Join(errs...)
 }
@@ -125,7 +84,7 @@ type caseRow struct {
 	Supervised     bool           `db:"supervised"`
 }
 
-func (r caseRow) same(c NewCase) bool {
+func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
 		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised
@@ -136,8 +95,8 @@ func (r caseRow) same(c NewCase) bool {
 // false); the same case number with other content is ErrConflict. Nothing is
 // written when it fails. Concurrent calls share transactions (see
 // groupcommit.go) with the same outcome as one after another.
-func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c NewCase) (view CaseView, created bool, err error) {
-	if err := c.Validate(); err != nil {
+func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Case) (view CaseView, created bool, err error) {
+	if err := fieldErrors(c.Problems(), ErrInvalidValue); err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
 	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
@@ -155,18 +114,21 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c NewCase) (vi
 	return view, false, err
 }
 
-// checkUnit checks that a unit exists.
-func checkUnit(ctx context.Context, tx *sqlx.Tx, unit string) error {
+// checkEventRefs checks that what e names (a reassignment's unit) exists.
+func checkEventRefs(ctx context.Context, tx *sqlx.Tx, e petition.Event) error {
+	if e.Spec().Field != petition.FieldUnit {
+		return nil
+	}
 	var n int
-	if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM units WHERE code = ?", unit); err != nil {
+	if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM units WHERE code = ?", e.Unit); err != nil {
 		return fmt.Errorf("check unit: %w", err)
 	}
-	return roundFacts{units: map[string]bool{unit: n > 0}}.missing(NewCase{Unit: unit})
+	return fieldErrors(Known{Units: map[string]bool{e.Unit: n > 0}}.EventProblems(e), ErrUnknownRef)
 }
 
 // matterKey hashes a case's petitioner, category and unit at receipt to the
 // 64-bit key of its case_keys row.
-func matterKey(c NewCase) int64 {
+func matterKey(c petition.Case) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(c.PetitionerHash + "\x00" + c.Category + "\x00" + c.Unit))
 	return int64(h.Sum64() >> 1)

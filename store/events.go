@@ -79,10 +79,8 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 		if err != nil {
 			return fmt.Errorf("%w; current status %s", err, row.Status)
 		}
-		if e.Type == petition.EventReassigned {
-			if err := checkUnit(ctx, tx, e.Unit); err != nil {
-				return err
-			}
+		if err := checkEventRefs(ctx, tx, e); err != nil {
+			return err
 		}
 		st, added = next, true
 		return s.writeEvent(ctx, tx, row.ID, row.LastSeq+1, row.Unit, e, next, out)
@@ -126,8 +124,10 @@ const eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days,
 // eventValues are an applied event's column values, unit being the case's
 // unit when it happened.
 func eventValues(caseID int64, seq int, unit string, e petition.Event, out petition.Outcome) []any {
+	// Only the field of the event type's spec is set (petition.Event.Problems):
+	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
-		sql.NullInt64{Int64: int64(e.Days), Valid: e.Type == petition.EventExtended}, nullString(e.Result), nullString(e.Unit)}
+		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -17,7 +17,7 @@ const (
 
 // CreateBatch creates cs in one transaction, as a group commit does, and
 // returns for each case whether it was created and its refusal.
-func CreateBatch(ctx context.Context, s *Store, r petition.Rules, cs []NewCase) (created []bool, refusals []error, err error) {
+func CreateBatch(ctx context.Context, s *Store, r petition.Rules, cs []petition.Case) (created []bool, refusals []error, err error) {
 	ws := make([]caseWrite, len(cs))
 	for i, c := range cs {
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
@@ -40,7 +40,7 @@ type Queued struct {
 }
 
 // Enqueue queues a case as CreateCase does, without waiting.
-func Enqueue(s *Store, r petition.Rules, c NewCase) Queued {
+func Enqueue(s *Store, r petition.Rules, c petition.Case) Queued {
 	return Queued{s, s.creates.enqueue(caseWrite{r: r, c: c})}
 }
 

@@ -37,10 +37,10 @@ func setupTwo(t *testing.T, dialect string) *store.Store {
 // matter received out of order (with a short look-back, so some fall
 // outside it), repeat_of naming cases before, after or nowhere, unknown units.
 // Few persons make long chains of one matter; many make wide rounds.
-func tangledCases(seed uint64, n, persons int) []store.NewCase {
+func tangledCases(seed uint64, n, persons int) []petition.Case {
 	rnd := rand.New(rand.NewPCG(seed, 2))
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	var out []store.NewCase
+	var out []petition.Case
 	for i := range n {
 		switch x := rnd.Float64(); {
 		case i > 0 && x < 0.12:
@@ -52,7 +52,7 @@ func tangledCases(seed uint64, n, persons int) []store.NewCase {
 			out = append(out, c)
 			continue
 		}
-		c := store.NewCase{
+		c := petition.Case{
 			CaseNo:         fmt.Sprintf("B-%d", rnd.IntN(n*3/4)),
 			ReceivedAt:     base.Add(time.Duration(rnd.IntN(40*24)) * time.Hour),
 			Channel:        "visit",

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
 )
 
 // Unit is a responsible township (乡镇) or county department.
@@ -61,4 +63,59 @@ func listCategories(ctx context.Context, q sqlx.QueryerContext) ([]Category, err
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
 	return cs, nil
+}
+
+// Known is what the database holds that a case or an event may name. Every
+// write path and the import's check name missing references with it.
+type Known struct {
+	Cases      map[string]bool // nil: repeat_of is not checked (the import checks it against the file too)
+	Units      map[string]bool
+	Categories map[string]bool
+}
+
+// Known reads the units and categories.
+func (s *Store) Known(ctx context.Context) (Known, error) {
+	k := Known{Units: map[string]bool{}, Categories: map[string]bool{}}
+	us, err := s.Units(ctx)
+	if err != nil {
+		return Known{}, err
+	}
+	for _, u := range us {
+		k.Units[u.Code] = true
+	}
+	cs, err := s.Categories(ctx)
+	if err != nil {
+		return Known{}, err
+	}
+	for _, c := range cs {
+		k.Categories[c.Code] = true
+	}
+	return k, nil
+}
+
+// CaseProblems names every reference of c that does not exist.
+func (k Known) CaseProblems(c petition.Case) []petition.Problem {
+	var ps []petition.Problem
+	ps = k.check(ps, "unit", c.Unit, k.Units)
+	ps = k.check(ps, "category", c.Category, k.Categories)
+	if k.Cases != nil && c.RepeatOf != "" {
+		ps = k.check(ps, "repeat_of", c.RepeatOf, k.Cases)
+	}
+	return ps
+}
+
+// EventProblems names what e refers to that does not exist: the unit of a
+// reassignment.
+func (k Known) EventProblems(e petition.Event) []petition.Problem {
+	if e.Spec().Field != petition.FieldUnit {
+		return nil
+	}
+	return k.check(nil, petition.FieldUnit, e.Unit, k.Units)
+}
+
+func (Known) check(ps []petition.Problem, field, v string, known map[string]bool) []petition.Problem {
+	if known[v] {
+		return ps
+	}
+	return append(ps, petition.Problem{Field: field, Problem: fmt.Sprintf("%s %q does not exist", field, v)})
 }

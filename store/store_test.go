@@ -32,8 +32,8 @@ func setup(t *testing.T, dialect string) *store.Store {
 	return s
 }
 
-func sample(no string) store.NewCase {
-	return store.NewCase{CaseNo: no, ReceivedAt: time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC), Channel: "visit",
+func sample(no string) petition.Case {
+	return petition.Case{CaseNo: no, ReceivedAt: time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC), Channel: "visit",
 		Category: "other", Unit: "u1", Persons: 1, Level: "county", PetitionerHash: petition.PetitionerHash([]byte("k"), "id")}
 }
 
@@ -84,10 +84,10 @@ func TestCreateCase(t *testing.T) {
 			changed.Persons = 7
 			bad := sample("C-2")
 			bad.Unit, bad.Category, bad.RepeatOf = "nowhere", "nothing", "C-404"
-			invalid := store.NewCase{CaseNo: "bad no!", Channel: "fax", Level: "planet", PetitionerHash: "plain-id"}
+			invalid := petition.Case{CaseNo: "bad no!", Channel: "fax", Level: "planet", PetitionerHash: "plain-id"}
 			for _, tc := range []struct {
 				name     string
-				c        store.NewCase
+				c        petition.Case
 				wantErr  error
 				wantText []string
 			}{

@@ -63,7 +63,7 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 	if out.CompletedStage != "" {
 		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
 	}
-	if e.Type == petition.EventEvaluated {
+	if e.Spec().Field == petition.FieldResult {
 		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"riskmon/config"
 	"riskmon/demo"
 	"riskmon/intake"
-	"riskmon/petition"
 	"riskmon/store"
 )
 
@@ -182,21 +181,8 @@ func writeJSONL(path string, cases []store.LoadCase, loc *time.Location) error {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := json.NewEncoder(w)
-	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
 	for _, lc := range cases {
-		c := lc.Case
-		persons := c.Persons
-		line := intake.ImportLine{CaseRequest: intake.CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
-			Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
-			RepeatOf: c.RepeatOf, Supervised: c.Supervised}}
-		for _, e := range lc.Events {
-			er := intake.EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit}
-			if e.Type == petition.EventExtended {
-				days := e.Days
-				er.Days = &days
-			}
-			line.Events = append(line.Events, er)
-		}
+		line := intake.ImportLineOf(lc, loc)
 		if err := enc.Encode(line); err != nil {
 			f.Close()
 			return fmt.Errorf("seed: %w", err)

@@ -1,0 +1,86 @@
+package petition
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Case is a petition case (信访事项) as received. PetitionerHash is the keyed
+// hash of the petitioner's identifier (PetitionerHash), never the identifier.
+type Case struct {
+	CaseNo         string
+	ReceivedAt     time.Time
+	Channel        string
+	Category       string
+	Unit           string
+	Persons        int
+	Level          string
+	PetitionerHash string
+	RepeatOf       string
+	Supervised     bool
+}
+
+// Problem is one field that breaks a rule, named as the API and the import
+// files name it. It never quotes personal data.
+type Problem struct {
+	Field   string
+	Problem string
+}
+
+func (p Problem) String() string { return p.Field + ": " + p.Problem }
+
+// MaxPersons bounds the persons of one petition: more is a typing error.
+const MaxPersons = 100000
+
+var (
+	codePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// CodeProblem is the problem with v as a code (a case number, a unit or a
+// category code), or nil when v is one.
+func CodeProblem(field, v string) []Problem {
+	if codePattern.MatchString(v) {
+		return nil
+	}
+	return []Problem{{field, fmt.Sprintf("%q must be 1 to 64 letters, digits, '.', '_' or '-'", v)}}
+}
+
+// vocabProblem is the problem with v in field, or nil when v is in vocab.
+func vocabProblem(field, v string, vocab []string) []Problem {
+	if Contains(vocab, v) {
+		return nil
+	}
+	return []Problem{{field, fmt.Sprintf("%q is not one of %s", v, strings.Join(vocab, ", "))}}
+}
+
+// Problems lists every field of c that breaks a rule; none when c may be
+// stored. The API, the import and every write path of the store check cases
+// with it. Whether the unit, category and repeat_of exist is the store's to
+// say.
+func (c Case) Problems() []Problem {
+	var ps []Problem
+	ps = append(ps, CodeProblem("case_no", c.CaseNo)...)
+	if c.ReceivedAt.IsZero() {
+		ps = append(ps, Problem{"received_at", "is required"})
+	}
+	ps = append(ps, vocabProblem("channel", c.Channel, Channels)...)
+	ps = append(ps, CodeProblem("category", c.Category)...)
+	ps = append(ps, CodeProblem("unit", c.Unit)...)
+	if c.Persons < 1 || c.Persons > MaxPersons {
+		ps = append(ps, Problem{"persons", fmt.Sprintf("%d is outside 1..%d", c.Persons, MaxPersons)})
+	}
+	ps = append(ps, vocabProblem("level", c.Level, Levels)...)
+	if !hashPattern.MatchString(c.PetitionerHash) {
+		ps = append(ps, Problem{"petitioner_hash", "must be a hex HMAC-SHA256"})
+	}
+	if c.RepeatOf != "" {
+		ps = append(ps, CodeProblem("repeat_of", c.RepeatOf)...)
+		if c.RepeatOf == c.CaseNo {
+			ps = append(ps, Problem{"repeat_of", "a case cannot repeat itself"})
+		}
+	}
+	return ps
+}

@@ -1,0 +1,259 @@
+package petition
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Event types, the steps recorded in a case's history.
+const (
+	EventAccepted          = "accepted"
+	EventNotAccepted       = "not_accepted"
+	EventExtended          = "extended"
+	EventReplied           = "replied"
+	EventReviewRequested   = "review_requested"
+	EventReviewed          = "reviewed"
+	EventReReviewRequested = "re_review_requested"
+	EventReReviewed        = "re_reviewed"
+	EventClosed            = "closed"
+	EventEvaluated         = "evaluated"
+	EventReassigned        = "reassigned"
+)
+
+// The fields an event may carry besides its type and time, named as the API
+// names them. Each event type carries at most one (EventSpec.Field).
+const (
+	FieldDays   = "days"   // extended: days added to the handling deadline
+	FieldResult = "result" // evaluated: one of EvaluationResults
+	FieldUnit   = "unit"   // reassigned: the new responsible unit, which must exist
+)
+
+// EventSpec is what is special about an event type. Everything that treats
+// event types differently (validation, storage, tallies, import files) reads
+// it here; the transitions are in Apply.
+type EventSpec struct {
+	Type  string
+	Field string // the one extra field the event carries, or ""
+}
+
+// EventSpecs lists every event type, in the order a case meets them.
+var EventSpecs = []EventSpec{
+	{Type: EventAccepted},
+	{Type: EventNotAccepted},
+	{Type: EventExtended, Field: FieldDays},
+	{Type: EventReplied},
+	{Type: EventReviewRequested},
+	{Type: EventReviewed},
+	{Type: EventReReviewRequested},
+	{Type: EventReReviewed},
+	{Type: EventClosed},
+	{Type: EventEvaluated, Field: FieldResult},
+	{Type: EventReassigned, Field: FieldUnit},
+}
+
+// EventTypes lists every event type.
+var EventTypes = func() []string {
+	out := make([]string, len(EventSpecs))
+	for i, s := range EventSpecs {
+		out[i] = s.Type
+	}
+	return out
+}()
+
+// SpecOf returns the spec of an event type; ok is false for an unknown type.
+func SpecOf(eventType string) (spec EventSpec, ok bool) {
+	for _, s := range EventSpecs {
+		if s.Type == eventType {
+			return s, true
+		}
+	}
+	return EventSpec{}, false
+}
+
+// Event is one step in a case's history. Of Days, Result and Unit only the
+// field of its type's spec is set.
+type Event struct {
+	Type   string
+	At     time.Time
+	Days   int
+	Result string
+	Unit   string
+}
+
+// Spec is the spec of the event's type (the zero spec for an unknown type).
+func (e Event) Spec() EventSpec {
+	s, _ := SpecOf(e.Type)
+	return s
+}
+
+// Problems lists every field of e that breaks a rule, whatever the case's
+// status; none when e is well formed. Whether the case's status allows it is
+// Apply's to say.
+func (e Event) Problems(r Rules) []Problem {
+	spec, ok := SpecOf(e.Type)
+	if !ok {
+		return []Problem{{"type", fmt.Sprintf("%q is not one of %s", e.Type, strings.Join(EventTypes, ", "))}}
+	}
+	var ps []Problem
+	if e.At.IsZero() {
+		ps = append(ps, Problem{"at", "is required"})
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}} {
+		switch {
+		case f.set && spec.Field != f.name:
+			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
+		case !f.set && spec.Field == f.name:
+			ps = append(ps, Problem{f.name, "is required for " + e.Type + " events"})
+		}
+	}
+	switch {
+	case spec.Field == FieldDays && e.Days != 0 && (e.Days < 1 || e.Days > r.MaxExtensionDays):
+		ps = append(ps, Problem{FieldDays, fmt.Sprintf("%d is outside 1..%d", e.Days, r.MaxExtensionDays)})
+	case spec.Field == FieldResult && e.Result != "":
+		ps = append(ps, vocabProblem(FieldResult, e.Result, EvaluationResults)...)
+	case spec.Field == FieldUnit && e.Unit != "":
+		ps = append(ps, CodeProblem(FieldUnit, e.Unit)...)
+	}
+	return ps
+}
+
+// typesWith names the event types that carry field.
+func typesWith(field string) string {
+	var types []string
+	for _, s := range EventSpecs {
+		if s.Field == field {
+			types = append(types, s.Type)
+		}
+	}
+	return strings.Join(types, ", ")
+}
+
+// Outcome is what an event did besides changing the state: the stage it
+// completed (if any) and whether that was after the deadline.
+type Outcome struct {
+	CompletedStage string
+	Late           bool
+}
+
+// ErrTransition is wrapped by every refusal of an event the case's status does
+// not allow.
+var ErrTransition = errors.New("event not allowed")
+
+// ErrInvalidEvent is wrapped when the event itself is malformed.
+var ErrInvalidEvent = errors.New("invalid event")
+
+// Apply returns the state after e, or an error naming why e is refused.
+func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
+	if ps := e.Problems(r); len(ps) > 0 {
+		return s, Outcome{}, fmt.Errorf("%w: %s", ErrInvalidEvent, ps[0])
+	}
+	if e.At.Before(s.LastEventAt) {
+		return s, Outcome{}, fmt.Errorf("%w: %s at %s is earlier than the case's last event at %s",
+			ErrTransition, e.Type, e.At.UTC().Format(time.RFC3339), s.LastEventAt.UTC().Format(time.RFC3339))
+	}
+	refuse := func() (State, Outcome, error) {
+		return s, Outcome{}, fmt.Errorf("%w: %s in status %s", ErrTransition, e.Type, s.Status)
+	}
+	next := s
+	next.LastEventAt = e.At
+	complete := func(status string) (State, Outcome, error) {
+		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
+		next.Status = status
+		next.Deadline = time.Time{}
+		next.DecidedAt = e.At
+		return next, out, nil
+	}
+	open := func(status string, days int) (State, Outcome, error) {
+		next.Status = status
+		next.Deadline = r.AddDays(e.At, days)
+		return next, Outcome{}, nil
+	}
+	requestWindowOpen := func() bool {
+		return !e.At.After(r.AddDays(s.DecidedAt, r.RequestWindowDays))
+	}
+
+	switch e.Type {
+	case EventAccepted:
+		if s.Status != StatusReceived {
+			return refuse()
+		}
+		next, out, _ := complete(StatusAccepted)
+		next.Deadline = r.AddDays(e.At, r.HandlingDays)
+		return next, out, nil
+	case EventNotAccepted:
+		if s.Status != StatusReceived {
+			return refuse()
+		}
+		return complete(StatusNotAccepted)
+	case EventExtended:
+		if s.Status != StatusAccepted {
+			return refuse()
+		}
+		if s.Extended {
+			return s, Outcome{}, fmt.Errorf("%w: handling was already extended once", ErrTransition)
+		}
+		if e.At.After(s.Deadline) {
+			return s, Outcome{}, fmt.Errorf("%w: extended after the handling deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
+		}
+		next.Extended = true
+		next.Deadline = r.AddDays(s.Deadline, e.Days)
+		return next, Outcome{}, nil
+	case EventReplied:
+		if s.Status != StatusAccepted {
+			return refuse()
+		}
+		return complete(StatusReplied)
+	case EventReviewRequested:
+		if s.Status != StatusReplied {
+			return refuse()
+		}
+		if !requestWindowOpen() {
+			return s, Outcome{}, fmt.Errorf("%w: review requested more than %d days after the reply", ErrTransition, r.RequestWindowDays)
+		}
+		return open(StatusReviewRequested, r.ReviewDays)
+	case EventReviewed:
+		if s.Status != StatusReviewRequested {
+			return refuse()
+		}
+		return complete(StatusReviewed)
+	case EventReReviewRequested:
+		if s.Status != StatusReviewed {
+			return refuse()
+		}
+		if !requestWindowOpen() {
+			return s, Outcome{}, fmt.Errorf("%w: re-review requested more than %d days after the review", ErrTransition, r.RequestWindowDays)
+		}
+		return open(StatusReReviewRequested, r.ReReviewDays)
+	case EventReReviewed:
+		if s.Status != StatusReReviewRequested {
+			return refuse()
+		}
+		return complete(StatusReReviewed)
+	case EventClosed:
+		switch s.Status {
+		case StatusReplied, StatusReviewed, StatusReReviewed:
+			next.Status = StatusClosed
+			return next, Outcome{}, nil
+		}
+		return refuse()
+	case EventEvaluated:
+		switch s.Status {
+		case StatusReplied, StatusReviewed, StatusReReviewed, StatusClosed:
+			return next, Outcome{}, nil
+		}
+		return refuse()
+	case EventReassigned:
+		if s.Status == StatusClosed || s.Status == StatusNotAccepted {
+			return refuse()
+		}
+		next.Unit = e.Unit
+		return next, Outcome{}, nil
+	}
+	// Problems refused unknown types: a spec without a transition is a bug.
+	return s, Outcome{}, fmt.Errorf("%w: event type %q has no transition", ErrInvalidEvent, e.Type)
+}
