@@ -119,7 +119,6 @@ func withRuleProblems(ds []Detail, ps []petition.Problem, renamed map[string]str
 	return ds
 }
 
-
 func parseTime(field, s string, now time.Time, bad func(string, string, ...any)) (time.Time, bool) {
 	if s == "" {
 		bad(field, "is required (RFC 3339 with offset, e.g. 2026-10-02T03:00:00+08:00)")
