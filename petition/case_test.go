@@ -100,3 +100,23 @@ func TestEverySpecHasATransition(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeatsAtTheEdgesOfTheLookBack(t *testing.T) {
+	r := DefaultRules(shanghai)
+	now := at("2026-10-02 03:00:00")
+	for _, tc := range []struct {
+		name    string
+		earlier time.Time
+		want    bool
+	}{
+		{"a second before", now.Add(-time.Second), true},
+		{"at the same instant", now, false},
+		{"after", now.Add(time.Second), false},
+		{"exactly 365 calendar days before", at("2025-10-02 03:00:00"), true},
+		{"a second more", at("2025-10-02 02:59:59"), false},
+	} {
+		if got := r.Repeats(tc.earlier, now); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

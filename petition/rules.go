@@ -53,6 +53,14 @@ func (r Rules) RepeatSince(t time.Time) time.Time {
 	return r.AddDays(t, -r.RepeatLookbackDays)
 }
 
+// Repeats is the derived repeat rule (同人同事): a case received at t repeats
+// a case of the same petitioner, category and unit received at earlier when
+// earlier lies in [RepeatSince(t), t). Every write path applies it through
+// this function; the store's tests check it against the same rule in SQL.
+func (r Rules) Repeats(earlier, t time.Time) bool {
+	return earlier.Before(t) && !earlier.Before(r.RepeatSince(t))
+}
+
 // Statuses of a case. A status names the last step that changed it.
 const (
 	StatusReceived          = "received"

@@ -198,15 +198,14 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 
 // deriveRepeats applies the repeat rule to a whole set at once: a case repeats
 // when the intake linked it, or when the latest earlier case of the same
-// petitioner, category and unit lies within the look-back.
+// matter repeats under the rule (the latest is the closest, so it decides).
 func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
 	out := make([]bool, len(cases))
-	groups := map[[3]string][]int{}
+	groups := map[matter][]int{}
 	for i, lc := range cases {
-		c := lc.Case
-		out[i] = c.RepeatOf != ""
-		k := [3]string{c.PetitionerHash, c.Category, c.Unit}
-		groups[k] = append(groups[k], i)
+		out[i] = lc.Case.RepeatOf != ""
+		m := matterOf(lc.Case)
+		groups[m] = append(groups[m], i)
 	}
 	for _, idx := range groups {
 		sort.SliceStable(idx, func(a, b int) bool {
@@ -214,13 +213,9 @@ func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
 		})
 		for j := 1; j < len(idx); j++ {
 			at := cases[idx[j]].Case.ReceivedAt
-			// the latest strictly earlier case decides
 			for p := j - 1; p >= 0; p-- {
-				prev := cases[idx[p]].Case.ReceivedAt
-				if prev.Before(at) {
-					if !prev.Before(r.RepeatSince(at)) {
-						out[idx[j]] = true
-					}
+				if prev := cases[idx[p]].Case.ReceivedAt; prev.Before(at) {
+					out[idx[j]] = out[idx[j]] || r.Repeats(prev, at)
 					break
 				}
 			}
@@ -230,9 +225,8 @@ func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
 }
 
 func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool) error {
-	caseCols := append([]string{"id"}, strings.Split(caseColumns, ", ")...)
-	caseRows := newBulkInsert(tx, "cases", caseCols)
-	eventRows := newBulkInsert(tx, "case_events", strings.Split(eventColumns, ", "))
+	caseRows := newBulkInsert(tx, "cases", columns("id, "+caseColumns))
+	eventRows := newBulkInsert(tx, "case_events", columns(eventColumns))
 	for i, lc := range cases {
 		c := lc.Case
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
@@ -246,10 +240,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 		if err != nil {
 			return err
 		}
-		caseRows.add(id, c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, st.Unit, c.Persons,
-			c.Level, c.PetitionerHash, nullString(c.RepeatOf), c.Supervised, r.Collective(c.Persons),
-			petition.SkipLevel(c.Level), repeats[i], st.Status, nullString(st.Stage()), nullUnix(st.Deadline),
-			st.Extended, nullUnix(st.DecidedAt), st.LastEventAt.Unix(), len(lc.Events))
+		caseRows.add(append([]any{id}, caseValues(r, c, repeats[i], st, len(lc.Events))...)...)
 		// events reference their case: flush cases first
 		if caseRows.full() || eventRows.full() {
 			if err := caseRows.flush(ctx); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -105,7 +104,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		existing []int
 		later    []int64
 		tallies  = receiptTallies()
-		rows     = newBulkInsert(tx, "cases", strings.Split(caseColumns, ", "))
+		rows     = newBulkInsert(tx, "cases", columns(caseColumns))
 	)
 	for _, i := range round {
 		r, c := ws[i].r, ws[i].c
@@ -118,15 +117,12 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 			continue
 		}
 		repeat := c.RepeatOf != ""
-		lo, hi := repeatWindow(r, c)
 		for _, o := range facts.same[matterOf(c)] {
 			at := fromUnix(o.ReceivedAt)
 			switch {
-			case o.ReceivedAt < lo || o.ReceivedAt > hi:
-				// another case's window
-			case at.Before(c.ReceivedAt):
+			case r.Repeats(at, c.ReceivedAt):
 				repeat = true
-			case at.After(c.ReceivedAt) && !o.IsRepeat && !r.RepeatSince(at).After(c.ReceivedAt):
+			case !o.IsRepeat && r.Repeats(c.ReceivedAt, at):
 				// Cases received later that this one now precedes become
 				// repeats: history loaded out of order ends as if in order.
 				later = append(later, o.ID)
@@ -135,9 +131,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		}
 		st := r.Received(c.Unit, c.ReceivedAt)
 		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
-		rows.add(c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-			nullString(c.RepeatOf), c.Supervised, collective, skip, repeat, st.Status, st.Stage(), st.Deadline.Unix(),
-			false, nil, st.LastEventAt.Unix(), 0)
+		rows.add(caseValues(r, c, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, collective, repeat)
 		res[i] = createResult{created: true, view: CaseView{
 			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
@@ -166,11 +160,6 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 func repeatWindow(r petition.Rules, c petition.Case) (from, to int64) {
 	return r.RepeatSince(c.ReceivedAt).Unix(), r.AddDays(c.ReceivedAt, r.RepeatLookbackDays+1).Unix()
 }
-
-// caseColumns are the columns a new case is inserted with.
-const caseColumns = "case_no, received_at, channel, category, received_unit, unit, persons, level, petitioner_hash, " +
-	"repeat_of, supervised, collective, skip_level, is_repeat, status, stage, stage_deadline, extended, decided_at, " +
-	"last_event_at, last_seq"
 
 // lockMatters locks the case_keys rows of the round's matters before anything
 // is read, so the repeat rule sees every committed case of each; in key order,

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -14,14 +13,15 @@ import (
 )
 
 type stateRow struct {
-	ID          int64         `db:"id"`
-	Status      string        `db:"status"`
-	Unit        string        `db:"unit"`
-	Deadline    sql.NullInt64 `db:"stage_deadline"`
-	Extended    bool          `db:"extended"`
-	DecidedAt   sql.NullInt64 `db:"decided_at"`
-	LastEventAt int64         `db:"last_event_at"`
-	LastSeq     int           `db:"last_seq"`
+	ID          int64          `db:"id"`
+	Status      string         `db:"status"`
+	Stage       sql.NullString `db:"stage"`
+	Unit        string         `db:"unit"`
+	Deadline    sql.NullInt64  `db:"stage_deadline"`
+	Extended    bool           `db:"extended"`
+	DecidedAt   sql.NullInt64  `db:"decided_at"`
+	LastEventAt int64          `db:"last_event_at"`
+	LastSeq     int            `db:"last_seq"`
 }
 
 func (r stateRow) state() petition.State {
@@ -35,8 +35,7 @@ func (r stateRow) state() petition.State {
 	}
 }
 
-const selectState = `SELECT id, status, unit, stage_deadline, extended, decided_at, last_event_at, last_seq
-FROM cases WHERE case_no = ?`
+const selectState = "SELECT id, " + caseStateColumns + " FROM cases WHERE case_no = ?"
 
 // CaseState returns the current state of a case.
 func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, error) {
@@ -97,7 +96,7 @@ func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq i
 	if err := updateState(ctx, tx, caseID, seq, st); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(strings.Count(eventColumns, ",")+1)+")",
+	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(len(columns(eventColumns)))+")",
 		eventValues(caseID, seq, unit, e, out)...); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
@@ -108,18 +107,13 @@ func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq i
 
 // updateState stores a case's state after its event seq.
 func updateState(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, st petition.State) error {
-	_, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, stage = ?, stage_deadline = ?, extended = ?,
-decided_at = ?, last_event_at = ?, last_seq = ?, unit = ? WHERE id = ?`,
-		st.Status, nullString(st.Stage()), nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
-		st.LastEventAt.Unix(), seq, st.Unit, caseID)
+	_, err := tx.ExecContext(ctx, "UPDATE cases SET "+setList(caseStateColumns)+" WHERE id = ?",
+		append(stateValues(st, seq), caseID)...)
 	if err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
 	return nil
 }
-
-// eventColumns are the columns of a stored event; eventValues gives them.
-const eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit"
 
 // eventValues are an applied event's column values, unit being the case's
 // unit when it happened.
@@ -134,6 +128,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 
 // eventRow is a stored event.
 type eventRow struct {
+	CaseID         int64          `db:"case_id"`
 	Seq            int            `db:"seq"`
 	Type           string         `db:"type"`
 	At             int64          `db:"at"`
@@ -145,8 +140,7 @@ type eventRow struct {
 	NewUnit        sql.NullString `db:"new_unit"`
 }
 
-const selectEvents = `SELECT seq, type, at, unit, completed_stage, late, days, result, new_unit
-FROM case_events WHERE case_id = ?`
+const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
 
 func (r eventRow) event() petition.Event {
 	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -69,20 +68,16 @@ func (s *Store) eventsOf(ctx context.Context, rows []storedRow) (map[int64][]eve
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(`SELECT case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit
-FROM case_events WHERE case_id IN (?) ORDER BY case_id, seq`, ids)
+	q, args, err := sqlx.In("SELECT "+eventColumns+" FROM case_events WHERE case_id IN (?) ORDER BY case_id, seq", ids)
 	if err != nil {
 		return nil, err
 	}
-	var evs []struct {
-		CaseID int64 `db:"case_id"`
-		eventRow
-	}
+	var evs []eventRow
 	if err := s.db.SelectContext(ctx, &evs, q, args...); err != nil {
 		return nil, err
 	}
 	for _, e := range evs {
-		out[e.CaseID] = append(out[e.CaseID], e.eventRow)
+		out[e.CaseID] = append(out[e.CaseID], e)
 	}
 	return out, nil
 }
@@ -93,8 +88,7 @@ type storedRow struct {
 	LastSeq int `db:"last_seq"`
 }
 
-const selectCaseContentIn = `SELECT id, case_no, received_at, channel, category, received_unit, persons, level,
-petitioner_hash, repeat_of, supervised, last_seq FROM cases WHERE case_no IN (?)`
+const selectCaseContentIn = "SELECT id, " + caseContentColumns + ", last_seq FROM cases WHERE case_no IN (?)"
 
 func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
 	c := lc.Case
@@ -182,8 +176,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	for i, lc := range cases {
 		nos[i] = lc.Case.CaseNo
 	}
-	q, args, err := sqlx.In(`SELECT id, case_no, status, unit, stage_deadline, extended, decided_at, last_event_at,
-last_seq FROM cases WHERE case_no IN (?)`+s.dialect.forUpdate, nos)
+	q, args, err := sqlx.In("SELECT id, case_no, "+caseStateColumns+" FROM cases WHERE case_no IN (?)"+s.dialect.forUpdate, nos)
 	if err != nil {
 		return fmt.Errorf("read states: %w", err)
 	}
@@ -198,7 +191,7 @@ last_seq FROM cases WHERE case_no IN (?)`+s.dialect.forUpdate, nos)
 	for _, row := range rows {
 		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, st: row.state()}
 	}
-	events := newBulkInsert(tx, "case_events", strings.Split(eventColumns, ", "))
+	events := newBulkInsert(tx, "case_events", columns(eventColumns))
 	tallies := newEventTallies()
 	var changed []*caseProgress
 	for _, lc := range cases {

@@ -1,6 +1,3 @@
-// Package store keeps petition cases in MySQL/MariaDB or an embedded SQLite
-// file: opening, migrations (one set per dialect), transactional writes of
-// cases and events, and the aggregate queries the collector reads.
 package store
 
 import (

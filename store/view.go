@@ -49,9 +49,7 @@ type viewRow struct {
 // Case returns a case with its history.
 func (s *Store) Case(ctx context.Context, caseNo string) (CaseView, error) {
 	var row viewRow
-	err := s.db.GetContext(ctx, &row, `SELECT id, case_no, received_at, channel, category, received_unit, persons,
-level, petitioner_hash, repeat_of, supervised, collective, skip_level, is_repeat, status, unit, stage_deadline,
-extended, decided_at, last_event_at, last_seq FROM cases WHERE case_no = ?`, caseNo)
+	err := s.db.GetContext(ctx, &row, "SELECT id, "+caseColumns+" FROM cases WHERE case_no = ?", caseNo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CaseView{}, fmt.Errorf("case %s: %w", caseNo, ErrNotFound)
 	}

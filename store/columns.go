@@ -1,0 +1,51 @@
+package store
+
+import (
+	"strings"
+
+	"riskmon/petition"
+)
+
+// The columns of the cases and case_events tables, each list named once; the
+// row structs (caseRow, stateRow, eventRow) carry the same names as db tags.
+const (
+	// caseContentColumns are a case's content as received: never updated.
+	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
+		"repeat_of, supervised"
+	// caseFlagColumns are the signals derived at receipt (is_repeat may be
+	// set later, when an earlier case of the matter arrives late).
+	caseFlagColumns = "collective, skip_level, is_repeat"
+	// caseStateColumns are what the case's history adds up to, updated with
+	// every event; stage is derived from status, for the backlog's index.
+	caseStateColumns = "status, stage, unit, stage_deadline, extended, decided_at, last_event_at, last_seq"
+	// caseColumns are the columns a new case is inserted with (caseValues).
+	caseColumns = caseContentColumns + ", " + caseFlagColumns + ", " + caseStateColumns
+	// eventColumns are the columns of a stored event (eventValues, eventRow).
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit"
+)
+
+// columns splits a column list.
+func columns(list string) []string { return strings.Split(list, ", ") }
+
+// caseValues are the values of caseColumns for a case received with
+// repeat as its derived flag, in state st after seq events.
+func caseValues(r petition.Rules, c petition.Case, repeat bool, st petition.State, seq int) []any {
+	return []any{
+		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
+		nullString(c.RepeatOf), c.Supervised,
+		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
+		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
+		st.LastEventAt.Unix(), seq,
+	}
+}
+
+// stateValues are the values of caseStateColumns for state st after seq events.
+func stateValues(st petition.State, seq int) []any {
+	return []any{st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
+		st.LastEventAt.Unix(), seq}
+}
+
+// setList is "a = ?, b = ?, ..." for the columns of list.
+func setList(list string) string {
+	return strings.Join(columns(list), " = ?, ") + " = ?"
+}

@@ -1,0 +1,38 @@
+// Package store keeps petition cases in MySQL/MariaDB or an embedded SQLite
+// file: opening, migrations (one set per dialect), transactional writes of
+// cases and events, and the aggregate queries the collector reads.
+//
+// # Write paths
+//
+// Four paths write cases and events. Each exists because it is several times
+// faster than the others where it is used, and all of them must end in the
+// same rows: the tests write the same cases through them and compare the
+// rows and the tallies (store_test.go, groupcommit_test.go, and the collector's
+// fixture county, written case by case and bulk-loaded).
+//
+//	path               entry                 used by                      file
+//	group commit       Store.CreateCase      POST /api/v1/cases, the demo groupcommit.go, casebatch.go
+//	one event          Store.AddEvent        POST .../events, the demo    events.go
+//	incremental import Store.Import          riskmon import (non-empty)   importing.go (cases via casebatch.go)
+//	bulk load          Store.Load, Import    riskmon import (empty), seed bulk.go
+//
+// What they share, so that a rule is applied the same way everywhere:
+//   - validation: petition.Case.Problems and petition.Event.Problems, and
+//     Known for references that must exist (reference.go);
+//   - the rules: petition.Rules.Received, Apply (through replay and applyFrom
+//     in bulk.go for histories) and Repeats, the repeat rule;
+//   - the rows: the column lists and their value builders in columns.go;
+//   - the counters: the tally accumulator in tally.go. Every write adds to the
+//     all-time tallies in the transaction that writes the facts, so the
+//     counters never go down and never disagree with the rows (Recount is
+//     the tests' check of that).
+//
+// # Locking
+//
+// Writes run at READ COMMITTED on MySQL. Creates of the same petitioner and
+// matter are serialised by their case_keys row (lockMatters), so the repeat
+// rule always sees every committed case of the matter; events lock their
+// case's row. Tally rows are spread over shards and locked in key order, so
+// writers never wait for each other in a circle. Deadlocks and lock waits
+// are retried (inTx).
+package store
