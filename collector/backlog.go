@@ -3,8 +3,6 @@ package collector
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -43,18 +41,18 @@ func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit)
 	env.eachUnitCategory(func(unit, category string) {
 		for _, st := range petition.Stages {
 			k := ucs{unit, category, st}
-			emit(open, prometheus.GaugeValue, float64(openN[k]), unit, category, st)
-			emit(overdue, prometheus.GaugeValue, float64(overdueN[k]), unit, category, st)
+			emit(open, float64(openN[k]), unit, category, st)
+			emit(overdue, float64(overdueN[k]), unit, category, st)
 		}
 	})
 	env.eachUnit(func(unit string) {
 		for _, st := range petition.Stages {
-			emit(dueSoon, prometheus.GaugeValue, float64(dueSoonN[[2]string{unit, st}]), unit, st)
+			emit(dueSoon, float64(dueSoonN[[2]string{unit, st}]), unit, st)
 		}
-		emit(supervisedOpen, prometheus.GaugeValue, float64(supervised[unit]), unit)
+		emit(supervisedOpen, float64(supervised[unit]), unit)
 		// A timestamp of 0 would read as "overdue since 1970": no case, no series.
 		if o, ok := oldest[unit]; ok {
-			emit(overdueOldestDeadline, prometheus.GaugeValue, float64(o), unit)
+			emit(overdueOldestDeadline, float64(o), unit)
 		}
 	})
 	return nil

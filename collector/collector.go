@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,11 +20,11 @@ import (
 	"riskmon/store"
 )
 
-// Snapshot is the immutable result of one successful refresh.
+// Snapshot is the immutable result of one successful refresh: its domain
+// metrics, encoded once.
 type Snapshot struct {
 	TakenAt time.Time
-	Metrics []prometheus.Metric
-	text    []byte // the metrics in the text exposition format, encoded once
+	text    []byte // the metrics in the text exposition format
 	gz      []byte // text, gzip-compressed once: one member of each response
 }
 
@@ -42,31 +42,17 @@ type Collector struct {
 	cfg      atomic.Pointer[config.Config]
 	snap     atomic.Pointer[Snapshot]
 
-	self        *prometheus.Registry
-	selfCache   atomic.Pointer[selfEncoding]
-	success     prometheus.Gauge
-	lastSuccess prometheus.Gauge
-	duration    prometheus.Gauge
-	errors      prometheus.Counter
+	self      *prometheus.Registry
+	selfCache atomic.Pointer[selfEncoding]
+	status    *refreshStatus
 }
 
 // New returns a collector over s. now is the clock; pass time.Now outside tests.
 func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildInfo) *Collector {
 	c := &Collector{store: s, scrapers: DefaultScrapers(), now: now, self: prometheus.NewRegistry()}
 	c.cfg.Store(cfg)
-	c.success = prometheus.NewGauge(prometheus.GaugeOpts{Name: lastRefreshSuccessName,
-		Help: "1 if the last refresh of the snapshot succeeded, else 0."})
-	c.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccessTimestampName,
-		Help: "Time of the last successful refresh of the snapshot; 0 before the first."})
-	c.duration = prometheus.NewGauge(prometheus.GaugeOpts{Name: refreshDurationName,
-		Help: "Duration of the last refresh of the snapshot, successful or not."})
-	c.errors = prometheus.NewCounter(prometheus.CounterOpts{Name: refreshErrorsName,
-		Help: "Refreshes of the snapshot that failed."})
-	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{Name: buildInfoName,
-		Help:        "Build of the running riskmon; always 1.",
-		ConstLabels: prometheus.Labels{"version": build.Version, "revision": build.Revision, "goversion": runtime.Version()}})
-	buildInfo.Set(1)
-	c.self.MustRegister(c.success, c.lastSuccess, c.duration, c.errors, buildInfo,
+	c.status = newRefreshStatus(c.scrapers, build, c.cfg.Load)
+	c.self.MustRegister(c.status,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(s.DB(), "riskmon"))
@@ -74,7 +60,10 @@ func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildIn
 }
 
 // SetConfig swaps in a reloaded configuration; the next refresh uses it.
-func (c *Collector) SetConfig(cfg *config.Config) { c.cfg.Store(cfg) }
+func (c *Collector) SetConfig(cfg *config.Config) {
+	c.cfg.Store(cfg)
+	c.selfCache.Store(nil) // the next scrape shows the configured values
+}
 
 // Run refreshes at once and then every refresh interval until ctx ends. A
 // failed refresh keeps the previous snapshot; its error is logged here, once.
@@ -97,21 +86,20 @@ func (c *Collector) Run(ctx context.Context, logger *slog.Logger) {
 func (c *Collector) Refresh(ctx context.Context) error {
 	cfg := c.cfg.Load()
 	began := time.Now() // wall time spent, whatever the injected clock says
-	snap, err := c.build(ctx, cfg, c.now())
-	c.duration.Set(time.Since(began).Seconds())
-	defer c.selfCache.Store(nil) // the next scrape shows this refresh's self metrics
+	snap, runs, err := c.build(ctx, cfg, c.now())
+	c.status.record(time.Since(began), runs, snap)
+	c.selfCache.Store(nil) // the next scrape shows this refresh's self metrics
 	if err != nil {
-		c.success.Set(0)
-		c.errors.Inc()
 		return err
 	}
 	c.snap.Store(snap)
-	c.success.Set(1)
-	c.lastSuccess.Set(float64(snap.TakenAt.UnixNano()) / 1e9)
 	return nil
 }
 
-func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time) (*Snapshot, error) {
+// build runs every scraper in one read transaction. A scraper that fails
+// does not stop the others, so that each one's success is reported, but the
+// refresh is all or nothing: one failure and no snapshot is made.
+func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time) (*Snapshot, []scraperRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.QueryTimeout)
 	defer cancel()
 	env := &Env{Now: now, Rules: cfg.Rules, Periods: map[string]bool{}}
@@ -119,67 +107,50 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 		env.Periods[name] = cfg.PeriodActive(name, now)
 	}
 	var metrics []prometheus.Metric
-	emit := func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
-		metrics = append(metrics, prometheus.MustNewConstMetric(d, t, v, labels...))
+	emit := func(d typedDesc, v float64, labels ...string) {
+		metrics = append(metrics, d.metric(v, labels...))
 	}
+	runs := make([]scraperRun, len(c.scrapers))
 	err := c.store.Read(ctx, func(r *store.Reader) error {
 		var err error
 		if env.Units, err = r.Units(ctx); err != nil {
-			return err
+			return fmt.Errorf("read the vocabulary: %w", err) // no scraper can run
 		}
 		if env.Categories, err = r.Categories(ctx); err != nil {
-			return err
+			return fmt.Errorf("read the vocabulary: %w", err)
 		}
-		for _, s := range c.scrapers {
-			if err := s.Scrape(ctx, r, env, emit); err != nil {
-				return fmt.Errorf("scraper %s: %w", s.Name(), err)
+		var errs []error
+		for i, s := range c.scrapers {
+			began := time.Now()
+			err := s.Scrape(ctx, r, env, emit)
+			runs[i] = scraperRun{name: s.Name(), ok: err == nil, took: time.Since(began)}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("scraper %s: %w", s.Name(), err))
 			}
 		}
-		return nil
+		return errors.Join(errs...)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("refresh: %w", err)
+	for i, s := range c.scrapers {
+		runs[i].name = s.Name() // also those that never ran: they failed with the refresh
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(constCollector(metrics))
-	text, err := encode(reg)
 	if err != nil {
-		return nil, fmt.Errorf("refresh: %w", err)
+		return nil, runs, fmt.Errorf("refresh: %w", err)
+	}
+	text, err := encode(constCollector(metrics))
+	if err != nil {
+		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
 	gz, err := compress(text, gzip.DefaultCompression)
 	if err != nil {
-		return nil, fmt.Errorf("refresh: %w", err)
+		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	return &Snapshot{TakenAt: now, Metrics: metrics, text: text, gz: gz}, nil
+	return &Snapshot{TakenAt: now, text: text, gz: gz}, runs, nil
 }
 
 // Fresh reports whether the latest snapshot is within the staleness limit.
 func (c *Collector) Fresh() bool {
 	s := c.snap.Load()
 	return s != nil && c.now().Sub(s.TakenAt) <= c.cfg.Load().StalenessLimit
-}
-
-// Describe sends nothing: the domain metrics are unchecked, their label
-// values come from the database.
-func (c *Collector) Describe(chan<- *prometheus.Desc) {}
-
-// Collect emits the fresh snapshot's domain metrics, or nothing when it is
-// stale, so that no screen shows old numbers as current.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	if !c.Fresh() {
-		return
-	}
-	for _, m := range c.snap.Load().Metrics {
-		ch <- m
-	}
-}
-
-// Gatherer gathers everything /metrics serves: the domain metrics and the
-// self metrics. /metrics itself writes the pre-encoded snapshot instead.
-func (c *Collector) Gatherer() prometheus.Gatherer {
-	domain := prometheus.NewRegistry()
-	domain.MustRegister(c)
-	return prometheus.Gatherers{domain, c.self}
 }
 
 var textFormat = expfmt.NewFormat(expfmt.TypeTextPlain)
@@ -229,7 +200,7 @@ func (c *Collector) selfMetrics() (*selfEncoding, error) {
 	if e := c.selfCache.Load(); e != nil && time.Since(e.at) < selfCacheFor {
 		return e, nil
 	}
-	text, err := encode(c.self)
+	text, err := encodeGathered(c.self)
 	if err != nil {
 		return nil, fmt.Errorf("encode self metrics: %w", err)
 	}
@@ -257,7 +228,16 @@ func compress(b []byte, level int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func encode(g prometheus.Gatherer) ([]byte, error) {
+// encode gathers the metrics of col and writes them in the text format.
+func encode(col prometheus.Collector) ([]byte, error) {
+	reg := prometheus.NewRegistry()
+	if err := reg.Register(col); err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	return encodeGathered(reg)
+}
+
+func encodeGathered(g prometheus.Gatherer) ([]byte, error) {
 	mfs, err := g.Gather()
 	if err != nil {
 		return nil, fmt.Errorf("gather: %w", err)

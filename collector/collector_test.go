@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	dto "github.com/prometheus/client_model/go"
 
 	"riskmon/petition"
@@ -22,21 +23,62 @@ import (
 	"riskmon/store/storetest"
 )
 
-// series flattens the gathered domain metrics to "name{labels}" -> value.
-func series(t testing.TB, g prometheus.Gatherer) map[string]float64 {
+// scrape reads /metrics through ServeHTTP, the path production serves, with
+// or without gzip, and returns the body as served (unzipped).
+func scrape(t testing.TB, c *Collector, gz bool) string {
 	t.Helper()
-	mfs, err := g.Gather()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	if gz {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("/metrics: %d %s", rec.Code, rec.Body)
+	}
+	body := io.Reader(rec.Body)
+	if gz {
+		if got := rec.Header().Get("Content-Encoding"); got != "gzip" {
+			t.Fatalf("Content-Encoding = %q, want gzip", got)
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = zr
+	}
+	b, err := io.ReadAll(body)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b)
+}
+
+// families parses a scrape as Prometheus does.
+func families(t testing.TB, body string) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	return mfs
+}
+
+// series flattens the domain metrics /metrics serves to "name{labels}" -> value.
+func series(t testing.TB, c *Collector) map[string]float64 {
+	t.Helper()
 	out := map[string]float64{}
-	for _, mf := range mfs {
-		if !strings.HasPrefix(mf.GetName(), "petition_") || strings.HasPrefix(mf.GetName(), "petition_collector_") ||
-			mf.GetName() == buildInfoName {
+	live := map[string]bool{}
+	for _, m := range Metrics() {
+		live[m.Name] = m.Live
+	}
+	for name, mf := range families(t, scrape(t, c, false)) {
+		if !strings.HasPrefix(name, "petition_") || live[name] {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			out[mf.GetName()+labelString(m)] = value(m)
+			out[name+labelString(m)] = value(m)
 		}
 	}
 	return out
@@ -120,7 +162,7 @@ func TestFixtureMetrics(t *testing.T) {
 				if err := c.Refresh(context.Background()); err != nil {
 					t.Fatal(err)
 				}
-				got := series(t, c.Gatherer())
+				got := series(t, c)
 				diff(t, nonZero(got), fixtureWant)
 				for name, n := range countByName(got) {
 					if n != fixtureSeries[name] {
@@ -147,7 +189,7 @@ func TestCountersKeepTheirLabelsAfterReassignment(t *testing.T) {
 			if err := c.Refresh(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			before := series(t, c.Gatherer())
+			before := series(t, c)
 			move := petition.Event{Type: petition.EventReassigned, At: fixtureNow, Unit: "u2"}
 			if _, _, err := s.AddEvent(context.Background(), r, "A1", move); err != nil {
 				t.Fatal(err)
@@ -159,7 +201,7 @@ func TestCountersKeepTheirLabelsAfterReassignment(t *testing.T) {
 			if err := c.Refresh(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			after := series(t, c.Gatherer())
+			after := series(t, c)
 			changes := map[string]float64{}
 			for k, v := range after {
 				if before[k] != v {
@@ -194,7 +236,7 @@ func TestOutOfOrderRepeatMatchesInOrder(t *testing.T) {
 	if err := c.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got := series(t, c.Gatherer())[`petition_repeat_received_total{category="other",unit="u1"}`]
+	got := series(t, c)[`petition_repeat_received_total{category="other",unit="u1"}`]
 	if got != 2 {
 		t.Errorf("repeats = %v, want 2", got)
 	}
@@ -207,17 +249,15 @@ func TestLint(t *testing.T) {
 	if err := c.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	problems, err := testutil.GatherAndLint(c.Gatherer())
+	// promlint and promtool read what /metrics serves, byte for byte
+	body := scrape(t, c, false)
+	problems, err := promlint.New(strings.NewReader(body)).Lint()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
 	}
-	// promtool reads what /metrics serves, byte for byte
-	rec := httptest.NewRecorder()
-	c.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body := rec.Body.String()
 	for _, name := range Names() {
 		if !strings.Contains(body, "\n"+name) {
 			t.Errorf("/metrics lacks %s", name)
@@ -242,25 +282,26 @@ func TestStaleSnapshotIsWithheld(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	writeFixture(t, s, fixtureConfig(t).Rules)
 	c, clk := newCollector(t, s)
-	if c.Fresh() || len(series(t, c.Gatherer())) != 0 {
+	if c.Fresh() || len(series(t, c)) != 0 {
 		t.Fatal("domain metrics before the first refresh")
 	}
 	if err := c.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	clk.t = fixtureNow.Add(2 * time.Minute)
-	if !c.Fresh() || len(series(t, c.Gatherer())) == 0 {
+	if !c.Fresh() || len(series(t, c)) == 0 {
 		t.Fatal("withheld at exactly the staleness limit")
 	}
 	clk.t = fixtureNow.Add(2*time.Minute + time.Second)
-	if c.Fresh() || len(series(t, c.Gatherer())) != 0 {
+	if c.Fresh() || len(series(t, c)) != 0 {
 		t.Fatal("served past the staleness limit")
 	}
-	rec := httptest.NewRecorder()
-	c.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(rec.Body)
-	if strings.Contains(string(body), "petition_open") || !strings.Contains(string(body), lastSuccessTimestampName) {
-		t.Errorf("stale /metrics should keep only self metrics:\n%.500s", body)
+	for _, gz := range []bool{false, true} {
+		body := scrape(t, c, gz)
+		if strings.Contains(body, "petition_open") || !strings.Contains(body, lastSuccessTimestamp.Doc.Name) ||
+			!strings.Contains(body, configStalenessLimit.Doc.Name) {
+			t.Errorf("stale /metrics (gzip %v) should keep only the self metrics:\n%.500s", gz, body)
+		}
 	}
 }
 
@@ -284,7 +325,7 @@ func TestDeadlineSecondInSQL(t *testing.T) {
 				if err := c.Refresh(context.Background()); err != nil {
 					t.Fatal(err)
 				}
-				got := series(t, c.Gatherer())
+				got := series(t, c)
 				overdue := got[`petition_overdue{category="land_requisition",stage="acceptance",unit="u1"}`]
 				due := got[`petition_due_soon{stage="acceptance",unit="u1"}`]
 				if overdue != tc.wantOverdue || due != tc.wantDue {
@@ -305,23 +346,8 @@ func TestGzipScrapeIsTheSameText(t *testing.T) {
 	if err := c.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	plain := httptest.NewRecorder()
-	c.ServeHTTP(plain, httptest.NewRequest("GET", "/metrics", nil))
-	req := httptest.NewRequest("GET", "/metrics", nil)
-	req.Header.Set("Accept-Encoding", "gzip")
-	zipped := httptest.NewRecorder()
-	c.ServeHTTP(zipped, req)
-	if got := zipped.Header().Get("Content-Encoding"); got != "gzip" {
-		t.Fatalf("Content-Encoding = %q, want gzip", got)
-	}
-	zr, err := gzip.NewReader(zipped.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unzipped, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := scrape(t, c, false)
+	unzipped := scrape(t, c, true)
 	domain := func(body string) string {
 		var keep []string
 		for _, l := range strings.Split(body, "\n") {
@@ -331,10 +357,10 @@ func TestGzipScrapeIsTheSameText(t *testing.T) {
 		}
 		return strings.Join(keep, "\n")
 	}
-	if got, want := domain(string(unzipped)), domain(plain.Body.String()); got != want || len(want) < 1000 {
+	if got, want := domain(unzipped), domain(plain); got != want || len(want) < 1000 {
 		t.Errorf("gzip body differs from the plain one (%d vs %d bytes of domain lines)", len(got), len(want))
 	}
-	if !strings.Contains(string(unzipped), lastSuccessTimestampName) {
+	if !strings.Contains(unzipped, lastSuccessTimestamp.Doc.Name) {
 		t.Error("the self metrics member is missing from the gzip body")
 	}
 }

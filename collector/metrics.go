@@ -3,67 +3,140 @@
 // latest snapshot without touching the database.
 package collector
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 const namespace = "petition"
+
+// typedDesc is a metric's descriptor with its type (node_exporter's model):
+// every metric riskmon exports is declared once, below, as one of these.
+type typedDesc struct {
+	desc      *prometheus.Desc
+	valueType prometheus.ValueType
+	// Doc is what docs/metrics.md says of the metric.
+	Doc MetricDoc
+}
+
+// MetricDoc describes one exported metric for the documentation and for the
+// tests of the rules and dashboards, which check every query against it.
+type MetricDoc struct {
+	Name   string
+	Type   string // counter or gauge
+	Help   string
+	Labels []string
+	Live   bool // a self metric, served even when the snapshot is stale
+}
+
+func (d typedDesc) metric(v float64, labels ...string) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d.desc, d.valueType, v, labels...)
+}
+
+// declared lists every metric in the order declared: the source of Names and
+// of docs/metrics.md.
+var declared []typedDesc
+
+func declare(name, help string, t prometheus.ValueType, live bool, labels ...string) typedDesc {
+	fq := prometheus.BuildFQName(namespace, "", name)
+	typ := "gauge"
+	if t == prometheus.CounterValue {
+		typ = "counter"
+	}
+	d := typedDesc{
+		desc:      prometheus.NewDesc(fq, help, labels, nil),
+		valueType: t,
+		Doc:       MetricDoc{Name: fq, Type: typ, Help: help, Labels: labels, Live: live},
+	}
+	declared = append(declared, d)
+	return d
+}
 
 // snapshotNote ends every domain HELP text: the values are as of the last
 // refresh, not of the scrape.
 const snapshotNote = " Served from the background snapshot (see petition_collector_last_success_timestamp_seconds)."
 
-func desc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc(prometheus.BuildFQName(namespace, "", name), help+snapshotNote, labels, nil)
+func counter(name, help string, labels ...string) typedDesc {
+	return declare(name, help+snapshotNote, prometheus.CounterValue, false, labels...)
 }
 
-// The domain metrics. Their names are a contract with dashboards/ and alerts/,
-// whose tests check every query against Names.
+func gauge(name, help string, labels ...string) typedDesc {
+	return declare(name, help+snapshotNote, prometheus.GaugeValue, false, labels...)
+}
+
+func liveGauge(name, help string, labels ...string) typedDesc {
+	return declare(name, help, prometheus.GaugeValue, true, labels...)
+}
+
+func liveCounter(name, help string, labels ...string) typedDesc {
+	return declare(name, help, prometheus.CounterValue, true, labels...)
+}
+
+// The domain metrics, from the snapshot. Their names are a contract with
+// dashboards/ and alerts/, whose tests check every query against Names.
 var (
-	receivedTotal           = desc("received_total", "Petitions received, all time, by the unit and category at receipt.", "unit", "category", "channel", "level")
-	personsReceivedTotal    = desc("persons_received_total", "Persons who came or signed, all time, by the unit and category at receipt.", "unit", "category")
-	collectiveReceivedTotal = desc("collective_received_total", "Collective petitions (persons at or above the configured threshold) received, all time.", "unit", "category")
-	repeatReceivedTotal     = desc("repeat_received_total", "Repeat petitions (linked by the intake, or same petitioner, category and unit within the look-back) received, all time.", "unit", "category")
-	stageCompletedTotal     = desc("stage_completed_total", "Stages completed (acceptance decided, reply given, review or re-review decided), all time, by the unit at completion.", "unit", "stage")
-	stageCompletedLateTotal = desc("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
-	evaluationsTotal        = desc("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
+	receivedTotal           = counter("received_total", "Petitions received, all time, by the unit and category at receipt.", "unit", "category", "channel", "level")
+	personsReceivedTotal    = counter("persons_received_total", "Persons who came or signed, all time, by the unit and category at receipt.", "unit", "category")
+	collectiveReceivedTotal = counter("collective_received_total", "Collective petitions (persons at or above petition_config_collective_threshold) received, all time.", "unit", "category")
+	repeatReceivedTotal     = counter("repeat_received_total", "Repeat petitions (linked by the intake, or same petitioner, category and unit within the look-back) received, all time.", "unit", "category")
+	stageCompletedTotal     = counter("stage_completed_total", "Stages completed (acceptance decided, reply given, review or re-review decided), all time, by the unit at completion.", "unit", "stage")
+	stageCompletedLateTotal = counter("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
+	evaluationsTotal        = counter("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
 
-	receivedWindow           = desc("received_window", "Petitions received in the window (today: since local midnight; 7d and 30d: rolling).", "unit", "category", "window")
-	collectiveReceivedWindow = desc("collective_received_window", "Collective petitions received in the window.", "unit", "window")
-	skipLevelReceivedWindow  = desc("skip_level_received_window", "Petitions lodged at province or national level received in the window.", "unit", "window")
-	repeatReceivedWindow     = desc("repeat_received_window", "Repeat petitions received in the window.", "unit", "window")
+	receivedWindow           = gauge("received_window", "Petitions received in the window (today: since local midnight; 7d and 30d: rolling).", "unit", "category", "window")
+	collectiveReceivedWindow = gauge("collective_received_window", "Collective petitions received in the window.", "unit", "window")
+	skipLevelReceivedWindow  = gauge("skip_level_received_window", "Petitions lodged at province or national level received in the window.", "unit", "window")
+	repeatReceivedWindow     = gauge("repeat_received_window", "Repeat petitions received in the window.", "unit", "window")
 
-	open                  = desc("open", "Cases open in a stage, by current unit.", "unit", "category", "stage")
-	overdue               = desc("overdue", "Open cases past their stage deadline, by current unit.", "unit", "category", "stage")
-	dueSoon               = desc("due_soon", "Open cases whose stage deadline falls within the due-soon horizon and has not passed.", "unit", "stage")
-	supervisedOpen        = desc("supervised_open", "Open cases under leadership supervision (督办/包案).", "unit")
-	overdueOldestDeadline = desc("overdue_oldest_deadline_timestamp_seconds", "Deadline of the unit's longest-overdue open case; absent when the unit has none overdue.", "unit")
-	unitInfo              = desc("unit_info", "Display name of a responsible unit; always 1.", "unit", "name")
-	categoryInfo          = desc("category_info", "Display name of a category; always 1.", "category", "name")
-	sensitivePeriodActive = desc("sensitive_period_active", "1 while the configured sensitive period is in force, else 0.", "period")
+	open                  = gauge("open", "Cases open in a stage, by current unit.", "unit", "category", "stage")
+	overdue               = gauge("overdue", "Open cases past their stage deadline, by current unit.", "unit", "category", "stage")
+	dueSoon               = gauge("due_soon", "Open cases whose stage deadline falls within petition_config_due_soon_horizon_seconds and has not passed.", "unit", "stage")
+	supervisedOpen        = gauge("supervised_open", "Open cases under leadership supervision (督办/包案).", "unit")
+	overdueOldestDeadline = gauge("overdue_oldest_deadline_timestamp_seconds", "Deadline of the unit's longest-overdue open case; absent when the unit has none overdue.", "unit")
+	unitInfo              = gauge("unit_info", "Display name of a responsible unit; always 1.", "unit", "name")
+	categoryInfo          = gauge("category_info", "Display name of a category; always 1.", "category", "name")
+	sensitivePeriodActive = gauge("sensitive_period_active", "1 while the configured sensitive period is in force, else 0.", "period")
 )
 
-// Self metrics of the collector, live rather than from the snapshot.
-const (
-	lastRefreshSuccessName   = "petition_collector_last_refresh_success"
-	lastSuccessTimestampName = "petition_collector_last_success_timestamp_seconds"
-	refreshDurationName      = "petition_collector_refresh_duration_seconds"
-	refreshErrorsName        = "petition_collector_refresh_errors_total"
-	buildInfoName            = "petition_build_info"
+// The self metrics, live: served even when the snapshot is stale, so that
+// the rules can tell why the domain metrics are missing.
+var (
+	lastRefreshSuccess   = liveGauge("collector_last_refresh_success", "1 if the last refresh of the snapshot succeeded, else 0.")
+	lastSuccessTimestamp = liveGauge("collector_last_success_timestamp_seconds", "Time of the last successful refresh of the snapshot; 0 before the first.")
+	refreshDuration      = liveGauge("collector_refresh_duration_seconds", "Duration of the last refresh of the snapshot, successful or not.")
+	refreshErrorsTotal   = liveCounter("collector_refresh_errors_total", "Refreshes of the snapshot that failed.")
+	scrapeSuccess        = liveGauge("collector_scrape_success", "1 if the scraper succeeded in the last refresh, else 0; a refresh is kept only when all succeed.", "scraper")
+	scrapeDuration       = liveGauge("collector_scrape_duration_seconds", "Duration of the scraper in the last refresh.", "scraper")
+	buildInfo            = liveGauge("build_info", "Build of the running riskmon; always 1.", "version", "revision", "goversion")
+)
+
+// The configured values that the rules and dashboards also need, exported
+// so that they read them instead of repeating the literals. Live: the
+// staleness limit must be there when the snapshot is stale.
+var (
+	configDueSoonHorizon      = liveGauge("config_due_soon_horizon_seconds", "Configured due-soon horizon (due_soon_horizon): a deadline this close is due soon.")
+	configCollectiveThreshold = liveGauge("config_collective_threshold", "Configured number of persons (collective_threshold) at or above which a petition is collective.")
+	configStalenessLimit      = liveGauge("config_staleness_limit_seconds", "Configured age of the snapshot (staleness_limit) past which the domain metrics are withheld.")
+	configRefreshInterval     = liveGauge("config_refresh_interval_seconds", "Configured interval (refresh_interval) between refreshes of the snapshot.")
 )
 
 // Windows are the receipt windows, in the order Env.WindowStarts gives them.
 var Windows = []string{"today", "7d", "30d"}
 
+// Metrics documents every petition_* metric riskmon exports, in the order
+// declared.
+func Metrics() []MetricDoc {
+	out := make([]MetricDoc, len(declared))
+	for i, d := range declared {
+		out[i] = d.Doc
+	}
+	return out
+}
+
 // Names lists every petition_* metric name riskmon exports.
 func Names() []string {
-	return []string{
-		"petition_received_total", "petition_persons_received_total", "petition_collective_received_total",
-		"petition_repeat_received_total", "petition_stage_completed_total", "petition_stage_completed_late_total",
-		"petition_evaluations_total",
-		"petition_received_window", "petition_collective_received_window", "petition_skip_level_received_window",
-		"petition_repeat_received_window",
-		"petition_open", "petition_overdue", "petition_due_soon", "petition_supervised_open",
-		"petition_overdue_oldest_deadline_timestamp_seconds",
-		"petition_unit_info", "petition_category_info", "petition_sensitive_period_active",
-		lastRefreshSuccessName, lastSuccessTimestampName, refreshDurationName, refreshErrorsName, buildInfoName,
+	out := make([]string, len(declared))
+	for i, d := range declared {
+		out[i] = d.Doc.Name
 	}
+	return out
 }

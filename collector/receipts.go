@@ -3,8 +3,6 @@ package collector
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -36,13 +34,13 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	env.eachUnitCategory(func(unit, category string) {
 		for _, ch := range petition.Channels {
 			for _, lvl := range petition.Levels {
-				emit(receivedTotal, prometheus.CounterValue, float64(cases[key{unit, category, ch, lvl}]), unit, category, ch, lvl)
+				emit(receivedTotal, float64(cases[key{unit, category, ch, lvl}]), unit, category, ch, lvl)
 			}
 		}
 		uc := [2]string{unit, category}
-		emit(personsReceivedTotal, prometheus.CounterValue, float64(persons[uc]), unit, category)
-		emit(collectiveReceivedTotal, prometheus.CounterValue, float64(collective[uc]), unit, category)
-		emit(repeatReceivedTotal, prometheus.CounterValue, float64(repeats[uc]), unit, category)
+		emit(personsReceivedTotal, float64(persons[uc]), unit, category)
+		emit(collectiveReceivedTotal, float64(collective[uc]), unit, category)
+		emit(repeatReceivedTotal, float64(repeats[uc]), unit, category)
 	})
 	return nil
 }
@@ -68,8 +66,8 @@ func (Completions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 	}
 	env.eachUnit(func(unit string) {
 		for _, st := range petition.Stages {
-			emit(stageCompletedTotal, prometheus.CounterValue, float64(done[[2]string{unit, st}]), unit, st)
-			emit(stageCompletedLateTotal, prometheus.CounterValue, float64(late[[2]string{unit, st}]), unit, st)
+			emit(stageCompletedTotal, float64(done[[2]string{unit, st}]), unit, st)
+			emit(stageCompletedLateTotal, float64(late[[2]string{unit, st}]), unit, st)
 		}
 	})
 	return nil
@@ -95,7 +93,7 @@ func (Evaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 	}
 	env.eachUnit(func(unit string) {
 		for _, res := range petition.EvaluationResults {
-			emit(evaluationsTotal, prometheus.CounterValue, float64(n[[2]string{unit, res}]), unit, res)
+			emit(evaluationsTotal, float64(n[[2]string{unit, res}]), unit, res)
 		}
 	})
 	return nil

@@ -3,8 +3,6 @@ package collector
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"riskmon/store"
 )
 
@@ -20,10 +18,10 @@ func (Reference) Name() string { return "reference" }
 // Scrape emits one info series per unit and category.
 func (Reference) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
 	for _, u := range env.Units {
-		emit(unitInfo, prometheus.GaugeValue, 1, u.Code, u.Name)
+		emit(unitInfo, 1, u.Code, u.Name)
 	}
 	for _, c := range env.Categories {
-		emit(categoryInfo, prometheus.GaugeValue, 1, c.Code, c.Name)
+		emit(categoryInfo, 1, c.Code, c.Name)
 	}
 	return nil
 }
@@ -43,7 +41,7 @@ func (Periods) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) e
 		if active {
 			v = 1
 		}
-		emit(sensitivePeriodActive, prometheus.GaugeValue, v, name)
+		emit(sensitivePeriodActive, v, name)
 	}
 	return nil
 }

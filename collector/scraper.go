@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -19,7 +17,7 @@ type Scraper interface {
 }
 
 // Emit adds one const metric to the snapshot under construction.
-type Emit func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string)
+type Emit func(d typedDesc, v float64, labels ...string)
 
 // Env is what every scraper of one refresh shares: the moment, the rules and
 // the label vocabularies read at the start of the refresh.

@@ -3,8 +3,6 @@ package collector
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"riskmon/store"
 )
 
@@ -45,7 +43,7 @@ func (ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emi
 			if ok {
 				v = float64(row.Received[i])
 			}
-			emit(receivedWindow, prometheus.GaugeValue, v, unit, category, w)
+			emit(receivedWindow, v, unit, category, w)
 		}
 	})
 	env.eachUnit(func(unit string) {
@@ -55,9 +53,9 @@ func (ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emi
 			if u != nil {
 				c, s, rep = float64(u[0][i]), float64(u[1][i]), float64(u[2][i])
 			}
-			emit(collectiveReceivedWindow, prometheus.GaugeValue, c, unit, w)
-			emit(skipLevelReceivedWindow, prometheus.GaugeValue, s, unit, w)
-			emit(repeatReceivedWindow, prometheus.GaugeValue, rep, unit, w)
+			emit(collectiveReceivedWindow, c, unit, w)
+			emit(skipLevelReceivedWindow, s, unit, w)
+			emit(repeatReceivedWindow, rep, unit, w)
 		}
 	})
 	return nil

@@ -2,9 +2,13 @@ package demo
 
 import (
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"riskmon/collector"
 	"riskmon/config"
@@ -37,7 +41,10 @@ func TestDemoShowsEveryMetric(t *testing.T) {
 			if err := col.Refresh(ctx); err != nil {
 				t.Fatal(err)
 			}
-			mfs, err := col.Gatherer().Gather()
+			rec := httptest.NewRecorder()
+			col.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			parser := expfmt.NewTextParser(model.UTF8Validation)
+			mfs, err := parser.TextToMetricFamilies(rec.Body)
 			if err != nil {
 				t.Fatal(err)
 			}

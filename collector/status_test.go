@@ -1,0 +1,104 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// failing is a scraper that fails after emitting, as one whose second query
+// fails would.
+type failing struct{}
+
+func (failing) Name() string { return "failing" }
+
+func (failing) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
+	emit(supervisedOpen, 99, "u1")
+	return errors.New("the database went away")
+}
+
+// selfSeries is the live self metrics /metrics serves, "name{labels}" -> value.
+func selfSeries(t *testing.T, c *Collector) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for name, mf := range families(t, scrape(t, c, false)) {
+		for _, m := range mf.GetMetric() {
+			out[name+labelString(m)] = value(m)
+		}
+	}
+	return out
+}
+
+// A failing scraper is named by its own success series, the others keep
+// theirs, and the refresh is all or nothing: the previous snapshot stays.
+func TestScraperFailureIsNamedAndKeepsTheSnapshot(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c, _ := newCollector(t, s)
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := series(t, c)
+	c.scrapers = append(DefaultScrapers()[:2], append([]Scraper{failing{}}, DefaultScrapers()[2:]...)...)
+	err := c.Refresh(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "scraper failing: the database went away") {
+		t.Fatalf("refresh error %v, want one naming the failing scraper", err)
+	}
+	got := selfSeries(t, c)
+	for _, sc := range c.scrapers {
+		want := 1.0
+		if sc.Name() == "failing" {
+			want = 0
+		}
+		if v := got[`petition_collector_scrape_success{scraper="`+sc.Name()+`"}`]; v != want {
+			t.Errorf("scrape_success of %s = %v, want %v", sc.Name(), v, want)
+		}
+	}
+	if got["petition_collector_last_refresh_success{}"] != 0 || got["petition_collector_refresh_errors_total{}"] != 1 {
+		t.Errorf("refresh success %v, errors %v; want 0 and 1", got["petition_collector_last_refresh_success{}"], got["petition_collector_refresh_errors_total{}"])
+	}
+	after := series(t, c)
+	if len(after) != len(before) || after[`petition_supervised_open{unit="u1"}`] == 99 {
+		t.Error("the failed refresh's metrics were served")
+	}
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s: %v after the failed refresh, %v before", k, after[k], v)
+		}
+	}
+}
+
+// The configured values the rules and dashboards read are exported live,
+// follow a reload, and stay while the snapshot is stale.
+func TestConfiguredValuesAreExported(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	c, clk := newCollector(t, s)
+	cfg := *c.Config()
+	want := map[string]float64{
+		"petition_config_due_soon_horizon_seconds{}": 72 * 3600,
+		"petition_config_collective_threshold{}":     5,
+		"petition_config_staleness_limit_seconds{}":  120,
+		"petition_config_refresh_interval_seconds{}": 15,
+	}
+	check := func(when string) {
+		got := selfSeries(t, c)
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %v, want %v", when, k, got[k], v)
+			}
+		}
+	}
+	check("before the first refresh")
+	cfg.Rules.DueSoon, cfg.Rules.CollectiveThreshold, cfg.StalenessLimit = 48*time.Hour, 10, 5*time.Minute
+	c.SetConfig(&cfg)
+	want["petition_config_due_soon_horizon_seconds{}"] = 48 * 3600
+	want["petition_config_collective_threshold{}"] = 10
+	want["petition_config_staleness_limit_seconds{}"] = 300
+	clk.t = clk.t.Add(time.Hour) // stale: no snapshot at all
+	check("after a reload, stale")
+}
