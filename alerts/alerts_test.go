@@ -1,5 +1,5 @@
 // Package alerts_test checks the rule files, their promtool tests, the
-// runbook and the Alertmanager example. alerts/ holds no Go code of its own.
+// runbook and the Alertmanager example.
 package alerts_test
 
 import (
@@ -13,8 +13,40 @@ import (
 
 	"go.yaml.in/yaml/v2"
 
+	"riskmon/alerts"
 	"riskmon/collector"
 )
+
+// TestRulesAreRendered: rules.yml is what its source renders to with the
+// default settings (go generate ./alerts writes it).
+func TestRulesAreRendered(t *testing.T) {
+	want, err := alerts.Render(alerts.Defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Error("rules.yml differs from rules.yml.tmpl rendered: run go generate ./alerts")
+	}
+	custom, err := alerts.Render(alerts.Settings{JobSelector: `job="county-a"`, RunbookBase: "https://wiki.example.invalid/runbook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`up{job="county-a"}`, "https://wiki.example.invalid/runbook#petitiondatastale"} {
+		if !strings.Contains(string(custom), want) {
+			t.Errorf("rendered with other settings, the rules lack %s", want)
+		}
+	}
+	if strings.Contains(string(custom), alerts.Defaults.RunbookBase) || strings.Contains(string(custom), alerts.Defaults.JobSelector) {
+		t.Error("a default setting is written in the source instead of read from the settings")
+	}
+	if _, err := alerts.Render(alerts.Settings{}); err == nil {
+		t.Error("rendered without settings")
+	}
+}
 
 type rule struct {
 	Record      string            `yaml:"record"`

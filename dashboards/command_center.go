@@ -25,13 +25,15 @@ func mapping(options map[string][2]string) []dashboard.ValueMapping {
 	return []dashboard.ValueMapping{{ValueMap: &m}}
 }
 
-// CommandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling (26
+// commandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling (26
 // grid rows of 30 px and 8 px gaps: 980 px), refreshed every 30 s; trouble
 // shows in orange and red from across the room.
-func CommandCenter(l Lang) *dashboard.DashboardBuilder {
-	t := l.t
+func commandCenter(p *page) *dashboard.DashboardBuilder {
+	t := p.t
 	overdueThresholds := thresholdQuery("petition:overdue_threshold:warning", "petition:overdue_threshold:critical")
-	return base(l, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
+	return base(p.Lang, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
+		WithVariable(configVariable("due_soon_hours", "max(petition_config_due_soon_horizon_seconds) / 3600")).
+		WithVariable(configVariable("collective_persons", "max(petition_config_collective_threshold)")).
 		// Row 1: the state of the day and the service, banner-sized.
 		WithPanel(statPanel(t("敏感期", "Sensitive period"),
 			t("是否处于国庆、两会等敏感期：敏感期内告警阈值更严。", "Whether a sensitive period (National Day, the Two Sessions, ...) is in force: alert thresholds are stricter."),
@@ -39,11 +41,11 @@ func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 			Mappings(mapping(map[string][2]string{"0": {t("平常时期", "Normal period"), "green"}, "1": {t("敏感期", "SENSITIVE PERIOD"), "red"}}))).
 		WithPanel(statPanel(t("数据状态", "Data"),
 			t("监测服务的快照是否新鲜；过期或服务中断时大屏数据不可信。", "Whether riskmon's snapshot is fresh; when stale or down, the screen's numbers are not current."),
-			"none", 6, instant(`max(time() - petition_collector_last_success_timestamp_seconds > bool 120) or vector(1)`, "")).
+			"none", 6, instant(`max((time() - petition_collector_last_success_timestamp_seconds) > bool petition_config_staleness_limit_seconds) or vector(1)`, "")).
 			Mappings(mapping(map[string][2]string{"0": {t("数据正常", "Data current"), "green"}, "1": {t("数据过期 / 服务中断", "DATA STALE / SERVICE DOWN"), "red"}}))).
 		WithPanel(statPanel(t("今日来信来访", "Petitions today"), t("今日（本地时间零点起）收到的信访件数。", "Petitions received since local midnight."),
 			"short", 3, instant(`sum(petition_received_window{window="today"})`, ""))).
-		WithPanel(statPanel(t("今日集体访", "Collective today"), t("今日收到的集体访件数（5 人及以上）。", "Collective petitions (5 or more persons) received today."),
+		WithPanel(statPanel(t("今日集体访", "Collective today"), t("今日收到的集体访件数（${collective_persons} 人及以上）。", "Collective petitions (${collective_persons} or more persons) received today."),
 			"short", 3, instant(`sum(petition_collective_received_window{window="today"})`, "")).
 			Thresholds(steps(nil, "green", 1.0, "red"))).
 		WithPanel(statPanel(t("今日越级访", "Skip-level today"), t("今日在省级或进京登记的信访件数。", "Petitions lodged at province or national level today."),
@@ -59,7 +61,7 @@ func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 		WithPanel(statPanel(t("超期", "Overdue"), t("超过法定期限仍未办结的案件数。", "Open cases past their statutory deadline."),
 			"short", 6, instant(`sum(petition_overdue)`, "")).
 			Thresholds(steps(nil, "green", 1.0, "orange", 20.0, "red"))).
-		WithPanel(statPanel(t("72小时内到期", "Due within 72 h"), t("期限将在 72 小时内届满的在办案件数。", "Open cases whose deadline falls within 72 hours."),
+		WithPanel(statPanel(t("${due_soon_hours}小时内到期", "Due within ${due_soon_hours} h"), t("期限将在 ${due_soon_hours} 小时内届满的在办案件数。", "Open cases whose deadline falls within ${due_soon_hours} hours."),
 			"short", 6, instant(`sum(petition_due_soon)`, "")).
 			Thresholds(steps(nil, "green", 10.0, "orange"))).
 		WithPanel(statPanel(t("领导督办在办", "Supervised open"), t("领导督办、包案的在办案件数。", "Open cases under leadership supervision."),
@@ -68,7 +70,7 @@ func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 		WithPanel(barPanel(t("各单位超期件", "Overdue by unit"), t("各责任单位超期件数，颜色按告警阈值（橙：预警，红：严重）。", "Overdue cases per responsible unit, coloured by the alert thresholds (orange warning, red critical)."),
 			"short", 8, 9, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
 			WithTransformation(fromRecorded)).
-		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 72 小时内到期的案件数。", "Cases per unit whose deadline falls within 72 hours."),
+		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 ${due_soon_hours} 小时内到期的案件数。", "Cases per unit whose deadline falls within ${due_soon_hours} hours."),
 			"short", 8, 9, instant(byUnit(`petition_due_soon`), "{{name}}"),
 			thresholdQuery("petition:due_soon_threshold:warning", "petition:due_soon_threshold:warning")).
 			WithTransformation(fromRecorded)).
@@ -80,5 +82,5 @@ func CommandCenter(l Lang) *dashboard.DashboardBuilder {
 			query(`sum(increase(petition_received_total[1h]))`, t("每小时收件", "received per hour")),
 			query(`petition:received_daily_usual:avg30d / 24`, t("近30日平均", "30-day average")))).
 		WithPanel(tablePanel(t("正在告警", "Firing alerts"), t("当前触发的告警；无告警时为空。", "Alerts firing now; empty when all is well."),
-			"none", 10, 7, instant(emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
+			"none", 10, 7, instant(p.emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
 }

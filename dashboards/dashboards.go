@@ -5,8 +5,6 @@
 package dashboards
 
 import (
-	"sync"
-
 	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
@@ -49,32 +47,44 @@ func (l Lang) uid(base string) string {
 	return base
 }
 
-// mayBeEmpty lists the queries that can legitimately return nothing (no alert
-// firing, no overdue case); the end-to-end test only checks that they parse.
-// Building a dashboard marks them, so builds running at once share mu.
-var (
-	mu         sync.Mutex
-	mayBeEmpty = map[string]bool{}
-	builtOnce  sync.Once
-)
-
-// MayBeEmpty reports whether expr may legitimately return no data.
-func MayBeEmpty(expr string) bool {
-	builtOnce.Do(func() {
-		for _, l := range Langs {
-			All(l) // building marks the queries
-		}
-	})
-	mu.Lock()
-	defer mu.Unlock()
-	return mayBeEmpty[expr]
+// page is one dashboard under construction: its language, and the queries
+// it marks as legitimately empty (no alert firing, no overdue case).
+type page struct {
+	Lang
+	empty map[string]bool
 }
 
-func emptyOK(expr string) string {
-	mu.Lock()
-	defer mu.Unlock()
-	mayBeEmpty[expr] = true
+// emptyOK marks expr as a query that may legitimately return no data.
+func (p *page) emptyOK(expr string) string {
+	p.empty[expr] = true
 	return expr
+}
+
+// Built is a generated dashboard with the queries that may legitimately
+// return nothing; the end-to-end test only checks that those parse.
+type Built struct {
+	Dashboard  dashboard.Dashboard
+	MayBeEmpty map[string]bool
+}
+
+// ofRiskmon keeps the series of expr that come from riskmon's own scrape
+// targets, whatever the job is called: those that also export
+// petition_build_info.
+func ofRiskmon(expr string) string {
+	return "(" + expr + " and on(job, instance) petition_build_info)"
+}
+
+// configVariable is a hidden variable holding a configured value that riskmon
+// exports (expr, one value with no labels), so that titles show what the
+// service counts with instead of repeating the literal. Grafana's
+// query_result writes such a value as "{} VALUE TIMESTAMP".
+func configVariable(name, expr string) *dashboard.QueryVariableBuilder {
+	return dashboard.NewQueryVariableBuilder(name).
+		Datasource(dsRef).
+		Query(dashboard.StringOrMap{String: ptr("query_result(" + expr + ")")}).
+		Regex(`/^\{\} (?<value>[0-9.]+) /`).
+		Refresh(dashboard.VariableRefreshOnDashboardLoad).
+		Hide(dashboard.VariableHideHideVariable)
 }
 
 var dsRef = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
@@ -185,14 +195,15 @@ func tablePanel(title, desc, unit string, w, h uint32, targets ...cog.Builder[va
 }
 
 // All returns every dashboard in the language.
-func All(l Lang) ([]dashboard.Dashboard, error) {
-	var out []dashboard.Dashboard
-	for _, b := range []*dashboard.DashboardBuilder{CommandCenter(l), Unit(l), ServiceHealth(l)} {
-		d, err := b.Build()
+func All(l Lang) ([]Built, error) {
+	var out []Built
+	for _, build := range []func(*page) *dashboard.DashboardBuilder{commandCenter, unit, serviceHealth} {
+		p := &page{Lang: l, empty: map[string]bool{}}
+		d, err := build(p).Build()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, Built{Dashboard: d, MayBeEmpty: p.empty})
 	}
 	return out, nil
 }

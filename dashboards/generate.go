@@ -12,11 +12,12 @@ import (
 func Render() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, l := range Langs {
-		ds, err := All(l)
+		built, err := All(l)
 		if err != nil {
 			return nil, fmt.Errorf("build %s dashboards: %w", l, err)
 		}
-		for _, d := range ds {
+		for _, b := range built {
+			d := b.Dashboard
 			b, err := json.MarshalIndent(d, "", "  ")
 			if err != nil {
 				return nil, fmt.Errorf("encode %s: %w", *d.Uid, err)

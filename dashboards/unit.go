@@ -17,31 +17,31 @@ func unitVariable(l Lang) *dashboard.QueryVariableBuilder {
 
 func ptr[T any](v T) *T { return &v }
 
-// Unit is one responsible unit's accountability view: its backlog, how late
+// unit is one responsible unit's accountability view: its backlog, how late
 // it is, how timely, how often people come back, and how satisfied they are.
-func Unit(l Lang) *dashboard.DashboardBuilder {
-	t := l.t
-	return base(l, "riskmon-unit", "信访责任单位", "Petition unit", "1m", "unit").
-		WithVariable(unitVariable(l)).
+func unit(p *page) *dashboard.DashboardBuilder {
+	t := p.t
+	return base(p.Lang, "riskmon-unit", "信访责任单位", "Petition unit", "1m", "unit").
+		WithVariable(unitVariable(p.Lang)).
 		WithPanel(barPanel(t("各阶段在办", "Open by stage"), t("本单位各阶段在办案件数。", "The unit's open cases by stage."),
 			"short", 8, 8, instant(`sum by (stage) (petition_open{unit="$unit"})`, "{{stage}}"))).
 		WithPanel(barPanel(t("各阶段超期", "Overdue by stage"), t("本单位各阶段超期案件数。", "The unit's overdue cases by stage."),
 			"short", 8, 8, instant(`sum by (stage) (petition_overdue{unit="$unit"})`, "{{stage}}")).
 			Thresholds(steps(nil, "green", 1.0, "red"))).
 		WithPanel(statPanel(t("最久超期", "Longest overdue"), t("本单位超期最久的案件已超期多久；无超期件时为空。", "How long the unit's longest-overdue case is past its deadline; empty when none is overdue."),
-			"s", 8, instant(emptyOK(`time() - petition_overdue_oldest_deadline_timestamp_seconds{unit="$unit"}`), "")).
+			"s", 8, instant(p.emptyOK(`time() - petition_overdue_oldest_deadline_timestamp_seconds{unit="$unit"}`), "")).
 			Height(8).
 			Thresholds(steps(nil, "orange", 604800.0, "red"))).
 		WithPanel(barPanel(t("各阶段按期办结率", "On time by stage"), t("本单位各阶段按期完成的比例（累计）；尚未完成过的阶段为空。", "Share of the unit's stages completed on time (all time); empty for a stage never completed."),
-			"percentunit", 8, 8, instant(emptyOK(`unit_stage:petition_stage_on_time:ratio{unit="$unit"}`), "{{stage}}")).
+			"percentunit", 8, 8, instant(p.emptyOK(`unit_stage:petition_stage_on_time:ratio{unit="$unit"}`), "{{stage}}")).
 			Min(0).Max(1).
 			Thresholds(steps(nil, "red", 0.8, "orange", 0.95, "green"))).
 		WithPanel(statPanel(t("30日重复信访率", "Repeat rate, 30 days"), t("近 30 日重复信访占收件的比例，颜色按告警阈值；无收件时为空。", "Repeat petitions over petitions received in 30 days, coloured by the alert threshold; empty without receipts."),
-			"percentunit", 8, instant(emptyOK(`unit:petition_repeat_rate_30d:ratio{unit="$unit"}`), ""),
+			"percentunit", 8, instant(p.emptyOK(`unit:petition_repeat_rate_30d:ratio{unit="$unit"}`), ""),
 			thresholdQuery("petition:repeat_rate_threshold:warning", "petition:repeat_rate_threshold:warning")).
 			Height(8).WithTransformation(fromRecorded)).
 		WithPanel(statPanel(t("满意率", "Satisfaction"), t("（满意 + 基本满意）/ 全部评价；无评价时为空。", "(Satisfied + basically satisfied) / all evaluations; empty without evaluations."),
-			"percentunit", 8, instant(emptyOK(`unit:petition_satisfaction:ratio{unit="$unit"}`), "")).
+			"percentunit", 8, instant(p.emptyOK(`unit:petition_satisfaction:ratio{unit="$unit"}`), "")).
 			Height(8).
 			Thresholds(steps(nil, "red", 0.8, "orange", 0.9, "green"))).
 		WithPanel(barPanel(t("近30日类别构成", "Categories, 30 days"), t("本单位近 30 日各类别收件数。", "The unit's petitions in 30 days by category."),
