@@ -23,10 +23,10 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	}
 	type key struct{ unit, category, channel, level string }
 	cases := map[key]int64{}
-	var persons, collective, repeats = map[[2]string]int64{}, map[[2]string]int64{}, map[[2]string]int64{}
+	var persons, collective, repeats = map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
 	for _, row := range rows {
 		cases[key{row.Unit, row.Category, row.Channel, row.Level}] += row.Cases
-		uc := [2]string{row.Unit, row.Category}
+		uc := unitAnd{row.Unit, row.Category}
 		persons[uc] += row.Persons
 		collective[uc] += row.Collective
 		repeats[uc] += row.Repeats
@@ -37,7 +37,7 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 				emit(receivedTotal, float64(cases[key{unit, category, ch, lvl}]), unit, category, ch, lvl)
 			}
 		}
-		uc := [2]string{unit, category}
+		uc := unitAnd{unit, category}
 		emit(personsReceivedTotal, float64(persons[uc]), unit, category)
 		emit(collectiveReceivedTotal, float64(collective[uc]), unit, category)
 		emit(repeatReceivedTotal, float64(repeats[uc]), unit, category)
@@ -59,15 +59,15 @@ func (Completions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 	if err != nil {
 		return err
 	}
-	done, late := map[[2]string]int64{}, map[[2]string]int64{}
+	done, late := map[unitAnd]int64{}, map[unitAnd]int64{}
 	for _, row := range rows {
-		done[[2]string{row.Unit, row.Stage}] += row.Completed
-		late[[2]string{row.Unit, row.Stage}] += row.Late
+		done[unitAnd{row.Unit, row.Stage}] += row.Completed
+		late[unitAnd{row.Unit, row.Stage}] += row.Late
 	}
 	env.eachUnit(func(unit string) {
 		for _, st := range petition.Stages {
-			emit(stageCompletedTotal, float64(done[[2]string{unit, st}]), unit, st)
-			emit(stageCompletedLateTotal, float64(late[[2]string{unit, st}]), unit, st)
+			emit(stageCompletedTotal, float64(done[unitAnd{unit, st}]), unit, st)
+			emit(stageCompletedLateTotal, float64(late[unitAnd{unit, st}]), unit, st)
 		}
 	})
 	return nil
@@ -87,13 +87,13 @@ func (Evaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 	if err != nil {
 		return err
 	}
-	n := map[[2]string]int64{}
+	n := map[unitAnd]int64{}
 	for _, row := range rows {
-		n[[2]string{row.Unit, row.Result}] += row.Evaluations
+		n[unitAnd{row.Unit, row.Result}] += row.Evaluations
 	}
 	env.eachUnit(func(unit string) {
 		for _, res := range petition.EvaluationResults {
-			emit(evaluationsTotal, float64(n[[2]string{unit, res}]), unit, res)
+			emit(evaluationsTotal, float64(n[unitAnd{unit, res}]), unit, res)
 		}
 	})
 	return nil

@@ -37,6 +37,10 @@ func (e *Env) WindowStarts() []time.Time {
 	return []time.Time{midnight, e.Now.Add(-7 * 24 * time.Hour), e.Now.Add(-30 * 24 * time.Hour)}
 }
 
+// unitAnd keys a count by unit and one other label: a category, a stage or
+// an evaluation result.
+type unitAnd struct{ unit, label string }
+
 // eachUnit calls fn for every unit code.
 func (e *Env) eachUnit(fn func(unit string)) {
 	for _, u := range e.Units {

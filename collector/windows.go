@@ -21,23 +21,25 @@ func (ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emi
 	if err != nil {
 		return err
 	}
-	byUC := map[[2]string]store.WindowCount{}
-	byUnit := map[string]*[3][]int64{} // collective, skip-level, repeats per window
+	byUC := map[unitAnd]store.WindowCount{}
+	type unitWindows struct{ collective, skipLevel, repeats []int64 } // one count a window
+	byUnit := map[string]*unitWindows{}
 	for _, row := range rows {
-		byUC[[2]string{row.Unit, row.Category}] = row
+		byUC[unitAnd{row.Unit, row.Category}] = row
 		u := byUnit[row.Unit]
 		if u == nil {
-			u = &[3][]int64{make([]int64, len(Windows)), make([]int64, len(Windows)), make([]int64, len(Windows))}
+			n := len(Windows)
+			u = &unitWindows{make([]int64, n), make([]int64, n), make([]int64, n)}
 			byUnit[row.Unit] = u
 		}
 		for i := range Windows {
-			u[0][i] += row.Collective[i]
-			u[1][i] += row.SkipLevel[i]
-			u[2][i] += row.Repeats[i]
+			u.collective[i] += row.Collective[i]
+			u.skipLevel[i] += row.SkipLevel[i]
+			u.repeats[i] += row.Repeats[i]
 		}
 	}
 	env.eachUnitCategory(func(unit, category string) {
-		row, ok := byUC[[2]string{unit, category}]
+		row, ok := byUC[unitAnd{unit, category}]
 		for i, w := range Windows {
 			v := 0.0
 			if ok {
@@ -51,7 +53,7 @@ func (ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emi
 		for i, w := range Windows {
 			var c, s, rep float64
 			if u != nil {
-				c, s, rep = float64(u[0][i]), float64(u[1][i]), float64(u[2][i])
+				c, s, rep = float64(u.collective[i]), float64(u.skipLevel[i]), float64(u.repeats[i])
 			}
 			emit(collectiveReceivedWindow, c, unit, w)
 			emit(skipLevelReceivedWindow, s, unit, w)

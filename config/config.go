@@ -70,14 +70,27 @@ type key struct {
 	about string
 }
 
-// Keys lists every scalar key with its default and meaning, for the README and
-// for `riskmon serve --help`.
-func Keys() [][3]string {
-	out := make([][3]string, 0, len(keys))
+// KeyDoc describes one scalar key.
+type KeyDoc struct {
+	Name    string
+	Default string
+	About   string
+}
+
+// Keys lists every scalar key with its default and meaning, for
+// docs/configuration.md and for `riskmon serve --help`.
+func Keys() []KeyDoc {
+	out := make([]KeyDoc, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, [3]string{k.name, k.def, k.about})
+		out = append(out, KeyDoc{Name: k.name, Default: k.def, About: k.about})
 	}
 	return out
+}
+
+// setting is a key's value and where it came from.
+type setting struct {
+	value string
+	from  string // "default", the file name, RISKMON_X or --x
 }
 
 var keys = []key{
@@ -121,9 +134,9 @@ func Load(src Source) (*Config, error) {
 			errs = append(errs, &Error{Key: k.name, From: from, Problem: err.Error()})
 		}
 	}
-	values := map[string][2]string{} // key -> value, source
+	values := map[string]setting{}
 	for _, k := range keys {
-		values[k.name] = [2]string{k.def, "default"}
+		values[k.name] = setting{k.def, "default"}
 	}
 	var specs []PeriodSpec
 	if src.File != "" {
@@ -132,26 +145,26 @@ func Load(src Source) (*Config, error) {
 			return nil, err
 		}
 		for k, v := range fileVals {
-			values[k] = [2]string{v, src.File}
+			values[k] = setting{v, src.File}
 		}
 		specs = ps
 	}
 	for _, k := range keys {
 		if v, ok := src.Env[EnvName(k.name)]; ok {
-			values[k.name] = [2]string{v, EnvName(k.name)}
+			values[k.name] = setting{v, EnvName(k.name)}
 		}
 	}
 	for name, v := range src.Flags {
 		if _, ok := values[name]; !ok {
 			return nil, fmt.Errorf("config: unknown flag key %q", name)
 		}
-		values[name] = [2]string{v, "--" + FlagName(name)}
+		values[name] = setting{v, "--" + FlagName(name)}
 	}
 	for _, k := range keys {
-		apply(k, values[k.name][0], values[k.name][1])
+		apply(k, values[k.name].value, values[k.name].from)
 	}
 	if c.StalenessLimit != 0 && c.StalenessLimit <= c.RefreshInterval {
-		errs = append(errs, &Error{Key: "staleness_limit", From: values["staleness_limit"][1],
+		errs = append(errs, &Error{Key: "staleness_limit", From: values["staleness_limit"].from,
 			Problem: fmt.Sprintf("%s must be longer than refresh_interval %s, or every snapshot is stale", c.StalenessLimit, c.RefreshInterval)})
 	}
 	for _, name := range unknownEnv(src.Env) {

@@ -13,14 +13,17 @@ func byUnit(expr string) string {
 	return `sum by (unit, name) (` + expr + ` * on(unit) group_left(name) petition_unit_info)`
 }
 
+// shown is how a stat shows one value: as text, in a colour.
+type shown struct{ text, color string }
+
 // mapping shows values as text in a colour, in the order of their values so
 // that the generated JSON is the same every time.
-func mapping(options map[string][2]string) []dashboard.ValueMapping {
+func mapping(options map[string]shown) []dashboard.ValueMapping {
 	m := dashboard.ValueMap{Type: dashboard.MappingTypeValueToText, Options: map[string]dashboard.ValueMappingResult{}}
 	values := slices.Sorted(maps.Keys(options))
 	for i, value := range values {
-		tc := options[value]
-		m.Options[value] = dashboard.ValueMappingResult{Text: cog.ToPtr(tc[0]), Color: cog.ToPtr(tc[1]), Index: cog.ToPtr(int32(i))}
+		o := options[value]
+		m.Options[value] = dashboard.ValueMappingResult{Text: cog.ToPtr(o.text), Color: cog.ToPtr(o.color), Index: cog.ToPtr(int32(i))}
 	}
 	return []dashboard.ValueMapping{{ValueMap: &m}}
 }
@@ -38,11 +41,11 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 		WithPanel(statPanel(t("敏感期", "Sensitive period"),
 			t("是否处于国庆、两会等敏感期：敏感期内告警阈值更严。", "Whether a sensitive period (National Day, the Two Sessions, ...) is in force: alert thresholds are stricter."),
 			"none", 6, instant(`max(petition:sensitive_period:active) or vector(0)`, "")).
-			Mappings(mapping(map[string][2]string{"0": {t("平常时期", "Normal period"), "green"}, "1": {t("敏感期", "SENSITIVE PERIOD"), "red"}}))).
+			Mappings(mapping(map[string]shown{"0": {t("平常时期", "Normal period"), "green"}, "1": {t("敏感期", "SENSITIVE PERIOD"), "red"}}))).
 		WithPanel(statPanel(t("数据状态", "Data"),
 			t("监测服务的快照是否新鲜；过期或服务中断时大屏数据不可信。", "Whether riskmon's snapshot is fresh; when stale or down, the screen's numbers are not current."),
 			"none", 6, instant(`max((time() - petition_collector_last_success_timestamp_seconds) > bool petition_config_staleness_limit_seconds) or vector(1)`, "")).
-			Mappings(mapping(map[string][2]string{"0": {t("数据正常", "Data current"), "green"}, "1": {t("数据过期 / 服务中断", "DATA STALE / SERVICE DOWN"), "red"}}))).
+			Mappings(mapping(map[string]shown{"0": {t("数据正常", "Data current"), "green"}, "1": {t("数据过期 / 服务中断", "DATA STALE / SERVICE DOWN"), "red"}}))).
 		WithPanel(statPanel(t("今日来信来访", "Petitions today"), t("今日（本地时间零点起）收到的信访件数。", "Petitions received since local midnight."),
 			"short", 3, instant(`sum(petition_received_window{window="today"})`, ""))).
 		WithPanel(statPanel(t("今日集体访", "Collective today"), t("今日收到的集体访件数（${collective_persons} 人及以上）。", "Collective petitions (${collective_persons} or more persons) received today."),

@@ -10,7 +10,7 @@ func serviceHealth(p *page) *dashboard.DashboardBuilder {
 	return base(p.Lang, "riskmon-service-health", "信访监测服务状态", "riskmon service health", "30s", "service").
 		WithPanel(statPanel(t("最近刷新", "Last refresh"), t("最近一次从数据库刷新快照是否成功。", "Whether the last refresh of the snapshot from the database succeeded."),
 			"none", 6, instant(`min(petition_collector_last_refresh_success)`, "")).
-			Mappings(mapping(map[string][2]string{"0": {t("失败", "FAILED"), "red"}, "1": {t("成功", "OK"), "green"}}))).
+			Mappings(mapping(map[string]shown{"0": {t("失败", "FAILED"), "red"}, "1": {t("成功", "OK"), "green"}}))).
 		WithPanel(statPanel(t("快照年龄", "Snapshot age"), t("距最近一次成功刷新的时间；超过配置的时限（staleness_limit）大屏数据即撤下，过半变橙。", "Time since the last successful refresh; past the configured limit (staleness_limit) the domain metrics are withheld; orange past half of it."),
 			"s", 6, instant(`time() - max(petition_collector_last_success_timestamp_seconds)`, ""),
 			thresholdQuery("max(petition_config_staleness_limit_seconds) / 2", "max(petition_config_staleness_limit_seconds)")).

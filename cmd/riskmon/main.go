@@ -81,14 +81,14 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 func configFlags(fs *flag.FlagSet) func() config.Source {
 	file := fs.String("config", "", "configuration file (YAML)")
 	for _, k := range config.Keys() {
-		fs.String(config.FlagName(k[0]), "", fmt.Sprintf("%s (env %s, default %q)", k[2], config.EnvName(k[0]), k[1]))
+		fs.String(config.FlagName(k.Name), "", fmt.Sprintf("%s (env %s, default %q)", k.About, config.EnvName(k.Name), k.Default))
 	}
 	return func() config.Source {
 		src := config.Source{File: *file, Env: config.FromEnviron(), Flags: map[string]string{}}
 		fs.Visit(func(f *flag.Flag) {
 			for _, k := range config.Keys() {
-				if config.FlagName(k[0]) == f.Name {
-					src.Flags[k[0]] = f.Value.String()
+				if config.FlagName(k.Name) == f.Name {
+					src.Flags[k.Name] = f.Value.String()
 				}
 			}
 		})
