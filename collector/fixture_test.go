@@ -178,17 +178,24 @@ var fixtureWant = map[string]float64{
 	`petition_unit_info{name="二局",unit="u2"}`:                                                         1,
 	`petition_category_info{category="land_requisition",name="农村土地征用"}`:                               1,
 	`petition_category_info{category="other",name="其他"}`:                                              1,
-	`petition_sensitive_period_active{period="national_day"}`:                                         1,
+	// a fresh database has the county's default categories (migration 3)
+	`petition_category_info{category="enterprise_restructuring",name="企业改制"}`:       1,
+	`petition_category_info{category="labour_social_security",name="劳动和社会保障"}`:      1,
+	`petition_category_info{category="minimum_living_allowance",name="城市居民最低生活保障"}`: 1,
+	`petition_category_info{category="demolition_relocation",name="城市房屋拆迁安置"}`:      1,
+	`petition_category_info{category="law_litigation",name="涉法涉诉"}`:                 1,
+	`petition_sensitive_period_active{period="national_day"}`:                       1,
 }
 
-// fixtureSeries is how many series each domain metric has with 2 units, 2
-// categories and 2 periods: every combination, zero-filled.
+// fixtureSeries is how many series each domain metric has with 2 units, the
+// 7 categories of a fresh database (2 of them the fixture's) and 2 periods:
+// every combination, zero-filled.
 var fixtureSeries = map[string]int{
-	"petition_received_total": 2 * 2 * 4 * 4, "petition_persons_received_total": 4, "petition_collective_received_total": 4,
-	"petition_repeat_received_total": 4, "petition_stage_completed_total": 8, "petition_stage_completed_late_total": 8,
-	"petition_evaluations_total": 6, "petition_received_window": 12, "petition_collective_received_window": 6,
-	"petition_skip_level_received_window": 6, "petition_repeat_received_window": 6, "petition_open": 16,
-	"petition_overdue": 16, "petition_due_soon": 8, "petition_supervised_open": 2,
-	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 2,
+	"petition_received_total": 2 * 7 * 4 * 4, "petition_persons_received_total": 14, "petition_collective_received_total": 14,
+	"petition_repeat_received_total": 14, "petition_stage_completed_total": 8, "petition_stage_completed_late_total": 8,
+	"petition_evaluations_total": 6, "petition_received_window": 42, "petition_collective_received_window": 6,
+	"petition_skip_level_received_window": 6, "petition_repeat_received_window": 6, "petition_open": 56,
+	"petition_overdue": 56, "petition_due_soon": 8, "petition_supervised_open": 2,
+	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,
 	"petition_sensitive_period_active": 2,
 }

@@ -15,6 +15,20 @@ const (
 	MaxWriters = maxWriters
 )
 
+// MigrateTo applies the migrations up to version, as an older riskmon would
+// have left the database.
+func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}
+
+// DefaultCategoriesVersion is the migration that adds the default categories.
+const DefaultCategoriesVersion = defaultCategoriesVersion
+
 // CreateBatch creates cs in one transaction, as a group commit does, and
 // returns for each case whether it was created and its refusal.
 func CreateBatch(ctx context.Context, s *Store, r petition.Rules, cs []petition.Case) (created []bool, refusals []error, err error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -329,6 +330,52 @@ JOIN cases c ON c.id = e.case_id ORDER BY c.case_no, e.seq`
 			}
 			if got, want := tallies(t, imported), tallies(t, loaded); !reflect.DeepEqual(got, want) {
 				t.Errorf("tallies %v\ndiffer from a bulk load's %v", got, want)
+			}
+		})
+	}
+}
+
+// A fresh database has the county's default categories; a database that has
+// its own list when the migration runs keeps it.
+func TestDefaultCategories(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, dialect)
+			cats, err := s.Categories(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []petition.NamedCode
+			for _, c := range cats {
+				got = append(got, petition.NamedCode{Code: c.Code, Name: c.Name})
+			}
+			want := slices.SortedFunc(slices.Values(petition.DefaultCategories), func(a, b petition.NamedCode) int { return strings.Compare(a.Code, b.Code) })
+			if !slices.Equal(got, want) {
+				t.Errorf("fresh database: got categories %v, want %v", got, want)
+			}
+
+			// an older database with the operators' own list keeps it
+			older, err := store.Open(ctx, storetest.DSN(t, dialect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer older.Close()
+			if err := store.MigrateTo(ctx, older, store.DefaultCategoriesVersion-1); err != nil {
+				t.Fatal(err)
+			}
+			if err := older.PutCategory(ctx, store.Category{Code: "pollution", Name: "环境污染"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := older.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			cats, err = older.Categories(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cats) != 1 || cats[0].Code != "pollution" {
+				t.Errorf("upgraded database: got categories %v, want only its own pollution", cats)
 			}
 		})
 	}
