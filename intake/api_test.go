@@ -45,6 +45,12 @@ func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
 	s := storetest.Open(t, dialect)
 	storetest.PutTwoUnits(t, s)
+	return newEnvOn(t, s)
+}
+
+// newEnvOn serves the API over s as it is.
+func newEnvOn(t *testing.T, s *store.Store) *env {
+	t.Helper()
 	cfg, err := config.Load(config.Source{Env: map[string]string{
 		"RISKMON_API_TOKEN": rwToken, "RISKMON_API_READ_TOKEN": roToken, "RISKMON_PETITIONER_KEY": "intake-test-key-0123456789",
 	}})
@@ -371,5 +377,28 @@ func TestUnitsAndCategories(t *testing.T) {
 	}
 	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("N-1"), "unit", "u3", "category", "pollution")); r.status != 201 {
 		t.Errorf("a case in the new unit and category: %d %s", r.status, r.body)
+	}
+}
+
+// TestTourOnAFreshDatabase is the README's tour: on a fresh database, create
+// the unit, then post a case in a default category.
+func TestTourOnAFreshDatabase(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnvOn(t, storetest.Open(t, dialect))
+			if r := e.do("PUT", "/api/v1/units/qingshan", rwToken, map[string]string{"name": "青山镇", "kind": "township"}); r.status != 200 {
+				t.Fatalf("put unit: %d %s", r.status, r.body)
+			}
+			body := map[string]any{"case_no": "2026-0001", "received_at": "2026-10-02T03:00:00+08:00", "channel": "visit",
+				"category": "land_requisition", "unit": "qingshan", "persons": 12, "level": "county", "petitioner_id": "110101199001011234"}
+			if r := e.do("POST", "/api/v1/cases", rwToken, body); r.status != 201 {
+				t.Fatalf("post case: %d %s", r.status, r.body)
+			}
+			var got intake.CaseResponse
+			e.do("GET", "/api/v1/cases/2026-0001", roToken, nil).json(t, &got)
+			if !got.Collective || got.Status != "received" {
+				t.Errorf("the tour's case: %+v", got)
+			}
+		})
 	}
 }
