@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -20,6 +21,16 @@ var shipped []byte
 
 // Default is the shipped calendar.
 func Default() (*Calendar, error) { return Load("") }
+
+// Shipped is the shipped calendar, read once. The data is part of the
+// binary and tested, so a problem with it is a bug: Shipped panics on it.
+var Shipped = sync.OnceValue(func() *Calendar {
+	c, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return c
+})
 
 // Load returns the shipped calendar with the operator's file at path (if
 // path is not empty) added to it. Every problem is reported, each with the

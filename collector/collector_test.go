@@ -311,14 +311,16 @@ func TestDeadlineSecondInSQL(t *testing.T) {
 			s := storetest.Open(t, dialect)
 			writeFixture(t, s, fixtureConfig(t).Rules)
 			c, clk := newCollector(t, s)
-			b1Deadline := local("2026-10-02 03:00:01")
+			// B1's deadline, 24:00 of 8 October; N1 shares it, R2 (u1) ends
+			// at 24:00 of the 10th, within the horizon
+			b1Deadline := local("2026-10-09 00:00:00")
 			cases := []struct {
 				now                  time.Time
 				wantOverdue, wantDue float64
 			}{
-				{b1Deadline.Add(-time.Second), 0, 1},
-				{b1Deadline, 0, 1},
-				{b1Deadline.Add(time.Second), 1, 0},
+				{b1Deadline.Add(-time.Second), 0, 3},
+				{b1Deadline, 0, 3},
+				{b1Deadline.Add(time.Second), 1, 1},
 			}
 			for _, tc := range cases {
 				clk.t = tc.now
@@ -362,5 +364,44 @@ func TestGzipScrapeIsTheSameText(t *testing.T) {
 	}
 	if !strings.Contains(unzipped, lastSuccessTimestamp.Doc.Name) {
 		t.Error("the self metrics member is missing from the gzip body")
+	}
+}
+
+// TestNationalDayDeadlines: cases whose last day falls in the National Day
+// holiday are on time through it (3 October) and overdue after the day it
+// moved to, 8 October, when not completed.
+func TestNationalDayDeadlines(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			writeFixture(t, s, fixtureConfig(t).Rules)
+			c, clk := newCollector(t, s)
+			for _, tc := range []struct {
+				now  string
+				want map[string]float64
+			}{
+				{"2026-10-03 03:00:00", map[string]float64{
+					`petition_overdue{category="labour_social_security",stage="acceptance",unit="u1"}`: 0, // N1
+					`petition_overdue{category="land_requisition",stage="acceptance",unit="u1"}`:       0, // B1
+					`petition_overdue{category="labour_social_security",stage="handling",unit="u2"}`:   0, // N2, accepted
+				}},
+				{"2026-10-09 09:00:00", map[string]float64{
+					`petition_overdue{category="labour_social_security",stage="acceptance",unit="u1"}`: 1,
+					`petition_overdue{category="land_requisition",stage="acceptance",unit="u1"}`:       1,
+					`petition_overdue{category="labour_social_security",stage="handling",unit="u2"}`:   0,
+				}},
+			} {
+				clk.t = local(tc.now)
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				got := series(t, c)
+				for k, want := range tc.want {
+					if v, ok := got[k]; !ok || v != want {
+						t.Errorf("at %s: %s = %v (present %v), want %v", tc.now, k, v, ok, want)
+					}
+				}
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v2"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -32,6 +34,7 @@ type Config struct {
 	APITokens       []string // read-write
 	APIReadTokens   []string // read-only
 	WebConfigFile   string
+	CalendarFile    string
 	Rules           petition.Rules
 	Periods         []Period
 	SimulateEvery   time.Duration // demo simulator step
@@ -121,6 +124,25 @@ var keys = []key{
 	{"due_soon_horizon", "72h", durSetter(func(c *Config) *time.Duration { return &c.Rules.DueSoon }, time.Minute), "a deadline this close is due soon"},
 	{"collective_threshold", "5", intSetter(func(c *Config) *int { return &c.Rules.CollectiveThreshold }, 2, 10000), "persons at or above which a petition is collective"},
 	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
+	{"calendar_file", "", func(c *Config, v string) error {
+		cal, err := calendar.Load(v)
+		if err != nil {
+			return err
+		}
+		c.CalendarFile, c.Rules.Calendar = v, cal
+		return nil
+	}, "operator's holiday file: years and local days off added to the shipped State Council notices (docs/calendar.md)"},
+	{"deadline_roll_forward", string(calendar.RollRestDays), func(c *Config, v string) error {
+		if !slices.Contains(calendar.Rolls, calendar.Roll(v)) {
+			return fmt.Errorf("%q is not one of %s", v, joinVocab(calendar.Rolls))
+		}
+		c.Rules.Roll = calendar.Roll(v)
+		return nil
+	}, "a period whose last day is a rest day ends on the next working day (rest_days), only past holidays (holidays), or not (none)"},
+	{"acceptance_day_count", "calendar", dayCountSetter(petition.StageAcceptance), "how the acceptance period counts days: calendar or working"},
+	{"handling_day_count", "calendar", dayCountSetter(petition.StageHandling), "how the handling period (and its extension) counts days: calendar or working"},
+	{"review_day_count", "calendar", dayCountSetter(petition.StageReview), "how the review period counts days: calendar or working"},
+	{"re_review_day_count", "calendar", dayCountSetter(petition.StageReReview), "how the re-review period counts days: calendar or working"},
 	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
 }
 
@@ -315,6 +337,27 @@ func intSetter(field func(*Config) *int, min, max int) setter {
 		*field(c) = n
 		return nil
 	}
+}
+
+func dayCountSetter(stage string) setter {
+	return func(c *Config, v string) error {
+		if !slices.Contains(calendar.Counts, calendar.Count(v)) {
+			return fmt.Errorf("%q is not one of %s", v, joinVocab(calendar.Counts))
+		}
+		if c.Rules.DayCount == nil {
+			c.Rules.DayCount = map[string]calendar.Count{}
+		}
+		c.Rules.DayCount[stage] = calendar.Count(v)
+		return nil
+	}
+}
+
+func joinVocab[T ~string](vs []T) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
 }
 
 func tokenSetter(field func(*Config) *[]string) setter {

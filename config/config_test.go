@@ -54,6 +54,7 @@ func TestLayersOverrideInOrder(t *testing.T) {
 
 func TestErrorsNameKeyAndSource(t *testing.T) {
 	file := writeFile(t, "refresh_interval: soon\ncolour: blue\n")
+	calendarFile := writeFile(t, "years:\n  - {year: 2027, source: x, holidays: [{name: 元旦, from: 2027-01-01, to: 2027-01-01}],\n     workdays: [\n       2027-01-06]}\n")
 	cases := []struct {
 		name string
 		src  Source
@@ -67,6 +68,14 @@ func TestErrorsNameKeyAndSource(t *testing.T) {
 		{"out of range", Source{Env: map[string]string{"RISKMON_ACCEPTANCE_DAYS": "0"}}, []string{`"acceptance_days"`, `outside 1..365`}},
 		{"unknown env", Source{Env: map[string]string{"RISKMON_LISTNE": ":1"}}, []string{`RISKMON_LISTNE`, `unknown RISKMON_ variable`}},
 		{"stale by design", Source{Env: map[string]string{"RISKMON_REFRESH_INTERVAL": "5m"}}, []string{`"staleness_limit"`, `must be longer than refresh_interval`}},
+		{"bad roll-forward", Source{Env: map[string]string{"RISKMON_DEADLINE_ROLL_FORWARD": "weekends"}},
+			[]string{`"deadline_roll_forward"`, `"weekends" is not one of rest_days, holidays, none`}},
+		{"bad day count", Source{Flags: map[string]string{"handling_day_count": "business"}},
+			[]string{`"handling_day_count" (from --handling-day-count)`, `"business" is not one of calendar, working`}},
+		{"bad calendar file", Source{Env: map[string]string{"RISKMON_CALENDAR_FILE": calendarFile}},
+			[]string{`"calendar_file"`, calendarFile + `:4: workday 2027-01-06 is a Wednesday`}},
+		{"missing calendar file", Source{Env: map[string]string{"RISKMON_CALENDAR_FILE": "/nonexistent/holidays.yml"}},
+			[]string{`"calendar_file"`, `/nonexistent/holidays.yml`}},
 		{"two problems at once", Source{Env: map[string]string{"RISKMON_QUERY_TIMEOUT": "x", "RISKMON_MIGRATE_ON_START": "maybe"}},
 			[]string{`"query_timeout"`, `"migrate_on_start"`}},
 	}

@@ -202,7 +202,7 @@ func TestCreateCase(t *testing.T) {
 	r.json(t, &got)
 	want := intake.CaseResponse{CaseNo: "C-1", ReceivedAt: "2026-10-01T10:00:00+08:00", Channel: "visit", Category: "other",
 		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Collective: true, SkipLevel: true,
-		Status: "received", Stage: "acceptance", Deadline: "2026-10-16T10:00:00+08:00", Events: []intake.EventResponse{}}
+		Status: "received", Stage: "acceptance", Deadline: "2026-10-17T00:00:00+08:00", Events: []intake.EventResponse{}} // 24:00 of Friday 16 October
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("created case\n got %+v\nwant %+v", got, want)
 	}
@@ -295,7 +295,7 @@ func TestEvents(t *testing.T) {
 		{"extension too long", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00", "days": 31}, 422, `"days"`},
 		{"extension without days", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00"}, 422, `"days"`},
 		{"days on a reply", map[string]any{"type": "replied", "at": "2026-10-01T14:00:00+08:00", "days": 3}, 422, `"days"`},
-		{"extend", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00", "days": 30}, 201, `"deadline":"2026-12-30T12:00:00+08:00"`},
+		{"extend", map[string]any{"type": "extended", "at": "2026-10-01T14:00:00+08:00", "days": 30}, 201, `"deadline":"2026-12-31T00:00:00+08:00"`}, // 90 days from 1 October: 24:00 of 30 December
 		{"extend twice", map[string]any{"type": "extended", "at": "2026-10-01T15:00:00+08:00", "days": 1}, 409, "already extended"},
 		{"evaluate before reply", map[string]any{"type": "evaluated", "at": "2026-10-01T15:00:00+08:00", "result": "satisfied"}, 409, "current status accepted"},
 		{"reassign to an unknown unit", map[string]any{"type": "reassigned", "at": "2026-10-01T15:00:00+08:00", "unit": "u9"}, 422, `"unit"`},
@@ -332,7 +332,8 @@ func TestOverdueFlag(t *testing.T) {
 	}
 	var got intake.CaseResponse
 	e.do("GET", "/api/v1/cases/O-1", roToken, nil).json(t, &got)
-	if !got.Overdue || got.DueSoon || got.Deadline != "2026-09-25T10:00:00+08:00" {
+	// the 15th day, 25 September, is Mid-Autumn (25-27): the period ends at 24:00 of Monday the 28th
+	if !got.Overdue || got.DueSoon || got.Deadline != "2026-09-29T00:00:00+08:00" || got.RolledFrom != "2026-09-26T00:00:00+08:00" {
 		t.Errorf("case past its acceptance deadline: %+v", got)
 	}
 }

@@ -25,7 +25,8 @@ type CaseResponse struct {
 	Repeat       bool            `json:"repeat"`
 	Status       string          `json:"status"`
 	Stage        string          `json:"stage,omitempty"`
-	Deadline     string          `json:"deadline,omitempty"`
+	Deadline     string          `json:"deadline,omitempty"`    // 24:00 of the last day, written 00:00 of the next
+	RolledFrom   string          `json:"rolled_from,omitempty"` // the deadline before a rest day moved it (Civil Code art. 203)
 	Extended     bool            `json:"extended"`
 	Overdue      bool            `json:"overdue"`
 	DueSoon      bool            `json:"due_soon"`
@@ -51,11 +52,16 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		CaseNo: v.CaseNo, ReceivedAt: local(v.ReceivedAt), Channel: v.Channel, Category: v.Category,
 		Unit: v.State.Unit, ReceivedUnit: v.ReceivedUnit, Persons: v.Persons, Level: v.Level, RepeatOf: v.RepeatOf,
 		Supervised: v.Supervised, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
-		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended,
+		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
 	}
 	if out.Stage != "" {
 		out.Deadline = local(v.State.Deadline)
+		// Say what moved it only when the rules in force give the stored
+		// deadline (a recompute after a change of rules may be under way).
+		if end, nominal := r.Deadline(out.Stage, v.State.StageStart, v.State.Extension); end.Equal(v.State.Deadline) && !nominal.Equal(end) {
+			out.RolledFrom = local(nominal)
+		}
 	}
 	for _, e := range v.Events {
 		out.Events = append(out.Events, EventResponse{

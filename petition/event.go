@@ -164,17 +164,18 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 	complete := func(status string) (State, Outcome, error) {
 		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 		next.Status = status
-		next.Deadline = time.Time{}
+		next.StageStart = time.Time{}
 		next.DecidedAt = e.At
-		return next, out, nil
+		return r.WithDeadline(next), out, nil
 	}
-	open := func(status string, days int) (State, Outcome, error) {
+	// open starts the clock of the stage status is open in.
+	open := func(status string) (State, Outcome, error) {
 		next.Status = status
-		next.Deadline = r.AddDays(e.At, days)
-		return next, Outcome{}, nil
+		next.StageStart = e.At
+		return r.WithDeadline(next), Outcome{}, nil
 	}
 	requestWindowOpen := func() bool {
-		return !e.At.After(r.AddDays(s.DecidedAt, r.RequestWindowDays))
+		return !e.At.After(r.RequestWindowEnd(s.DecidedAt))
 	}
 
 	switch e.Type {
@@ -182,8 +183,8 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if s.Status != StatusReceived {
 			return refuse()
 		}
-		next, out, _ := complete(StatusAccepted)
-		next.Deadline = r.AddDays(e.At, r.HandlingDays)
+		_, out, _ := complete(StatusAccepted)
+		next, _, _ = open(StatusAccepted)
 		return next, out, nil
 	case EventNotAccepted:
 		if s.Status != StatusReceived {
@@ -194,15 +195,14 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if s.Status != StatusAccepted {
 			return refuse()
 		}
-		if s.Extended {
+		if s.Extended() {
 			return s, Outcome{}, fmt.Errorf("%w: handling was already extended once", ErrTransition)
 		}
 		if e.At.After(s.Deadline) {
 			return s, Outcome{}, fmt.Errorf("%w: extended after the handling deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
 		}
-		next.Extended = true
-		next.Deadline = r.AddDays(s.Deadline, e.Days)
-		return next, Outcome{}, nil
+		next.Extension = e.Days
+		return r.WithDeadline(next), Outcome{}, nil
 	case EventReplied:
 		if s.Status != StatusAccepted {
 			return refuse()
@@ -215,7 +215,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if !requestWindowOpen() {
 			return s, Outcome{}, fmt.Errorf("%w: review requested more than %d days after the reply", ErrTransition, r.RequestWindowDays)
 		}
-		return open(StatusReviewRequested, r.ReviewDays)
+		return open(StatusReviewRequested)
 	case EventReviewed:
 		if s.Status != StatusReviewRequested {
 			return refuse()
@@ -228,7 +228,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if !requestWindowOpen() {
 			return s, Outcome{}, fmt.Errorf("%w: re-review requested more than %d days after the review", ErrTransition, r.RequestWindowDays)
 		}
-		return open(StatusReReviewRequested, r.ReReviewDays)
+		return open(StatusReReviewRequested)
 	case EventReReviewed:
 		if s.Status != StatusReReviewRequested {
 			return refuse()

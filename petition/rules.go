@@ -1,6 +1,10 @@
 package petition
 
-import "time"
+import (
+	"time"
+
+	"riskmon/calendar"
+)
 
 // Rules are the configurable parameters of petition work. The zero value is not
 // usable: start from DefaultRules.
@@ -14,12 +18,20 @@ type Rules struct {
 	DueSoon             time.Duration  // warning horizon before a deadline
 	CollectiveThreshold int            // persons at or above which a petition is collective
 	RepeatLookbackDays  int            // same person + same matter within N days is a repeat
-	Location            *time.Location // calendar days are counted in this zone
+	Location            *time.Location // days are the local days of this zone
+
+	// Calendar says which days are rest days; Roll whether a period whose
+	// last day is one ends on the next working day; DayCount how each stage
+	// counts its days (calendar days when a stage is missing).
+	Calendar *calendar.Calendar
+	Roll     calendar.Roll
+	DayCount map[string]calendar.Count
 }
 
 // DefaultRules returns the statutory limits of the Regulations on Petition
-// Work (信访条例 2005 arts. 21-22 and 33-35, kept by the 2022 信访工作条例) and
-// the county's default thresholds, in the given zone.
+// Work (信访条例 2005 arts. 21-22 and 33-35, kept by the 2022 信访工作条例), the
+// shipped holiday calendar and the county's default thresholds, in the given
+// zone.
 func DefaultRules(loc *time.Location) Rules {
 	return Rules{
 		AcceptanceDays:      15,
@@ -32,13 +44,55 @@ func DefaultRules(loc *time.Location) Rules {
 		CollectiveThreshold: 5,
 		RepeatLookbackDays:  365,
 		Location:            loc,
+		Calendar:            calendar.Shipped(),
+		Roll:                calendar.RollRestDays,
 	}
 }
 
-// AddDays adds n calendar days in the rules' zone, so that a deadline keeps the
-// local time of day of the moment its clock started.
+// AddDays adds n calendar days in the rules' zone, keeping the local time of
+// day: a rolling window (the repeat look-back), not a legal period.
 func (r Rules) AddDays(t time.Time, n int) time.Time {
 	return t.In(r.Location).AddDate(0, 0, n).UTC()
+}
+
+// stageDays is the length of a stage's period in days, extension included.
+func (r Rules) stageDays(stage string, extension int) int {
+	switch stage {
+	case StageAcceptance:
+		return r.AcceptanceDays
+	case StageHandling:
+		return r.HandlingDays + extension
+	case StageReview:
+		return r.ReviewDays
+	case StageReReview:
+		return r.ReReviewDays
+	}
+	return 0
+}
+
+// Deadline is when a stage whose clock started at start ends, its handling
+// extended by extension days: 24:00 local time of the period's last day, moved
+// past rest days as r.Roll says (calendar.Calendar.PeriodEnd). rolledFrom is
+// the end the period would have had without moving; equal to end when it
+// did not move.
+func (r Rules) Deadline(stage string, start time.Time, extension int) (end, rolledFrom time.Time) {
+	if r.Calendar == nil {
+		panic("petition: Rules without a calendar (start from DefaultRules)")
+	}
+	count := r.DayCount[stage]
+	if count == "" {
+		count = calendar.CalendarDays
+	}
+	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage, extension), count, r.Roll)
+	return end.UTC(), rolledFrom.UTC()
+}
+
+// RequestWindowEnd is when a petitioner's window to ask for a review (or
+// re-review) of a decision given at decided closes: a period in calendar
+// days, moved past rest days like any other.
+func (r Rules) RequestWindowEnd(decided time.Time) time.Time {
+	end, _ := r.Calendar.PeriodEnd(decided, r.Location, r.RequestWindowDays, calendar.CalendarDays, r.Roll)
+	return end.UTC()
 }
 
 // Collective reports whether a petition by this many persons is collective (集体访).
@@ -94,10 +148,26 @@ func StageOf(status string) string {
 type State struct {
 	Status      string
 	Unit        string
-	Deadline    time.Time // deadline of the open stage; zero when open in none
-	Extended    bool      // handling was extended (allowed once)
+	StageStart  time.Time // the event that started the open stage's clock; zero when open in none
+	Extension   int       // days handling was extended by (allowed once); 0 if not
+	Deadline    time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
 	DecidedAt   time.Time // last reply or review decision: starts the request window
 	LastEventAt time.Time // receipt or the latest event
+}
+
+// Extended reports whether handling was extended.
+func (s State) Extended() bool { return s.Extension > 0 }
+
+// WithDeadline is s with its deadline computed by r from its stage's clock
+// start: the deadline a row stores is a cache of the rules, and this is how
+// it is refreshed when the rules change.
+func (r Rules) WithDeadline(s State) State {
+	if stage := s.Stage(); stage != "" {
+		s.Deadline, _ = r.Deadline(stage, s.StageStart, s.Extension)
+	} else {
+		s.Deadline = time.Time{}
+	}
+	return s
 }
 
 // Stage is the stage the case is open in, or "".
@@ -117,10 +187,10 @@ func (s State) DueSoon(now time.Time, horizon time.Duration) bool {
 
 // Received returns the state of a case just received at t by unit.
 func (r Rules) Received(unit string, at time.Time) State {
-	return State{
+	return r.WithDeadline(State{
 		Status:      StatusReceived,
 		Unit:        unit,
-		Deadline:    r.AddDays(at, r.AcceptanceDays),
+		StageStart:  at,
 		LastEventAt: at,
-	}
+	})
 }

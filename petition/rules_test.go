@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"riskmon/calendar"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -27,17 +29,24 @@ func TestDeadlinesFollowTheStatute(t *testing.T) {
 		wantDeadline time.Time
 		wantOutcome  Outcome
 	}{
-		{Event{Type: EventAccepted, At: at("2026-10-05 10:00:00")}, StatusAccepted, StageHandling, at("2026-12-04 10:00:00"), Outcome{CompletedStage: StageAcceptance}},
-		{Event{Type: EventExtended, At: at("2026-12-01 09:00:00"), Days: 30}, StatusAccepted, StageHandling, at("2027-01-03 10:00:00"), Outcome{}},
-		{Event{Type: EventReplied, At: at("2027-01-03 10:00:01")}, StatusReplied, "", time.Time{}, Outcome{CompletedStage: StageHandling, Late: true}},
-		{Event{Type: EventEvaluated, At: at("2027-01-04 10:00:00"), Result: "dissatisfied"}, StatusReplied, "", time.Time{}, Outcome{}},
-		{Event{Type: EventReviewRequested, At: at("2027-02-02 10:00:01")}, StatusReviewRequested, StageReview, at("2027-03-04 10:00:01"), Outcome{}},
-		{Event{Type: EventReviewed, At: at("2027-03-04 10:00:01")}, StatusReviewed, "", time.Time{}, Outcome{CompletedStage: StageReview}},
-		{Event{Type: EventReReviewRequested, At: at("2027-03-10 00:00:00")}, StatusReReviewRequested, StageReReview, at("2027-04-09 00:00:00"), Outcome{}},
-		{Event{Type: EventReReviewed, At: at("2027-04-09 00:00:01")}, StatusReReviewed, "", time.Time{}, Outcome{CompletedStage: StageReReview, Late: true}},
-		{Event{Type: EventClosed, At: at("2027-04-10 00:00:00")}, StatusClosed, "", time.Time{}, Outcome{}},
+		// handling: 60 days from 5 October, last day Friday 4 December
+		{Event{Type: EventAccepted, At: at("2026-10-05 10:00:00")}, StatusAccepted, StageHandling, at("2026-12-05 00:00:00"), Outcome{CompletedStage: StageAcceptance}},
+		// extended by 30: 90 days, last day Sunday 3 January 2027, moved to Monday the 4th
+		{Event{Type: EventExtended, At: at("2026-12-01 09:00:00"), Days: 30}, StatusAccepted, StageHandling, at("2027-01-05 00:00:00"), Outcome{}},
+		// a second past 24:00 of the last day is late
+		{Event{Type: EventReplied, At: at("2027-01-05 00:00:01")}, StatusReplied, "", time.Time{}, Outcome{CompletedStage: StageHandling, Late: true}},
+		{Event{Type: EventEvaluated, At: at("2027-01-05 10:00:00"), Result: "dissatisfied"}, StatusReplied, "", time.Time{}, Outcome{}},
+		// review: 30 days from 4 February, last day Saturday 6 March, moved to Monday the 8th
+		{Event{Type: EventReviewRequested, At: at("2027-02-04 10:00:01")}, StatusReviewRequested, StageReview, at("2027-03-09 00:00:00"), Outcome{}},
+		{Event{Type: EventReviewed, At: at("2027-03-08 23:59:59")}, StatusReviewed, "", time.Time{}, Outcome{CompletedStage: StageReview}},
+		// re-review: 30 days from 10 March, last day Friday 9 April
+		{Event{Type: EventReReviewRequested, At: at("2027-03-10 00:00:00")}, StatusReReviewRequested, StageReReview, at("2027-04-10 00:00:00"), Outcome{}},
+		{Event{Type: EventReReviewed, At: at("2027-04-10 00:00:01")}, StatusReReviewed, "", time.Time{}, Outcome{CompletedStage: StageReReview, Late: true}},
+		{Event{Type: EventClosed, At: at("2027-04-11 00:00:00")}, StatusClosed, "", time.Time{}, Outcome{}},
 	}
-	if got, want := s.Deadline, at("2026-10-05 10:00:00"); !got.Equal(want) {
+	// acceptance: 15 days from 20 September, last day 5 October (National
+	// Day), moved to Thursday 8 October: ends at 24:00 of the 8th
+	if got, want := s.Deadline, at("2026-10-09 00:00:00"); !got.Equal(want) {
 		t.Fatalf("acceptance deadline = %s, want %s", got, want)
 	}
 	for _, st := range steps {
@@ -55,17 +64,18 @@ func TestDeadlinesFollowTheStatute(t *testing.T) {
 
 func TestOverdueAndDueSoonEdges(t *testing.T) {
 	r := DefaultRules(shanghai)
-	s := r.Received("u1", at("2026-09-20 10:00:00")) // deadline 2026-10-05 10:00:00
+	s := r.Received("u1", at("2026-09-20 10:00:00")) // deadline 24:00 of 8 October
 	cases := []struct {
 		now         time.Time
 		wantOverdue bool
 		wantDueSoon bool
 	}{
-		{at("2026-10-02 09:59:59"), false, false},
-		{at("2026-10-02 10:00:00"), false, true},
-		{at("2026-10-05 09:59:59"), false, true},
-		{at("2026-10-05 10:00:00"), false, true},
-		{at("2026-10-05 10:00:01"), true, false},
+		{at("2026-10-03 03:00:00"), false, false}, // on the nominal last day's eve, inside the holiday: on time
+		{at("2026-10-05 23:59:59"), false, false}, // the nominal last day: on time
+		{at("2026-10-06 00:00:00"), false, true},
+		{at("2026-10-08 23:59:59"), false, true},
+		{at("2026-10-09 00:00:00"), false, true},
+		{at("2026-10-09 00:00:01"), true, false},
 	}
 	for _, c := range cases {
 		if got := s.Overdue(c.now); got != c.wantOverdue {
@@ -102,7 +112,8 @@ func TestRefusedEvents(t *testing.T) {
 		{"extend too long", accepted, Event{Type: EventExtended, At: later, Days: 31}, ErrInvalidEvent},
 		{"extend zero days", accepted, Event{Type: EventExtended, At: later, Days: 0}, ErrInvalidEvent},
 		{"extend after deadline", accepted, Event{Type: EventExtended, At: accepted.Deadline.Add(time.Second), Days: 5}, ErrTransition},
-		{"review too late", replied, Event{Type: EventReviewRequested, At: replied.DecidedAt.AddDate(0, 0, 30).Add(time.Second)}, ErrTransition},
+		// replied Monday 21 September: the window's last day is 21 October
+		{"review too late", replied, Event{Type: EventReviewRequested, At: at("2026-10-22 00:00:01")}, ErrTransition},
 		{"event before the last", accepted, Event{Type: EventReplied, At: recv}, ErrTransition},
 		{"evaluate before reply", accepted, Event{Type: EventEvaluated, At: later, Result: "satisfied"}, ErrTransition},
 		{"unknown result", replied, Event{Type: EventEvaluated, At: later, Result: "great"}, ErrInvalidEvent},
@@ -156,5 +167,57 @@ func TestPetitionerHashFoldsCaseAndSpace(t *testing.T) {
 	}
 	if PetitionerHash(key, "a") == PetitionerHash([]byte("other"), "a") {
 		t.Error("the key does not change the hash")
+	}
+}
+
+// The request window is a period like the others: it ends at 24:00 of its
+// last day, moved past rest days.
+func TestRequestWindowEdges(t *testing.T) {
+	r := DefaultRules(shanghai)
+	for _, tc := range []struct {
+		name          string
+		replied, asks string
+		allowed       bool
+	}{
+		{"at 24:00 of the last day", "2026-09-21 10:00:00", "2026-10-22 00:00:00", true},
+		{"a second later", "2026-09-21 10:00:00", "2026-10-22 00:00:01", false},
+		// replied 5 September: the 30th day, 5 October, is in the holiday: the window runs to 8 October
+		{"last day in the holiday", "2026-09-05 10:00:00", "2026-10-08 18:00:00", true},
+		{"after the moved last day", "2026-09-05 10:00:00", "2026-10-09 00:00:01", false},
+	} {
+		replied := State{Status: StatusReplied, Unit: "u1", DecidedAt: at(tc.replied), LastEventAt: at(tc.replied)}
+		_, _, err := r.Apply(replied, Event{Type: EventReviewRequested, At: at(tc.asks)})
+		if got := err == nil; got != tc.allowed {
+			t.Errorf("%s: allowed %v (%v), want %v", tc.name, got, err, tc.allowed)
+		}
+	}
+}
+
+// Each stage counts its days as configured; a change of rules moves an open
+// deadline when it is recomputed from the stage's clock start.
+func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
+	r := DefaultRules(shanghai)
+	s := r.Received("u1", at("2026-09-30 10:00:00"))
+	if got, want := s.Deadline, at("2026-10-16 00:00:00"); !got.Equal(want) { // 15 October, a Thursday
+		t.Errorf("calendar days: %s, want %s", got, want)
+	}
+	working := r
+	working.DayCount = map[string]calendar.Count{StageAcceptance: calendar.WorkingDays}
+	// 15 working days after 30 September: 8, 9, 10 (make-up), 12-16, 19-23, 26, 27 October
+	if got, want := working.WithDeadline(s).Deadline, at("2026-10-28 00:00:00"); !got.Equal(want) {
+		t.Errorf("working days: %s, want %s", got, want)
+	}
+	noRoll := r
+	noRoll.Roll = calendar.RollNone
+	s2 := r.Received("u1", at("2026-09-20 10:00:00"))
+	end, nominal := r.Deadline(StageAcceptance, s2.StageStart, 0)
+	if !end.Equal(at("2026-10-09 00:00:00")) || !nominal.Equal(at("2026-10-06 00:00:00")) {
+		t.Errorf("rolled: end %s from %s", end, nominal)
+	}
+	if got, want := noRoll.WithDeadline(s2).Deadline, at("2026-10-06 00:00:00"); !got.Equal(want) {
+		t.Errorf("no roll-forward: %s, want %s", got, want)
+	}
+	if got := r.WithDeadline(State{Status: StatusClosed, Deadline: at("2026-10-06 00:00:00")}); !got.Deadline.IsZero() {
+		t.Errorf("a closed case keeps a deadline: %s", got.Deadline)
 	}
 }

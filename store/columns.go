@@ -17,7 +17,10 @@ const (
 	caseFlagColumns = "collective, skip_level, is_repeat"
 	// caseStateColumns are what the case's history adds up to, updated with
 	// every event; stage is derived from status, for the backlog's index.
-	caseStateColumns = "status, stage, unit, stage_deadline, extended, decided_at, last_event_at, last_seq"
+	// stage_start and extension_days are what the deadline is computed from
+	// (petition.Rules.WithDeadline); stage_deadline caches the result.
+	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, decided_at, " +
+		"last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
@@ -34,15 +37,15 @@ func caseValues(r petition.Rules, c petition.Case, repeat bool, st petition.Stat
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
 		nullString(c.RepeatOf), c.Supervised,
 		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
-		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
-		st.LastEventAt.Unix(), seq,
+		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
+		st.Extension, nullUnix(st.DecidedAt), st.LastEventAt.Unix(), seq,
 	}
 }
 
 // stateValues are the values of caseStateColumns for state st after seq events.
 func stateValues(st petition.State, seq int) []any {
-	return []any{st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.Deadline), st.Extended, nullUnix(st.DecidedAt),
-		st.LastEventAt.Unix(), seq}
+	return []any{st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
+		st.Extension, nullUnix(st.DecidedAt), st.LastEventAt.Unix(), seq}
 }
 
 // setList is "a = ?, b = ?, ..." for the columns of list.

@@ -17,8 +17,10 @@ type stateRow struct {
 	Status      string         `db:"status"`
 	Stage       sql.NullString `db:"stage"`
 	Unit        string         `db:"unit"`
+	StageStart  sql.NullInt64  `db:"stage_start"`
 	Deadline    sql.NullInt64  `db:"stage_deadline"`
 	Extended    bool           `db:"extended"`
+	Extension   int            `db:"extension_days"`
 	DecidedAt   sql.NullInt64  `db:"decided_at"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
@@ -28,8 +30,9 @@ func (r stateRow) state() petition.State {
 	return petition.State{
 		Status:      r.Status,
 		Unit:        r.Unit,
+		StageStart:  fromNullUnix(r.StageStart),
+		Extension:   r.Extension,
 		Deadline:    fromNullUnix(r.Deadline),
-		Extended:    r.Extended,
 		DecidedAt:   fromNullUnix(r.DecidedAt),
 		LastEventAt: fromUnix(r.LastEventAt),
 	}
