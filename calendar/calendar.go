@@ -7,6 +7,10 @@
 package calendar
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
 	"time"
 )
 
@@ -166,4 +170,22 @@ func (c *Calendar) LastDay(from Day, n int, count Count, roll Roll) (last, nomin
 func (c *Calendar) PeriodEnd(t time.Time, loc *time.Location, n int, count Count, roll Roll) (end, nominal time.Time) {
 	last, nom := c.LastDay(DayOf(t, loc), n, count, roll)
 	return last.End(loc), nom.End(loc)
+}
+
+// Fingerprint identifies the calendar's data: two calendars with the same
+// holidays and make-up working days have the same fingerprint.
+func (c *Calendar) Fingerprint() string {
+	days := make([]Day, 0, len(c.holidays)+len(c.workdays))
+	for d := range c.holidays {
+		days = append(days, d)
+	}
+	for d := range c.workdays {
+		days = append(days, -d-1) // workdays apart from holidays
+	}
+	slices.Sort(days)
+	h := sha256.New()
+	for _, d := range days {
+		binary.Write(h, binary.LittleEndian, int32(d))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -117,6 +117,7 @@ var (
 	configCollectiveThreshold = liveGauge("config_collective_threshold", "Configured number of persons (collective_threshold) at or above which a petition is collective.")
 	configStalenessLimit      = liveGauge("config_staleness_limit_seconds", "Configured age of the snapshot (staleness_limit) past which the domain metrics are withheld.")
 	configRefreshInterval     = liveGauge("config_refresh_interval_seconds", "Configured interval (refresh_interval) between refreshes of the snapshot.")
+	calendarCoveredUntil      = liveGauge("calendar_covered_until_timestamp_seconds", "End (24:00 local) of the last year of the holiday calendar in force; past it only weekends are rest days, and deadlines may be early.")
 )
 
 // Windows are the receipt windows, in the order Env.WindowStarts gives them.

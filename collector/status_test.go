@@ -84,6 +84,8 @@ func TestConfiguredValuesAreExported(t *testing.T) {
 		"petition_config_collective_threshold{}":     5,
 		"petition_config_staleness_limit_seconds{}":  120,
 		"petition_config_refresh_interval_seconds{}": 15,
+		// the shipped calendar ends with 2026: 24:00 of 31 December, Beijing time
+		"petition_calendar_covered_until_timestamp_seconds{}": float64(time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai).Unix()),
 	}
 	check := func(when string) {
 		got := selfSeries(t, c)

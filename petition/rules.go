@@ -1,6 +1,9 @@
 package petition
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"time"
 
 	"riskmon/calendar"
@@ -70,6 +73,14 @@ func (r Rules) stageDays(stage string, extension int) int {
 	return 0
 }
 
+// dayCount is how stage counts its days: calendar days unless configured.
+func (r Rules) dayCount(stage string) calendar.Count {
+	if c := r.DayCount[stage]; c != "" {
+		return c
+	}
+	return calendar.CalendarDays
+}
+
 // Deadline is when a stage whose clock started at start ends, its handling
 // extended by extension days: 24:00 local time of the period's last day, moved
 // past rest days as r.Roll says (calendar.Calendar.PeriodEnd). rolledFrom is
@@ -79,12 +90,21 @@ func (r Rules) Deadline(stage string, start time.Time, extension int) (end, roll
 	if r.Calendar == nil {
 		panic("petition: Rules without a calendar (start from DefaultRules)")
 	}
-	count := r.DayCount[stage]
-	if count == "" {
-		count = calendar.CalendarDays
-	}
-	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage, extension), count, r.Roll)
+	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage, extension), r.dayCount(stage), r.Roll)
 	return end.UTC(), rolledFrom.UTC()
+}
+
+// DeadlineFingerprint identifies everything a stored deadline is computed
+// from: the stages' days and how they are counted, the roll-forward rule,
+// the zone and the calendar. When it changes, stored deadlines are stale.
+func (r Rules) DeadlineFingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d %d %d %d %s %s", r.AcceptanceDays, r.HandlingDays, r.ReviewDays, r.ReReviewDays, r.Location, r.Roll)
+	for _, st := range Stages {
+		fmt.Fprintf(h, " %s=%s", st, r.dayCount(st))
+	}
+	fmt.Fprintf(h, " %s", r.Calendar.Fingerprint())
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // RequestWindowEnd is when a petitioner's window to ask for a review (or

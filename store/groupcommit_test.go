@@ -98,8 +98,8 @@ func outcome(created bool, err error) string {
 func caseRows(t *testing.T, s *store.Store) []string {
 	return dumpRows(t, s, `SELECT case_no, received_at, channel, category,
 received_unit, unit, persons, level, petitioner_hash, COALESCE(repeat_of, ''), supervised, collective, skip_level,
-is_repeat, status, COALESCE(stage, ''), COALESCE(stage_deadline, 0), extended, COALESCE(decided_at, 0),
-last_event_at, last_seq FROM cases ORDER BY case_no`)
+is_repeat, status, COALESCE(stage, ''), COALESCE(stage_start, 0), COALESCE(stage_deadline, 0), extended,
+extension_days, COALESCE(decided_at, 0), last_event_at, last_seq FROM cases ORDER BY case_no`)
 }
 
 // dumpRows reads the rows of a query, each as its columns' text.

@@ -72,7 +72,13 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, time.Now, uint64(time.Now().UnixNano()))
 		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
 	}
-	go reloadOnHUP(runCtx, load, col, logger)
+	deadlines := newDeadlineKeeper(s, logger)
+	deadlines.request(cfg.Rules)
+	go deadlines.run(runCtx)
+	go reloadOnHUP(runCtx, load, func(next *config.Config) {
+		col.SetConfig(next)
+		deadlines.request(next.Rules)
+	}, col.Config, logger)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -130,7 +136,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, webConfig s
 }
 
 // reloadOnHUP rereads the configuration on every SIGHUP.
-func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), col *collector.Collector, logger *slog.Logger) {
+func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), apply func(*config.Config), running func() *config.Config, logger *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -139,26 +145,25 @@ func reloadOnHUP(ctx context.Context, load func() (*config.Config, error), col *
 		case <-ctx.Done():
 			return
 		case <-hup:
-			if err := reload(load, col, logger); err != nil {
+			if err := reload(load, apply, running(), logger); err != nil {
 				logger.Error("reload failed; keeping the running configuration", "err", err)
 			}
 		}
 	}
 }
 
-// reload swaps in a freshly loaded configuration. A bad one keeps the running
+// reload applies a freshly loaded configuration. A bad one keeps the running
 // configuration; the listen address and database need a restart.
-func reload(load func() (*config.Config, error), col *collector.Collector, logger *slog.Logger) error {
+func reload(load func() (*config.Config, error), apply func(*config.Config), prev *config.Config, logger *slog.Logger) error {
 	next, err := load()
 	if err != nil {
 		return err
 	}
-	prev := col.Config()
 	if next.Listen != prev.Listen || next.DB != prev.DB {
 		logger.Warn("listen and db changes take effect at the next restart")
 		next.Listen, next.DB = prev.Listen, prev.DB
 	}
-	col.SetConfig(next)
+	apply(next)
 	logger.Info("configuration reloaded")
 	return nil
 }

@@ -141,14 +141,14 @@ func TestReload(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	env := map[string]string{"RISKMON_REFRESH_INTERVAL": "30s", "RISKMON_DB": "sqlite:/elsewhere.db"}
 	load := func() (*config.Config, error) { return config.Load(config.Source{Env: env}) }
-	if err := reload(load, col, logger); err != nil {
+	if err := reload(load, col.SetConfig, col.Config(), logger); err != nil {
 		t.Fatal(err)
 	}
 	if got := col.Config(); got.RefreshInterval != 30*time.Second || got.DB != conf.DB {
 		t.Errorf("after reload: interval %s db %s, want 30s and the running db %s", got.RefreshInterval, got.DB, conf.DB)
 	}
 	env["RISKMON_REFRESH_INTERVAL"] = "never"
-	if err := reload(load, col, logger); err == nil || !strings.Contains(err.Error(), "refresh_interval") {
+	if err := reload(load, col.SetConfig, col.Config(), logger); err == nil || !strings.Contains(err.Error(), "refresh_interval") {
 		t.Errorf("bad reload: %v", err)
 	}
 	if got := col.Config().RefreshInterval; got != 30*time.Second {
