@@ -144,6 +144,15 @@ func newCollector(t testing.TB, s *store.Store) (*Collector, *clock) {
 	return New(s, fixtureConfig(t), clk.Now, BuildInfo{Version: "test", Revision: "test"}), clk
 }
 
+// fixtureCollector is a collector over the fixture county, written case by
+// case into a fresh database of the dialect, with its clock at fixtureNow.
+func fixtureCollector(t *testing.T, dialect string) (*Collector, *clock) {
+	t.Helper()
+	s := storetest.Open(t, dialect)
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	return newCollector(t, s)
+}
+
 func TestFixtureMetrics(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		for _, how := range []string{"one by one", "bulk load"} {
@@ -308,9 +317,7 @@ func TestStaleSnapshotIsWithheld(t *testing.T) {
 func TestDeadlineSecondInSQL(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			s := storetest.Open(t, dialect)
-			writeFixture(t, s, fixtureConfig(t).Rules)
-			c, clk := newCollector(t, s)
+			c, clk := fixtureCollector(t, dialect)
 			// B1's deadline, 24:00 of 8 October; N1 shares it, R2 (u1) ends
 			// at 24:00 of the 10th, within the horizon
 			b1Deadline := local("2026-10-09 00:00:00")
@@ -373,9 +380,7 @@ func TestGzipScrapeIsTheSameText(t *testing.T) {
 func TestNationalDayDeadlines(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			s := storetest.Open(t, dialect)
-			writeFixture(t, s, fixtureConfig(t).Rules)
-			c, clk := newCollector(t, s)
+			c, clk := fixtureCollector(t, dialect)
 			for _, tc := range []struct {
 				now  string
 				want map[string]float64
