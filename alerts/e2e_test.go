@@ -54,8 +54,9 @@ func firing(alerts []systemtest.Alert, name string, labels map[string]string) (b
 	return false, fmt.Sprintf("%s alerts: %v", name, seen)
 }
 
-// TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. A
-// collective petition recorded during an active sensitive period pages as
+// TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. During
+// an active sensitive period, last month's collective petition imported now
+// pages nobody, one received two hours ago and registered now pages as
 // critical; cutting riskmon off from its database makes PetitionDataStale fire.
 func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
@@ -94,12 +95,48 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	r := petition.DefaultRules(time.UTC)
-	_, _, err = s.CreateCase(ctx, r, petition.Case{CaseNo: "E2E-1", ReceivedAt: time.Now(), Channel: "visit",
-		Category: "land_requisition", Unit: "qingshan", Persons: 12, Level: "county",
-		PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON")})
+	collective := func(no string, received time.Time) {
+		t.Helper()
+		_, _, err := s.CreateCase(ctx, r, petition.Case{CaseNo: no, ReceivedAt: received, Channel: "visit",
+			Category: "land_requisition", Unit: "qingshan", Persons: 12, Level: "national",
+			PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON-"+no)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Backfill: last month's collective petition lodged in Beijing, registered
+	// now, in a sensitive period, pages nobody.
+	collective("E2E-OLD", time.Now().AddDate(0, -1, 0))
+	var seen time.Time
+	systemtest.Eventually(t, time.Minute, "the backfilled case scraped", func() (bool, string) {
+		v, err := prom.Query(ctx, `sum(petition_collective_received_total{unit="qingshan"}) >= 1`)
+		if err != nil {
+			return false, err.Error()
+		}
+		seen = time.Now()
+		return len(v) == 1, fmt.Sprint(v)
+	})
+	systemtest.Eventually(t, time.Minute, "rules evaluated after the backfill was scraped", func() (bool, string) {
+		last, err := prom.LastRuleEvaluation(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return last.After(seen.Add(time.Second)), fmt.Sprintf("last evaluation %s, backfill seen %s", last, seen)
+	})
+	alerts, err = prom.Alerts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, name := range []string{"PetitionCollectiveReceived", "PetitionSkipLevelReceived"} {
+		for _, a := range alerts {
+			if a.Labels["alertname"] == name {
+				t.Errorf("backfilled history made %s %s: %v", name, a.State, a.Labels)
+			}
+		}
+	}
+
+	// A collective petition received two hours ago and registered now pages.
+	collective("E2E-1", time.Now().Add(-2*time.Hour))
 	systemtest.Eventually(t, time.Minute, "PetitionCollectiveReceived critical", func() (bool, string) {
 		alerts, err := prom.Alerts(ctx)
 		if err != nil {

@@ -78,11 +78,13 @@ var (
 	personsReceivedTotal    = counter("persons_received_total", "Persons who came or signed, all time, by the unit and category at receipt.", "unit", "category")
 	collectiveReceivedTotal = counter("collective_received_total", "Collective petitions (persons at or above petition_config_collective_threshold) received, all time.", "unit", "category")
 	repeatReceivedTotal     = counter("repeat_received_total", "Repeat petitions (linked by the intake, or same petitioner, category and unit within the look-back) received, all time.", "unit", "category")
+	collectiveTimelyTotal   = counter("collective_received_timely_total", "Collective petitions registered within the backfill horizon of their receipt (petition_config_backfill_horizon_seconds), all time: what pages. Backfilled history does not move it.", "unit")
+	skipLevelTimelyTotal    = counter("skip_level_received_timely_total", "Petitions lodged at province or national level registered within the backfill horizon of their receipt, all time: what pages.", "unit", "level")
 	stageCompletedTotal     = counter("stage_completed_total", "Stages completed (acceptance decided, reply given, review or re-review decided), all time, by the unit at completion.", "unit", "stage")
 	stageCompletedLateTotal = counter("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
 	evaluationsTotal        = counter("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
 
-	receivedWindow           = gauge("received_window", "Petitions received in the window (today: since local midnight; 7d and 30d: rolling).", "unit", "category", "window")
+	receivedWindow           = gauge("received_window", "Petitions received in the window (today: since local midnight; 7d, 30d and 1h: rolling), by the time of receipt, whenever registered.", "unit", "category", "window")
 	collectiveReceivedWindow = gauge("collective_received_window", "Collective petitions received in the window.", "unit", "window")
 	skipLevelReceivedWindow  = gauge("skip_level_received_window", "Petitions lodged at province or national level received in the window.", "unit", "window")
 	repeatReceivedWindow     = gauge("repeat_received_window", "Repeat petitions received in the window.", "unit", "window")
@@ -117,11 +119,12 @@ var (
 	configCollectiveThreshold = liveGauge("config_collective_threshold", "Configured number of persons (collective_threshold) at or above which a petition is collective.")
 	configStalenessLimit      = liveGauge("config_staleness_limit_seconds", "Configured age of the snapshot (staleness_limit) past which the domain metrics are withheld.")
 	configRefreshInterval     = liveGauge("config_refresh_interval_seconds", "Configured interval (refresh_interval) between refreshes of the snapshot.")
+	configBackfillHorizon     = liveGauge("config_backfill_horizon_seconds", "Configured backfill horizon (backfill_horizon): a case registered later than this after its receipt is history and pages nobody.")
 	calendarCoveredUntil      = liveGauge("calendar_covered_until_timestamp_seconds", "End (24:00 local) of the last year of the holiday calendar in force; past it only weekends are rest days, and deadlines may be early.")
 )
 
 // Windows are the receipt windows, in the order Env.WindowStarts gives them.
-var Windows = []string{"today", "7d", "30d"}
+var Windows = []string{"today", "7d", "30d", "1h"}
 
 // Metrics documents every petition_* metric riskmon exports, in the order
 // declared.

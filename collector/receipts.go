@@ -24,7 +24,12 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	type key struct{ unit, category, channel, level string }
 	cases := map[key]int64{}
 	var persons, collective, repeats = map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
+	timelyCollective, timelySkip := map[string]int64{}, map[unitAnd]int64{} // by unit; by unit and level
 	for _, row := range rows {
+		timelyCollective[row.Unit] += row.TimelyCollective
+		if petition.SkipLevel(row.Level) {
+			timelySkip[unitAnd{row.Unit, row.Level}] += row.TimelyCases
+		}
 		cases[key{row.Unit, row.Category, row.Channel, row.Level}] += row.Cases
 		uc := unitAnd{row.Unit, row.Category}
 		persons[uc] += row.Persons
@@ -41,6 +46,14 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		emit(personsReceivedTotal, float64(persons[uc]), unit, category)
 		emit(collectiveReceivedTotal, float64(collective[uc]), unit, category)
 		emit(repeatReceivedTotal, float64(repeats[uc]), unit, category)
+	})
+	env.eachUnit(func(unit string) {
+		emit(collectiveTimelyTotal, float64(timelyCollective[unit]), unit)
+		for _, lvl := range petition.Levels {
+			if petition.SkipLevel(lvl) {
+				emit(skipLevelTimelyTotal, float64(timelySkip[unitAnd{unit, lvl}]), unit, lvl)
+			}
+		}
 	})
 	return nil
 }

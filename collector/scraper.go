@@ -30,11 +30,11 @@ type Env struct {
 }
 
 // WindowStarts returns the start of each window of Windows: local midnight for
-// today, then rolling 7 and 30 days.
+// today, then rolling 7 and 30 days and 1 hour.
 func (e *Env) WindowStarts() []time.Time {
 	local := e.Now.In(e.Rules.Location)
 	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, e.Rules.Location)
-	return []time.Time{midnight, e.Now.Add(-7 * 24 * time.Hour), e.Now.Add(-30 * 24 * time.Hour)}
+	return []time.Time{midnight, e.Now.Add(-7 * 24 * time.Hour), e.Now.Add(-30 * 24 * time.Hour), e.Now.Add(-time.Hour)}
 }
 
 // unitAnd keys a count by unit and one other label: a category, a stage or

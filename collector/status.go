@@ -86,6 +86,7 @@ func (st *refreshStatus) Collect(ch chan<- prometheus.Metric) {
 	ch <- configCollectiveThreshold.metric(float64(cfg.Rules.CollectiveThreshold))
 	ch <- configStalenessLimit.metric(cfg.StalenessLimit.Seconds())
 	ch <- configRefreshInterval.metric(cfg.RefreshInterval.Seconds())
+	ch <- configBackfillHorizon.metric(cfg.Rules.BackfillHorizon.Seconds())
 	ch <- calendarCoveredUntil.metric(float64(cfg.Rules.Calendar.CoveredUntil().End(cfg.Rules.Location).Unix()))
 }
 

@@ -124,6 +124,7 @@ var keys = []key{
 	{"due_soon_horizon", "72h", durSetter(func(c *Config) *time.Duration { return &c.Rules.DueSoon }, time.Minute), "a deadline this close is due soon"},
 	{"collective_threshold", "5", intSetter(func(c *Config) *int { return &c.Rules.CollectiveThreshold }, 2, 10000), "persons at or above which a petition is collective"},
 	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
+	{"backfill_horizon", "24h", durSetter(func(c *Config) *time.Duration { return &c.Rules.BackfillHorizon }, time.Minute), "a case registered longer than this after its receipt is history: it is counted, but pages nobody"},
 	{"calendar_file", "", func(c *Config, v string) error {
 		cal, err := calendar.Load(v)
 		if err != nil {

@@ -80,9 +80,9 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 		WithPanel(barPanel(t("近30日信访类别", "Categories, 30 days"), t("近 30 日各类别收件数。", "Petitions received in 30 days by category."),
 			"short", 8, 9, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
 		// Row 4: the day's flow and what is firing.
-		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数与近 30 日平均每小时水平。", "Petitions received per hour against the 30-day hourly average."),
+		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数（按收件时间，补录的历史件不计入）与近 30 日平均每小时水平。", "Petitions received per hour (by the time of receipt: backfilled history does not count) against the 30-day hourly average."),
 			"short", 14, 7,
-			query(`sum(increase(petition_received_total[1h]))`, t("每小时收件", "received per hour")),
+			query(`sum(petition_received_window{window="1h"})`, t("每小时收件", "received per hour")),
 			query(`petition:received_daily_usual:avg30d / 24`, t("近30日平均", "30-day average")))).
 		WithPanel(tablePanel(t("正在告警", "Firing alerts"), t("当前触发的告警；无告警时为空。", "Alerts firing now; empty when all is well."),
 			"none", 10, 7, instant(p.emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))

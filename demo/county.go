@@ -80,6 +80,20 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, now time.Ti
 	if err := s.Load(ctx, r, cases); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	// The year above is history, registered long after its receipt, and
+	// pages nobody. Two petitions of the last hours, registered now, give the
+	// screens and the alerts something of today to show.
+	for i, c := range []petition.Case{
+		{CaseNo: "DEMO-NOW-1", ReceivedAt: now.Add(-2 * time.Hour), Channel: "visit", Category: "land_requisition",
+			Unit: Units[0].Code, Persons: 12, Level: "county"},
+		{CaseNo: "DEMO-NOW-2", ReceivedAt: now.Add(-time.Hour), Channel: "online", Category: "labour_social_security",
+			Unit: Units[1].Code, Persons: 1, Level: "province"},
+	} {
+		c.PetitionerHash = petition.PetitionerHash([]byte(Key), fmt.Sprintf("demo-now-%d", i))
+		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
 	return nil
 }
 

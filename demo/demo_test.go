@@ -34,6 +34,7 @@ func TestDemoShowsEveryMetric(t *testing.T) {
 			clk := &clock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
 			cfg.Periods = Periods(cfg.Rules.Location, clk.t)
 			ctx := context.Background()
+			s.SetClock(clk.Now) // the demo is registered at its own "now"
 			if err := Seed(ctx, s, cfg.Rules, clk.t); err != nil {
 				t.Fatal(err)
 			}

@@ -21,6 +21,7 @@ type Rules struct {
 	DueSoon             time.Duration  // warning horizon before a deadline
 	CollectiveThreshold int            // persons at or above which a petition is collective
 	RepeatLookbackDays  int            // same person + same matter within N days is a repeat
+	BackfillHorizon     time.Duration  // a case registered this long after its receipt is history: it pages nobody
 	Location            *time.Location // days are the local days of this zone
 
 	// Calendar says which days are rest days; Roll whether a period whose
@@ -46,6 +47,7 @@ func DefaultRules(loc *time.Location) Rules {
 		DueSoon:             72 * time.Hour,
 		CollectiveThreshold: 5,
 		RepeatLookbackDays:  365,
+		BackfillHorizon:     24 * time.Hour,
 		Location:            loc,
 		Calendar:            calendar.Shipped(),
 		Roll:                calendar.RollRestDays,
@@ -113,6 +115,13 @@ func (r Rules) DeadlineFingerprint() string {
 func (r Rules) RequestWindowEnd(decided time.Time) time.Time {
 	end, _ := r.Calendar.PeriodEnd(decided, r.Location, r.RequestWindowDays, calendar.CalendarDays, r.Roll)
 	return end.UTC()
+}
+
+// Timely reports whether a case received at received and registered at
+// registered is news rather than history: registered within the backfill
+// horizon of its receipt. Only timely receipts page (collective, skip-level).
+func (r Rules) Timely(received, registered time.Time) bool {
+	return registered.Sub(received) <= r.BackfillHorizon
 }
 
 // Collective reports whether a petition by this many persons is collective (集体访).

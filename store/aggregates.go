@@ -49,10 +49,14 @@ type ReceiptCount struct {
 	Persons    int64  `db:"persons"`
 	Collective int64  `db:"collective"`
 	Repeats    int64  `db:"repeats"`
+	// of them, registered within the backfill horizon of their receipt
+	TimelyCases      int64 `db:"timely_cases"`
+	TimelyCollective int64 `db:"timely_collective"`
 }
 
 const receiptTallyQuery = `SELECT unit, category, channel, level, SUM(cases) AS cases, SUM(persons) AS persons,
-SUM(collective) AS collective, SUM(repeats) AS repeats FROM receipt_tally GROUP BY unit, category, channel, level`
+SUM(collective) AS collective, SUM(repeats) AS repeats, SUM(timely_cases) AS timely_cases,
+SUM(timely_collective) AS timely_collective FROM receipt_tally GROUP BY unit, category, channel, level`
 
 // Receipts returns the all-time receipt counters by the unit and category the
 // cases had when received.

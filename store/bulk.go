@@ -56,7 +56,8 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 	repeats := deriveRepeats(r, cases)
 	// Counting in memory first also replays every history before anything
 	// is written, and spares the database a recount of millions of rows.
-	tallies, err := countLoad(r, cases, repeats)
+	registered := s.now()
+	tallies, err := countLoad(r, cases, repeats, registered)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -79,7 +80,7 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 			for start := range batches {
 				end := min(start+bulkTx, len(cases))
 				err := s.bulkTx(ctx, func(tx *sqlx.Tx) error {
-					return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end])
+					return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end], registered)
 				})
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -121,11 +122,11 @@ type loadTallies struct {
 
 // countLoad counts the load as the incremental writers would, case ids
 // being fixed up front (loadBatch).
-func countLoad(r petition.Rules, cases []LoadCase, repeats []bool) (*loadTallies, error) {
+func countLoad(r petition.Rules, cases []LoadCase, repeats []bool, registered time.Time) (*loadTallies, error) {
 	t := &loadTallies{receipts: receiptTallies(), events: newEventTallies()}
 	for i, lc := range cases {
 		c := lc.Case
-		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, r.Collective(c.Persons), repeats[i])
+		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeats[i]))
 		id := int64(i + 1)
 		_, err := replay(r, lc, func(_ int, e petition.Event, unit string, out petition.Outcome) {
 			t.events.count(id, unit, e, out)
@@ -224,7 +225,7 @@ func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
 	return out
 }
 
-func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool) error {
+func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool, registered time.Time) error {
 	caseRows := newBulkInsert(tx, "cases", columns("id, "+caseColumns))
 	eventRows := newBulkInsert(tx, "case_events", columns(eventColumns))
 	for i, lc := range cases {
@@ -240,7 +241,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, ca
 		if err != nil {
 			return err
 		}
-		caseRows.add(append([]any{id}, caseValues(r, c, repeats[i], st, len(lc.Events))...)...)
+		caseRows.add(append([]any{id}, caseValues(r, c, registered, repeats[i], st, len(lc.Events))...)...)
 		// events reference their case: flush cases first
 		if caseRows.full() || eventRows.full() {
 			if err := caseRows.flush(ctx); err != nil {
@@ -302,8 +303,10 @@ func (s *Store) Recount(ctx context.Context) error {
 		"DELETE FROM receipt_tally",
 		"DELETE FROM completion_tally",
 		"DELETE FROM evaluation_tally",
-		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats, shard)
-SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), 0
+		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats, timely_cases,
+timely_collective, shard)
+SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), SUM(timely),
+SUM(timely * collective), 0
 FROM cases GROUP BY received_unit, category, channel, level`,
 		`INSERT INTO completion_tally (unit, stage, completed, late, shard)
 SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events

@@ -100,6 +100,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 	if err != nil {
 		return err
 	}
+	registered := s.now()
 	var (
 		existing []int
 		later    []int64
@@ -126,13 +127,13 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 				// Cases received later that this one now precedes become
 				// repeats: history loaded out of order ends as if in order.
 				later = append(later, o.ID)
-				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, 0, 0, false, true)
+				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, receipt{repeat: true})
 			}
 		}
 		st := r.Received(c.Unit, c.ReceivedAt)
 		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
-		rows.add(caseValues(r, c, repeat, st, 0)...)
-		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, 1, c.Persons, collective, repeat)
+		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
+		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))
 		res[i] = createResult{created: true, view: CaseView{
 			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
 			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Collective: collective,

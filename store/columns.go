@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"time"
 
 	"riskmon/petition"
 )
@@ -12,6 +13,9 @@ const (
 	// caseContentColumns are a case's content as received: never updated.
 	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
 		"repeat_of, supervised"
+	// caseRegistrationColumns say when riskmon stored the case and whether
+	// that was timely (petition.Rules.Timely).
+	caseRegistrationColumns = "registered_at, timely"
 	// caseFlagColumns are the signals derived at receipt (is_repeat may be
 	// set later, when an earlier case of the matter arrives late).
 	caseFlagColumns = "collective, skip_level, is_repeat"
@@ -22,7 +26,7 @@ const (
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, decided_at, " +
 		"last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
-	caseColumns = caseContentColumns + ", " + caseFlagColumns + ", " + caseStateColumns
+	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
 	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit"
 )
@@ -30,16 +34,23 @@ const (
 // columns splits a column list.
 func columns(list string) []string { return strings.Split(list, ", ") }
 
-// caseValues are the values of caseColumns for a case received with
-// repeat as its derived flag, in state st after seq events.
-func caseValues(r petition.Rules, c petition.Case, repeat bool, st petition.State, seq int) []any {
+// caseValues are the values of caseColumns for a case registered at
+// registered with repeat as its derived flag, in state st after seq events.
+func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
 	return []any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
 		nullString(c.RepeatOf), c.Supervised,
+		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
 		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
 		st.Extension, nullUnix(st.DecidedAt), st.LastEventAt.Unix(), seq,
 	}
+}
+
+// receiptOf is what c, registered at registered, adds to the receipt tally.
+func receiptOf(r petition.Rules, c petition.Case, registered time.Time, repeat bool) receipt {
+	return receipt{cases: 1, persons: c.Persons, collective: r.Collective(c.Persons), repeat: repeat,
+		timely: r.Timely(c.ReceivedAt, registered)}
 }
 
 // stateValues are the values of caseStateColumns for state st after seq events.

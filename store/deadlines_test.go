@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -192,5 +193,72 @@ VALUES (?, ?, ?, ?, 'u1', ?, 0, ?)`, e...); err != nil {
 				t.Errorf("recomputed twice: %+v", res)
 			}
 		})
+	}
+}
+
+// A receipt is timely when registered within the backfill horizon of its
+// receipt, on every write path; only timely receipts move the counters that
+// page.
+func TestTimelyReceipts(t *testing.T) {
+	now := at("2026-10-02 03:00:00")
+	cases := func() []store.LoadCase {
+		var out []store.LoadCase
+		for i, received := range []time.Time{
+			now.Add(-2 * time.Hour),      // timely
+			now.Add(-24 * time.Hour),     // at the horizon: timely
+			now.Add(-24*time.Hour - 1e9), // a second past it: history
+			now.AddDate(0, -1, 0),        // last month: history
+		} {
+			c := sample(fmt.Sprintf("T-%d", i))
+			c.ReceivedAt, c.Persons = received, 6 // collective
+			c.PetitionerHash = petition.PetitionerHash([]byte("k"), c.CaseNo)
+			out = append(out, store.LoadCase{Case: c})
+		}
+		return out
+	}
+	for _, dialect := range storetest.Dialects {
+		for _, how := range []string{"api", "bulk load", "import"} {
+			t.Run(dialect+"/"+how, func(t *testing.T) {
+				ctx := context.Background()
+				s := setup(t, dialect)
+				s.SetClock(func() time.Time { return now })
+				switch how {
+				case "api":
+					for _, lc := range cases() {
+						if _, _, err := s.CreateCase(ctx, rules, lc.Case); err != nil {
+							t.Fatal(err)
+						}
+					}
+				case "bulk load":
+					if err := s.Load(ctx, rules, cases()); err != nil {
+						t.Fatal(err)
+					}
+				case "import":
+					old := sample("T-OLD") // a stored case: the import takes the incremental path
+					if _, _, err := s.CreateCase(ctx, rules, old); err != nil {
+						t.Fatal(err)
+					}
+					if err := s.Import(ctx, rules, cases(), nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var got [3]int64
+				err := s.Read(ctx, func(r *store.Reader) error {
+					rows, err := r.Receipts(ctx)
+					for _, row := range rows {
+						got[0] += row.TimelyCases
+						got[1] += row.TimelyCollective
+						got[2] += row.Collective
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != [3]int64{2, 2, 4} {
+					t.Errorf("timely cases, timely collective, collective = %v, want [2 2 4]", got)
+				}
+			})
+		}
 	}
 }

@@ -25,7 +25,13 @@ type Store struct {
 	db      *sqlx.DB
 	dialect dialect
 	creates caseQueue
+	now     func() time.Time // when a case is registered (SetClock)
 }
+
+// SetClock sets the clock that stamps when a case is registered, which
+// decides whether its receipt is timely (petition.Rules.Timely). Open sets
+// time.Now; tests set theirs before writing.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 type dialect struct {
 	name      string
@@ -65,7 +71,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
-	s := &Store{db: db, dialect: d}
+	s := &Store{db: db, dialect: d, now: time.Now}
 	s.creates.write = s.writeBatch
 	return s, nil
 }

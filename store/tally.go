@@ -18,7 +18,7 @@ type tallyAdds struct {
 	table   string
 	keyCols []string // the key columns, shard last
 	valCols []string
-	rows    map[tallyKey]*[4]int
+	rows    map[tallyKey]*[6]int
 }
 
 // tallyKey is a tally row's key: its text columns in keyCols' order (the
@@ -30,20 +30,28 @@ type tallyKey struct {
 }
 
 func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
-	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[4]int{}}
+	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[6]int{}}
 }
 
 // receiptTallies count receipts: a case, its persons, whether collective and
-// whether a repeat.
+// whether a repeat, and of them the timely ones (petition.Rules.Timely).
 func receiptTallies() *tallyAdds {
 	return newTallyAdds("receipt_tally", []string{"unit", "category", "channel", "level", "shard"},
-		[]string{"cases", "persons", "collective", "repeats"})
+		[]string{"cases", "persons", "collective", "repeats", "timely_cases", "timely_collective"})
+}
+
+// receipt is what one case adds to the receipt tally.
+type receipt struct {
+	cases, persons             int
+	collective, repeat, timely bool
 }
 
 // countReceipt adds a received case, shard by its number, with the matter
 // and channel and level given (those of a later case it made a repeat).
-func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, cases, persons int, collective, repeat bool) {
-	t.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, cases, persons, b2i(collective), b2i(repeat))
+func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, rc receipt) {
+	timely := b2i(rc.timely)
+	t.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, rc.cases, rc.persons, b2i(rc.collective),
+		b2i(rc.repeat), timely*rc.cases, timely*b2i(rc.collective))
 }
 
 // eventTallies count what events completed: stages (on time or late) and
@@ -78,7 +86,7 @@ func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 func (t *tallyAdds) add(k tallyKey, vals ...int) {
 	row := t.rows[k]
 	if row == nil {
-		row = &[4]int{}
+		row = &[6]int{}
 		t.rows[k] = row
 	}
 	for i, v := range vals {

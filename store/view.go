@@ -41,6 +41,8 @@ type EventView struct {
 type viewRow struct {
 	caseRow
 	stateRow
+	RegisteredAt sql.NullInt64 `db:"registered_at"`
+	Timely       bool          `db:"timely"`
 	Collective bool `db:"collective"`
 	SkipLevel  bool `db:"skip_level"`
 	IsRepeat   bool `db:"is_repeat"`

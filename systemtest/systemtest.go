@@ -259,6 +259,32 @@ func (p *Prometheus) Alerts(ctx context.Context) ([]Alert, error) {
 	return out.Data.Alerts, nil
 }
 
+// LastRuleEvaluation is when Prometheus last evaluated its rule groups
+// (the earliest group's last evaluation): an alert's state read after it
+// reflects every sample scraped before it.
+func (p *Prometheus) LastRuleEvaluation(ctx context.Context) (time.Time, error) {
+	var out struct {
+		Data struct {
+			Groups []struct {
+				LastEvaluation time.Time `json:"lastEvaluation"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := p.get(ctx, "/api/v1/rules", &out); err != nil {
+		return time.Time{}, err
+	}
+	if len(out.Data.Groups) == 0 {
+		return time.Time{}, fmt.Errorf("no rule groups loaded")
+	}
+	earliest := out.Data.Groups[0].LastEvaluation
+	for _, g := range out.Data.Groups {
+		if g.LastEvaluation.Before(earliest) {
+			earliest = g.LastEvaluation
+		}
+	}
+	return earliest, nil
+}
+
 func (p *Prometheus) get(ctx context.Context, path string, v any) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
