@@ -43,9 +43,9 @@ type viewRow struct {
 	stateRow
 	RegisteredAt sql.NullInt64 `db:"registered_at"`
 	Timely       bool          `db:"timely"`
-	Collective bool `db:"collective"`
-	SkipLevel  bool `db:"skip_level"`
-	IsRepeat   bool `db:"is_repeat"`
+	Collective   bool          `db:"collective"`
+	SkipLevel    bool          `db:"skip_level"`
+	IsRepeat     bool          `db:"is_repeat"`
 }
 
 // Case returns a case with its history.
