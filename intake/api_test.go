@@ -304,6 +304,8 @@ func TestEvents(t *testing.T) {
 		{"reassign", map[string]any{"type": "reassigned", "at": "2026-10-01T15:00:00+08:00", "unit": "u2"}, 201, `"unit":"u2"`},
 		{"reply", map[string]any{"type": "replied", "at": "2026-10-01T16:00:00+08:00"}, 201, `"completed_stage":"handling"`},
 		{"evaluate", map[string]any{"type": "evaluated", "at": "2026-10-01T17:00:00+08:00", "result": "basically_satisfied"}, 201, `"result":"basically_satisfied"`},
+		{"retry of the evaluation", map[string]any{"type": "evaluated", "at": "2026-10-01T17:00:00+08:00", "result": "basically_satisfied"}, 200, `"result":"basically_satisfied"`},
+		{"a second evaluation of the reply", map[string]any{"type": "evaluated", "at": "2026-10-01T18:00:00+08:00", "result": "satisfied"}, 409, "already evaluated"},
 	} {
 		r := post(tc.body)
 		if r.status != tc.want || !strings.Contains(r.body, tc.wantInBody) {

@@ -165,7 +165,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 		next.Status = status
 		next.StageStart = time.Time{}
-		next.DecidedAt = e.At
+		next.DecidedAt, next.Evaluated = e.At, false
 		return r.WithDeadline(next), out, nil
 	}
 	// open starts the clock of the stage status is open in.
@@ -244,6 +244,12 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 	case EventEvaluated:
 		switch s.Status {
 		case StatusReplied, StatusReviewed, StatusReReviewed, StatusClosed:
+			// one evaluation a decision: the satisfaction rate counts each once
+			if s.Evaluated {
+				return s, Outcome{}, fmt.Errorf("%w: the decision of %s was already evaluated", ErrTransition,
+					s.DecidedAt.In(r.Location).Format(time.RFC3339))
+			}
+			next.Evaluated = true
 			return next, Outcome{}, nil
 		}
 		return refuse()

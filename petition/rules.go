@@ -181,6 +181,7 @@ type State struct {
 	Extension   int       // days handling was extended by (allowed once); 0 if not
 	Deadline    time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
 	DecidedAt   time.Time // last reply or review decision: starts the request window
+	Evaluated   bool      // the petitioner has evaluated that decision (once only)
 	LastEventAt time.Time // receipt or the latest event
 }
 

@@ -221,3 +221,44 @@ func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
 		t.Errorf("a closed case keeps a deadline: %s", got.Deadline)
 	}
 }
+
+// A petitioner evaluates each decision once; a new decision can be evaluated
+// again.
+func TestOneEvaluationPerDecision(t *testing.T) {
+	r := DefaultRules(shanghai)
+	s := r.Received("u1", at("2026-11-02 10:00:00"))
+	step := func(e Event) error {
+		next, _, err := r.Apply(s, e)
+		if err == nil {
+			s = next
+		}
+		return err
+	}
+	for _, e := range []Event{
+		{Type: EventAccepted, At: at("2026-11-03 10:00:00")},
+		{Type: EventReplied, At: at("2026-11-10 10:00:00")},
+		{Type: EventEvaluated, At: at("2026-11-11 10:00:00"), Result: "dissatisfied"},
+	} {
+		if err := step(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := step(Event{Type: EventEvaluated, At: at("2026-11-12 10:00:00"), Result: "satisfied"}); !errors.Is(err, ErrTransition) {
+		t.Errorf("second evaluation of the reply: %v, want refused", err)
+	}
+	if err := step(Event{Type: EventReviewRequested, At: at("2026-11-13 10:00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(Event{Type: EventReviewed, At: at("2026-11-20 10:00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(Event{Type: EventEvaluated, At: at("2026-11-21 10:00:00"), Result: "satisfied"}); err != nil {
+		t.Errorf("evaluation of the review decision: %v", err)
+	}
+	if err := step(Event{Type: EventClosed, At: at("2026-11-22 10:00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(Event{Type: EventEvaluated, At: at("2026-11-23 10:00:00"), Result: "satisfied"}); !errors.Is(err, ErrTransition) {
+		t.Errorf("second evaluation after closing: %v, want refused", err)
+	}
+}

@@ -22,6 +22,7 @@ type stateRow struct {
 	Extended    bool           `db:"extended"`
 	Extension   int            `db:"extension_days"`
 	DecidedAt   sql.NullInt64  `db:"decided_at"`
+	Evaluated   bool           `db:"evaluated"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
@@ -34,6 +35,7 @@ func (r stateRow) state() petition.State {
 		Extension:   r.Extension,
 		Deadline:    fromNullUnix(r.Deadline),
 		DecidedAt:   fromNullUnix(r.DecidedAt),
+		Evaluated:   r.Evaluated,
 		LastEventAt: fromUnix(r.LastEventAt),
 	}
 }
