@@ -24,14 +24,12 @@ func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit)
 	type ucs struct{ unit, category, stage string }
 	openN, overdueN := map[ucs]int64{}, map[ucs]int64{}
 	dueSoonN := map[unitAnd]int64{}
-	supervised := map[string]int64{}
 	oldest := map[string]int64{}
 	for _, row := range rows {
 		k := ucs{row.Unit, row.Category, row.Stage}
 		openN[k] += row.Open
 		overdueN[k] += row.Overdue
 		dueSoonN[unitAnd{row.Unit, row.Stage}] += row.DueSoon
-		supervised[row.Unit] += row.Supervised
 		if row.Oldest.Valid {
 			if o, ok := oldest[row.Unit]; !ok || row.Oldest.Int64 < o {
 				oldest[row.Unit] = row.Oldest.Int64
@@ -49,7 +47,6 @@ func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit)
 		for _, st := range petition.Stages {
 			emit(dueSoon, float64(dueSoonN[unitAnd{unit, st}]), unit, st)
 		}
-		emit(supervisedOpen, float64(supervised[unit]), unit)
 		// A timestamp of 0 would read as "overdue since 1970": no case, no series.
 		if o, ok := oldest[unit]; ok {
 			emit(overdueOldestDeadline, float64(o), unit)

@@ -70,7 +70,9 @@ func fixture() []store.LoadCase {
 		{Case: newCase("B1", "u1", "land_requisition", "letter", "county", 1, "P2", "2026-09-17 03:00:01")},
 		// received a second before midnight: last day Wednesday 30 September,
 		// overdue since 24:00 of that day
-		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-15 23:59:59")},
+		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-15 23:59:59"),
+			// the city takes the overdue case up (督办)
+			Events: []petition.Event{{Type: petition.EventSupervised, At: local("2026-10-01 09:00:00"), Level: "city"}}},
 		// collective, lodged in Beijing, at local midnight today
 		{Case: supervised},
 		// one second before local midnight: yesterday, skip-level
@@ -200,7 +202,9 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="land_requisition",stage="review",unit="u1"}`:            1,
 	`petition_overdue{category="other",stage="acceptance",unit="u1"}`:                1,
 	`petition_overdue{category="land_requisition",stage="review",unit="u1"}`:         1,
-	`petition_supervised_open{unit="u2"}`:                                            1,
+	`petition_supervised_open{level="county",unit="u2"}`:                             1, // D1, supervised at receipt
+	`petition_supervised_open{level="city",unit="u1"}`:                               1, // C1
+	`petition_supervised_overdue{level="city",unit="u1"}`:                            1,
 	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:                  float64(local("2026-09-21 00:00:00").Unix()), // H2's review
 	`petition_unit_info{name="一镇",unit="u1"}`:                                        1,
 	`petition_unit_info{name="二局",unit="u2"}`:                                        1,
@@ -223,7 +227,7 @@ var fixtureSeries = map[string]int{
 	"petition_repeat_received_total": 14, "petition_stage_completed_total": 8, "petition_stage_completed_late_total": 8,
 	"petition_evaluations_total": 6, "petition_received_window": 56, "petition_collective_received_window": 8,
 	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 56,
-	"petition_overdue": 56, "petition_due_soon": 8, "petition_supervised_open": 2,
+	"petition_overdue": 56, "petition_due_soon": 8, "petition_supervised_open": 6, "petition_supervised_overdue": 6,
 	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,
 	"petition_sensitive_period_active": 2, "petition_collective_received_timely_total": 2,
 	"petition_skip_level_received_timely_total": 4,

@@ -60,6 +60,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 // DefaultScrapers are the scrapers of a refresh.
 func DefaultScrapers() []Scraper {
 	return []Scraper{
-		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{},
+		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{}, Supervision{},
 	}
 }

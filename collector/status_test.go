@@ -18,7 +18,7 @@ type failing struct{}
 func (failing) Name() string { return "failing" }
 
 func (failing) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
-	emit(supervisedOpen, 99, "u1")
+	emit(overdueOldestDeadline, 99, "u1")
 	return errors.New("the database went away")
 }
 
@@ -63,7 +63,7 @@ func TestScraperFailureIsNamedAndKeepsTheSnapshot(t *testing.T) {
 		t.Errorf("refresh success %v, errors %v; want 0 and 1", got["petition_collector_last_refresh_success{}"], got["petition_collector_refresh_errors_total{}"])
 	}
 	after := series(t, c)
-	if len(after) != len(before) || after[`petition_supervised_open{unit="u1"}`] == 99 {
+	if len(after) != len(before) || after[`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`] == 99 {
 		t.Error("the failed refresh's metrics were served")
 	}
 	for k, v := range before {

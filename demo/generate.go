@@ -142,7 +142,7 @@ var unitWeights = func() []float64 {
 // relative to its deadline (most on time, some late); steps after now are not
 // taken yet, which leaves a realistic backlog with some overdue cases.
 func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
-	st := g.r.Received(c.Unit, c.ReceivedAt)
+	st := g.r.Received(c)
 	var evs []petition.Event
 	step := func(e petition.Event) bool {
 		if e.At.After(now) {
@@ -180,6 +180,11 @@ func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 	}
 	if g.rnd.Float64() < 0.08 {
 		step(petition.Event{Type: petition.EventExtended, At: st.Deadline.Add(-5 * 24 * time.Hour), Days: 30})
+	}
+	// supervision (督办) by the city or the province, taken up during handling
+	if g.rnd.Float64() < 0.04 {
+		step(petition.Event{Type: petition.EventSupervised, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(20)) * 24 * time.Hour),
+			Level: petition.SupervisionLevels[1+g.rnd.IntN(2)]})
 	}
 	if !step(petition.Event{Type: petition.EventReplied, At: byDeadline(st.LastEventAt, st.Deadline)}) {
 		return evs

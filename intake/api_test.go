@@ -201,7 +201,7 @@ func TestCreateCase(t *testing.T) {
 	var got intake.CaseResponse
 	r.json(t, &got)
 	want := intake.CaseResponse{CaseNo: "C-1", ReceivedAt: "2026-10-01T10:00:00+08:00", Channel: "visit", Category: "other",
-		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Collective: true, SkipLevel: true,
+		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Supervision: "county", Collective: true, SkipLevel: true,
 		Status: "received", Stage: "acceptance", Deadline: "2026-10-17T00:00:00+08:00", Events: []intake.EventResponse{}} // 24:00 of Friday 16 October
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("created case\n got %+v\nwant %+v", got, want)
@@ -302,6 +302,9 @@ func TestEvents(t *testing.T) {
 		{"unknown type", map[string]any{"type": "approved", "at": "2026-10-01T15:00:00+08:00"}, 422, `"type"`},
 		{"event in the future", map[string]any{"type": "replied", "at": "2026-10-03T15:00:00+08:00"}, 422, `"at"`},
 		{"reassign", map[string]any{"type": "reassigned", "at": "2026-10-01T15:00:00+08:00", "unit": "u2"}, 201, `"unit":"u2"`},
+		{"supervision without a level", map[string]any{"type": "supervised", "at": "2026-10-01T15:30:00+08:00"}, 422, `"level"`},
+		{"supervision by the city", map[string]any{"type": "supervised", "at": "2026-10-01T15:30:00+08:00", "level": "city"}, 201, `"supervision":"city"`},
+		{"the county after the city", map[string]any{"type": "supervised", "at": "2026-10-01T15:40:00+08:00", "level": "county"}, 409, "already supervised at city level"},
 		{"reply", map[string]any{"type": "replied", "at": "2026-10-01T16:00:00+08:00"}, 201, `"completed_stage":"handling"`},
 		{"evaluate", map[string]any{"type": "evaluated", "at": "2026-10-01T17:00:00+08:00", "result": "basically_satisfied"}, 201, `"result":"basically_satisfied"`},
 		{"retry of the evaluation", map[string]any{"type": "evaluated", "at": "2026-10-01T17:00:00+08:00", "result": "basically_satisfied"}, 200, `"result":"basically_satisfied"`},
@@ -321,7 +324,7 @@ func TestEvents(t *testing.T) {
 	for _, ev := range got.Events {
 		types = append(types, ev.Type)
 	}
-	if strings.Join(types, ",") != "accepted,extended,reassigned,replied,evaluated" || got.Status != "replied" ||
+	if strings.Join(types, ",") != "accepted,extended,reassigned,supervised,replied,evaluated" || got.Status != "replied" ||
 		got.Unit != "u2" || got.ReceivedUnit != "u1" || got.Stage != "" || got.Overdue {
 		t.Errorf("history: %+v", got)
 	}

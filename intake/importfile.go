@@ -39,7 +39,7 @@ func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
 		Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
 		RepeatOf: c.RepeatOf, Supervised: c.Supervised}}
 	for _, e := range lc.Events {
-		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit}
+		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level}
 		if e.Spec().Field == petition.FieldDays {
 			days := e.Days
 			r.Days = &days
@@ -285,7 +285,9 @@ func (b *Batch) Check(ctx context.Context, s *store.Store, rules petition.Rules)
 		for _, p := range known.CaseProblems(c) { // repeat_of: checkRepeatOf, against the file too
 			bad(p.Field, "%s", p.Problem)
 		}
-		st := rules.Received(c.Unit, c.ReceivedAt.Truncate(time.Second))
+		received := c
+		received.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+		st := rules.Received(received)
 		for k, e := range lc.Events {
 			for _, p := range known.EventProblems(e) {
 				bad(fmt.Sprintf("events[%d].%s", k, p.Field), "%s", p.Problem)

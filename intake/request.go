@@ -41,6 +41,7 @@ type EventRequest struct {
 	Days   *int   `json:"days,omitempty"`
 	Result string `json:"result,omitempty"`
 	Unit   string `json:"unit,omitempty"`
+	Level  string `json:"level,omitempty"`
 }
 
 // maxIDLen bounds a petitioner identifier before it is hashed.
@@ -88,7 +89,7 @@ func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Ev
 		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
 	at, _ := parseTime("at", r.At, now, bad)
-	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit}
+	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level}
 	if r.Days != nil {
 		e.Days = *r.Days
 	}

@@ -20,6 +20,7 @@ type CaseResponse struct {
 	Level        string          `json:"level"`
 	RepeatOf     string          `json:"repeat_of,omitempty"`
 	Supervised   bool            `json:"supervised"`
+	Supervision  string          `json:"supervision,omitempty"` // the highest level supervising it
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
 	Repeat       bool            `json:"repeat"`
@@ -42,6 +43,7 @@ type EventResponse struct {
 	Days           int    `json:"days,omitempty"`
 	Result         string `json:"result,omitempty"`
 	NewUnit        string `json:"new_unit,omitempty"`
+	Level          string `json:"level,omitempty"`
 	CompletedStage string `json:"completed_stage,omitempty"`
 	Late           bool   `json:"late,omitempty"`
 }
@@ -51,7 +53,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 	out := CaseResponse{
 		CaseNo: v.CaseNo, ReceivedAt: local(v.ReceivedAt), Channel: v.Channel, Category: v.Category,
 		Unit: v.State.Unit, ReceivedUnit: v.ReceivedUnit, Persons: v.Persons, Level: v.Level, RepeatOf: v.RepeatOf,
-		Supervised: v.Supervised, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
+		Supervised: v.Supervised, Supervision: v.State.Supervision, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
 	}
@@ -66,7 +68,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 	for _, e := range v.Events {
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
-			Result: e.Event.Result, NewUnit: e.Event.Unit, CompletedStage: e.CompletedStage, Late: e.Late,
+			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage, Late: e.Late,
 		})
 	}
 	return out

@@ -3,6 +3,7 @@ package petition
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +21,7 @@ const (
 	EventClosed            = "closed"
 	EventEvaluated         = "evaluated"
 	EventReassigned        = "reassigned"
+	EventSupervised        = "supervised"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -28,6 +30,7 @@ const (
 	FieldDays   = "days"   // extended: days added to the handling deadline
 	FieldResult = "result" // evaluated: one of EvaluationResults
 	FieldUnit   = "unit"   // reassigned: the new responsible unit, which must exist
+	FieldLevel  = "level"  // supervised: the level that takes the case up (SupervisionLevels)
 )
 
 // EventSpec is what is special about an event type. Everything that treats
@@ -51,6 +54,7 @@ var EventSpecs = []EventSpec{
 	{Type: EventClosed},
 	{Type: EventEvaluated, Field: FieldResult},
 	{Type: EventReassigned, Field: FieldUnit},
+	{Type: EventSupervised, Field: FieldLevel},
 }
 
 // EventTypes lists every event type.
@@ -80,6 +84,7 @@ type Event struct {
 	Days   int
 	Result string
 	Unit   string
+	Level  string
 }
 
 // Spec is the spec of the event's type (the zero spec for an unknown type).
@@ -103,7 +108,7 @@ func (e Event) Problems(r Rules) []Problem {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}} {
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}} {
 		switch {
 		case f.set && spec.Field != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
@@ -118,6 +123,8 @@ func (e Event) Problems(r Rules) []Problem {
 		ps = append(ps, vocabProblem(FieldResult, e.Result, EvaluationResults)...)
 	case spec.Field == FieldUnit && e.Unit != "":
 		ps = append(ps, CodeProblem(FieldUnit, e.Unit)...)
+	case spec.Field == FieldLevel && e.Level != "":
+		ps = append(ps, vocabProblem(FieldLevel, e.Level, SupervisionLevels)...)
 	}
 	return ps
 }
@@ -258,6 +265,17 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 			return refuse()
 		}
 		next.Unit = e.Unit
+		return next, Outcome{}, nil
+	case EventSupervised:
+		// Supervision (督办) can start at any time a case is open in a stage,
+		// and a higher level can take it up after a lower one.
+		if s.Stage() == "" {
+			return refuse()
+		}
+		if slices.Index(SupervisionLevels, e.Level) <= slices.Index(SupervisionLevels, s.Supervision) {
+			return s, Outcome{}, fmt.Errorf("%w: already supervised at %s level", ErrTransition, s.Supervision)
+		}
+		next.Supervision = e.Level
 		return next, Outcome{}, nil
 	}
 	// Problems refused unknown types: a spec without a transition is a bug.

@@ -182,6 +182,7 @@ type State struct {
 	Deadline    time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
 	DecidedAt   time.Time // last reply or review decision: starts the request window
 	Evaluated   bool      // the petitioner has evaluated that decision (once only)
+	Supervision string    // the highest level supervising the case (SupervisionLevels); "" when none
 	LastEventAt time.Time // receipt or the latest event
 }
 
@@ -215,12 +216,17 @@ func (s State) DueSoon(now time.Time, horizon time.Duration) bool {
 	return s.Stage() != "" && !now.After(s.Deadline) && !s.Deadline.After(now.Add(horizon))
 }
 
-// Received returns the state of a case just received at t by unit.
-func (r Rules) Received(unit string, at time.Time) State {
-	return r.WithDeadline(State{
+// Received returns the state of case c just received. A case received under
+// supervision (督办/包案 at receipt) is supervised by the county.
+func (r Rules) Received(c Case) State {
+	st := State{
 		Status:      StatusReceived,
-		Unit:        unit,
-		StageStart:  at,
-		LastEventAt: at,
-	})
+		Unit:        c.Unit,
+		StageStart:  c.ReceivedAt,
+		LastEventAt: c.ReceivedAt,
+	}
+	if c.Supervised {
+		st.Supervision = SupervisionLevels[0]
+	}
+	return r.WithDeadline(st)
 }

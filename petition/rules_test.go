@@ -21,7 +21,7 @@ func at(s string) time.Time {
 func TestDeadlinesFollowTheStatute(t *testing.T) {
 	r := DefaultRules(shanghai)
 	recv := at("2026-09-20 10:00:00")
-	s := r.Received("u1", recv)
+	s := r.Received(Case{Unit: "u1", ReceivedAt: recv})
 	steps := []struct {
 		event        Event
 		wantStatus   string
@@ -64,7 +64,7 @@ func TestDeadlinesFollowTheStatute(t *testing.T) {
 
 func TestOverdueAndDueSoonEdges(t *testing.T) {
 	r := DefaultRules(shanghai)
-	s := r.Received("u1", at("2026-09-20 10:00:00")) // deadline 24:00 of 8 October
+	s := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-09-20 10:00:00")}) // deadline 24:00 of 8 October
 	cases := []struct {
 		now         time.Time
 		wantOverdue bool
@@ -94,7 +94,7 @@ func TestOverdueAndDueSoonEdges(t *testing.T) {
 func TestRefusedEvents(t *testing.T) {
 	r := DefaultRules(shanghai)
 	recv := at("2026-09-20 10:00:00")
-	received := r.Received("u1", recv)
+	received := r.Received(Case{Unit: "u1", ReceivedAt: recv})
 	accepted, _, _ := r.Apply(received, Event{Type: EventAccepted, At: recv.Add(time.Hour)})
 	extended, _, _ := r.Apply(accepted, Event{Type: EventExtended, At: recv.Add(2 * time.Hour), Days: 10})
 	replied, _, _ := r.Apply(accepted, Event{Type: EventReplied, At: recv.Add(24 * time.Hour)})
@@ -135,7 +135,7 @@ func TestRefusedEvents(t *testing.T) {
 
 func TestReassignKeepsTheClock(t *testing.T) {
 	r := DefaultRules(shanghai)
-	s := r.Received("u1", at("2026-09-20 10:00:00"))
+	s := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-09-20 10:00:00")})
 	got, out, err := r.Apply(s, Event{Type: EventReassigned, At: at("2026-09-21 10:00:00"), Unit: "u2"})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func TestRequestWindowEdges(t *testing.T) {
 // deadline when it is recomputed from the stage's clock start.
 func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
 	r := DefaultRules(shanghai)
-	s := r.Received("u1", at("2026-09-30 10:00:00"))
+	s := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-09-30 10:00:00")})
 	if got, want := s.Deadline, at("2026-10-16 00:00:00"); !got.Equal(want) { // 15 October, a Thursday
 		t.Errorf("calendar days: %s, want %s", got, want)
 	}
@@ -209,7 +209,7 @@ func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
 	}
 	noRoll := r
 	noRoll.Roll = calendar.RollNone
-	s2 := r.Received("u1", at("2026-09-20 10:00:00"))
+	s2 := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-09-20 10:00:00")})
 	end, nominal := r.Deadline(StageAcceptance, s2.StageStart, 0)
 	if !end.Equal(at("2026-10-09 00:00:00")) || !nominal.Equal(at("2026-10-06 00:00:00")) {
 		t.Errorf("rolled: end %s from %s", end, nominal)
@@ -226,7 +226,7 @@ func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
 // again.
 func TestOneEvaluationPerDecision(t *testing.T) {
 	r := DefaultRules(shanghai)
-	s := r.Received("u1", at("2026-11-02 10:00:00"))
+	s := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-11-02 10:00:00")})
 	step := func(e Event) error {
 		next, _, err := r.Apply(s, e)
 		if err == nil {
@@ -260,5 +260,37 @@ func TestOneEvaluationPerDecision(t *testing.T) {
 	}
 	if err := step(Event{Type: EventEvaluated, At: at("2026-11-23 10:00:00"), Result: "satisfied"}); !errors.Is(err, ErrTransition) {
 		t.Errorf("second evaluation after closing: %v, want refused", err)
+	}
+}
+
+// Supervision starts at any time a case is open in a stage, and only a
+// higher level can take it up again.
+func TestSupervision(t *testing.T) {
+	r := DefaultRules(shanghai)
+	when := at("2026-11-03 10:00:00")
+	open := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-11-02 10:00:00")})
+	atReceipt := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-11-02 10:00:00"), Supervised: true})
+	if atReceipt.Supervision != "county" || open.Supervision != "" {
+		t.Errorf("at receipt: %q and %q, want county and none", atReceipt.Supervision, open.Supervision)
+	}
+	replied := State{Status: StatusReplied, Unit: "u1", DecidedAt: when.Add(-time.Hour), LastEventAt: when.Add(-time.Hour)}
+	for _, tc := range []struct {
+		name  string
+		state State
+		level string
+		want  string // the level after, or "" when refused
+	}{
+		{"county takes up an open case", open, "county", "county"},
+		{"the province over the county", atReceipt, "province", "province"},
+		{"the county again", atReceipt, "county", ""},
+		{"a case waiting on the petitioner is open in no stage", replied, "city", ""},
+	} {
+		got, _, err := r.Apply(tc.state, Event{Type: EventSupervised, At: when, Level: tc.level})
+		switch {
+		case tc.want == "" && !errors.Is(err, ErrTransition):
+			t.Errorf("%s: %v, want refused", tc.name, err)
+		case tc.want != "" && (err != nil || got.Supervision != tc.want):
+			t.Errorf("%s: %q %v, want %q", tc.name, got.Supervision, err, tc.want)
+		}
 	}
 }

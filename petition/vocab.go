@@ -15,6 +15,10 @@ var Levels = []string{"county", "city", "province", "national"}
 // Stages with a statutory clock, in the order a case passes through them.
 var Stages = []string{StageAcceptance, StageHandling, StageReview, StageReReview}
 
+// SupervisionLevels are the levels that supervise a case (督办), lowest first:
+// a case takes the highest that has taken it up.
+var SupervisionLevels = []string{"county", "city", "province"}
+
 // EvaluationResults a petitioner can give after a reply.
 var EvaluationResults = []string{"satisfied", "basically_satisfied", "dissatisfied"}
 

@@ -165,14 +165,13 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 
 // BacklogCount describes the open cases of a unit, category and stage.
 type BacklogCount struct {
-	Unit       string        `db:"unit"`
-	Category   string        `db:"category"`
-	Stage      string        `db:"stage"`
-	Open       int64         `db:"open"`
-	Overdue    int64         `db:"overdue"`
-	DueSoon    int64         `db:"due_soon"`
-	Supervised int64         `db:"supervised"`
-	Oldest     sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
+	Unit     string        `db:"unit"`
+	Category string        `db:"category"`
+	Stage    string        `db:"stage"`
+	Open     int64         `db:"open"`
+	Overdue  int64         `db:"overdue"`
+	DueSoon  int64         `db:"due_soon"`
+	Oldest   sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
 }
 
 // GROUP BY follows idx_cases_open so the index is read in order, with no
@@ -181,7 +180,6 @@ type BacklogCount struct {
 const backlogQuery = `SELECT unit, category, stage, COUNT(*) AS open,
 SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue,
 SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS due_soon,
-SUM(supervised) AS supervised,
 MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
 FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
@@ -189,4 +187,23 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
 	n := now.Unix()
 	return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogQuery, n, n, now.Add(horizon).Unix(), n)
+}
+
+// SupervisedCount counts the open cases a level supervises in a unit.
+type SupervisedCount struct {
+	Unit    string `db:"unit"`
+	Level   string `db:"level"`
+	Open    int64  `db:"open"`
+	Overdue int64  `db:"overdue"`
+}
+
+// Supervised cases are few: idx_cases_supervision holds them apart from
+// the others. Overdue as in the backlog: the deadline has passed.
+const supervisedQuery = `SELECT unit, supervision AS level, COUNT(*) AS open,
+SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue
+FROM cases WHERE supervision IS NOT NULL AND stage IS NOT NULL GROUP BY supervision, unit`
+
+// Supervised returns the open supervised cases by current unit and level at now.
+func (r *Reader) Supervised(ctx context.Context, now time.Time) ([]SupervisedCount, error) {
+	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, now.Unix())
 }

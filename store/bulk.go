@@ -144,7 +144,9 @@ func countLoad(r petition.Rules, cases []LoadCase, repeats []bool, registered ti
 // Replaying is cheap next to storing, so the tally count and the row writer
 // each replay rather than hold every outcome of a million cases in memory.
 func replay(r petition.Rules, lc LoadCase, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
-	return applyFrom(r, lc, r.Received(lc.Case.Unit, lc.Case.ReceivedAt.Truncate(time.Second)), 0, step)
+	c := lc.Case
+	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+	return applyFrom(r, lc, r.Received(c), 0, step)
 }
 
 // applyFrom is replay from the state st after the first done events.

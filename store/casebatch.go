@@ -130,7 +130,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, receipt{repeat: true})
 			}
 		}
-		st := r.Received(c.Unit, c.ReceivedAt)
+		st := r.Received(c)
 		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
 		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))

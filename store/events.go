@@ -23,6 +23,7 @@ type stateRow struct {
 	Extension   int            `db:"extension_days"`
 	DecidedAt   sql.NullInt64  `db:"decided_at"`
 	Evaluated   bool           `db:"evaluated"`
+	Supervision sql.NullString `db:"supervision"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
@@ -36,6 +37,7 @@ func (r stateRow) state() petition.State {
 		Deadline:    fromNullUnix(r.Deadline),
 		DecidedAt:   fromNullUnix(r.DecidedAt),
 		Evaluated:   r.Evaluated,
+		Supervision: r.Supervision.String,
 		LastEventAt: fromUnix(r.LastEventAt),
 	}
 }
@@ -126,7 +128,7 @@ func eventValues(caseID int64, seq int, unit string, e petition.Event, out petit
 	// Only the field of the event type's spec is set (petition.Event.Problems):
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
-		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit)}
+		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -143,15 +145,19 @@ type eventRow struct {
 	Days           sql.NullInt64  `db:"days"`
 	Result         sql.NullString `db:"result"`
 	NewUnit        sql.NullString `db:"new_unit"`
+	Level          sql.NullString `db:"level"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
 
 func (r eventRow) event() petition.Event {
-	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String}
+	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String,
+		Level: r.Level.String}
 }
 
 // sameEvent compares events by value; times by instant, whatever their zone.
 func sameEvent(a, b petition.Event) bool {
-	return a.Type == b.Type && a.At.Equal(b.At) && a.Days == b.Days && a.Result == b.Result && a.Unit == b.Unit
+	same := a.At.Equal(b.At)
+	a.At, b.At = time.Time{}, time.Time{}
+	return same && a == b
 }
