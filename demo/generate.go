@@ -189,6 +189,9 @@ func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 	if !step(petition.Event{Type: petition.EventReplied, At: byDeadline(st.LastEventAt, st.Deadline)}) {
 		return evs
 	}
+	if g.rnd.Float64() < 0.5 { // the reply's delivery, when the unit records it
+		step(petition.Event{Type: petition.EventReplyDelivered, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(72)) * time.Hour)})
+	}
 	g.evaluate(step, st.LastEventAt)
 	if g.rnd.Float64() < 0.12 {
 		if step(petition.Event{Type: petition.EventReviewRequested, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(25)) * 24 * time.Hour)}) {

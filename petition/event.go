@@ -22,6 +22,7 @@ const (
 	EventEvaluated         = "evaluated"
 	EventReassigned        = "reassigned"
 	EventSupervised        = "supervised"
+	EventReplyDelivered    = "reply_delivered"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -55,6 +56,7 @@ var EventSpecs = []EventSpec{
 	{Type: EventEvaluated, Field: FieldResult},
 	{Type: EventReassigned, Field: FieldUnit},
 	{Type: EventSupervised, Field: FieldLevel},
+	{Type: EventReplyDelivered},
 }
 
 // EventTypes lists every event type.
@@ -172,7 +174,10 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 		next.Status = status
 		next.StageStart = time.Time{}
-		next.DecidedAt, next.Evaluated = e.At, false
+		next.DecidedAt, next.Evaluated, next.DeliveredAt = e.At, false, time.Time{}
+		if status == StatusReplied || status == StatusReviewed || status == StatusReReviewed {
+			next.Decision = status
+		}
 		return r.WithDeadline(next), out, nil
 	}
 	// open starts the clock of the stage status is open in.
@@ -181,8 +186,19 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		next.StageStart = e.At
 		return r.WithDeadline(next), Outcome{}, nil
 	}
+	// the window counts from the delivery of the decision, or from the
+	// decision itself when its delivery is not recorded
 	requestWindowOpen := func() bool {
-		return !e.At.After(r.RequestWindowEnd(s.DecidedAt))
+		from := s.DecidedAt
+		if !s.DeliveredAt.IsZero() {
+			from = s.DeliveredAt
+		}
+		return !e.At.After(r.RequestWindowEnd(from))
+	}
+	// after decision: the petitioner may ask for the next step even when the
+	// unit has closed the case after its decision
+	waitingAfter := func(decision string) bool {
+		return s.Status == decision || (s.Status == StatusClosed && s.Decision == decision)
 	}
 
 	switch e.Type {
@@ -216,7 +232,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		return complete(StatusReplied)
 	case EventReviewRequested:
-		if s.Status != StatusReplied {
+		if !waitingAfter(StatusReplied) {
 			return refuse()
 		}
 		if !requestWindowOpen() {
@@ -229,7 +245,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		return complete(StatusReviewed)
 	case EventReReviewRequested:
-		if s.Status != StatusReviewed {
+		if !waitingAfter(StatusReviewed) {
 			return refuse()
 		}
 		if !requestWindowOpen() {
@@ -265,6 +281,13 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 			return refuse()
 		}
 		next.Unit = e.Unit
+		return next, Outcome{}, nil
+	case EventReplyDelivered:
+		// once a decision, before the petitioner asks for the next step
+		if s.Decision == "" || !waitingAfter(s.Decision) || !s.DeliveredAt.IsZero() {
+			return refuse()
+		}
+		next.DeliveredAt = e.At
 		return next, Outcome{}, nil
 	case EventSupervised:
 		// Supervision (督办) can start at any time a case is open in a stage,

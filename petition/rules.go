@@ -181,6 +181,8 @@ type State struct {
 	Extension   int       // days handling was extended by (allowed once); 0 if not
 	Deadline    time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
 	DecidedAt   time.Time // last reply or review decision: starts the request window
+	Decision    string    // that decision: StatusReplied, StatusReviewed or StatusReReviewed; "" before the first
+	DeliveredAt time.Time // when the petitioner received it (reply_delivered); the window counts from it when set
 	Evaluated   bool      // the petitioner has evaluated that decision (once only)
 	Supervision string    // the highest level supervising the case (SupervisionLevels); "" when none
 	LastEventAt time.Time // receipt or the latest event

@@ -294,3 +294,43 @@ func TestSupervision(t *testing.T) {
 		}
 	}
 }
+
+// A review may be requested after the unit closed the case, within the window,
+// which counts from the reply's delivery when it is recorded.
+func TestReviewAfterClosureAndDelivery(t *testing.T) {
+	r := DefaultRules(shanghai)
+	replied := State{Status: StatusReplied, Unit: "u1", Decision: StatusReplied,
+		DecidedAt: at("2026-09-21 10:00:00"), LastEventAt: at("2026-09-21 10:00:00")}
+	closed, _, err := r.Apply(replied, Event{Type: EventClosed, At: at("2026-09-22 10:00:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delivered, _, err := r.Apply(closed, Event{Type: EventReplyDelivered, At: at("2026-09-30 10:00:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		state   State
+		asks    string
+		allowed bool
+	}{
+		{"closed, within 30 days of the reply", closed, "2026-10-21 12:00:00", true},
+		{"closed, after the window", closed, "2026-10-22 00:00:01", false},
+		// delivered 30 September: the 30th day, 30 October, is a Friday
+		{"delivered later: the window counts from the delivery", delivered, "2026-10-30 23:00:00", true},
+		{"after the delivered window", delivered, "2026-10-31 00:00:01", false},
+	} {
+		_, _, err := r.Apply(tc.state, Event{Type: EventReviewRequested, At: at(tc.asks)})
+		if got := err == nil; got != tc.allowed {
+			t.Errorf("%s: allowed %v (%v), want %v", tc.name, got, err, tc.allowed)
+		}
+	}
+	if _, _, err := r.Apply(delivered, Event{Type: EventReplyDelivered, At: at("2026-10-01 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a second delivery: %v, want refused", err)
+	}
+	reReviewed := State{Status: StatusClosed, Unit: "u1", Decision: StatusReReviewed, DecidedAt: at("2026-09-21 10:00:00")}
+	if _, _, err := r.Apply(reReviewed, Event{Type: EventReviewRequested, At: at("2026-09-25 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("review after a re-review: %v, want refused (the re-review is final)", err)
+	}
+}

@@ -24,7 +24,7 @@ const (
 	// stage_start and extension_days are what the deadline is computed from
 	// (petition.Rules.WithDeadline); stage_deadline caches the result.
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, decided_at, " +
-		"evaluated, supervision, last_event_at, last_seq"
+		"decision, delivered_at, evaluated, supervision, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
@@ -43,7 +43,8 @@ func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat 
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
 		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
-		st.Extension, nullUnix(st.DecidedAt), st.Evaluated, nullString(st.Supervision), st.LastEventAt.Unix(), seq,
+		st.Extension, nullUnix(st.DecidedAt), nullString(st.Decision), nullUnix(st.DeliveredAt), st.Evaluated,
+		nullString(st.Supervision), st.LastEventAt.Unix(), seq,
 	}
 }
 
@@ -56,7 +57,8 @@ func receiptOf(r petition.Rules, c petition.Case, registered time.Time, repeat b
 // stateValues are the values of caseStateColumns for state st after seq events.
 func stateValues(st petition.State, seq int) []any {
 	return []any{st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
-		st.Extension, nullUnix(st.DecidedAt), st.Evaluated, nullString(st.Supervision), st.LastEventAt.Unix(), seq}
+		st.Extension, nullUnix(st.DecidedAt), nullString(st.Decision), nullUnix(st.DeliveredAt), st.Evaluated,
+		nullString(st.Supervision), st.LastEventAt.Unix(), seq}
 }
 
 // setList is "a = ?, b = ?, ..." for the columns of list.

@@ -22,6 +22,8 @@ type stateRow struct {
 	Extended    bool           `db:"extended"`
 	Extension   int            `db:"extension_days"`
 	DecidedAt   sql.NullInt64  `db:"decided_at"`
+	Decision    sql.NullString `db:"decision"`
+	DeliveredAt sql.NullInt64  `db:"delivered_at"`
 	Evaluated   bool           `db:"evaluated"`
 	Supervision sql.NullString `db:"supervision"`
 	LastEventAt int64          `db:"last_event_at"`
@@ -36,6 +38,8 @@ func (r stateRow) state() petition.State {
 		Extension:   r.Extension,
 		Deadline:    fromNullUnix(r.Deadline),
 		DecidedAt:   fromNullUnix(r.DecidedAt),
+		Decision:    r.Decision.String,
+		DeliveredAt: fromNullUnix(r.DeliveredAt),
 		Evaluated:   r.Evaluated,
 		Supervision: r.Supervision.String,
 		LastEventAt: fromUnix(r.LastEventAt),
