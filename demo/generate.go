@@ -200,6 +200,11 @@ func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 			}
 			if g.rnd.Float64() < 0.3 {
 				if step(petition.Event{Type: petition.EventReReviewRequested, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(25)) * 24 * time.Hour)}) {
+					if g.rnd.Float64() < 0.3 { // a hearing (听证), which pauses the clock
+						if step(petition.Event{Type: petition.EventHearingStarted, At: st.LastEventAt.Add(3 * 24 * time.Hour)}) {
+							step(petition.Event{Type: petition.EventHearingEnded, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(3)) * 24 * time.Hour)})
+						}
+					}
 					if !step(petition.Event{Type: petition.EventReReviewed, At: byDeadline(st.LastEventAt, st.Deadline)}) {
 						return evs
 					}

@@ -61,7 +61,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Deadline = local(v.State.Deadline)
 		// Say what moved it only when the rules in force give the stored
 		// deadline (a recompute after a change of rules may be under way).
-		if end, nominal := r.Deadline(out.Stage, v.State.StageStart, v.State.Extension); end.Equal(v.State.Deadline) && !nominal.Equal(end) {
+		if end, nominal := r.Deadline(out.Stage, v.State.StageStart, v.State.ExtraDays()); end.Equal(v.State.Deadline) && !nominal.Equal(end) {
 			out.RolledFrom = local(nominal)
 		}
 	}

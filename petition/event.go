@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"riskmon/calendar"
 )
 
 // Event types, the steps recorded in a case's history.
@@ -23,6 +25,8 @@ const (
 	EventReassigned        = "reassigned"
 	EventSupervised        = "supervised"
 	EventReplyDelivered    = "reply_delivered"
+	EventHearingStarted    = "hearing_started"
+	EventHearingEnded      = "hearing_ended"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -57,6 +61,8 @@ var EventSpecs = []EventSpec{
 	{Type: EventReassigned, Field: FieldUnit},
 	{Type: EventSupervised, Field: FieldLevel},
 	{Type: EventReplyDelivered},
+	{Type: EventHearingStarted},
+	{Type: EventHearingEnded},
 }
 
 // EventTypes lists every event type.
@@ -256,6 +262,9 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if s.Status != StatusReReviewRequested {
 			return refuse()
 		}
+		if !s.HearingSince.IsZero() {
+			return s, Outcome{}, fmt.Errorf("%w: the re-review's hearing has not ended", ErrTransition)
+		}
 		return complete(StatusReReviewed)
 	case EventClosed:
 		switch s.Status {
@@ -282,6 +291,21 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		next.Unit = e.Unit
 		return next, Outcome{}, nil
+	case EventHearingStarted:
+		// a hearing (听证) during a re-review pauses its clock (2005 Reg. art. 35)
+		if s.Status != StatusReReviewRequested || !s.HearingSince.IsZero() {
+			return refuse()
+		}
+		next.HearingSince = e.At
+		return r.WithDeadline(next), Outcome{}, nil
+	case EventHearingEnded:
+		if s.HearingSince.IsZero() {
+			return refuse()
+		}
+		// the days the hearing took, both ends included, do not count
+		next.Paused += int(calendar.DayOf(e.At, r.Location)-calendar.DayOf(s.HearingSince, r.Location)) + 1
+		next.HearingSince = time.Time{}
+		return r.WithDeadline(next), Outcome{}, nil
 	case EventReplyDelivered:
 		// once a decision, before the petitioner asks for the next step
 		if s.Decision == "" || !waitingAfter(s.Decision) || !s.DeliveredAt.IsZero() {

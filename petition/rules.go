@@ -60,13 +60,13 @@ func (r Rules) AddDays(t time.Time, n int) time.Time {
 	return t.In(r.Location).AddDate(0, 0, n).UTC()
 }
 
-// stageDays is the length of a stage's period in days, extension included.
-func (r Rules) stageDays(stage string, extension int) int {
+// stageDays is the length of a stage's period in days.
+func (r Rules) stageDays(stage string) int {
 	switch stage {
 	case StageAcceptance:
 		return r.AcceptanceDays
 	case StageHandling:
-		return r.HandlingDays + extension
+		return r.HandlingDays
 	case StageReview:
 		return r.ReviewDays
 	case StageReReview:
@@ -83,16 +83,17 @@ func (r Rules) dayCount(stage string) calendar.Count {
 	return calendar.CalendarDays
 }
 
-// Deadline is when a stage whose clock started at start ends, its handling
-// extended by extension days: 24:00 local time of the period's last day, moved
-// past rest days as r.Roll says (calendar.Calendar.PeriodEnd). rolledFrom is
-// the end the period would have had without moving; equal to end when it
-// did not move.
-func (r Rules) Deadline(stage string, start time.Time, extension int) (end, rolledFrom time.Time) {
+// Deadline is when a stage whose clock started at start ends, its period
+// lengthened by extra days (an extension of handling, the days a re-review
+// spent in hearings): 24:00 local time of the period's last day, moved past
+// rest days as r.Roll says (calendar.Calendar.PeriodEnd). rolledFrom is the
+// end the period would have had without moving; equal to end when it did not
+// move.
+func (r Rules) Deadline(stage string, start time.Time, extra int) (end, rolledFrom time.Time) {
 	if r.Calendar == nil {
 		panic("petition: Rules without a calendar (start from DefaultRules)")
 	}
-	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage, extension), r.dayCount(stage), r.Roll)
+	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage)+extra, r.dayCount(stage), r.Roll)
 	return end.UTC(), rolledFrom.UTC()
 }
 
@@ -175,17 +176,19 @@ func StageOf(status string) string {
 
 // State is what a case's history adds up to; the store keeps it on the case row.
 type State struct {
-	Status      string
-	Unit        string
-	StageStart  time.Time // the event that started the open stage's clock; zero when open in none
-	Extension   int       // days handling was extended by (allowed once); 0 if not
-	Deadline    time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
-	DecidedAt   time.Time // last reply or review decision: starts the request window
-	Decision    string    // that decision: StatusReplied, StatusReviewed or StatusReReviewed; "" before the first
-	DeliveredAt time.Time // when the petitioner received it (reply_delivered); the window counts from it when set
-	Evaluated   bool      // the petitioner has evaluated that decision (once only)
-	Supervision string    // the highest level supervising the case (SupervisionLevels); "" when none
-	LastEventAt time.Time // receipt or the latest event
+	Status       string
+	Unit         string
+	StageStart   time.Time // the event that started the open stage's clock; zero when open in none
+	Extension    int       // days handling was extended by (allowed once); 0 if not
+	HearingSince time.Time // a re-review hearing (听证) is under way since then: the clock is paused
+	Paused       int       // days the re-review spent in hearings
+	Deadline     time.Time // deadline of the open stage, by the rules that computed it; zero when open in none
+	DecidedAt    time.Time // last reply or review decision: starts the request window
+	Decision     string    // that decision: StatusReplied, StatusReviewed or StatusReReviewed; "" before the first
+	DeliveredAt  time.Time // when the petitioner received it (reply_delivered); the window counts from it when set
+	Evaluated    bool      // the petitioner has evaluated that decision (once only)
+	Supervision  string    // the highest level supervising the case (SupervisionLevels); "" when none
+	LastEventAt  time.Time // receipt or the latest event
 }
 
 // Extended reports whether handling was extended.
@@ -193,14 +196,28 @@ func (s State) Extended() bool { return s.Extension > 0 }
 
 // WithDeadline is s with its deadline computed by r from its stage's clock
 // start: the deadline a row stores is a cache of the rules, and this is how
-// it is refreshed when the rules change.
+// it is refreshed when the rules change. A stage paused for a hearing has no
+// deadline until the hearing ends.
 func (r Rules) WithDeadline(s State) State {
-	if stage := s.Stage(); stage != "" {
-		s.Deadline, _ = r.Deadline(stage, s.StageStart, s.Extension)
+	if stage := s.Stage(); stage != "" && s.HearingSince.IsZero() {
+		s.Deadline, _ = r.Deadline(stage, s.StageStart, s.ExtraDays())
 	} else {
 		s.Deadline = time.Time{}
 	}
 	return s
+}
+
+// ExtraDays is what lengthens the open stage's period: the extension of
+// handling, or the days the re-review spent in hearings (听证), which do not
+// count.
+func (s State) ExtraDays() int {
+	switch s.Stage() {
+	case StageHandling:
+		return s.Extension
+	case StageReReview:
+		return s.Paused
+	}
+	return 0
 }
 
 // Stage is the stage the case is open in, or "".
@@ -209,13 +226,13 @@ func (s State) Stage() string { return StageOf(s.Status) }
 // Overdue reports whether the case is open in a stage past its deadline. At the
 // deadline itself it is still on time.
 func (s State) Overdue(now time.Time) bool {
-	return s.Stage() != "" && now.After(s.Deadline)
+	return s.Stage() != "" && !s.Deadline.IsZero() && now.After(s.Deadline)
 }
 
 // DueSoon reports whether the open stage's deadline is still ahead but within
 // the horizon.
 func (s State) DueSoon(now time.Time, horizon time.Duration) bool {
-	return s.Stage() != "" && !now.After(s.Deadline) && !s.Deadline.After(now.Add(horizon))
+	return s.Stage() != "" && !s.Deadline.IsZero() && !now.After(s.Deadline) && !s.Deadline.After(now.Add(horizon))
 }
 
 // Received returns the state of case c just received. A case received under

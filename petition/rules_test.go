@@ -334,3 +334,41 @@ func TestReviewAfterClosureAndDelivery(t *testing.T) {
 		t.Errorf("review after a re-review: %v, want refused (the re-review is final)", err)
 	}
 }
+
+// A hearing during a re-review pauses its clock: no deadline while it lasts,
+// and the days it took (both ends included) are added.
+func TestHearingPausesTheReReview(t *testing.T) {
+	r := DefaultRules(shanghai)
+	s := State{Status: StatusReviewed, Unit: "u1", Decision: StatusReviewed, DecidedAt: at("2027-03-01 10:00:00"),
+		LastEventAt: at("2027-03-01 10:00:00")}
+	apply := func(e Event) {
+		t.Helper()
+		next, _, err := r.Apply(s, e)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Type, err)
+		}
+		s = next
+	}
+	apply(Event{Type: EventReReviewRequested, At: at("2027-03-10 10:00:00")})
+	if want := at("2027-04-10 00:00:00"); !s.Deadline.Equal(want) { // 30 days: Friday 9 April
+		t.Fatalf("re-review deadline %s, want %s", s.Deadline, want)
+	}
+	apply(Event{Type: EventHearingStarted, At: at("2027-03-15 09:00:00")})
+	if !s.Deadline.IsZero() || s.Overdue(at("2027-05-01 00:00:00")) {
+		t.Errorf("during the hearing: deadline %s, overdue %v; want none", s.Deadline, s.Overdue(at("2027-05-01 00:00:00")))
+	}
+	if _, _, err := r.Apply(s, Event{Type: EventReReviewed, At: at("2027-03-16 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a decision during the hearing: %v, want refused", err)
+	}
+	if _, _, err := r.Apply(s, Event{Type: EventHearingStarted, At: at("2027-03-16 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a second hearing at once: %v, want refused", err)
+	}
+	apply(Event{Type: EventHearingEnded, At: at("2027-03-17 17:00:00")})
+	// 15 to 17 March: 3 days; 33 days from 10 March, Monday 12 April
+	if want := at("2027-04-13 00:00:00"); !s.Deadline.Equal(want) || s.Paused != 3 {
+		t.Errorf("after the hearing: deadline %s paused %d, want %s and 3", s.Deadline, s.Paused, want)
+	}
+	if _, _, err := r.Apply(State{Status: StatusReviewRequested, StageStart: at("2027-03-10 10:00:00")}, Event{Type: EventHearingStarted, At: at("2027-03-11 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a hearing in a review: %v, want refused (only re-reviews hold hearings)", err)
+	}
+}

@@ -23,7 +23,8 @@ const (
 	// every event; stage is derived from status, for the backlog's index.
 	// stage_start and extension_days are what the deadline is computed from
 	// (petition.Rules.WithDeadline); stage_deadline caches the result.
-	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, decided_at, " +
+	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, hearing_since, " +
+		"paused_days, decided_at, " +
 		"decision, delivered_at, evaluated, supervision, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
@@ -37,15 +38,12 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 // caseValues are the values of caseColumns for a case registered at
 // registered with repeat as its derived flag, in state st after seq events.
 func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
-	return []any{
+	return append([]any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
 		nullString(c.RepeatOf), c.Supervised,
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
-		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
-		st.Extension, nullUnix(st.DecidedAt), nullString(st.Decision), nullUnix(st.DeliveredAt), st.Evaluated,
-		nullString(st.Supervision), st.LastEventAt.Unix(), seq,
-	}
+	}, stateValues(st, seq)...)
 }
 
 // receiptOf is what c, registered at registered, adds to the receipt tally.
@@ -56,9 +54,11 @@ func receiptOf(r petition.Rules, c petition.Case, registered time.Time, repeat b
 
 // stateValues are the values of caseStateColumns for state st after seq events.
 func stateValues(st petition.State, seq int) []any {
-	return []any{st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
-		st.Extension, nullUnix(st.DecidedAt), nullString(st.Decision), nullUnix(st.DeliveredAt), st.Evaluated,
-		nullString(st.Supervision), st.LastEventAt.Unix(), seq}
+	return []any{
+		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
+		st.Extension, nullUnix(st.HearingSince), st.Paused, nullUnix(st.DecidedAt), nullString(st.Decision),
+		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.LastEventAt.Unix(), seq,
+	}
 }
 
 // setList is "a = ?, b = ?, ..." for the columns of list.

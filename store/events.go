@@ -21,6 +21,8 @@ type stateRow struct {
 	Deadline    sql.NullInt64  `db:"stage_deadline"`
 	Extended    bool           `db:"extended"`
 	Extension   int            `db:"extension_days"`
+	Hearing     sql.NullInt64  `db:"hearing_since"`
+	Paused      int            `db:"paused_days"`
 	DecidedAt   sql.NullInt64  `db:"decided_at"`
 	Decision    sql.NullString `db:"decision"`
 	DeliveredAt sql.NullInt64  `db:"delivered_at"`
@@ -32,17 +34,19 @@ type stateRow struct {
 
 func (r stateRow) state() petition.State {
 	return petition.State{
-		Status:      r.Status,
-		Unit:        r.Unit,
-		StageStart:  fromNullUnix(r.StageStart),
-		Extension:   r.Extension,
-		Deadline:    fromNullUnix(r.Deadline),
-		DecidedAt:   fromNullUnix(r.DecidedAt),
-		Decision:    r.Decision.String,
-		DeliveredAt: fromNullUnix(r.DeliveredAt),
-		Evaluated:   r.Evaluated,
-		Supervision: r.Supervision.String,
-		LastEventAt: fromUnix(r.LastEventAt),
+		Status:       r.Status,
+		Unit:         r.Unit,
+		StageStart:   fromNullUnix(r.StageStart),
+		Extension:    r.Extension,
+		HearingSince: fromNullUnix(r.Hearing),
+		Paused:       r.Paused,
+		Deadline:     fromNullUnix(r.Deadline),
+		DecidedAt:    fromNullUnix(r.DecidedAt),
+		Decision:     r.Decision.String,
+		DeliveredAt:  fromNullUnix(r.DeliveredAt),
+		Evaluated:    r.Evaluated,
+		Supervision:  r.Supervision.String,
+		LastEventAt:  fromUnix(r.LastEventAt),
 	}
 }
 
