@@ -318,16 +318,16 @@ func TestDeadlineSecondInSQL(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c, clk := fixtureCollector(t, dialect)
-			// B1's deadline, 24:00 of 8 October; N1 shares it, R2 (u1) ends
-			// at 24:00 of the 10th, within the horizon
+			// B1's deadline, 24:00 of 8 October; N1 shares it, R2 and T1 (u1)
+			// end at 24:00 of the 10th, within the horizon
 			b1Deadline := local("2026-10-09 00:00:00")
 			cases := []struct {
 				now                  time.Time
 				wantOverdue, wantDue float64
 			}{
-				{b1Deadline.Add(-time.Second), 0, 3},
-				{b1Deadline, 0, 3},
-				{b1Deadline.Add(time.Second), 1, 1},
+				{b1Deadline.Add(-time.Second), 0, 4},
+				{b1Deadline, 0, 4},
+				{b1Deadline.Add(time.Second), 1, 2},
 			}
 			for _, tc := range cases {
 				clk.t = tc.now

@@ -49,6 +49,12 @@ func newCase(no, unit, category, channel, level string, persons int, who, receiv
 		Persons: persons, Level: level, PetitionerHash: person(who)}
 }
 
+func routed(no, unit, category, channel, who, received string) petition.Case {
+	c := newCase(no, unit, category, channel, "county", 1, who, received)
+	c.Routing = true
+	return c
+}
+
 func ev(typ, at string) petition.Event { return petition.Event{Type: typ, At: local(at)} }
 
 // fixture is a small county at fixtureNow, in the order it is written: R2 is
@@ -97,6 +103,13 @@ func fixture() []store.LoadCase {
 				satisfied, ev(petition.EventReviewRequested, "2026-08-20 10:00:00")}},
 		{Case: newCase("H3", "u2", "other", "online", "city", 1, "P10", "2026-05-01 09:00:00"),
 			Events: []petition.Event{ev(petition.EventNotAccepted, "2026-05-05 09:00:00")}},
+		// the petition bureau (u2 here) registers T1 and passes it on to u1 on
+		// 25 September: routing done on time, u1's acceptance starts then
+		// (last day Saturday 10 October, a make-up working day); T2 waits
+		// for routing
+		{Case: routed("T1", "u2", "other", "letter", "P14", "2026-09-20 10:00:00"),
+			Events: []petition.Event{{Type: petition.EventTransferred, At: local("2026-09-25 10:00:00"), Unit: "u1"}}},
+		{Case: routed("T2", "u2", "land_requisition", "visit", "P15", "2026-10-01 09:00:00")},
 		// National Day cases: last days 1 and 7 October move to 8 October. On
 		// 3 October neither is overdue; on 9 October N1, never accepted, is.
 		{Case: newCase("N1", "u1", "labour_social_security", "letter", "county", 1, "P12", "2026-09-16 10:00:00")},
@@ -143,7 +156,10 @@ var fixtureWant = map[string]float64{
 	`petition_received_total{category="land_requisition",channel="phone",level="national",unit="u2"}`:      1,
 	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`:      1,
 	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  3,
-	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:                  1,
+	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u2"}`:        1,
+	`petition_stage_completed_total{stage="routing",unit="u2"}`:                                            1,
+	`petition_open{category="land_requisition",stage="routing",unit="u2"}`:                                 1,
+	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:                  2,
 	`petition_received_total{category="land_requisition",channel="online",level="city",unit="u2"}`:         1,
 	`petition_received_total{category="other",channel="online",level="city",unit="u2"}`:                    1,
 	`petition_received_total{category="other",channel="phone",level="county",unit="u1"}`:                   1,
@@ -157,8 +173,8 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="labour_social_security",stage="handling",unit="u2"}`:                          1,
 	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                               4,
 	`petition_persons_received_total{category="other",unit="u1"}`:                                          5,
-	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               8,
-	`petition_persons_received_total{category="other",unit="u2"}`:                                          2,
+	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               9,
+	`petition_persons_received_total{category="other",unit="u2"}`:                                          3,
 	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                            1,
 	// registered at 03:00 on 2 October, D1 (received at midnight) and E1 (a
 	// second before) are timely; the rest were received days before
@@ -178,12 +194,12 @@ var fixtureWant = map[string]float64{
 	`petition_received_window{category="land_requisition",unit="u2",window="today"}`: 1,
 	`petition_received_window{category="land_requisition",unit="u1",window="7d"}`:    1,
 	`petition_received_window{category="other",unit="u1",window="7d"}`:               1,
-	`petition_received_window{category="land_requisition",unit="u2",window="7d"}`:    3,
+	`petition_received_window{category="land_requisition",unit="u2",window="7d"}`:    4,
 	`petition_received_window{category="other",unit="u2",window="7d"}`:               1,
 	`petition_received_window{category="land_requisition",unit="u1",window="30d"}`:   2,
 	`petition_received_window{category="other",unit="u1",window="30d"}`:              2,
-	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:   3,
-	`petition_received_window{category="other",unit="u2",window="30d"}`:              1,
+	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:   4,
+	`petition_received_window{category="other",unit="u2",window="30d"}`:              2,
 	`petition_collective_received_window{unit="u2",window="today"}`:                  1,
 	`petition_collective_received_window{unit="u2",window="7d"}`:                     1,
 	`petition_collective_received_window{unit="u2",window="30d"}`:                    1,
@@ -195,7 +211,7 @@ var fixtureWant = map[string]float64{
 	`petition_repeat_received_window{unit="u2",window="7d"}`:                         1,
 	`petition_repeat_received_window{unit="u2",window="30d"}`:                        1,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`:        2,
-	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   2,
+	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   3,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u2"}`:        3,
 	`petition_open{category="other",stage="acceptance",unit="u2"}`:                   1,
 	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:          1,
@@ -224,10 +240,10 @@ var fixtureWant = map[string]float64{
 // every combination, zero-filled.
 var fixtureSeries = map[string]int{
 	"petition_received_total": 2 * 7 * 4 * 4, "petition_persons_received_total": 14, "petition_collective_received_total": 14,
-	"petition_repeat_received_total": 14, "petition_stage_completed_total": 8, "petition_stage_completed_late_total": 8,
+	"petition_repeat_received_total": 14, "petition_stage_completed_total": 10, "petition_stage_completed_late_total": 10,
 	"petition_evaluations_total": 6, "petition_received_window": 56, "petition_collective_received_window": 8,
-	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 56,
-	"petition_overdue": 56, "petition_due_soon": 8, "petition_supervised_open": 6, "petition_supervised_overdue": 6,
+	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 70,
+	"petition_overdue": 70, "petition_due_soon": 10, "petition_supervised_open": 6, "petition_supervised_overdue": 6,
 	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,
 	"petition_sensitive_period_active": 2, "petition_collective_received_timely_total": 2,
 	"petition_skip_level_received_timely_total": 4,

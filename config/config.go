@@ -115,6 +115,7 @@ var keys = []key{
 	{"api_token", "", tokenSetter(func(c *Config) *[]string { return &c.APITokens }), "read-write bearer tokens of the intake API, comma-separated (at least 16 bytes each)"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
+	{"routing_days", "15", intSetter(func(c *Config) *int { return &c.Rules.RoutingDays }, 1, 365), "days for the petition bureau to pass a case on (转送/交办)"},
 	{"acceptance_days", "15", intSetter(func(c *Config) *int { return &c.Rules.AcceptanceDays }, 1, 365), "days to decide on acceptance"},
 	{"handling_days", "60", intSetter(func(c *Config) *int { return &c.Rules.HandlingDays }, 1, 365), "days to reply after acceptance"},
 	{"max_extension_days", "30", intSetter(func(c *Config) *int { return &c.Rules.MaxExtensionDays }, 1, 365), "longest single extension of handling"},
@@ -140,6 +141,7 @@ var keys = []key{
 		c.Rules.Roll = calendar.Roll(v)
 		return nil
 	}, "a period whose last day is a rest day ends on the next working day (rest_days), only past holidays (holidays), or not (none)"},
+	{"routing_day_count", "calendar", dayCountSetter(petition.StageRouting), "how the routing period counts days: calendar or working"},
 	{"acceptance_day_count", "calendar", dayCountSetter(petition.StageAcceptance), "how the acceptance period counts days: calendar or working"},
 	{"handling_day_count", "calendar", dayCountSetter(petition.StageHandling), "how the handling period (and its extension) counts days: calendar or working"},
 	{"review_day_count", "calendar", dayCountSetter(petition.StageReview), "how the review period counts days: calendar or working"},

@@ -168,6 +168,12 @@ func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 	if g.rnd.Float64() < 0.12 {
 		return evs[:0:0] // some cases are still untouched: they fill the acceptance backlog
 	}
+	if g.rnd.Float64() < 0.05 { // not this unit's: passed on (转送) to the unit responsible
+		to := Units[g.rnd.IntN(len(Units))].Code
+		if to != st.Unit {
+			step(petition.Event{Type: petition.EventTransferred, At: c.ReceivedAt.Add(time.Duration(1+g.rnd.IntN(72)) * time.Hour), Unit: to})
+		}
+	}
 	if g.rnd.Float64() < 0.1 {
 		step(petition.Event{Type: petition.EventNotAccepted, At: byDeadline(c.ReceivedAt, st.Deadline)})
 		return evs

@@ -37,7 +37,7 @@ func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
 	persons := c.Persons
 	line := ImportLine{CaseRequest: CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
 		Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
-		RepeatOf: c.RepeatOf, Supervised: c.Supervised}}
+		RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing}}
 	for _, e := range lc.Events {
 		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level}
 		if e.Spec().Field == petition.FieldDays {
@@ -74,7 +74,7 @@ type Batch struct {
 
 // csvColumns are the columns an import CSV may have; events is a JSON array.
 var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit", "persons", "level",
-	"petitioner_id", "repeat_of", "supervised", "events"}
+	"petitioner_id", "repeat_of", "supervised", "routing", "events"}
 
 // ParseFile reads JSON lines (.jsonl, .ndjson, .json) or CSV with a header
 // (.csv) and validates every line on its own. Petitioner identifiers are
@@ -239,13 +239,18 @@ func parseCSV(r io.Reader, b *Batch, add func(int, ImportLine)) error {
 			}
 			il.Persons = &n
 		}
-		if s := get("supervised"); s != "" {
-			v, err := strconv.ParseBool(s)
-			if err != nil {
-				b.Errors = append(b.Errors, LineError{Line: line, Field: "supervised", Problem: fmt.Sprintf("%q is not true or false", s)})
-				bad = true
+		for _, flag := range []struct {
+			column string
+			to     *bool
+		}{{"supervised", &il.Supervised}, {"routing", &il.Routing}} {
+			if s := get(flag.column); s != "" {
+				v, err := strconv.ParseBool(s)
+				if err != nil {
+					b.Errors = append(b.Errors, LineError{Line: line, Field: flag.column, Problem: fmt.Sprintf("%q is not true or false", s)})
+					bad = true
+				}
+				*flag.to = v
 			}
-			il.Supervised = v
 		}
 		if ev := get("events"); ev != "" {
 			if e := decodeBytes([]byte(ev), &il.Events); e != nil {

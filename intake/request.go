@@ -32,6 +32,7 @@ type CaseRequest struct {
 	PetitionerID string `json:"petitioner_id"`
 	RepeatOf     string `json:"repeat_of,omitempty"`
 	Supervised   bool   `json:"supervised,omitempty"`
+	Routing      bool   `json:"routing,omitempty"`
 }
 
 // EventRequest is one step of a case.
@@ -72,7 +73,7 @@ func (r CaseRequest) Validate(now time.Time, key []byte) (petition.Case, []Detai
 	}
 	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,
-		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised,
+		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised, Routing: r.Routing,
 	}
 	ds = withRuleProblems(ds, c.Problems(), map[string]string{"petitioner_hash": "petitioner_id"})
 	if len(ds) > 0 {

@@ -21,6 +21,7 @@ type CaseResponse struct {
 	RepeatOf     string          `json:"repeat_of,omitempty"`
 	Supervised   bool            `json:"supervised"`
 	Supervision  string          `json:"supervision,omitempty"` // the highest level supervising it
+	Routing      bool            `json:"routing,omitempty"`     // registered by the petition bureau to be passed on
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
 	Repeat       bool            `json:"repeat"`
@@ -53,7 +54,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 	out := CaseResponse{
 		CaseNo: v.CaseNo, ReceivedAt: local(v.ReceivedAt), Channel: v.Channel, Category: v.Category,
 		Unit: v.State.Unit, ReceivedUnit: v.ReceivedUnit, Persons: v.Persons, Level: v.Level, RepeatOf: v.RepeatOf,
-		Supervised: v.Supervised, Supervision: v.State.Supervision, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
+		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
 	}

@@ -20,6 +20,7 @@ type Case struct {
 	PetitionerHash string
 	RepeatOf       string
 	Supervised     bool
+	Routing        bool // registered by the petition bureau (Unit) to be passed on: starts in routing
 }
 
 // Problem is one field that breaks a rule, named as the API and the import

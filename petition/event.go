@@ -27,6 +27,7 @@ const (
 	EventReplyDelivered    = "reply_delivered"
 	EventHearingStarted    = "hearing_started"
 	EventHearingEnded      = "hearing_ended"
+	EventTransferred       = "transferred"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -34,7 +35,7 @@ const (
 const (
 	FieldDays   = "days"   // extended: days added to the handling deadline
 	FieldResult = "result" // evaluated: one of EvaluationResults
-	FieldUnit   = "unit"   // reassigned: the new responsible unit, which must exist
+	FieldUnit   = "unit"   // reassigned, transferred: the new responsible unit, which must exist
 	FieldLevel  = "level"  // supervised: the level that takes the case up (SupervisionLevels)
 )
 
@@ -63,6 +64,7 @@ var EventSpecs = []EventSpec{
 	{Type: EventReplyDelivered},
 	{Type: EventHearingStarted},
 	{Type: EventHearingEnded},
+	{Type: EventTransferred, Field: FieldUnit},
 }
 
 // EventTypes lists every event type.
@@ -291,6 +293,21 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		next.Unit = e.Unit
 		return next, Outcome{}, nil
+	case EventTransferred:
+		// 转送/交办: the bureau passes the case on (completing routing), or a
+		// unit passes on a case that is not its own before deciding on it.
+		// The new unit's acceptance starts the day after it received the
+		// transfer (At); the old unit's time is not charged to it, and the
+		// stage the transfer ends is counted for the unit that held it.
+		if s.Status != StatusRegistered && s.Status != StatusReceived {
+			return refuse()
+		}
+		if e.Unit == s.Unit {
+			return s, Outcome{}, fmt.Errorf("%w: the case is with %s already", ErrTransition, e.Unit)
+		}
+		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
+		next.Status, next.Unit, next.StageStart = StatusReceived, e.Unit, e.At
+		return r.WithDeadline(next), out, nil
 	case EventHearingStarted:
 		// a hearing (听证) during a re-review pauses its clock (2005 Reg. art. 35)
 		if s.Status != StatusReReviewRequested || !s.HearingSince.IsZero() {

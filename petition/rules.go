@@ -12,6 +12,7 @@ import (
 // Rules are the configurable parameters of petition work. The zero value is not
 // usable: start from DefaultRules.
 type Rules struct {
+	RoutingDays         int            // 转送/交办: the petition bureau passes a case on within N days (2005 Reg. art. 21)
 	AcceptanceDays      int            // 受理: decide within N days of receipt (2022 Reg. art. 23)
 	HandlingDays        int            // 办理: reply within N days of acceptance (art. 34)
 	MaxExtensionDays    int            // one extension of handling, at most N days (art. 34)
@@ -38,6 +39,7 @@ type Rules struct {
 // zone.
 func DefaultRules(loc *time.Location) Rules {
 	return Rules{
+		RoutingDays:         15,
 		AcceptanceDays:      15,
 		HandlingDays:        60,
 		MaxExtensionDays:    30,
@@ -63,6 +65,8 @@ func (r Rules) AddDays(t time.Time, n int) time.Time {
 // stageDays is the length of a stage's period in days.
 func (r Rules) stageDays(stage string) int {
 	switch stage {
+	case StageRouting:
+		return r.RoutingDays
 	case StageAcceptance:
 		return r.AcceptanceDays
 	case StageHandling:
@@ -102,7 +106,7 @@ func (r Rules) Deadline(stage string, start time.Time, extra int) (end, rolledFr
 // the zone and the calendar. When it changes, stored deadlines are stale.
 func (r Rules) DeadlineFingerprint() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%d %d %d %d %s %s", r.AcceptanceDays, r.HandlingDays, r.ReviewDays, r.ReReviewDays, r.Location, r.Roll)
+	fmt.Fprintf(h, "%d %d %d %d %d %s %s", r.RoutingDays, r.AcceptanceDays, r.HandlingDays, r.ReviewDays, r.ReReviewDays, r.Location, r.Roll)
 	for _, st := range Stages {
 		fmt.Fprintf(h, " %s=%s", st, r.dayCount(st))
 	}
@@ -147,6 +151,7 @@ func (r Rules) Repeats(earlier, t time.Time) bool {
 
 // Statuses of a case. A status names the last step that changed it.
 const (
+	StatusRegistered        = "registered" // at the petition bureau, to be passed on (routing)
 	StatusReceived          = "received"
 	StatusAccepted          = "accepted"
 	StatusNotAccepted       = "not_accepted"
@@ -162,6 +167,8 @@ const (
 // in none (waiting on the petitioner, not accepted, or closed).
 func StageOf(status string) string {
 	switch status {
+	case StatusRegistered:
+		return StageRouting
 	case StatusReceived:
 		return StageAcceptance
 	case StatusAccepted:
@@ -246,6 +253,9 @@ func (r Rules) Received(c Case) State {
 	}
 	if c.Supervised {
 		st.Supervision = SupervisionLevels[0]
+	}
+	if c.Routing {
+		st.Status = StatusRegistered
 	}
 	return r.WithDeadline(st)
 }

@@ -372,3 +372,38 @@ func TestHearingPausesTheReReview(t *testing.T) {
 		t.Errorf("a hearing in a review: %v, want refused (only re-reviews hold hearings)", err)
 	}
 }
+
+// A case the bureau registers is routed first; a transfer completes the
+// stage it ends, for the unit that held it, and starts the new unit's
+// acceptance the day after the new unit received it.
+func TestTransfers(t *testing.T) {
+	r := DefaultRules(shanghai)
+	routed := r.Received(Case{Unit: "bureau", ReceivedAt: at("2026-11-02 10:00:00"), Routing: true})
+	if routed.Status != StatusRegistered || routed.Stage() != StageRouting || !routed.Deadline.Equal(at("2026-11-18 00:00:00")) {
+		t.Fatalf("registered: %+v", routed)
+	}
+	toTownship, out, err := r.Apply(routed, Event{Type: EventTransferred, At: at("2026-11-20 09:00:00"), Unit: "u1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// routing was 2 days late; u1's 15 days run from 20 November: Saturday 5 December, moved to Monday the 7th
+	if out != (Outcome{CompletedStage: StageRouting, Late: true}) || toTownship.Unit != "u1" ||
+		toTownship.Stage() != StageAcceptance || !toTownship.Deadline.Equal(at("2026-12-08 00:00:00")) {
+		t.Errorf("transferred: %+v %+v", toTownship, out)
+	}
+	onward, out, err := r.Apply(toTownship, Event{Type: EventTransferred, At: at("2026-11-23 09:00:00"), Unit: "u2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// u1 passes it on in time; u2's acceptance restarts: 8 December, a Tuesday
+	if out != (Outcome{CompletedStage: StageAcceptance}) || onward.Unit != "u2" || !onward.Deadline.Equal(at("2026-12-09 00:00:00")) {
+		t.Errorf("passed on: %+v %+v", onward, out)
+	}
+	if _, _, err := r.Apply(onward, Event{Type: EventTransferred, At: at("2026-11-24 09:00:00"), Unit: "u2"}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a transfer to the unit that has it: %v, want refused", err)
+	}
+	accepted, _, _ := r.Apply(onward, Event{Type: EventAccepted, At: at("2026-11-24 09:00:00")})
+	if _, _, err := r.Apply(accepted, Event{Type: EventTransferred, At: at("2026-11-25 09:00:00"), Unit: "u1"}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a transfer after acceptance: %v, want refused (reassign instead)", err)
+	}
+}

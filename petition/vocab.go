@@ -12,8 +12,9 @@ var Channels = []string{"letter", "visit", "online", "phone"}
 // Levels at which a petition can be lodged, from the county up to Beijing.
 var Levels = []string{"county", "city", "province", "national"}
 
-// Stages with a statutory clock, in the order a case passes through them.
-var Stages = []string{StageAcceptance, StageHandling, StageReview, StageReReview}
+// Stages with a statutory clock, in the order a case passes through them. A
+// case lodged directly with its unit starts in acceptance.
+var Stages = []string{StageRouting, StageAcceptance, StageHandling, StageReview, StageReReview}
 
 // SupervisionLevels are the levels that supervise a case (督办), lowest first:
 // a case takes the highest that has taken it up.
@@ -48,6 +49,7 @@ const (
 
 // Stage names.
 const (
+	StageRouting    = "routing" // 转送/交办: the petition bureau passes the case on
 	StageAcceptance = "acceptance"
 	StageHandling   = "handling"
 	StageReview     = "review"

@@ -82,12 +82,14 @@ type caseRow struct {
 	PetitionerHash string         `db:"petitioner_hash"`
 	RepeatOf       sql.NullString `db:"repeat_of"`
 	Supervised     bool           `db:"supervised"`
+	Routing        bool           `db:"routing"`
 }
 
 func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
-		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised
+		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
+		r.Routing == c.Routing
 }
 
 // CreateCase stores a new case with its derived flags and counts it, and

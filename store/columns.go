@@ -12,7 +12,7 @@ import (
 const (
 	// caseContentColumns are a case's content as received: never updated.
 	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
-		"repeat_of, supervised"
+		"repeat_of, supervised, routing"
 	// caseRegistrationColumns say when riskmon stored the case and whether
 	// that was timely (petition.Rules.Timely).
 	caseRegistrationColumns = "registered_at, timely"
@@ -40,7 +40,7 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
 	return append([]any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-		nullString(c.RepeatOf), c.Supervised,
+		nullString(c.RepeatOf), c.Supervised, c.Routing,
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
 	}, stateValues(st, seq)...)

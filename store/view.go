@@ -22,6 +22,7 @@ type CaseView struct {
 	Level        string
 	RepeatOf     string
 	Supervised   bool
+	Routing      bool
 	Collective   bool
 	SkipLevel    bool
 	Repeat       bool
@@ -61,7 +62,7 @@ func (s *Store) Case(ctx context.Context, caseNo string) (CaseView, error) {
 	v := CaseView{
 		CaseNo: row.CaseNo, ReceivedAt: fromUnix(row.ReceivedAt), Channel: row.Channel, Category: row.Category,
 		ReceivedUnit: row.ReceivedUnit, Persons: row.Persons, Level: row.Level, RepeatOf: row.RepeatOf.String,
-		Supervised: row.Supervised, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
+		Supervised: row.Supervised, Routing: row.Routing, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
 		State: row.stateRow.state(),
 	}
 	var events []eventRow
