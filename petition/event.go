@@ -178,15 +178,17 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 	}
 	next := s
 	next.LastEventAt = e.At
+	// ended is what e does when it ends the open stage: that stage completed,
+	// late when after its deadline
+	ended := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 	complete := func(status string) (State, Outcome, error) {
-		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 		next.Status = status
 		next.StageStart = time.Time{}
 		next.DecidedAt, next.Evaluated, next.DeliveredAt = e.At, false, time.Time{}
 		if status == StatusReplied || status == StatusReviewed || status == StatusReReviewed {
 			next.Decision = status
 		}
-		return r.WithDeadline(next), out, nil
+		return r.WithDeadline(next), ended, nil
 	}
 	// open starts the clock of the stage status is open in.
 	open := func(status string) (State, Outcome, error) {
@@ -305,9 +307,8 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if e.Unit == s.Unit {
 			return s, Outcome{}, fmt.Errorf("%w: the case is with %s already", ErrTransition, e.Unit)
 		}
-		out := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
 		next.Status, next.Unit, next.StageStart = StatusReceived, e.Unit, e.At
-		return r.WithDeadline(next), out, nil
+		return r.WithDeadline(next), ended, nil
 	case EventHearingStarted:
 		// a hearing (听证) during a re-review pauses its clock (2005 Reg. art. 35)
 		if s.Status != StatusReReviewRequested || !s.HearingSince.IsZero() {
