@@ -127,9 +127,12 @@ var keys = []key{
 	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
 	{"backfill_horizon", "24h", durSetter(func(c *Config) *time.Duration { return &c.Rules.BackfillHorizon }, time.Minute), "a case registered longer than this after its receipt is history: it is counted, but pages nobody"},
 	{"calendar_file", "", func(c *Config, v string) error {
-		cal, err := calendar.Load(v)
-		if err != nil {
-			return err
+		cal := calendar.Shipped() // read once per process: most counties add no file
+		if v != "" {
+			var err error
+			if cal, err = calendar.Load(v); err != nil {
+				return err
+			}
 		}
 		c.CalendarFile, c.Rules.Calendar = v, cal
 		return nil
