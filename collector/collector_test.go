@@ -218,9 +218,11 @@ func TestCountersKeepTheirLabelsAfterReassignment(t *testing.T) {
 				}
 			}
 			diff(t, changes, map[string]float64{
-				`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`: -1,
-				`petition_open{category="land_requisition",stage="handling",unit="u2"}`:   1,
-				`petition_stage_completed_total{stage="acceptance",unit="u2"}`:            1,
+				`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`:                            -1,
+				`petition_open{category="land_requisition",stage="handling",unit="u2"}`:                              1,
+				`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                                       1,
+				`petition_stage_completed_reporting_period{reporting_period="month",stage="acceptance",unit="u2"}`:   1,
+				`petition_stage_completed_reporting_period{reporting_period="quarter",stage="acceptance",unit="u2"}`: 1,
 			})
 		})
 	}

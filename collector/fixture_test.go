@@ -125,9 +125,13 @@ func fixture() []store.LoadCase {
 
 // putFixtureReference makes the fixture's units and sets the store's clock
 // to fixtureNow: the fixture's cases are registered at 3 a.m. on 2 October.
+// It sets the day tally's zone as serve does at start.
 func putFixtureReference(t testing.TB, s *store.Store) {
 	storetest.PutTwoUnits(t, s)
 	s.SetClock(func() time.Time { return fixtureNow })
+	if _, err := s.RecountCompletionDays(context.Background(), shanghai); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // writeFixture writes the fixture one case and one event at a time, as the
@@ -233,6 +237,11 @@ var fixtureWant = map[string]float64{
 	`petition_category_info{category="demolition_relocation",name="城市房屋拆迁安置"}`:      1,
 	`petition_category_info{category="law_litigation",name="涉法涉诉"}`:                 1,
 	`petition_sensitive_period_active{period="national_day"}`:                       1,
+	// October and the fourth quarter began yesterday: N2's acceptance, on time
+	`petition_stage_completed_reporting_period{reporting_period="month",stage="acceptance",unit="u2"}`:   1,
+	`petition_stage_completed_reporting_period{reporting_period="quarter",stage="acceptance",unit="u2"}`: 1,
+	`petition_reporting_period_start_timestamp_seconds{reporting_period="month"}`:                        float64(local("2026-10-01 00:00:00").Unix()),
+	`petition_reporting_period_start_timestamp_seconds{reporting_period="quarter"}`:                      float64(local("2026-10-01 00:00:00").Unix()),
 }
 
 // fixtureSeries is how many series each domain metric has with 2 units, the
@@ -246,5 +255,6 @@ var fixtureSeries = map[string]int{
 	"petition_overdue": 70, "petition_due_soon": 10, "petition_supervised_open": 6, "petition_supervised_overdue": 6,
 	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,
 	"petition_sensitive_period_active": 2, "petition_collective_received_timely_total": 2,
-	"petition_skip_level_received_timely_total": 4,
+	"petition_skip_level_received_timely_total": 4, "petition_stage_completed_reporting_period": 20,
+	"petition_stage_completed_late_reporting_period": 20, "petition_reporting_period_start_timestamp_seconds": 2,
 }

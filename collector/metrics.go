@@ -84,6 +84,10 @@ var (
 	stageCompletedLateTotal = counter("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
 	evaluationsTotal        = counter("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
 
+	stageCompletedPeriod     = gauge("stage_completed_reporting_period", "Stages completed since the start (00:00 local) of the current calendar month or quarter, by the unit at completion; with petition_overdue, the on-time rate of the period. Absent while the day tally is rebuilt for a new time zone.", "unit", "stage", "reporting_period")
+	stageCompletedLatePeriod = gauge("stage_completed_late_reporting_period", "Stages completed after their deadline since the start of the current calendar month or quarter.", "unit", "stage", "reporting_period")
+	reportingPeriodStart     = gauge("reporting_period_start_timestamp_seconds", "Start (00:00 local) of the current calendar month or quarter.", "reporting_period")
+
 	receivedWindow           = gauge("received_window", "Petitions received in the window (today: since local midnight; 7d, 30d and 1h: rolling), by the time of receipt, whenever registered.", "unit", "category", "window")
 	collectiveReceivedWindow = gauge("collective_received_window", "Collective petitions received in the window.", "unit", "window")
 	skipLevelReceivedWindow  = gauge("skip_level_received_window", "Petitions lodged at province or national level received in the window.", "unit", "window")
@@ -123,6 +127,10 @@ var (
 	configBackfillHorizon     = liveGauge("config_backfill_horizon_seconds", "Configured backfill horizon (backfill_horizon): a case registered later than this after its receipt is history and pages nobody.")
 	calendarCoveredUntil      = liveGauge("calendar_covered_until_timestamp_seconds", "End (24:00 local) of the last year of the holiday calendar in force; past it only weekends are rest days, and deadlines may be early.")
 )
+
+// ReportingPeriods are the calendar periods the on-time rate is reported
+// for, in the order Env.ReportingPeriodStarts gives them.
+var ReportingPeriods = []string{"month", "quarter"}
 
 // Windows are the receipt windows, in the order Env.WindowStarts gives them.
 var Windows = []string{"today", "7d", "30d", "1h"}

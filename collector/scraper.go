@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -37,6 +38,15 @@ func (e *Env) WindowStarts() []time.Time {
 	return []time.Time{midnight, e.Now.Add(-7 * 24 * time.Hour), e.Now.Add(-30 * 24 * time.Hour), e.Now.Add(-time.Hour)}
 }
 
+// ReportingPeriodStarts returns the first local day of the calendar month and
+// of the calendar quarter containing now, in the order of ReportingPeriods.
+func (e *Env) ReportingPeriodStarts() []calendar.Day {
+	local := e.Now.In(e.Rules.Location)
+	month := time.Date(local.Year(), local.Month(), 1, 12, 0, 0, 0, e.Rules.Location)
+	quarter := time.Date(local.Year(), (local.Month()-1)/3*3+1, 1, 12, 0, 0, 0, e.Rules.Location)
+	return []calendar.Day{calendar.DayOf(month, e.Rules.Location), calendar.DayOf(quarter, e.Rules.Location)}
+}
+
 // unitAnd keys a count by unit and one other label: a category, a stage or
 // an evaluation result.
 type unitAnd struct{ unit, label string }
@@ -60,6 +70,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 // DefaultScrapers are the scrapers of a refresh.
 func DefaultScrapers() []Scraper {
 	return []Scraper{
-		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{}, Supervision{},
+		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{}, Supervision{}, PeriodCompletions{},
 	}
 }

@@ -32,8 +32,10 @@ func unit(p *page) *dashboard.DashboardBuilder {
 			"s", 8, instant(p.emptyOK(`time() - petition_overdue_oldest_deadline_timestamp_seconds{unit="$unit"}`), "")).
 			Height(8).
 			Thresholds(steps(nil, "orange", 604800.0, "red"))).
-		WithPanel(barPanel(t("各阶段按期办结率", "On time by stage"), t("本单位各阶段按期完成的比例（累计）；尚未完成过的阶段为空。", "Share of the unit's stages completed on time (all time); empty for a stage never completed."),
-			"percentunit", 8, 8, instant(p.emptyOK(`unit_stage:petition_stage_on_time:ratio{unit="$unit"}`), "{{stage}}")).
+		WithPanel(barPanel(t("本月各阶段按期办结率", "On time this month, by stage"),
+			t("本自然月（当地时间）按期办结 /（办结 + 仍在办的超期件）：压着不办的案件拉低比率。本月既无办结也无超期的阶段为空。",
+				"Stages completed on time this calendar month (local) over those completed plus the cases still open past their deadline: a unit sitting on its cases does not show 100%. Empty for a stage with neither this month."),
+			"percentunit", 8, 8, instant(p.emptyOK(`unit_stage_reporting_period:petition_stage_on_time:ratio{unit="$unit", reporting_period="month"}`), "{{stage}}")).
 			Min(0).Max(1).
 			Thresholds(steps(nil, "red", 0.8, "orange", 0.95, "green"))).
 		WithPanel(statPanel(t("30日重复信访率", "Repeat rate, 30 days"), t("近 30 日重复信访占收件的比例，颜色按告警阈值；无收件时为空。", "Repeat petitions over petitions received in 30 days, coloured by the alert threshold; empty without receipts."),

@@ -123,7 +123,7 @@ type loadTallies struct {
 // countLoad counts the load as the incremental writers would, case ids
 // being fixed up front (loadBatch).
 func countLoad(r petition.Rules, cases []LoadCase, repeats []bool, registered time.Time) (*loadTallies, error) {
-	t := &loadTallies{receipts: receiptTallies(), events: newEventTallies()}
+	t := &loadTallies{receipts: receiptTallies(), events: newEventTallies(r.Location)}
 	for i, lc := range cases {
 		c := lc.Case
 		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeats[i]))
@@ -164,9 +164,10 @@ func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step 
 	return st, nil
 }
 
-// write replaces the tallies with the load's counts.
+// write replaces the tallies with the load's counts, the day tally's by the
+// local days of the load's zone, which it records.
 func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, q := range []string{"DELETE FROM receipt_tally", "DELETE FROM completion_tally", "DELETE FROM evaluation_tally"} {
+	for _, q := range []string{"DELETE FROM receipt_tally", "DELETE FROM completion_tally", "DELETE FROM completion_day_tally", "DELETE FROM evaluation_tally"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("reset tallies: %w", err)
 		}
@@ -174,7 +175,10 @@ func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := t.receipts.write(ctx, tx, d); err != nil {
 		return err
 	}
-	return t.events.write(ctx, tx, d)
+	if err := t.events.write(ctx, tx, d); err != nil {
+		return err
+	}
+	return recordCompletionDayZone(ctx, tx, d, t.events.loc)
 }
 
 // bulkTx runs fn in a transaction on a connection of its own. On MySQL the
@@ -196,7 +200,7 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0, unique_checks = 0"); err != nil {
 		return fmt.Errorf("bulk session: %w", err)
 	}
-	return runTx(ctx, conn, fn)
+	return runTx(ctx, conn, nil, fn)
 }
 
 // deriveRepeats applies the repeat rule to a whole set at once: a case repeats
@@ -298,9 +302,10 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 }
 
 // Recount rebuilds the tallies from the case and event rows, in one
-// transaction. The service itself never calls it: the writers keep the
-// tallies as they go, and the tests check them against a Recount.
-func (s *Store) Recount(ctx context.Context) error {
+// transaction, the day tally by the local days of loc. The service itself
+// never calls it: the writers keep the tallies as they go, and the tests
+// check them against a Recount.
+func (s *Store) Recount(ctx context.Context, loc *time.Location) error {
 	stmts := []string{
 		"DELETE FROM receipt_tally",
 		"DELETE FROM completion_tally",
@@ -321,6 +326,9 @@ SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("recount: %w", err)
 			}
+		}
+		if err := rebuildCompletionDays(ctx, tx, s.dialect, loc); err != nil {
+			return fmt.Errorf("recount: %w", err)
 		}
 		return nil
 	})

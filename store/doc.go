@@ -25,7 +25,9 @@
 //   - the counters: the tally accumulator in tally.go. Every write adds to the
 //     all-time tallies in the transaction that writes the facts, so the
 //     counters never go down and never disagree with the rows (Recount is
-//     the tests' check of that).
+//     the tests' check of that). The day tally of completions counts by the
+//     local days of the rules' zone; RecountCompletionDays rebuilds it when
+//     the zone recorded with it is another (completiondays.go).
 //
 // # Locking
 //
@@ -34,5 +36,6 @@
 // rule always sees every committed case of the matter; events lock their
 // case's row. Tally rows are spread over shards and locked in key order, so
 // writers never wait for each other in a circle. Deadlocks and lock waits
-// are retried (inTx).
+// are retried (inTx). The one SERIALIZABLE transaction is the rebuild of the
+// day tally, which must not miss a writer.
 package store

@@ -97,7 +97,7 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 			return err
 		}
 		st, added = next, true
-		return s.writeEvent(ctx, tx, row.ID, row.LastSeq+1, row.Unit, e, next, out)
+		return s.writeEvent(ctx, tx, r.Location, row.ID, row.LastSeq+1, row.Unit, e, next, out)
 	})
 	if err != nil {
 		return petition.State{}, false, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
@@ -106,8 +106,9 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 }
 
 // writeEvent stores an applied event: the case's new state, the event row
-// under the unit the case had when it happened, and the tallies it moves.
-func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, unit string, e petition.Event, st petition.State, out petition.Outcome) error {
+// under the unit the case had when it happened, and the tallies it moves
+// (the day tally by the local days of loc).
+func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, loc *time.Location, caseID int64, seq int, unit string, e petition.Event, st petition.State, out petition.Outcome) error {
 	if err := updateState(ctx, tx, caseID, seq, st); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, caseID int64, seq i
 		eventValues(caseID, seq, unit, e, out)...); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	t := newEventTallies()
+	t := newEventTallies(loc)
 	t.count(caseID, unit, e, out)
 	return t.write(ctx, tx, s.dialect)
 }

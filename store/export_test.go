@@ -94,3 +94,37 @@ func RecordBatches(s *Store) (sizes func() []int) {
 		return append([]int(nil), got...)
 	}
 }
+
+// MigrateDownTo rolls the migrations back to version, as the database was
+// before an upgrade.
+func MigrateDownTo(ctx context.Context, s *Store, version int64) error {
+	p, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
+
+// DayTallyRow is one row of completion_day_tally.
+type DayTallyRow struct {
+	Day       int    `db:"day"`
+	Unit      string `db:"unit"`
+	Stage     string `db:"stage"`
+	Completed int64  `db:"completed"`
+	Late      int64  `db:"late"`
+}
+
+// DayTally reads completion_day_tally in key order.
+func DayTally(ctx context.Context, s *Store) ([]DayTallyRow, error) {
+	var rows []DayTallyRow
+	err := s.db.SelectContext(ctx, &rows, "SELECT day, unit, stage, completed, late FROM completion_day_tally ORDER BY day, unit, stage")
+	return rows, err
+}
+
+// ForgetCompletionDayZone removes the zone recorded with the day tally, so
+// that the next RecountCompletionDays rebuilds it.
+func ForgetCompletionDayZone(ctx context.Context, s *Store) error {
+	_, err := s.db.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", completionDayZoneSetting)
+	return err
+}

@@ -192,7 +192,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, st: row.state()}
 	}
 	events := newBulkInsert(tx, "case_events", columns(eventColumns))
-	tallies := newEventTallies()
+	tallies := newEventTallies(r.Location)
 	var changed []*caseProgress
 	for _, lc := range cases {
 		p := cur[lc.Case.CaseNo]

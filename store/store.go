@@ -37,10 +37,14 @@ type dialect struct {
 	name      string
 	goose     goose.Dialect
 	forUpdate string // row lock for read-modify-write; SQLite's write transaction already locks
+	// serializable begins a transaction that no concurrent writer can slip
+	// past (RecountCompletionDays); SQLite has one writer at a time anyway.
+	serializable *sql.TxOptions
 }
 
 var (
-	dialectMySQL  = dialect{name: "mysql", goose: goose.DialectMySQL, forUpdate: " FOR UPDATE"}
+	dialectMySQL = dialect{name: "mysql", goose: goose.DialectMySQL, forUpdate: " FOR UPDATE",
+		serializable: &sql.TxOptions{Isolation: sql.LevelSerializable}}
 	dialectSQLite = dialect{name: "sqlite", goose: goose.DialectSQLite3}
 )
 
@@ -111,7 +115,7 @@ func openMySQL(dsn string) (*sqlx.DB, error) {
 	// A lock wait of MariaDB's default 50 s would hold an API client that
 	// long; a short one fails fast into inTx's retry.
 	cfg.Params = map[string]string{"time_zone": "'+00:00'", "innodb_lock_wait_timeout": "5"}
-	// Writes run at READ COMMITTED (see tryTx). Setting it for the session
+	// Writes run at READ COMMITTED (see inTxWith). Setting it for the session
 	// saves a statement per transaction; MariaDB before 11.1 names the
 	// variable tx_isolation, MySQL 8 only transaction_isolation.
 	name, err := isolationVariable(cfg)
@@ -195,9 +199,17 @@ func (s *Store) migrations() (*goose.Provider, error) {
 // a deadlock victim or was busy: both are safe to retry because fn re-reads
 // everything it depends on.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return s.inTxWith(ctx, nil, fn)
+}
+
+// inTxWith is inTx with the transaction options opts. With nil, on MySQL
+// the session's READ COMMITTED (openMySQL) applies: no gap locks, so
+// writers of different cases do not deadlock over index ranges; writers of
+// the same person and matter are serialised by their case_keys row instead.
+func (s *Store) inTxWith(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = s.tryTx(ctx, fn)
+		err = runTx(ctx, s.db, opts, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -205,19 +217,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return err
 }
 
-// On MySQL the session's READ COMMITTED (openMySQL) applies: no gap locks, so
-// writers of different cases do not deadlock over index ranges; writers of
-// the same person and matter are serialised by their case_keys row instead.
-func (s *Store) tryTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	return runTx(ctx, s.db, fn)
-}
-
 // runTx runs fn in a transaction begun on b (the pool or one connection),
 // committing on success and rolling back on failure.
 func runTx(ctx context.Context, b interface {
 	BeginTxx(context.Context, *sql.TxOptions) (*sqlx.Tx, error)
-}, fn func(tx *sqlx.Tx) error) error {
-	tx, err := b.BeginTxx(ctx, nil)
+}, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) error {
+	tx, err := b.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

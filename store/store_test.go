@@ -167,7 +167,11 @@ func tallies(t *testing.T, s *store.Store) []any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	days, err := store.DayTally(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, days)
 }
 
 func sorted[T any](xs []T) map[string]T {
@@ -216,7 +220,7 @@ func TestIncrementalTalliesMatchARecount(t *testing.T) {
 				}
 			}
 			incremental := tallies(t, s)
-			if err := s.Recount(ctx); err != nil {
+			if err := s.Recount(ctx, shanghai); err != nil {
 				t.Fatal(err)
 			}
 			if recounted := tallies(t, s); !reflect.DeepEqual(incremental, recounted) {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -16,17 +18,18 @@ import (
 // transaction writes each table in a statement or a few.
 type tallyAdds struct {
 	table   string
-	keyCols []string // the key columns, shard last
+	keyCols []string // the key columns, the integer one (shard or day) last
 	valCols []string
 	rows    map[tallyKey]*[6]int
 }
 
 // tallyKey is a tally row's key: its text columns in keyCols' order (the
-// unused ones empty) and its shard. A fixed array keeps counting a million
-// cases free of allocations.
+// unused ones empty) and its integer column, last in keyCols: the shard, or
+// the day of the day tally. A fixed array keeps counting a million cases
+// free of allocations.
 type tallyKey struct {
-	cols  [4]string
-	shard int
+	cols [4]string
+	num  int
 }
 
 func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
@@ -54,15 +57,31 @@ func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, 
 		b2i(rc.repeat), timely*rc.cases, timely*b2i(rc.collective))
 }
 
-// eventTallies count what events completed: stages (on time or late) and
-// evaluations.
-type eventTallies struct{ completions, evaluations *tallyAdds }
+// eventTallies count what events completed: stages (on time or late), all
+// time and by the local day of loc, and evaluations.
+type eventTallies struct {
+	completions, days, evaluations *tallyAdds
+	loc                            *time.Location
+}
 
-func newEventTallies() eventTallies {
+func newEventTallies(loc *time.Location) eventTallies {
 	return eventTallies{
 		completions: newTallyAdds("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}),
+		days:        completionDayTallies(),
 		evaluations: newTallyAdds("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}),
+		loc:         loc,
 	}
+}
+
+// completionDayTallies count stage completions by local day
+// (completion_day_tally); RecountCompletionDays fills them too.
+func completionDayTallies() *tallyAdds {
+	return newTallyAdds("completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"})
+}
+
+// countDay adds a completed stage on the local day of at.
+func (t *tallyAdds) countDay(unit, stage string, at time.Time, late bool, loc *time.Location) {
+	t.add(tallyKey{[4]string{unit, stage}, int(calendar.DayOf(at, loc))}, 1, b2i(late))
 }
 
 // count adds an applied event of a case, under the unit the case had then.
@@ -70,6 +89,7 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 	shard := int(caseID % tallyShards)
 	if out.CompletedStage != "" {
 		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
+		t.days.countDay(unit, out.CompletedStage, e.At, out.Late, t.loc)
 	}
 	if e.Spec().Field == petition.FieldResult {
 		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
@@ -77,10 +97,12 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 }
 
 func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	if err := t.completions.write(ctx, tx, d); err != nil {
-		return err
+	for _, ta := range []*tallyAdds{t.completions, t.days, t.evaluations} {
+		if err := ta.write(ctx, tx, d); err != nil {
+			return err
+		}
 	}
-	return t.evaluations.write(ctx, tx, d)
+	return nil
 }
 
 func (t *tallyAdds) add(k tallyKey, vals ...int) {
@@ -103,7 +125,7 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b tallyKey) int {
-		return cmp.Or(slices.Compare(a.cols[:], b.cols[:]), cmp.Compare(a.shard, b.shard))
+		return cmp.Or(slices.Compare(a.cols[:], b.cols[:]), cmp.Compare(a.num, b.num))
 	})
 	texts := len(t.keyCols) - 1
 	for start := 0; start < len(keys); start += bulkRows {
@@ -113,7 +135,7 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 			for _, c := range k.cols[:texts] {
 				args = append(args, c)
 			}
-			args = append(args, k.shard)
+			args = append(args, k.num)
 			for _, v := range t.rows[k][:len(t.valCols)] {
 				args = append(args, v)
 			}

@@ -72,12 +72,12 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, time.Now, uint64(time.Now().UnixNano()))
 		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
 	}
-	deadlines := newDeadlineKeeper(s, logger)
-	deadlines.request(cfg.Rules)
-	go deadlines.run(runCtx)
+	keeper := newRulesKeeper(s, logger)
+	keeper.request(cfg.Rules)
+	go keeper.run(runCtx)
 	go reloadOnHUP(runCtx, load, func(next *config.Config) {
 		col.SetConfig(next)
-		deadlines.request(next.Rules)
+		keeper.request(next.Rules)
 	}, col.Config, logger)
 
 	ln, err := net.Listen("tcp", cfg.Listen)

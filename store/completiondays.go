@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/calendar"
+)
+
+// completionDayZoneSetting names the zone whose local days
+// completion_day_tally counts by. The writers count by the zone of the rules
+// they are given; a tally whose recorded zone is not the configured one is
+// rebuilt (RecountCompletionDays) and not read until then.
+const completionDayZoneSetting = "completion_day_zone"
+
+// RecountCompletionDays makes completion_day_tally count by the local days of
+// loc. When the zone recorded with the tally is another, or none (the
+// upgrade that added the table), it rebuilds the tally from the completion
+// events and records loc, in one transaction; it reports whether it did.
+//
+// On MySQL the transaction is SERIALIZABLE, so that a writer completing a
+// stage meanwhile is counted once: the rebuild first reads the events with
+// shared locks on them and on the gap past the last, so a writer that
+// inserted its event before finishes (tally and all) before the read goes
+// on, and one that had not waits to insert it until the rebuild commits,
+// then adds its count to the rebuilt tally. Reading before touching the
+// tally is what keeps the two from waiting on each other in a circle. The
+// session's READ COMMITTED would let a count be lost or doubled.
+func (s *Store) RecountCompletionDays(ctx context.Context, loc *time.Location) (bool, error) {
+	zone, err := completionDayZone(ctx, s.db, "")
+	if err != nil {
+		return false, fmt.Errorf("recount completion days: %w", err)
+	}
+	if zone == loc.String() {
+		return false, nil
+	}
+	rebuilt := false
+	err = s.inTxWith(ctx, s.dialect.serializable, func(tx *sqlx.Tx) error {
+		zone, err := completionDayZone(ctx, tx, s.dialect.forUpdate) // another process may have rebuilt it
+		if err != nil || zone == loc.String() {
+			rebuilt = false
+			return err
+		}
+		rebuilt = true
+		return rebuildCompletionDays(ctx, tx, s.dialect, loc)
+	})
+	if err != nil {
+		return false, fmt.Errorf("recount completion days: %w", err)
+	}
+	return rebuilt, nil
+}
+
+func rebuildCompletionDays(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) error {
+	rows, err := tx.QueryContext(ctx, "SELECT unit, completed_stage, at, late FROM case_events WHERE completed_stage IS NOT NULL")
+	if err != nil {
+		return fmt.Errorf("read completions: %w", err)
+	}
+	defer rows.Close()
+	days := completionDayTallies()
+	var (
+		unit, stage string
+		at          int64
+		late        bool
+	)
+	for rows.Next() {
+		if err := rows.Scan(&unit, &stage, &at, &late); err != nil {
+			return fmt.Errorf("read completions: %w", err)
+		}
+		days.countDay(unit, stage, fromUnix(at), late, loc)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read completions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM completion_day_tally"); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	if err := days.write(ctx, tx, d); err != nil {
+		return err
+	}
+	return recordCompletionDayZone(ctx, tx, d, loc)
+}
+
+func recordCompletionDayZone(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) error {
+	_, err := tx.ExecContext(ctx, d.upsert("settings", []string{"name"}, []string{"value"}, false), completionDayZoneSetting, loc.String())
+	if err != nil {
+		return fmt.Errorf("record the zone of the completion days: %w", err)
+	}
+	return nil
+}
+
+// completionDayZone returns the zone recorded with completion_day_tally, ""
+// when none is.
+func completionDayZone(ctx context.Context, q sqlx.QueryerContext, lock string) (string, error) {
+	var zone string
+	err := sqlx.GetContext(ctx, q, &zone, "SELECT value FROM settings WHERE name = ?"+lock, completionDayZoneSetting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return zone, err
+}
+
+// PeriodCompletions counts a unit's completions of a stage since each of the
+// starts given to CompletionsSince, in the same order.
+type PeriodCompletions struct {
+	Unit      string
+	Stage     string
+	Completed []int64
+	Late      []int64
+}
+
+// CompletionsSince counts stage completions since the start of each local day
+// of starts (of loc), from the day tally. ok is false, and nothing is read,
+// while the tally counts by another zone's days (RecountCompletionDays has
+// not run for loc yet): the counts would be wrong, not just late.
+func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) (out []PeriodCompletions, ok bool, err error) {
+	zone, err := completionDayZone(ctx, r.tx, "")
+	if err != nil {
+		return nil, false, fmt.Errorf("read period completions: %w", err)
+	}
+	if zone != loc.String() || len(starts) == 0 {
+		return nil, false, nil
+	}
+	var cols []string
+	var args []any
+	earliest := starts[0]
+	for _, col := range []string{"completed", "late"} {
+		for _, s := range starts {
+			cols = append(cols, fmt.Sprintf("SUM(CASE WHEN day >= ? THEN %s ELSE 0 END)", col))
+			args = append(args, int(s))
+		}
+	}
+	for _, s := range starts {
+		earliest = min(earliest, s)
+	}
+	args = append(args, int(earliest))
+	// The day leads the key: the range of the earliest start is all that is read.
+	q := "SELECT unit, stage, " + strings.Join(cols, ", ") + " FROM completion_day_tally WHERE day >= ? GROUP BY unit, stage"
+	rows, err := r.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("read period completions: %w", err)
+	}
+	defer rows.Close()
+	n := len(starts)
+	for rows.Next() {
+		vals := make([]int64, 2*n)
+		pc := PeriodCompletions{Completed: vals[:n], Late: vals[n:]}
+		dest := []any{&pc.Unit, &pc.Stage}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, false, fmt.Errorf("read period completions: %w", err)
+		}
+		out = append(out, pc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read period completions: %w", err)
+	}
+	return out, true, nil
+}
