@@ -174,9 +174,24 @@ type BacklogCount struct {
 	Oldest   sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
 }
 
+// passedBefore returns the whole second p such that a stored deadline d (in
+// whole seconds) has passed at now exactly when d < p, the comparison of
+// petition.State.Overdue (now after the deadline): now itself when it is a
+// whole second, the next second when it is not. Truncating now instead would
+// keep a case on time for up to a second after the API calls it overdue.
+func passedBefore(now time.Time) int64 {
+	p := now.Unix()
+	if now.Nanosecond() > 0 {
+		p++
+	}
+	return p
+}
+
 // GROUP BY follows idx_cases_open so the index is read in order, with no
 // temporary table. A case is overdue when its deadline has passed
-// (deadline < now): at the deadline second itself it is on time, and due soon.
+// (deadline < passedBefore(now)): at the deadline instant itself it is on
+// time, and due soon; due soon up to the deadline now + horizon, whose whole
+// seconds are those at or before its Unix().
 const backlogQuery = `SELECT unit, category, stage, COUNT(*) AS open,
 SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue,
 SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS due_soon,
@@ -185,8 +200,8 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // Backlog returns the open cases by current unit, category and stage at now.
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
-	n := now.Unix()
-	return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogQuery, n, n, now.Add(horizon).Unix(), n)
+	p := passedBefore(now)
+	return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogQuery, p, p, now.Add(horizon).Unix(), p)
 }
 
 // SupervisedCount counts the open cases a level supervises in a unit.
@@ -205,5 +220,5 @@ FROM cases WHERE supervision IS NOT NULL AND stage IS NOT NULL GROUP BY supervis
 
 // Supervised returns the open supervised cases by current unit and level at now.
 func (r *Reader) Supervised(ctx context.Context, now time.Time) ([]SupervisedCount, error) {
-	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, now.Unix())
+	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, passedBefore(now))
 }
