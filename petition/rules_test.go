@@ -185,10 +185,41 @@ func TestRequestWindowEdges(t *testing.T) {
 		{"last day in the holiday", "2026-09-05 10:00:00", "2026-10-08 18:00:00", true},
 		{"after the moved last day", "2026-09-05 10:00:00", "2026-10-09 00:00:01", false},
 	} {
-		replied := State{Status: StatusReplied, Unit: "u1", DecidedAt: at(tc.replied), LastEventAt: at(tc.replied)}
-		_, _, err := r.Apply(replied, Event{Type: EventReviewRequested, At: at(tc.asks)})
-		if got := err == nil; got != tc.allowed {
-			t.Errorf("%s: allowed %v (%v), want %v", tc.name, got, err, tc.allowed)
+		// the same window after the reply and after the review decision
+		for _, step := range []struct{ decided, request string }{
+			{StatusReplied, EventReviewRequested}, {StatusReviewed, EventReReviewRequested},
+		} {
+			decided := State{Status: step.decided, Unit: "u1", DecidedAt: at(tc.replied), LastEventAt: at(tc.replied), Decision: step.decided}
+			_, _, err := r.Apply(decided, Event{Type: step.request, At: at(tc.asks)})
+			if got := err == nil; got != tc.allowed {
+				t.Errorf("%s, %s: allowed %v (%v), want %v", step.request, tc.name, got, err, tc.allowed)
+			}
+		}
+	}
+}
+
+// Handling may be extended up to the instant of its deadline, not after.
+func TestExtensionAtTheDeadline(t *testing.T) {
+	r := DefaultRules(shanghai)
+	recv := at("2026-03-02 10:00:00")
+	accepted, _, err := r.Apply(r.Received(Case{Unit: "u1", ReceivedAt: recv}), Event{Type: EventAccepted, At: recv.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at      time.Time
+		allowed bool
+	}{
+		{accepted.Deadline.Add(-time.Second), true},
+		{accepted.Deadline, true},
+		{accepted.Deadline.Add(time.Nanosecond), false},
+	} {
+		got, _, err := r.Apply(accepted, Event{Type: EventExtended, At: tc.at, Days: 30})
+		if (err == nil) != tc.allowed {
+			t.Errorf("extended at %s (deadline %s): err %v, want allowed %v", tc.at, accepted.Deadline, err, tc.allowed)
+		}
+		if tc.allowed && !got.Deadline.After(accepted.Deadline) {
+			t.Errorf("extended at %s: deadline %s did not move", tc.at, got.Deadline)
 		}
 	}
 }

@@ -1,0 +1,128 @@
+package petition
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lifecycle is the case life cycle as the Regulations and the county's
+// practice describe it, written out by hand (not derived from Apply): for a
+// case in each status, the event types it accepts. Every other type is
+// refused as a transition. Some statuses appear twice, for a state the
+// status alone does not tell: a closed case remembers its last decision, and
+// a re-review may be paused by a hearing.
+var lifecycle = []struct {
+	state   string // a name of lifecycleStates
+	allowed string // event types, space-separated
+}{
+	// at the petition bureau: passed on (transferred), or another unit
+	// made responsible; supervision may start at once
+	{"registered", "transferred reassigned supervised"},
+	{"received", "accepted not_accepted transferred reassigned supervised"},
+	// a not-accepted case is finished: nothing to decide, evaluate or move
+	{"not_accepted", ""},
+	{"accepted", "extended replied reassigned supervised"},
+	// after a decision: the next step may be requested, the reply
+	// delivered, the decision evaluated once, the case closed; no stage is
+	// open, so there is nothing to supervise
+	{"replied", "review_requested closed evaluated reassigned reply_delivered"},
+	{"review_requested", "reviewed reassigned supervised"},
+	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered"},
+	{"re_review_requested", "re_reviewed hearing_started reassigned supervised"},
+	{"re_review_requested, hearing", "hearing_ended reassigned supervised"},
+	{"re_reviewed", "closed evaluated reassigned reply_delivered"},
+	// closed after the reply: review may still be requested within the window
+	{"closed after replied", "review_requested evaluated reply_delivered"},
+	{"closed after reviewed", "re_review_requested evaluated reply_delivered"},
+}
+
+// lifecycleStates builds each state of the table by its history, a day
+// between steps, from a case received (or registered) at recv.
+func lifecycleStates(r Rules, recv time.Time) map[string]State {
+	steps := map[string][]string{
+		"registered":                   nil,
+		"received":                     nil,
+		"not_accepted":                 {EventNotAccepted},
+		"accepted":                     {EventAccepted},
+		"replied":                      {EventAccepted, EventReplied},
+		"review_requested":             {EventAccepted, EventReplied, EventReviewRequested},
+		"reviewed":                     {EventAccepted, EventReplied, EventReviewRequested, EventReviewed},
+		"re_review_requested":          {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested},
+		"re_review_requested, hearing": {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventHearingStarted},
+		"re_reviewed":                  {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventReReviewed},
+		"closed after replied":         {EventAccepted, EventReplied, EventClosed},
+		"closed after reviewed":        {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventClosed},
+	}
+	out := map[string]State{}
+	for name, types := range steps {
+		st := r.Received(Case{Unit: "u1", ReceivedAt: recv, Routing: name == "registered"})
+		for i, typ := range types {
+			var err error
+			st, _, err = r.Apply(st, Event{Type: typ, At: recv.Add(time.Duration(i+1) * 24 * time.Hour)})
+			if err != nil {
+				panic(name + ": " + err.Error())
+			}
+		}
+		out[name] = st
+	}
+	return out
+}
+
+// probe is an event of type typ with a valid field, a day after the last.
+func probe(typ string, s State) Event {
+	e := Event{Type: typ, At: s.LastEventAt.Add(24 * time.Hour)}
+	spec, _ := SpecOf(typ)
+	switch spec.Field {
+	case FieldDays:
+		e.Days = 10
+	case FieldResult:
+		e.Result = EvaluationResults[0]
+	case FieldUnit:
+		e.Unit = "u2"
+	case FieldLevel:
+		e.Level = SupervisionLevels[len(SupervisionLevels)-1]
+	}
+	return e
+}
+
+func TestLifecycleTable(t *testing.T) {
+	r := DefaultRules(shanghai)
+	states := lifecycleStates(r, at("2026-03-02 10:00:00"))
+	if len(states) != len(lifecycle) {
+		t.Fatalf("%d states built, %d in the table", len(states), len(lifecycle))
+	}
+	seen := map[string]bool{}
+	for _, row := range lifecycle {
+		s, ok := states[row.state]
+		if !ok {
+			t.Fatalf("no state %q", row.state)
+		}
+		seen[s.Status] = true
+		allowed := strings.Fields(row.allowed)
+		for _, typ := range allowed {
+			if !slices.Contains(EventTypes, typ) {
+				t.Fatalf("%s: %q is not an event type", row.state, typ)
+			}
+		}
+		for _, typ := range EventTypes {
+			next, _, err := r.Apply(s, probe(typ, s))
+			switch want := slices.Contains(allowed, typ); {
+			case want && err != nil:
+				t.Errorf("%s + %s: refused (%v), want allowed", row.state, typ, err)
+			case !want && !errors.Is(err, ErrTransition):
+				t.Errorf("%s + %s: err %v (status %s), want a refused transition", row.state, typ, err, next.Status)
+			case !want && next != s:
+				t.Errorf("%s + %s: refused but the state changed", row.state, typ)
+			}
+		}
+	}
+	for _, status := range []string{StatusRegistered, StatusReceived, StatusAccepted, StatusNotAccepted, StatusReplied,
+		StatusReviewRequested, StatusReviewed, StatusReReviewRequested, StatusReReviewed, StatusClosed} {
+		if !seen[status] {
+			t.Errorf("status %s has no row in the table", status)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// writePaths write cases with their events as the API does (one case, then
+// one event at a time), as an import into a database with cases does, and as
+// a bulk load does. Each starts from an empty database.
+var writePaths = map[string]func(ctx context.Context, s *store.Store, cases []store.LoadCase) error{
+	"one by one": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
+		for _, lc := range cases {
+			if _, _, err := s.CreateCase(ctx, rules, lc.Case); err != nil {
+				return err
+			}
+			for _, e := range lc.Events {
+				if _, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	},
+	"incremental import": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
+		other := sample("OTHER") // a case of someone else: the database is not empty
+		other.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
+		if _, _, err := s.CreateCase(ctx, rules, other); err != nil {
+			return err
+		}
+		return s.Import(ctx, rules, cases, nil)
+	},
+	"bulk load": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
+		return s.Load(ctx, rules, cases)
+	},
+}
+
+// edgeCase is a case received at recv by petitioner who, with events.
+func edgeCase(no, who string, recv time.Time, events ...petition.Event) store.LoadCase {
+	c := sample(no)
+	c.ReceivedAt = recv
+	c.PetitionerHash = petition.PetitionerHash([]byte("k"), who)
+	return store.LoadCase{Case: c, Events: events}
+}
+
+// The rules at their exact edges give the same result on every write path.
+func TestEdgesOnEveryWritePath(t *testing.T) {
+	recv := at("2026-03-02 10:00:00")
+	acceptedAt := recv.Add(time.Hour)
+	// accepted 2 March: 60 days of handling, last day Friday 1 May, in the
+	// Labour Day holiday (1-5 May), moved to Wednesday 6 May: 24:00 of it
+	handlingDeadline := at("2026-05-07 00:00:00")
+	accept := petition.Event{Type: petition.EventAccepted, At: acceptedAt}
+	// reviewed 1 September: the 30-day window ends at 24:00 of 1 October,
+	// in the National Day holiday: moved to 24:00 of 8 October
+	decided := []petition.Event{accept, {Type: petition.EventReplied, At: at("2026-04-01 10:00:00")},
+		{Type: petition.EventReviewRequested, At: at("2026-04-10 10:00:00")}, {Type: petition.EventReviewed, At: at("2026-09-01 10:00:00")}}
+	windowEnd := at("2026-10-09 00:00:00")
+	with := func(events []petition.Event, e petition.Event) []petition.Event {
+		return append(append([]petition.Event(nil), events...), e)
+	}
+	for _, tc := range []struct {
+		name        string
+		cases       []store.LoadCase
+		refused     bool
+		wantRepeats map[string]bool
+	}{
+		// X and Y: the later case written first, its repeat status comes from
+		// the receipt times; Z and W in the order received
+		{name: "repeat look-back of exactly 365 days", cases: []store.LoadCase{
+			edgeCase("X2", "x", at("2026-10-02 03:00:00")),
+			edgeCase("Y2", "y", at("2026-10-02 03:00:00")),
+			edgeCase("X1", "x", at("2025-10-02 03:00:00")),
+			edgeCase("Y1", "y", at("2025-10-02 02:59:59")),
+			edgeCase("Z1", "z", at("2025-10-02 03:00:00")),
+			edgeCase("Z2", "z", at("2026-10-02 03:00:00")),
+			edgeCase("W1", "w", at("2025-10-02 02:59:59")),
+			edgeCase("W2", "w", at("2026-10-02 03:00:00")),
+		}, wantRepeats: map[string]bool{"X2": true, "Y2": false, "X1": false, "Y1": false, "Z1": false, "Z2": true, "W1": false, "W2": false}},
+		{name: "extension at the deadline", cases: []store.LoadCase{edgeCase("E", "e", recv, accept,
+			petition.Event{Type: petition.EventExtended, At: handlingDeadline, Days: 30})}},
+		{name: "extension a second after", refused: true, cases: []store.LoadCase{edgeCase("E", "e", recv, accept,
+			petition.Event{Type: petition.EventExtended, At: handlingDeadline.Add(time.Second), Days: 30})}},
+		{name: "reassigning a not-accepted case", refused: true, cases: []store.LoadCase{edgeCase("N", "n", recv,
+			petition.Event{Type: petition.EventNotAccepted, At: acceptedAt},
+			petition.Event{Type: petition.EventReassigned, At: acceptedAt.Add(time.Hour), Unit: "u1"})}},
+		{name: "re-review at the window's end", cases: []store.LoadCase{edgeCase("R", "r", recv,
+			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd})...)}},
+		{name: "re-review a second after", refused: true, cases: []store.LoadCase{edgeCase("R", "r", recv,
+			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd.Add(time.Second)})...)}},
+	} {
+		for path, write := range writePaths {
+			for _, dialect := range storetest.Dialects {
+				t.Run(tc.name+"/"+path+"/"+dialect, func(t *testing.T) {
+					s := setup(t, dialect)
+					ctx := context.Background()
+					err := write(ctx, s, tc.cases)
+					if tc.refused {
+						if !errors.Is(err, petition.ErrTransition) {
+							t.Fatalf("err = %v, want a refused transition", err)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					last := tc.cases[len(tc.cases)-1]
+					st, err := s.CaseState(ctx, last.Case.CaseNo)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(last.Events) > 0 && !st.LastEventAt.Equal(last.Events[len(last.Events)-1].At) {
+						t.Errorf("%s: last event at %s, want the edge event's", last.Case.CaseNo, st.LastEventAt)
+					}
+					for no, want := range tc.wantRepeats {
+						v, err := s.Case(ctx, no)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if v.Repeat != want {
+							t.Errorf("%s: repeat %v, want %v", no, v.Repeat, want)
+						}
+					}
+				})
+			}
+		}
+	}
+}
