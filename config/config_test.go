@@ -113,6 +113,7 @@ func TestSensitivePeriods(t *testing.T) {
   - {name: national_day, start: 2026-10-01, end: 2026-10-07}
   - {name: national_day, start: 2027-10-01, end: 2027-10-07}
   - {name: drill, start: "2026-11-28T10:00:00+08:00", end: "2026-11-28T12:00:00+08:00", timezone: UTC}
+  - {name: two_sessions, start: 2027-03-05, end: 2027-03-11, timezone: UTC}
 `)
 	c, err := Load(Source{File: file})
 	if err != nil {
@@ -131,13 +132,18 @@ func TestSensitivePeriods(t *testing.T) {
 		{"national_day", time.Date(2027, 10, 3, 0, 0, 0, 0, sh), true},
 		{"drill", time.Date(2026, 11, 28, 11, 0, 0, 0, sh), true},
 		{"drill", time.Date(2026, 11, 28, 12, 0, 0, 0, sh), false},
+		// dates in the period's own zone: UTC midnight is 08:00 in Shanghai
+		{"two_sessions", time.Date(2027, 3, 5, 7, 59, 59, 0, sh), false},
+		{"two_sessions", time.Date(2027, 3, 5, 8, 0, 0, 0, sh), true},
+		{"two_sessions", time.Date(2027, 3, 12, 7, 59, 59, 0, sh), true},
+		{"two_sessions", time.Date(2027, 3, 12, 8, 0, 0, 0, sh), false},
 	}
 	for _, tc := range cases {
 		if got := c.PeriodActive(tc.name, tc.now); got != tc.want {
 			t.Errorf("PeriodActive(%s, %s) = %v, want %v", tc.name, tc.now, got, tc.want)
 		}
 	}
-	if got, want := strings.Join(c.PeriodNames(), ","), "national_day,drill"; got != want {
+	if got, want := strings.Join(c.PeriodNames(), ","), "national_day,drill,two_sessions"; got != want {
 		t.Errorf("PeriodNames = %s, want %s", got, want)
 	}
 
