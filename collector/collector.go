@@ -45,6 +45,8 @@ type Collector struct {
 	self      *prometheus.Registry
 	selfCache atomic.Pointer[selfEncoding]
 	status    *refreshStatus
+
+	refreshed func(error) // if set, Run calls it after each refresh (tests)
 }
 
 // New returns a collector over s. now is the clock; pass time.Now outside tests.
@@ -69,8 +71,12 @@ func (c *Collector) SetConfig(cfg *config.Config) {
 // failed refresh keeps the previous snapshot; its error is logged here, once.
 func (c *Collector) Run(ctx context.Context, logger *slog.Logger) {
 	for {
-		if err := c.Refresh(ctx); err != nil && ctx.Err() == nil {
+		err := c.Refresh(ctx)
+		if err != nil && ctx.Err() == nil {
 			logger.Error("refresh failed; serving the previous snapshot", "err", err)
+		}
+		if c.refreshed != nil {
+			c.refreshed(err)
 		}
 		t := time.NewTimer(c.cfg.Load().RefreshInterval)
 		select {

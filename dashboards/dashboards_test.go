@@ -23,7 +23,10 @@ func TestCommittedJSONIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	committed, _ := filepath.Glob("json/*.json")
+	committed, err := filepath.Glob("json/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(committed) != len(files) {
 		t.Errorf("json/ holds %d files, the generator writes %d", len(committed), len(files))
 	}
@@ -33,7 +36,10 @@ func TestCommittedJSONIsGenerated(t *testing.T) {
 			t.Errorf("json/%s differs from the generator's output: run go run ./dashboards/generate (%v)", name, err)
 		}
 	}
-	again, _ := dashboards.Render()
+	again, err := dashboards.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name := range files {
 		if !bytes.Equal(files[name], again[name]) {
 			t.Errorf("%s: two renders differ", name)
@@ -89,7 +95,10 @@ type board struct {
 func loadBoards(t *testing.T) map[string]board {
 	t.Helper()
 	out := map[string]board{}
-	files, _ := filepath.Glob("json/*.json")
+	files, err := filepath.Glob("json/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no dashboards in json/ (%v)", err)
+	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
@@ -303,5 +312,67 @@ func TestProvisioning(t *testing.T) {
 	}
 	if dp.APIVersion != 1 || len(dp.Providers) != 1 || dp.Providers[0].Type != "file" || dp.Providers[0].Options.Path == "" || dp.Providers[0].AllowUIUpdates {
 		t.Errorf("dashboard provisioning: %+v", dp)
+	}
+}
+
+var (
+	selectorRe = regexp.MustCompile(`\b(petition_[a-z0-9_]+)\{([^}]*)\}`)
+	matcherRe  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)`)
+	groupingRe = regexp.MustCompile(`\b(by|on|group_left|group_right|without)\s*\(([^()]*)\)`)
+)
+
+// TestLabelNames: every label a query selects on names a label of its
+// metric, and every label it groups or joins on is one of a metric the query
+// reads (queries of recorded series aside, whose labels the rules make).
+func TestLabelNames(t *testing.T) {
+	labels := map[string][]string{}
+	for _, m := range collector.Metrics() {
+		labels[m.Name] = m.Labels
+	}
+	checked := 0
+	for file, b := range loadBoards(t) {
+		for _, p := range b.Panels {
+			for _, tg := range p.Targets {
+				// the target labels Prometheus adds to every series
+				read := map[string]bool{"__name__": true, "job": true, "instance": true}
+				for _, m := range selectorRe.FindAllStringSubmatch(tg.Expr, -1) {
+					ls, ok := labels[m[1]]
+					if !ok {
+						continue // TestMetricNames reports it
+					}
+					for _, l := range ls {
+						read[l] = true
+					}
+					for _, mm := range matcherRe.FindAllStringSubmatch(quotedRe.ReplaceAllString(m[2], `""`), -1) {
+						checked++
+						if !slices.Contains(ls, mm[1]) {
+							t.Errorf("%s: %s: %s has no label %s (it has %v)", file, p.Title, m[1], mm[1], ls)
+						}
+					}
+				}
+				for _, id := range identRe.FindAllString(quotedRe.ReplaceAllString(tg.Expr, `""`), -1) {
+					for _, l := range labels[id] {
+						read[l] = true
+					}
+				}
+				if strings.Contains(quotedRe.ReplaceAllString(tg.Expr, `""`), ":") {
+					continue // a recorded series: its labels are the rules'
+				}
+				for _, g := range groupingRe.FindAllStringSubmatch(tg.Expr, -1) {
+					for _, l := range strings.Split(g[2], ",") {
+						if l = strings.TrimSpace(l); l == "" {
+							continue
+						}
+						checked++
+						if !read[l] {
+							t.Errorf("%s: %s: %s (%s) names no label of the metrics it reads", file, p.Title, l, g[1])
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d label names checked: the queries' shape changed?", checked)
 	}
 }

@@ -95,10 +95,18 @@ func TestRefusedEvents(t *testing.T) {
 	r := DefaultRules(shanghai)
 	recv := at("2026-09-20 10:00:00")
 	received := r.Received(Case{Unit: "u1", ReceivedAt: recv})
-	accepted, _, _ := r.Apply(received, Event{Type: EventAccepted, At: recv.Add(time.Hour)})
-	extended, _, _ := r.Apply(accepted, Event{Type: EventExtended, At: recv.Add(2 * time.Hour), Days: 10})
-	replied, _, _ := r.Apply(accepted, Event{Type: EventReplied, At: recv.Add(24 * time.Hour)})
-	closed, _, _ := r.Apply(replied, Event{Type: EventClosed, At: recv.Add(48 * time.Hour)})
+	apply := func(s State, e Event) State {
+		t.Helper()
+		next, _, err := r.Apply(s, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return next
+	}
+	accepted := apply(received, Event{Type: EventAccepted, At: recv.Add(time.Hour)})
+	extended := apply(accepted, Event{Type: EventExtended, At: recv.Add(2 * time.Hour), Days: 10})
+	replied := apply(accepted, Event{Type: EventReplied, At: recv.Add(24 * time.Hour)})
+	closed := apply(replied, Event{Type: EventClosed, At: recv.Add(48 * time.Hour)})
 	later := recv.Add(72 * time.Hour)
 	cases := []struct {
 		name    string
@@ -433,7 +441,10 @@ func TestTransfers(t *testing.T) {
 	if _, _, err := r.Apply(onward, Event{Type: EventTransferred, At: at("2026-11-24 09:00:00"), Unit: "u2"}); !errors.Is(err, ErrTransition) {
 		t.Errorf("a transfer to the unit that has it: %v, want refused", err)
 	}
-	accepted, _, _ := r.Apply(onward, Event{Type: EventAccepted, At: at("2026-11-24 09:00:00")})
+	accepted, _, err := r.Apply(onward, Event{Type: EventAccepted, At: at("2026-11-24 09:00:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := r.Apply(accepted, Event{Type: EventTransferred, At: at("2026-11-25 09:00:00"), Unit: "u1"}); !errors.Is(err, ErrTransition) {
 		t.Errorf("a transfer after acceptance: %v, want refused (reassign instead)", err)
 	}

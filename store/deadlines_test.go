@@ -75,8 +75,8 @@ func TestRecomputeDeadlines(t *testing.T) {
 			if res.Moved != 0 || res.Checked != 3 || res.Current {
 				t.Errorf("first run under the same rules: %+v, want 3 checked, none moved", res)
 			}
-			if res, _ := s.RecomputeDeadlines(ctx, r); !res.Current || res.Checked != 0 {
-				t.Errorf("second run: %+v, want nothing read", res)
+			if res, err := s.RecomputeDeadlines(ctx, r); err != nil || !res.Current || res.Checked != 0 {
+				t.Errorf("second run: %+v (%v), want nothing read", res, err)
 			}
 
 			before := tallies(t, s)
@@ -189,8 +189,8 @@ VALUES (?, ?, ?, ?, 'u1', ?, 0, ?)`, e...); err != nil {
 					t.Errorf("%s: deadline %s, want %s", no, got, want)
 				}
 			}
-			if res, _ := s.RecomputeDeadlines(ctx, rules); !res.Current {
-				t.Errorf("recomputed twice: %+v", res)
+			if res, err := s.RecomputeDeadlines(ctx, rules); err != nil || !res.Current {
+				t.Errorf("recomputed twice: %+v (%v)", res, err)
 			}
 		})
 	}

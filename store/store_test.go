@@ -52,10 +52,13 @@ func counts(t *testing.T, s *store.Store) [4]int64 {
 			return err
 		}
 		cc, err := r.Completions(context.Background())
+		if err != nil {
+			return err
+		}
 		for _, x := range cc {
 			out[2] += x.Completed
 		}
-		bl, _ := r.Backlog(context.Background(), time.Now(), time.Hour)
+		bl, err := r.Backlog(context.Background(), time.Now(), time.Hour)
 		for _, x := range bl {
 			out[3] += x.Open
 		}
@@ -127,7 +130,10 @@ func TestAddEventRefusalWritesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := counts(t, s)
-			stateBefore, _ := s.CaseState(ctx, "E-1")
+			stateBefore, err := s.CaseState(ctx, "E-1")
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, tc := range []struct {
 				name    string
 				caseNo  string
@@ -145,7 +151,10 @@ func TestAddEventRefusalWritesNothing(t *testing.T) {
 					t.Errorf("%s: err = %v, want %v naming %q", tc.name, err, tc.wantErr, tc.want)
 				}
 			}
-			stateAfter, _ := s.CaseState(ctx, "E-1")
+			stateAfter, err := s.CaseState(ctx, "E-1")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if got := counts(t, s); got != before || stateAfter != stateBefore {
 				t.Errorf("refused events wrote: %v %+v, want %v %+v", got, stateAfter, before, stateBefore)
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"riskmon/config"
 	"riskmon/demo"
 	"riskmon/intake"
+	"riskmon/store"
 	"riskmon/store/storetest"
 )
 
@@ -30,7 +32,10 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, string(b)
 }
 
@@ -116,7 +121,10 @@ func TestDatabaseOutage(t *testing.T) {
 
 func TestLandingAndAccessLog(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
-	conf, _ := config.Load(config.Source{})
+	conf, err := config.Load(config.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
@@ -136,7 +144,10 @@ func TestLandingAndAccessLog(t *testing.T) {
 
 func TestReload(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
-	conf, _ := config.Load(config.Source{})
+	conf, err := config.Load(config.Source{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	env := map[string]string{"RISKMON_REFRESH_INTERVAL": "30s", "RISKMON_DB": "sqlite:/elsewhere.db"}
@@ -219,7 +230,24 @@ func TestImportCommand(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.SplitAfter(line, "\n")[0]), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Case(context.Background(), "CLI-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CLI-1 after the refused file: %v, want not found (nothing written)", err)
+	}
 	if err := importFile(context.Background(), []string{"--db", db, file}, &stderr, logger); err != nil {
 		t.Errorf("import of a good file: %v", err)
+	}
+	v, err := s.Case(context.Background(), "CLI-1")
+	if err != nil {
+		t.Fatalf("CLI-1 after the import: %v", err)
+	}
+	want := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
+	if v.ReceivedUnit != "qingshan" || v.Channel != "letter" || v.Category != "other" || !v.ReceivedAt.Equal(want) ||
+		v.State.Status != "received" || v.State.Deadline.IsZero() {
+		t.Errorf("CLI-1 stored as %+v", v)
 	}
 }

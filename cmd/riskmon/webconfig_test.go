@@ -42,7 +42,10 @@ func TestBasicAuthFromWebConfig(t *testing.T) {
 		{"prometheus", "wrong", http.StatusUnauthorized},
 		{"prometheus", "s3cret", http.StatusOK},
 	} {
-		req, _ := http.NewRequest("GET", url, nil)
+		req, err := http.NewRequest("GET", url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if tc.user != "" {
 			req.SetBasicAuth(tc.user, tc.pass)
 		}
