@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,16 @@ func TestLoadRefusesBadFiles(t *testing.T) {
   - year: 2027
     holidays: [{name: 元旦, from: 2027-01-01, to: 2027-01-01}]
 `, []string{"year 2027 needs a source"}},
+		{"a year before 2000", `years:
+  - year: 1999
+    source: x
+    holidays: [{name: 元旦, from: 1999-01-01, to: 1999-01-01}]
+`, []string{":2: year 1999 is not a plausible year"}},
+		{"a year after 2200", `years:
+  - year: 2201
+    source: x
+    holidays: [{name: 元旦, from: 2201-01-01, to: 2201-01-01}]
+`, []string{":2: year 2201 is not a plausible year"}},
 		{"a typo in a key", `years:
   - year: 2027
     source: x
@@ -224,5 +235,23 @@ local:
 	}
 	if name, ok := c.Holiday(day("2026-11-20")); !ok || name != "县庆" {
 		t.Errorf("local day off: %q %v", name, ok)
+	}
+}
+
+// The plausible years run from 2000 to 2200, both included.
+func TestLoadYearBounds(t *testing.T) {
+	for _, year := range []int{2000, 2200} {
+		path := filepath.Join(t.TempDir(), "cal.yml")
+		file := fmt.Sprintf("years:\n  - year: %d\n    source: x\n    holidays: [{name: 元旦, from: %d-01-01, to: %d-01-01}]\n", year, year, year)
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(path)
+		if err != nil {
+			t.Fatalf("year %d: %v", year, err)
+		}
+		if _, ok := c.Holiday(DayOf(time.Date(year, 1, 1, 12, 0, 0, 0, shanghai), shanghai)); !ok {
+			t.Errorf("year %d: New Year's Day is not a holiday", year)
+		}
 	}
 }

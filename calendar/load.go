@@ -148,7 +148,7 @@ func checkKnown(b *builder, n *yaml.Node, v any) bool {
 		known = []string{"name", "from", "to", "source"}
 	}
 	ok := true
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := 0; i < len(n.Content); i += 2 { // a mapping's content is key, value, key, value, …
 		k := n.Content[i]
 		if !slices.Contains(known, k.Value) {
 			b.bad(k.Line, "unknown key %q (keys: %s)", k.Value, strings.Join(known, ", "))

@@ -159,3 +159,33 @@ func TestSensitivePeriods(t *testing.T) {
 		}
 	}
 }
+
+// Every bound of a setting is inclusive: the minimum and maximum load, one
+// step beyond them is refused; the staleness limit must exceed the refresh
+// interval.
+func TestSettingBounds(t *testing.T) {
+	for _, tc := range []struct {
+		env map[string]string
+		ok  bool
+	}{
+		{map[string]string{"RISKMON_ACCEPTANCE_DAYS": "1"}, true},
+		{map[string]string{"RISKMON_ACCEPTANCE_DAYS": "0"}, false},
+		{map[string]string{"RISKMON_ACCEPTANCE_DAYS": "365"}, true},
+		{map[string]string{"RISKMON_ACCEPTANCE_DAYS": "366"}, false},
+		{map[string]string{"RISKMON_COLLECTIVE_THRESHOLD": "2"}, true},
+		{map[string]string{"RISKMON_COLLECTIVE_THRESHOLD": "1"}, false},
+		{map[string]string{"RISKMON_REPEAT_LOOKBACK_DAYS": "3650"}, true},
+		{map[string]string{"RISKMON_REPEAT_LOOKBACK_DAYS": "3651"}, false},
+		{map[string]string{"RISKMON_DUE_SOON_HORIZON": "1m"}, true},
+		{map[string]string{"RISKMON_DUE_SOON_HORIZON": "59.999s"}, false},
+		{map[string]string{"RISKMON_QUERY_TIMEOUT": "100ms"}, true},
+		{map[string]string{"RISKMON_QUERY_TIMEOUT": "99ms"}, false},
+		{map[string]string{"RISKMON_REFRESH_INTERVAL": "1m", "RISKMON_STALENESS_LIMIT": "1m1s"}, true},
+		{map[string]string{"RISKMON_REFRESH_INTERVAL": "1m", "RISKMON_STALENESS_LIMIT": "1m"}, false},
+	} {
+		_, err := Load(Source{Env: tc.env})
+		if (err == nil) != tc.ok {
+			t.Errorf("%v: err %v, want loaded %v", tc.env, err, tc.ok)
+		}
+	}
+}

@@ -79,6 +79,20 @@ func TestEventProblems(t *testing.T) {
 			t.Errorf("%s: got problems with %v, want %v", tc.name, got, tc.want)
 		}
 	}
+	// a field on the wrong event names the events it is for
+	for _, tc := range []struct {
+		e    Event
+		want string
+	}{
+		{Event{Type: EventReplied, At: when, Days: 3}, "days: is only for extended events"},
+		{Event{Type: EventAccepted, At: when, Unit: "u2"}, "unit: is only for reassigned, transferred events"},
+		{Event{Type: EventExtended, At: when}, "days: is required for extended events"},
+	} {
+		ps := tc.e.Problems(r)
+		if len(ps) != 1 || ps[0].String() != tc.want {
+			t.Errorf("%+v: problems %v, want %q", tc.e, ps, tc.want)
+		}
+	}
 }
 
 // Every event type has a transition: Apply never answers "no transition"

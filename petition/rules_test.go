@@ -449,3 +449,23 @@ func TestTransfers(t *testing.T) {
 		t.Errorf("a transfer after acceptance: %v, want refused (reassign instead)", err)
 	}
 }
+
+// A case registered within the backfill horizon (24 hours by default) of its
+// receipt is news and may page; later, it is history.
+func TestTimelyAtTheBackfillHorizon(t *testing.T) {
+	r := DefaultRules(shanghai)
+	recv := at("2026-10-02 03:00:00")
+	for _, tc := range []struct {
+		registered time.Time
+		want       bool
+	}{
+		{recv, true},
+		{recv.Add(24 * time.Hour), true},
+		{recv.Add(24*time.Hour + time.Nanosecond), false},
+		{recv.Add(-time.Hour), true}, // registered before the stated receipt: a clock skew, still news
+	} {
+		if got := r.Timely(recv, tc.registered); got != tc.want {
+			t.Errorf("registered %s after receipt: timely %v, want %v", tc.registered.Sub(recv), got, tc.want)
+		}
+	}
+}
