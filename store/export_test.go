@@ -128,3 +128,25 @@ func ForgetCompletionDayZone(ctx context.Context, s *Store) error {
 	_, err := s.db.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", completionDayZoneSetting)
 	return err
 }
+
+// Writers is how many callers hold a writer's slot of the group commit.
+func Writers(s *Store) int {
+	s.creates.mu.Lock()
+	defer s.creates.mu.Unlock()
+	return s.creates.writers
+}
+
+// PanicOnNextBatch makes the next batch's write panic after settling its
+// first call, as a bug in the writer would.
+func PanicOnNextBatch(s *Store) {
+	var once sync.Once
+	s.creates.write = func(batch []*createCall) {
+		panicking := false
+		once.Do(func() { panicking = true })
+		if panicking {
+			batch[0].settle(createResult{created: true}, nil)
+			panic("the writer's bug")
+		}
+		s.writeBatch(batch)
+	}
+}

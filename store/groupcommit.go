@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -45,6 +46,17 @@ func (c *createCall) settle(res createResult, err error) {
 	close(c.done)
 }
 
+// settled reports whether the call has its result. Only the writer of its
+// batch settles it, so no other goroutine closes done meanwhile.
+func (c *createCall) settled() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // enqueue adds a case to the queue, promoting its caller to writer when
 // fewer than maxWriters write.
 func (q *caseQueue) enqueue(w caseWrite) *createCall {
@@ -74,6 +86,14 @@ func (q *caseQueue) await(ctx context.Context, call *createCall) error {
 	for {
 		select {
 		case <-call.done:
+			// Promoted while another writer took its case, the caller finds
+			// its turn ready too: it gives the writer's slot back, or the
+			// slot is lost and, after maxWriters such, nobody writes again.
+			select {
+			case <-call.lead:
+				q.release()
+			default:
+			}
 			return nil
 		case <-call.lead:
 			q.writeTurn(call)
@@ -106,19 +126,10 @@ func (q *caseQueue) withdraw(call *createCall) bool {
 // among those taken, then hands the turn to the first waiting caller that is
 // not a writer yet, so no caller writes for others for long.
 func (q *caseQueue) writeTurn(self *createCall) {
+	defer q.release() // however the turn ends
 	for {
 		q.mu.Lock()
 		if self.taken || len(q.waiting) == 0 {
-			q.writers--
-			for _, c := range q.waiting {
-				if q.writers >= maxWriters {
-					break
-				}
-				if !c.promoted {
-					q.promote(c)
-					break
-				}
-			}
 			q.mu.Unlock()
 			return
 		}
@@ -129,8 +140,42 @@ func (q *caseQueue) writeTurn(self *createCall) {
 			c.taken = true
 		}
 		q.mu.Unlock()
-		q.write(batch)
+		q.writeSettling(batch)
 	}
+}
+
+// release gives a writer's slot back and hands it to the first waiting
+// caller that is not a writer yet.
+func (q *caseQueue) release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.writers--
+	for _, c := range q.waiting {
+		if q.writers >= maxWriters {
+			break
+		}
+		if !c.promoted {
+			q.promote(c)
+			break
+		}
+	}
+}
+
+// writeSettling writes a batch. Should the write panic, every call of the
+// batch it has not settled is settled with the panic as its error: each of
+// their callers waits for its call, not for the writer.
+func (q *caseQueue) writeSettling(batch []*createCall) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("write a batch of cases: panic: %v", p)
+			for _, c := range batch {
+				if !c.settled() {
+					c.settle(createResult{}, err)
+				}
+			}
+		}
+	}()
+	q.write(batch)
 }
 
 // writeBatch stores a batch in one transaction. When that fails, each case is

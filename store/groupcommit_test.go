@@ -270,6 +270,52 @@ func TestGroupCommitWritesQueuedCasesTogether(t *testing.T) {
 	}
 }
 
+// A caller promoted to write whose case another writer has already written
+// finds its turn and its result ready at once; whichever it sees first, it
+// gives its writer's slot back. Lost slots would leave, after two, every
+// later caller queued for ever.
+func TestGroupCommitReleasesASettledWritersSlot(t *testing.T) {
+	s := setup(t, "sqlite")
+	ctx := context.Background()
+	for i := range 30 { // the caller picks one of the two ready at random
+		a := store.Enqueue(s, rules, sample(fmt.Sprint("S-A", i)))
+		b := store.Enqueue(s, rules, sample(fmt.Sprint("S-B", i)))
+		if !a.Promoted() || !b.Promoted() {
+			t.Fatal("the first two callers should both be writers")
+		}
+		if got := outcome(a.Await(ctx)); got != "created" { // writes both cases
+			t.Fatalf("round %d: A %s", i, got)
+		}
+		if got := outcome(b.Await(ctx)); got != "created" {
+			t.Fatalf("round %d: B %s", i, got)
+		}
+		if n := store.Writers(s); n != 0 {
+			t.Fatalf("round %d: %d writer slots held with nobody writing", i, n)
+		}
+	}
+}
+
+// A writer that panics mid-batch settles the calls it had not, with the
+// panic as their error, and gives its slot back: the next caller writes.
+func TestGroupCommitSurvivesAPanickingWriter(t *testing.T) {
+	s := setup(t, "sqlite")
+	ctx := context.Background()
+	store.PanicOnNextBatch(s)
+	a, b := store.Enqueue(s, rules, sample("P-A")), store.Enqueue(s, rules, sample("P-B"))
+	if got := outcome(a.Await(ctx)); got != "created" { // settled before the panic
+		t.Errorf("A: %s", got)
+	}
+	if _, err := b.Await(ctx); err == nil || !strings.Contains(err.Error(), "panic: the writer's bug") {
+		t.Errorf("B: err %v, want the panic", err)
+	}
+	if n := store.Writers(s); n != 0 {
+		t.Fatalf("%d writer slots held after the panic", n)
+	}
+	if _, created, err := s.CreateCase(ctx, rules, sample("P-C")); err != nil || !created {
+		t.Errorf("a create after the panic: created %v, %v", created, err)
+	}
+}
+
 func TestGroupCommitCallerGivingUp(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
