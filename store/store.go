@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"time"
 
@@ -86,12 +87,14 @@ func openSQLite(path string) (*sqlx.DB, error) {
 	}
 	// WAL lets the collector read while the simulator writes; _txlock=immediate
 	// takes the write lock at BEGIN so two writers wait (busy_timeout) instead
-	// of failing when one upgrades its read lock.
+	// of failing when one upgrades its read lock. synchronous FULL syncs the
+	// WAL at every commit: with NORMAL an acknowledged case could be lost on
+	// power failure.
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	dsn := path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 	db, err := sqlx.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite database: %w", err)
@@ -101,6 +104,9 @@ func openSQLite(path string) (*sqlx.DB, error) {
 }
 
 func openMySQL(dsn string) (*sqlx.DB, error) {
+	if err := checkCharset(dsn); err != nil {
+		return nil, fmt.Errorf("open mysql database: %w", err)
+	}
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open mysql database: %w", err)
@@ -132,6 +138,32 @@ func openMySQL(dsn string) (*sqlx.DB, error) {
 	db.SetMaxIdleConns(16)
 	db.SetConnMaxLifetime(5 * time.Minute)
 	return db, nil
+}
+
+// checkCharset refuses a DSN that sets a connection character set other than
+// utf8mb4 (the driver's default). With the parameters interpolated into the
+// statement (InterpolateParams), a multibyte charset such as gbk, big5 or
+// gb18030, whose second byte may be a backslash, lets a crafted value escape
+// its quotes.
+func checkCharset(dsn string) error {
+	_, query, _ := strings.Cut(dsn, "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return fmt.Errorf("dsn parameters: %w", err)
+	}
+	for name, values := range params {
+		for _, v := range values {
+			switch {
+			case name == "charset" && v != "utf8mb4":
+				return fmt.Errorf("charset %q: only utf8mb4 is allowed", v)
+			case name == "collation" && !strings.HasPrefix(v, "utf8mb4_"):
+				return fmt.Errorf("collation %q: only utf8mb4 collations are allowed", v)
+			case strings.HasPrefix(name, "character_set_") || name == "names":
+				return fmt.Errorf("%q: only utf8mb4 is allowed, and only as the default", name)
+			}
+		}
+	}
+	return nil
 }
 
 func isolationVariable(cfg *mysql.Config) (string, error) {

@@ -271,11 +271,24 @@ func TestLoadRollsBackABadHistory(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	dsn := storetest.DSN(t, "mysql")
+	sep := map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")]
+	if s, err := store.Open(context.Background(), dsn+sep+"charset=utf8mb4&collation=utf8mb4_bin"); err != nil {
+		t.Errorf("utf8mb4 refused: %v", err)
+	} else {
+		s.Close()
+	}
 	for _, tc := range []struct{ dsn, want string }{
 		{"postgres://x", `must start with "sqlite:" or "mysql:"`},
 		{"sqlite:", "empty path"},
 		{"mysql:root@tcp(127.0.0.1:1)/x", "open mysql database"},
 		{"mysql:%%%", "open mysql database"},
+		// multibyte charsets whose second byte can be a backslash open the
+		// driver's interpolated parameters to injection
+		{"mysql:root@tcp(127.0.0.1:3306)/test?charset=gbk", `charset "gbk": only utf8mb4`},
+		{"mysql:root@tcp(127.0.0.1:3306)/test?charset=utf8mb4,big5", `charset "utf8mb4,big5": only utf8mb4`},
+		{"mysql:root@tcp(127.0.0.1:3306)/test?collation=gb18030_chinese_ci", `collation "gb18030_chinese_ci": only utf8mb4`},
+		{"mysql:root@tcp(127.0.0.1:3306)/test?character_set_client=gbk", `"character_set_client": only utf8mb4`},
 	} {
 		_, err := store.Open(context.Background(), tc.dsn)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -391,5 +404,18 @@ func TestDefaultCategories(t *testing.T) {
 				t.Errorf("upgraded database: got categories %v, want only its own pollution", cats)
 			}
 		})
+	}
+}
+
+// An acknowledged case survives a power failure: SQLite syncs at every commit
+// (synchronous FULL; NORMAL may lose the last transactions in WAL mode).
+func TestSQLiteSyncsEveryCommit(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	var mode int
+	if err := s.DB().QueryRow("PRAGMA synchronous").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != 2 {
+		t.Errorf("synchronous = %d, want 2 (FULL)", mode)
 	}
 }
