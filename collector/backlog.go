@@ -31,9 +31,11 @@ func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit)
 		overdueN[k] += row.Overdue
 		dueSoonN[unitAnd{row.Unit, row.Stage}] += row.DueSoon
 		if row.Oldest.Valid {
-			if o, ok := oldest[row.Unit]; !ok || row.Oldest.Int64 < o {
-				oldest[row.Unit] = row.Oldest.Int64
+			v := row.Oldest.Int64
+			if o, ok := oldest[row.Unit]; ok {
+				v = min(v, o)
 			}
+			oldest[row.Unit] = v
 		}
 	}
 	env.eachUnitCategory(func(unit, category string) {

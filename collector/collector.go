@@ -203,7 +203,8 @@ type selfEncoding struct {
 const selfCacheFor = time.Second
 
 func (c *Collector) selfMetrics() (*selfEncoding, error) {
-	if e := c.selfCache.Load(); e != nil && time.Since(e.at) < selfCacheFor {
+	now := c.now()
+	if e := c.selfCache.Load(); e != nil && now.Sub(e.at) < selfCacheFor {
 		return e, nil
 	}
 	text, err := encodeGathered(c.self)
@@ -214,7 +215,7 @@ func (c *Collector) selfMetrics() (*selfEncoding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compress self metrics: %w", err)
 	}
-	e := &selfEncoding{at: time.Now(), text: text, gz: gz}
+	e := &selfEncoding{at: now, text: text, gz: gz}
 	c.selfCache.Store(e)
 	return e, nil
 }

@@ -94,3 +94,33 @@ func TestMetricsAgreeWithTheCaseAtEveryInstant(t *testing.T) {
 		})
 	}
 }
+
+// The last hour holds what was received at or after now - 1 h, at any
+// instant: D1, received at midnight, is in it until 01:00:00 and out from
+// any instant after.
+func TestLastHourWindowEdge(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			c, clk := fixtureCollector(t, dialect)
+			const k = `petition_collective_received_window{unit="u2",window="1h"}`
+			for _, tc := range []struct {
+				now  time.Time
+				want float64
+			}{
+				{local("2026-10-02 00:59:59"), 1},
+				{local("2026-10-02 01:00:00"), 1},
+				{local("2026-10-02 01:00:00").Add(time.Nanosecond), 0},
+				{local("2026-10-02 01:00:00").Add(500 * time.Millisecond), 0},
+				{local("2026-10-02 01:00:01"), 0},
+			} {
+				clk.t = tc.now
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				if got := series(t, c)[k]; got != tc.want {
+					t.Errorf("at %s: %s = %v, want %v", tc.now.Format(time.RFC3339Nano), k, got, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -87,5 +88,37 @@ func TestRun(t *testing.T) {
 	<-done
 	if l := logs.String(); l != "" {
 		t.Errorf("Run logged: %s", l)
+	}
+}
+
+// A refresh that fails for another reason than the end of Run is logged,
+// once, and the previous snapshot stays.
+func TestRunLogsAFailedRefresh(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c := New(s, fixtureConfig(t), func() time.Time { return fixtureNow }, BuildInfo{})
+	c.scrapers = append(DefaultScrapers(), failing{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	refreshed := make(chan error)
+	c.refreshed = func(err error) {
+		select {
+		case refreshed <- err:
+		case <-ctx.Done():
+		}
+	}
+	var logs syncBuffer
+	done := make(chan struct{})
+	go func() {
+		c.Run(ctx, slog.New(slog.NewTextHandler(&logs, nil)))
+		close(done)
+	}()
+	if err := <-refreshed; err == nil {
+		t.Fatal("the refresh with a failing scraper succeeded")
+	}
+	cancel()
+	<-done
+	if got := strings.Count(logs.String(), "refresh failed"); got != 1 {
+		t.Errorf("%d log lines of the failed refresh, want 1:\n%s", got, logs.String())
 	}
 }

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +104,68 @@ func TestConfiguredValuesAreExported(t *testing.T) {
 	want["petition_config_staleness_limit_seconds{}"] = 300
 	clk.t = clk.t.Add(time.Hour) // stale: no snapshot at all
 	check("after a reload, stale")
+}
+
+// The time of the last successful refresh is the refresh's, to the second
+// and beyond, as its clock said.
+func TestLastSuccessTimestamp(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	c, clk := newCollector(t, s)
+	const name = "petition_collector_last_success_timestamp_seconds{}"
+	if got, ok := selfSeries(t, c)[name]; !ok || got != 0 {
+		t.Errorf("before the first refresh: %v (present %v), want 0", got, ok)
+	}
+	clk.t = fixtureNow.Add(250 * time.Millisecond)
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := float64(fixtureNow.Unix()) + 0.25
+	if got := selfSeries(t, c)[name]; math.Abs(got-want) > 1e-6 {
+		t.Errorf("after a refresh at %s: %v, want %v", clk.t, got, want)
+	}
+}
+
+// Every declared metric is documented with the type it is exposed with.
+func TestDocumentedTypes(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	writeFixture(t, s, fixtureConfig(t).Rules)
+	c, _ := newCollector(t, s)
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fams := families(t, scrape(t, c, false))
+	for _, m := range Metrics() {
+		mf, ok := fams[m.Name]
+		if !ok {
+			if m.Name != overdueOldestDeadline.Doc.Name { // absent when no unit is overdue
+				t.Errorf("%s is declared but not served", m.Name)
+			}
+			continue
+		}
+		if got := strings.ToLower(mf.GetType().String()); got != m.Type {
+			t.Errorf("%s is documented as a %s, served as a %s", m.Name, m.Type, got)
+		}
+	}
+}
+
+// Scrapes within a second of each other share one encoding of the self
+// metrics; a second later they are encoded again.
+func TestSelfMetricsCachedForASecond(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	c, clk := newCollector(t, s)
+	scrape(t, c, false)
+	first := c.selfCache.Load()
+	if first == nil || !first.at.Equal(fixtureNow) {
+		t.Fatalf("no self metrics cached at %s", fixtureNow)
+	}
+	clk.t = fixtureNow.Add(time.Second - time.Nanosecond)
+	scrape(t, c, true)
+	if c.selfCache.Load() != first {
+		t.Error("encoded again within the second")
+	}
+	clk.t = fixtureNow.Add(time.Second)
+	scrape(t, c, false)
+	if e := c.selfCache.Load(); e == first || !e.at.Equal(clk.t) {
+		t.Error("the encoding of a second ago was served again")
+	}
 }

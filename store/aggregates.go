@@ -125,7 +125,7 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 	for _, flag := range []string{"1", "collective", "skip_level", "is_repeat"} {
 		for _, s := range starts {
 			cols = append(cols, fmt.Sprintf("SUM(CASE WHEN received_at >= ? THEN %s ELSE 0 END)", flag))
-			args = append(args, s.Unix())
+			args = append(args, secondAtOrAfter(s))
 		}
 	}
 	for _, s := range starts {
@@ -133,7 +133,7 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 			earliest = s
 		}
 	}
-	args = append(args, earliest.Unix())
+	args = append(args, secondAtOrAfter(earliest))
 	q := "SELECT received_unit, category, " + strings.Join(cols, ", ") +
 		" FROM cases WHERE received_at >= ? GROUP BY received_unit, category"
 	rows, err := r.tx.QueryContext(ctx, q, args...)
@@ -174,22 +174,24 @@ type BacklogCount struct {
 	Oldest   sql.NullInt64 `db:"oldest"` // earliest passed deadline, Unix seconds
 }
 
-// passedBefore returns the whole second p such that a stored deadline d (in
-// whole seconds) has passed at now exactly when d < p, the comparison of
-// petition.State.Overdue (now after the deadline): now itself when it is a
-// whole second, the next second when it is not. Truncating now instead would
-// keep a case on time for up to a second after the API calls it overdue.
-func passedBefore(now time.Time) int64 {
-	p := now.Unix()
-	if now.Nanosecond() > 0 {
-		p++
+// secondAtOrAfter returns the first whole second at or after t, as Unix
+// seconds. Stored times are whole seconds, so for a stored s, s >= t exactly
+// when s >= secondAtOrAfter(t), and s < t exactly when s < secondAtOrAfter(t):
+// the comparisons of petition.State.Overdue (a deadline has passed when now
+// is after it) and of the receipt windows, at any instant. Truncating t
+// instead would keep a case on time, or in the last hour, for up to a second
+// after the API says otherwise.
+func secondAtOrAfter(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
 	}
-	return p
+	return s
 }
 
 // GROUP BY follows idx_cases_open so the index is read in order, with no
 // temporary table. A case is overdue when its deadline has passed
-// (deadline < passedBefore(now)): at the deadline instant itself it is on
+// (deadline < secondAtOrAfter(now)): at the deadline instant itself it is on
 // time, and due soon; due soon up to the deadline now + horizon, whose whole
 // seconds are those at or before its Unix().
 const backlogQuery = `SELECT unit, category, stage, COUNT(*) AS open,
@@ -200,7 +202,7 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // Backlog returns the open cases by current unit, category and stage at now.
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
-	p := passedBefore(now)
+	p := secondAtOrAfter(now)
 	return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogQuery, p, p, now.Add(horizon).Unix(), p)
 }
 
@@ -220,5 +222,5 @@ FROM cases WHERE supervision IS NOT NULL AND stage IS NOT NULL GROUP BY supervis
 
 // Supervised returns the open supervised cases by current unit and level at now.
 func (r *Reader) Supervised(ctx context.Context, now time.Time) ([]SupervisedCount, error) {
-	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, passedBefore(now))
+	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, secondAtOrAfter(now))
 }
