@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"sort"
@@ -34,6 +35,7 @@ type Config struct {
 	APITokens       []string // read-write
 	APIReadTokens   []string // read-only
 	WebConfigFile   string
+	TrustedProxies  []*net.IPNet
 	CalendarFile    string
 	Rules           petition.Rules
 	Periods         []Period
@@ -115,6 +117,20 @@ var keys = []key{
 	{"api_token", "", tokenSetter(func(c *Config) *[]string { return &c.APITokens }), "read-write bearer tokens of the intake API, comma-separated (at least 16 bytes each)"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
+	{"trusted_proxies", "", func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			_, n, err := net.ParseCIDR(f)
+			if err != nil {
+				return fmt.Errorf("%q is not a network such as 10.0.0.0/8", f)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, n)
+		}
+		return nil
+	}, "networks of the reverse proxies whose X-Forwarded-For names the client in the access log, comma-separated CIDRs; none by default: the peer address is logged"},
 	{"routing_days", "15", intSetter(func(c *Config) *int { return &c.Rules.RoutingDays }, 1, 365), "days for the petition bureau to pass a case on (转送/交办)"},
 	{"acceptance_days", "15", intSetter(func(c *Config) *int { return &c.Rules.AcceptanceDays }, 1, 365), "days to decide on acceptance"},
 	{"handling_days", "60", intSetter(func(c *Config) *int { return &c.Rules.HandlingDays }, 1, 365), "days to reply after acceptance"},

@@ -110,10 +110,30 @@ func demoConfig(src config.Source, path string) (*config.Config, error) {
 	return cfg, nil
 }
 
+// httpLimits bound what one client can hold of the server: a slow or idle
+// connection is closed, a huge header refused (431).
+type httpLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes                int
+}
+
+// defaultHTTPLimits: bodies are at most 1 MiB and answers are ready-made, so
+// 30 s to read a request and 60 s to write an answer are generous; an idle
+// keep-alive connection is kept 2 minutes (Prometheus scrapes more often).
+var defaultHTTPLimits = httpLimits{
+	readHeader: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second, idle: 2 * time.Minute,
+	maxHeaderBytes: 64 << 10,
+}
+
+func newHTTPServer(h http.Handler, l httpLimits) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: l.readHeader, ReadTimeout: l.read, WriteTimeout: l.write,
+		IdleTimeout: l.idle, MaxHeaderBytes: l.maxHeaderBytes}
+}
+
 // serveHTTP serves until ctx ends, then drains in-flight requests. TLS and
 // basic auth come from the exporter-toolkit web config file, when set.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, webConfig string, logger *slog.Logger) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h, defaultHTTPLimits)
 	systemd := false
 	flags := &web.FlagConfig{WebListenAddresses: &[]string{ln.Addr().String()}, WebSystemdSocket: &systemd, WebConfigFile: &webConfig}
 	errc := make(chan error, 1)

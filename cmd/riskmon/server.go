@@ -1,10 +1,10 @@
 package main
 
 import (
-	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -30,15 +30,25 @@ const landing = `<!doctype html>
 func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger *slog.Logger) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The client address of the access log is the peer's: an X-Forwarded-For
+	// header is anyone's to forge, unless the peer is a trusted proxy.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if proxies := col.Config().TrustedProxies; len(proxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range proxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			attrs := []any{"method", v.Method, "path", v.URIPath, "status", v.Status,
-				"latency_ms", float64(v.Latency.Microseconds()) / 1000, "remote", v.RemoteIP}
+			attrs := []any{"method", capped(v.Method), "path", capped(v.URIPath), "status", v.Status,
+				"latency_ms", float64(v.Latency.Microseconds()) / 1000, "remote", capped(v.RemoteIP)}
 			if v.Error != nil {
-				attrs = append(attrs, "err", v.Error)
+				attrs = append(attrs, "err", capped(v.Error.Error()))
 			}
 			logger.Info("request", attrs...)
 			return nil
@@ -48,16 +58,25 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	api.Register(e)
 	e.GET("/metrics", echo.WrapHandler(col))
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	ready := &readiness{ping: s.Ping, fresh: col.Fresh, now: api.Now, logger: logger}
 	e.GET("/readyz", func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-		defer cancel()
-		if err := s.Ping(ctx); err != nil {
-			return c.String(http.StatusServiceUnavailable, "not ready: "+err.Error()+"\n")
-		}
-		if !col.Fresh() {
-			return c.String(http.StatusServiceUnavailable, "not ready: the metrics snapshot is older than the staleness limit\n")
-		}
-		return c.String(http.StatusOK, "ready\n")
+		code, body := ready.check(c.Request().Context())
+		return c.String(code, body)
 	})
 	return e
+}
+
+// logFieldMax is the most of a client-chosen value an access log line keeps:
+// a megabyte path must not make a megabyte line.
+const logFieldMax = 256
+
+func capped(s string) string {
+	if len(s) <= logFieldMax {
+		return s
+	}
+	cut := logFieldMax
+	for cut > 0 && !utf8.RuneStart(s[cut]) { // not inside a character
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
 }
