@@ -364,6 +364,7 @@ func TestUnitsAndCategories(t *testing.T) {
 		{"/api/v1/units/u4", map[string]string{"name": "", "kind": "village"}, []string{"name", "kind"}},
 		{"/api/v1/units/bad%20code", map[string]string{"name": "x", "kind": "township"}, []string{"code"}},
 		{"/api/v1/categories/petition", map[string]string{"name": " "}, []string{"name"}},
+		{"/api/v1/units/u5", map[string]string{"name": strings.Repeat("镇", 101), "kind": "township"}, []string{"name"}}, // 101 characters
 	} {
 		r := e.do("PUT", tc.path, rwToken, tc.body)
 		got := details(t, r)
@@ -372,6 +373,9 @@ func TestUnitsAndCategories(t *testing.T) {
 				t.Errorf("PUT %s: %d %s, want 422 naming %s", tc.path, r.status, r.body, f)
 			}
 		}
+	}
+	if r := e.do("PUT", "/api/v1/units/u6", rwToken, map[string]string{"name": strings.Repeat("镇", 100), "kind": "township"}); r.status != 200 {
+		t.Errorf("a name of 100 characters: %d %s", r.status, r.body)
 	}
 	if r := e.do("PUT", "/api/v1/categories/pollution", rwToken, map[string]string{"name": "环境污染"}); r.status != 200 {
 		t.Errorf("put category: %d %s", r.status, r.body)

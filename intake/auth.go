@@ -28,8 +28,8 @@ func accessOf(presented string, readWrite, readOnly []string) access {
 	}{{readWrite, writeAccess}, {readOnly, readAccess}} {
 		for _, tok := range group.tokens {
 			h := sha256.Sum256([]byte(tok))
-			if subtle.ConstantTimeCompare(p[:], h[:]) == 1 && group.grants > got {
-				got = group.grants
+			if subtle.ConstantTimeCompare(p[:], h[:]) == 1 {
+				got = max(got, group.grants)
 			}
 		}
 	}

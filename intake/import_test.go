@@ -51,8 +51,12 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 			if len(got.Events) != 2 || !got.Extended || !got.Supervised {
 				t.Errorf("I-3 imported as %+v", got)
 			}
-			if _, err := importText(t, e, "cases.jsonl", goodJSONL); err != nil {
+			again, err := importText(t, e, "cases.jsonl", goodJSONL)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if n := len(again.Pending()); n != 0 {
+				t.Errorf("%d cases to write on the second import, want none", n)
 			}
 			if second := dumpDatabase(t, e); second != first {
 				t.Errorf("the second import changed the database:\n%s\n---\n%s", first, second)
@@ -60,8 +64,12 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 			// the same cases with one more event: only the event is added
 			more := strings.Replace(goodJSONL, `{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10}]`,
 				`{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10},{"type":"replied","at":"2026-09-09T10:00:00+08:00"}]`, 1)
-			if _, err := importText(t, e, "more.jsonl", more); err != nil {
+			longer, err := importText(t, e, "more.jsonl", more)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if p := longer.Pending(); len(p) != 1 || p[0].Case.CaseNo != "I-3" {
+				t.Errorf("to write from the longer file: %d cases, want I-3 alone", len(p))
 			}
 			e.do("GET", "/api/v1/cases/I-3", roToken, nil).json(t, &got)
 			if len(got.Events) != 3 || got.Status != "replied" || e.caseCount() != 3 {
@@ -94,6 +102,13 @@ not json at all
 		got = append(got, le.String())
 	}
 	all := strings.Join(got, "\n")
+	// in line order, and within a line in the order the API reports them
+	if i, j := strings.Index(all, "line 5: received_at"), strings.Index(all, "line 5: channel"); i < 0 || j < i {
+		t.Errorf("line 5's problems out of order:\n%s", all)
+	}
+	if i, j := strings.Index(all, "line 5:"), strings.Index(all, "line 11:"); i < 0 || j < i {
+		t.Errorf("problems out of line order:\n%s", all)
+	}
 	for _, want := range []string{
 		"line 5: received_at", "line 5: channel", "line 5: persons",
 		"line 6: category: category \"weather\" does not exist", "line 6: events[0]: event not allowed: replied in status received",
@@ -204,4 +219,18 @@ func sameLoadCase(a, b store.LoadCase) bool {
 		}
 	}
 	return true
+}
+
+// Lines are numbered through the whole file, blank ones included, however
+// it is cut into chunks for decoding.
+func TestImportNumbersLinesPastTheFirstChunk(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	text := goodJSONL + strings.Repeat("\n", 1496) + `{"case_no":"I-9", "colour":"red"}` + "\n"
+	b, err := importText(t, e, "long.jsonl", text)
+	if err == nil || len(b.Errors) != 1 {
+		t.Fatalf("import: %v, %v", err, b.Errors)
+	}
+	if want := strings.Count(goodJSONL, "\n") + 1497; b.Errors[0].Line != want {
+		t.Errorf("the bad line reported as line %d, want %d", b.Errors[0].Line, want)
+	}
 }

@@ -368,12 +368,19 @@ func (b *Batch) Write(ctx context.Context, s *store.Store, rules petition.Rules,
 	if b.stored == nil {
 		return errors.New("import: the batch was not checked")
 	}
+	cases := b.Pending()
+	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Case.ReceivedAt.Before(cases[j].Case.ReceivedAt) })
+	return s.Import(ctx, rules, cases, progress)
+}
+
+// Pending returns the checked cases Write writes: those not stored, and
+// those stored with fewer events than the file gives.
+func (b *Batch) Pending() []store.LoadCase {
 	var cases []store.LoadCase
 	for i, lc := range b.Cases {
-		if !b.stored[i].Exists || b.stored[i].Events < len(lc.Events) {
+		if i < len(b.stored) && (!b.stored[i].Exists || b.stored[i].Events < len(lc.Events)) {
 			cases = append(cases, lc)
 		}
 	}
-	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Case.ReceivedAt.Before(cases[j].Case.ReceivedAt) })
-	return s.Import(ctx, rules, cases, progress)
+	return cases
 }

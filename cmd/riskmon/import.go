@@ -59,11 +59,13 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 		}
 		return fmt.Errorf("import %s: %d problems; nothing written", path, len(batch.Errors))
 	}
-	progress := progressBar(stderr, len(batch.Cases))
+	pending := len(batch.Pending())
+	progress := progressBar(stderr, pending)
 	if err := batch.Write(ctx, s, cfg.Rules, progress); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	logger.Info("import done", "file", path, "cases", len(batch.Cases), "took", time.Since(started).Round(time.Millisecond).String())
+	logger.Info("import done", "file", path, "cases", len(batch.Cases), "written", pending, "unchanged", len(batch.Cases)-pending,
+		"took", time.Since(started).Round(time.Millisecond).String())
 	return nil
 }
 
