@@ -376,9 +376,12 @@ func (b *Batch) Write(ctx context.Context, s *store.Store, rules petition.Rules,
 // Pending returns the checked cases Write writes: those not stored, and
 // those stored with fewer events than the file gives.
 func (b *Batch) Pending() []store.LoadCase {
+	if b.stored == nil { // not checked: nothing is known to write
+		return nil
+	}
 	var cases []store.LoadCase
 	for i, lc := range b.Cases {
-		if i < len(b.stored) && (!b.stored[i].Exists || b.stored[i].Events < len(lc.Events)) {
+		if !b.stored[i].Exists || b.stored[i].Events < len(lc.Events) {
 			cases = append(cases, lc)
 		}
 	}
