@@ -5,18 +5,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"riskmon/collector"
-	"riskmon/config"
-	"riskmon/intake"
-	"riskmon/store/storetest"
 )
 
 // startLimited serves h with limits l on a loopback port.
@@ -108,15 +101,8 @@ func TestAccessLogAddressAndLength(t *testing.T) {
 		{"", "remote=127.0.0.1"},
 		{"127.0.0.0/8", "remote=6.6.6.6"},
 	} {
-		s := storetest.Open(t, "sqlite")
-		conf, err := config.Load(config.Source{Env: map[string]string{"RISKMON_TRUSTED_PROXIES": tc.proxies}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 		var logs bytes.Buffer
-		logger := slog.New(slog.NewTextHandler(&logs, nil))
-		srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger))
+		srv := logServer(t, map[string]string{"RISKMON_TRUSTED_PROXIES": tc.proxies}, &logs)
 		req, err := http.NewRequest("GET", srv.URL+"/"+strings.Repeat("a", 10000), nil)
 		if err != nil {
 			t.Fatal(err)

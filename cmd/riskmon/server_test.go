@@ -124,17 +124,25 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 }
 
-func TestLandingAndAccessLog(t *testing.T) {
+// logServer serves riskmon's handler over an empty SQLite database with the
+// configuration of env, logging into logs.
+func logServer(t *testing.T, env map[string]string, logs *bytes.Buffer) *httptest.Server {
+	t.Helper()
 	s := storetest.Open(t, "sqlite")
-	conf, err := config.Load(config.Source{})
+	conf, err := config.Load(config.Source{Env: env})
 	if err != nil {
 		t.Fatal(err)
 	}
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	logger := slog.New(slog.NewTextHandler(logs, nil))
 	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestLandingAndAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	srv := logServer(t, nil, &logs)
 	code, body := get(t, srv.URL+"/")
 	if code != 200 || !strings.Contains(body, `href="/metrics"`) || !strings.Contains(body, `href="/readyz"`) {
 		t.Errorf("landing page = %d %q", code, body)
