@@ -31,6 +31,31 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// runInBackground starts c.Run, handing over each refresh's error as it
+// ends; stop ends Run and waits for it to return. The log is kept.
+func runInBackground(t *testing.T, c *Collector) (refreshed <-chan error, logs *syncBuffer, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error)
+	c.refreshed = func(err error) {
+		select {
+		case ch <- err:
+		case <-ctx.Done():
+		}
+	}
+	logs = &syncBuffer{}
+	done := make(chan struct{})
+	go func() {
+		c.Run(ctx, slog.New(slog.NewTextHandler(logs, nil)))
+		close(done)
+	}()
+	stop = func() {
+		cancel()
+		<-done
+	}
+	t.Cleanup(stop)
+	return ch, logs, stop
+}
+
 // Run refreshes again and again at its interval, takes a new configuration
 // at the next refresh, and returns when its context ends, without logging
 // the refresh the cancellation cut short. Each refresh is handed over to
@@ -40,22 +65,8 @@ func TestRun(t *testing.T) {
 	writeFixture(t, s, fixtureConfig(t).Rules)
 	cfg := fixtureConfig(t)
 	cfg.RefreshInterval = time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	c := New(s, cfg, func() time.Time { return fixtureNow }, BuildInfo{})
-	refreshed := make(chan error)
-	c.refreshed = func(err error) {
-		select {
-		case refreshed <- err:
-		case <-ctx.Done():
-		}
-	}
-	var logs syncBuffer
-	done := make(chan struct{})
-	go func() {
-		c.Run(ctx, slog.New(slog.NewTextHandler(&logs, nil)))
-		close(done)
-	}()
+	refreshed, logs, stop := runInBackground(t, c)
 
 	for range 3 { // the first refresh at once, then one an interval
 		if err := <-refreshed; err != nil {
@@ -84,40 +95,24 @@ func TestRun(t *testing.T) {
 		t.Error("the old configuration's period is still served")
 	}
 
-	cancel()
-	<-done
+	stop()
 	if l := logs.String(); l != "" {
 		t.Errorf("Run logged: %s", l)
 	}
 }
 
 // A refresh that fails for another reason than the end of Run is logged,
-// once, and the previous snapshot stays.
+// once.
 func TestRunLogsAFailedRefresh(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	writeFixture(t, s, fixtureConfig(t).Rules)
 	c := New(s, fixtureConfig(t), func() time.Time { return fixtureNow }, BuildInfo{})
 	c.scrapers = append(DefaultScrapers(), failing{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	refreshed := make(chan error)
-	c.refreshed = func(err error) {
-		select {
-		case refreshed <- err:
-		case <-ctx.Done():
-		}
-	}
-	var logs syncBuffer
-	done := make(chan struct{})
-	go func() {
-		c.Run(ctx, slog.New(slog.NewTextHandler(&logs, nil)))
-		close(done)
-	}()
+	refreshed, logs, stop := runInBackground(t, c)
 	if err := <-refreshed; err == nil {
 		t.Fatal("the refresh with a failing scraper succeeded")
 	}
-	cancel()
-	<-done
+	stop()
 	if got := strings.Count(logs.String(), "refresh failed"); got != 1 {
 		t.Errorf("%d log lines of the failed refresh, want 1:\n%s", got, logs.String())
 	}
