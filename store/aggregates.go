@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,28 +114,33 @@ type WindowCount struct {
 	Repeats    []int64
 }
 
+// sumsSince returns, for each of exprs and each of starts in that order, a
+// column summing the expression over the rows whose col is at or after the
+// start, with their arguments followed by the earliest start: the argument
+// of the WHERE col >= ? that lets one pass over the widest range serve all.
+func sumsSince(col string, exprs []string, starts []int64) (cols string, args []any) {
+	var sums []string
+	for _, e := range exprs {
+		for _, s := range starts {
+			sums = append(sums, fmt.Sprintf("SUM(CASE WHEN %s >= ? THEN %s ELSE 0 END)", col, e))
+			args = append(args, s)
+		}
+	}
+	return strings.Join(sums, ", "), append(args, slices.Min(starts))
+}
+
 // Windows counts receipts since each start in one pass over the index range of
 // the widest window.
 func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount, error) {
 	if len(starts) == 0 {
 		return nil, nil
 	}
-	var cols []string
-	var args []any
-	earliest := starts[0]
-	for _, flag := range []string{"1", "collective", "skip_level", "is_repeat"} {
-		for _, s := range starts {
-			cols = append(cols, fmt.Sprintf("SUM(CASE WHEN received_at >= ? THEN %s ELSE 0 END)", flag))
-			args = append(args, secondAtOrAfter(s))
-		}
+	secs := make([]int64, len(starts))
+	for i, s := range starts {
+		secs[i] = secondAtOrAfter(s)
 	}
-	for _, s := range starts {
-		if s.Before(earliest) {
-			earliest = s
-		}
-	}
-	args = append(args, secondAtOrAfter(earliest))
-	q := "SELECT received_unit, category, " + strings.Join(cols, ", ") +
+	cols, args := sumsSince("received_at", []string{"1", "collective", "skip_level", "is_repeat"}, secs)
+	q := "SELECT received_unit, category, " + cols +
 		" FROM cases WHERE received_at >= ? GROUP BY received_unit, category"
 	rows, err := r.tx.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -126,21 +125,13 @@ func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, start
 	if zone != loc.String() || len(starts) == 0 {
 		return nil, false, nil
 	}
-	var cols []string
-	var args []any
-	earliest := starts[0]
-	for _, col := range []string{"completed", "late"} {
-		for _, s := range starts {
-			cols = append(cols, fmt.Sprintf("SUM(CASE WHEN day >= ? THEN %s ELSE 0 END)", col))
-			args = append(args, int(s))
-		}
+	days := make([]int64, len(starts))
+	for i, s := range starts {
+		days[i] = int64(s)
 	}
-	for _, s := range starts {
-		earliest = min(earliest, s)
-	}
-	args = append(args, int(earliest))
+	cols, args := sumsSince("day", []string{"completed", "late"}, days)
 	// The day leads the key: the range of the earliest start is all that is read.
-	q := "SELECT unit, stage, " + strings.Join(cols, ", ") + " FROM completion_day_tally WHERE day >= ? GROUP BY unit, stage"
+	q := "SELECT unit, stage, " + cols + " FROM completion_day_tally WHERE day >= ? GROUP BY unit, stage"
 	rows, err := r.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read period completions: %w", err)
