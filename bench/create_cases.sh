@@ -9,7 +9,10 @@ secs=${1:-30}
 bin=$(mktemp -d)/riskmon
 go build -o "$bin" ./cmd/riskmon
 dsn='mysql:root@tcp(127.0.0.1:3306)/riskmon_api'
-export RISKMON_PETITIONER_KEY=bench-key-0123456789 RISKMON_API_TOKEN=bench-token-0123456789abcdef
+# a key and a token of this run's own: published ones are refused outside --demo
+RISKMON_PETITIONER_KEY=$(head -c 24 /dev/urandom | base64)
+RISKMON_API_TOKEN=$(head -c 18 /dev/urandom | base64)
+export RISKMON_PETITIONER_KEY RISKMON_API_TOKEN
 mariadb -uroot -h127.0.0.1 -e 'DROP DATABASE IF EXISTS riskmon_api; CREATE DATABASE riskmon_api'
 "$bin" seed --cases 1 --db "$dsn" >/dev/null
 "$bin" serve --listen 127.0.0.1:9733 --db "$dsn" >/dev/null 2>&1 &

@@ -35,7 +35,7 @@ func benchStores(b *testing.B) map[string]*store.Store {
 		s := storetest.Open(b, d)
 		now := time.Now()
 		r := fixtureConfig(b).Rules
-		if err := demo.SeedRate(ctx, s, r, now, demo.RateFor(r, now.AddDate(-1, 0, 0), now, 10000)); err != nil {
+		if err := demo.SeedRate(ctx, s, r, demo.Key, now, demo.RateFor(r, now.AddDate(-1, 0, 0), now, 10000)); err != nil {
 			b.Fatal(err)
 		}
 		out[d+"/10k"] = s

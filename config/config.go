@@ -31,7 +31,7 @@ type Config struct {
 	QueryTimeout    time.Duration
 	StalenessLimit  time.Duration
 	Timezone        string
-	PetitionerKey   string
+	PetitionerKey   petition.Key
 	APITokens       []string // read-write
 	APIReadTokens   []string // read-only
 	WebConfigFile   string
@@ -40,6 +40,19 @@ type Config struct {
 	Rules           petition.Rules
 	Periods         []Period
 	SimulateEvery   time.Duration // demo simulator step
+
+	origin map[string]string // key -> where its value came from
+}
+
+// Origin is where the first of keys that is not at its default got its value
+// (the file name, RISKMON_X or --x), or "default".
+func (c *Config) Origin(keys ...string) string {
+	for _, k := range keys {
+		if from, ok := c.origin[k]; ok && from != "default" {
+			return from
+		}
+	}
+	return "default"
 }
 
 // Source says where a value came from, for error messages.
@@ -113,9 +126,12 @@ var keys = []key{
 		c.Timezone, c.Rules.Location = v, loc
 		return nil
 	}, "zone of calendar days and of \"today\""},
-	{"petitioner_key", "", func(c *Config, v string) error { c.PetitionerKey = v; return nil }, "secret HMAC key for petitioner identifiers (at least 16 bytes; required)"},
+	{"petitioner_key", "", petitionerKeySetter, "secret HMAC key for petitioner identifiers (at least 16 bytes; required; better from petitioner_key_file)"},
+	{"petitioner_key_file", "", petitionerKeyFileSetter, "file holding the petitioner key (one line; after a rotation, the chain, oldest first, one key a line); not readable by others"},
 	{"api_token", "", tokenSetter(func(c *Config) *[]string { return &c.APITokens }), "read-write bearer tokens of the intake API, comma-separated (at least 16 bytes each)"},
+	{"api_token_file", "", tokenFileSetter("api_token", func(c *Config) *[]string { return &c.APITokens }), "file holding the read-write tokens, one a line; not readable by others"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
+	{"api_read_token_file", "", tokenFileSetter("api_read_token", func(c *Config) *[]string { return &c.APIReadTokens }), "file holding the read-only tokens, one a line; not readable by others"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
 	{"trusted_proxies", "", func(c *Config, v string) error {
 		c.TrustedProxies = nil
@@ -204,8 +220,10 @@ func Load(src Source) (*Config, error) {
 		}
 		values[name] = setting{v, "--" + FlagName(name)}
 	}
+	c.origin = map[string]string{}
 	for _, k := range keys {
 		apply(k, values[k.name].value, values[k.name].from)
+		c.origin[k.name] = values[k.name].from
 	}
 	if c.StalenessLimit != 0 && c.StalenessLimit <= c.RefreshInterval {
 		errs = append(errs, &Error{Key: "staleness_limit", From: values["staleness_limit"].from,
@@ -236,15 +254,6 @@ func FromEnviron() map[string]string {
 		}
 	}
 	return env
-}
-
-// CheckSecrets reports a missing or short petitioner key. It is separate from
-// Load because `migrate` needs no key while `serve` does.
-func (c *Config) CheckSecrets() error {
-	if len(c.PetitionerKey) < 16 {
-		return &Error{Key: "petitioner_key", From: EnvName("petitioner_key") + " or the file", Problem: "must be set to a secret of at least 16 bytes"}
-	}
-	return nil
 }
 
 func unknownEnv(env map[string]string) []string {
@@ -289,12 +298,20 @@ func readFile(path string) (map[string]string, []PeriodSpec, error) {
 		case !known[k]:
 			errs = append(errs, &Error{Key: k, From: path, Problem: "unknown key"})
 		default:
-			switch v.(type) {
+			switch v := v.(type) {
 			case map[any]any, []any:
 				errs = append(errs, &Error{Key: k, From: path, Problem: "must be a single value"})
 			case nil:
 				vals[k] = ""
+			case string:
+				vals[k] = v
 			default:
+				if secretKeys[k] {
+					// YAML read it as a number or a boolean: fmt.Sprint would store
+					// 1.2345e+21 for a long digit string, a key nobody chose.
+					errs = append(errs, &Error{Key: k, From: path, Problem: fmt.Sprintf("a secret must be a quoted string; YAML read this one as a %T, which would change it", v)})
+					continue
+				}
 				vals[k] = fmt.Sprint(v)
 			}
 		}

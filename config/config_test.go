@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"riskmon/petition"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -40,14 +42,14 @@ func TestLayersOverrideInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []any{c.Listen, c.RefreshInterval, c.Timezone, c.Rules.CollectiveThreshold, c.PetitionerKey}
-	want := []any{":3000", 30 * time.Second, "UTC", 8, "0123456789abcdef"}
+	got := []any{c.Listen, c.RefreshInterval, c.Timezone, c.Rules.CollectiveThreshold, c.PetitionerKey.Fingerprint()}
+	want := []any{":3000", 30 * time.Second, "UTC", 8, petition.NewKey([]byte("0123456789abcdef")).Fingerprint()}
 	for i := range got {
 		if got[i] != want[i] {
 			t.Errorf("value %d = %v, want %v", i, got[i], want[i])
 		}
 	}
-	if err := c.CheckSecrets(); err != nil {
+	if err := c.CheckSecrets(false); err != nil {
 		t.Errorf("CheckSecrets: %v", err)
 	}
 }
@@ -103,7 +105,7 @@ func TestMissingSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CheckSecrets(); err == nil || !strings.Contains(err.Error(), "petitioner_key") {
+	if err := c.CheckSecrets(true); err == nil || !strings.Contains(err.Error(), "petitioner_key") {
 		t.Errorf("CheckSecrets = %v, want an error naming petitioner_key", err)
 	}
 }

@@ -43,9 +43,9 @@ var Units = []store.Unit{
 	{Code: "sasac", Name: "演示县国有资产管理办公室", Kind: petition.UnitDepartment},
 }
 
-// Key is the demo's petitioner HMAC key. It is public, so it protects nothing:
-// only synthetic identifiers are ever hashed with it.
-const Key = "riskmon-demo-key-not-a-secret"
+// Key is the demo's petitioner key (config.DemoKey). It is public, so it
+// protects nothing: only synthetic identifiers are ever hashed with it.
+var Key = petition.NewKey([]byte(config.DemoKey))
 
 // Periods are the demo's sensitive periods at now: a drill in force now, and
 // this year's National Day and next year's Two Sessions.
@@ -66,17 +66,18 @@ func Periods(loc *time.Location, now time.Time) []config.Period {
 
 // Seed writes the demo county into an empty database: units, categories and a
 // year of cases up to now.
-func Seed(ctx context.Context, s *store.Store, r petition.Rules, now time.Time) error {
-	return SeedRate(ctx, s, r, now, WeekdayRate)
+func Seed(ctx context.Context, s *store.Store, r petition.Rules, key petition.Key, now time.Time) error {
+	return SeedRate(ctx, s, r, key, now, WeekdayRate)
 }
 
 // SeedRate is Seed with perWeekday petitions on a weekday (RateFor gives the
-// rate of a wanted total).
-func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, now time.Time, perWeekday float64) error {
+// rate of a wanted total). Identifiers are hashed with key, the key of the
+// database's other writers.
+func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petition.Key, now time.Time, perWeekday float64) error {
 	if err := PutReference(ctx, s); err != nil {
 		return err
 	}
-	cases := Generate(r, now.AddDate(-1, 0, 0), now, 1, perWeekday)
+	cases := Generate(r, key, now.AddDate(-1, 0, 0), now, 1, perWeekday)
 	if err := s.Load(ctx, r, cases); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
@@ -89,7 +90,7 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, now time.Ti
 		{CaseNo: "DEMO-NOW-2", ReceivedAt: now.Add(-time.Hour), Channel: "online", Category: "labour_social_security",
 			Unit: Units[1].Code, Persons: 1, Level: "province"},
 	} {
-		c.PetitionerHash = petition.PetitionerHash([]byte(Key), fmt.Sprintf("demo-now-%d", i))
+		c.PetitionerHash = key.Hash(fmt.Sprintf("demo-now-%d", i))
 		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}

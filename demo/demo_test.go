@@ -35,7 +35,7 @@ func TestDemoShowsEveryMetric(t *testing.T) {
 			cfg.Periods = Periods(cfg.Rules.Location, clk.t)
 			ctx := context.Background()
 			s.SetClock(clk.Now) // the demo is registered at its own "now"
-			if err := Seed(ctx, s, cfg.Rules, clk.t); err != nil {
+			if err := Seed(ctx, s, cfg.Rules, Key, clk.t); err != nil {
 				t.Fatal(err)
 			}
 			col := collector.New(s, cfg, clk.Now, collector.BuildInfo{})
@@ -76,7 +76,7 @@ func TestSimulatorAdvancesCases(t *testing.T) {
 	}
 	r := petition.DefaultRules(time.UTC)
 	clk := &clock{t: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}
-	sim := NewSimulator(s, func() petition.Rules { return r }, clk.Now, 7)
+	sim := NewSimulator(s, func() petition.Rules { return r }, Key, clk.Now, 7)
 	for i := 0; i < 200; i++ {
 		clk.t = clk.t.Add(7 * time.Minute)
 		if err := sim.Step(ctx); err != nil {

@@ -16,8 +16,8 @@ const WeekdayRate = 12.0
 // Generate makes the synthetic cases received in [from, now) with the history
 // each would have by now, about perWeekday a weekday (WeekdayRate for the demo
 // county; more for benchmarks). The same seed gives the same county.
-func Generate(r petition.Rules, from, now time.Time, seed uint64, perWeekday float64) []store.LoadCase {
-	g := newGen(r, seed)
+func Generate(r petition.Rules, key petition.Key, from, now time.Time, seed uint64, perWeekday float64) []store.LoadCase {
+	g := newGen(r, key, seed)
 	g.rate = perWeekday
 	var out []store.LoadCase
 	for day := from; day.Before(now); day = day.Add(24 * time.Hour) {
@@ -47,12 +47,13 @@ func RateFor(r petition.Rules, from, now time.Time, n int) float64 {
 
 type gen struct {
 	r    petition.Rules
+	key  petition.Key
 	rnd  *rand.Rand
 	rate float64
 }
 
-func newGen(r petition.Rules, seed uint64) *gen {
-	return &gen{r: r, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+func newGen(r petition.Rules, key petition.Key, seed uint64) *gen {
+	return &gen{r: r, key: key, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
 // dailyRate is half the weekday rate at weekends and three times it in the
@@ -124,7 +125,7 @@ func (g *gen) newCase(at time.Time, i int) petition.Case {
 		Unit:           unit,
 		Persons:        persons,
 		Level:          level,
-		PetitionerHash: petition.PetitionerHash([]byte(Key), person),
+		PetitionerHash: g.key.Hash(person),
 		Supervised:     g.rnd.Float64() < 0.06,
 	}
 }

@@ -21,8 +21,8 @@ type Simulator struct {
 }
 
 // NewSimulator returns a simulator writing to s.
-func NewSimulator(s *store.Store, rules func() petition.Rules, now func() time.Time, seed uint64) *Simulator {
-	return &Simulator{store: s, rules: rules, now: now, g: newGen(rules(), seed)}
+func NewSimulator(s *store.Store, rules func() petition.Rules, key petition.Key, now func() time.Time, seed uint64) *Simulator {
+	return &Simulator{store: s, rules: rules, now: now, g: newGen(rules(), key, seed)}
 }
 
 // Step adds a new case or advances an open one.

@@ -64,7 +64,7 @@ func (a *API) createCase(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	nc, ds := req.Validate(a.Now(), []byte(cfg.PetitionerKey))
+	nc, ds := req.Validate(a.Now(), cfg.PetitionerKey)
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}

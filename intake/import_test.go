@@ -24,7 +24,7 @@ const goodJSONL = `{"case_no":"I-1","received_at":"2026-09-01T10:00:00+08:00","c
 
 func importText(t *testing.T, e *env, name, text string) (*intake.Batch, error) {
 	t.Helper()
-	b, err := intake.ParseFile(strings.NewReader(text), name, e.clk.Now(), e.cfg.Rules, []byte(e.cfg.PetitionerKey))
+	b, err := intake.ParseFile(strings.NewReader(text), name, e.clk.Now(), e.cfg.Rules, e.cfg.PetitionerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func TestImportCSV(t *testing.T) {
 	if len(b.Errors) != 1 || !strings.Contains(b.Errors[0].String(), "malformed CSV") {
 		t.Errorf("a broken quote: %v", b.Errors)
 	}
-	if _, err := intake.ParseFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, nil); err == nil {
+	if _, err := intake.ParseFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, petition.Key{}); err == nil {
 		t.Error("an .xlsx file was accepted")
 	}
 }
@@ -162,7 +162,7 @@ func TestImportCSV(t *testing.T) {
 func TestImportLineOfReadsBack(t *testing.T) {
 	r := petition.DefaultRules(shanghai)
 	now := time.Date(2026, 10, 2, 3, 0, 0, 0, shanghai)
-	want := demo.Generate(r, now.AddDate(-1, 0, 0), now, 7, 20)
+	want := demo.Generate(r, demo.Key, now.AddDate(-1, 0, 0), now, 7, 20)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	types := map[string]bool{}
@@ -177,7 +177,7 @@ func TestImportLineOfReadsBack(t *testing.T) {
 	if len(types) != len(petition.EventTypes) {
 		t.Fatalf("the demo has event types %v, want all of %v", types, petition.EventTypes)
 	}
-	key := []byte("a key of sixteen bytes or more")
+	key := petition.NewKey([]byte("a key of sixteen bytes or more"))
 	b, err := intake.ParseFile(&buf, "demo.jsonl", now, r, key)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +191,7 @@ func TestImportLineOfReadsBack(t *testing.T) {
 	for i, got := range b.Cases {
 		w := want[i]
 		// the demo's hash stands in for the identifier, and is hashed again
-		w.Case.PetitionerHash = petition.PetitionerHash(key, w.Case.PetitionerHash)
+		w.Case.PetitionerHash = key.Hash(w.Case.PetitionerHash)
 		if !sameLoadCase(got, w) {
 			t.Fatalf("case %d: got %+v, want %+v", i, got, w)
 		}

@@ -79,7 +79,7 @@ var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit
 // ParseFile reads JSON lines (.jsonl, .ndjson, .json) or CSV with a header
 // (.csv) and validates every line on its own. Petitioner identifiers are
 // hashed with key as they are read and never kept.
-func ParseFile(r io.Reader, name string, now time.Time, rules petition.Rules, key []byte) (*Batch, error) {
+func ParseFile(r io.Reader, name string, now time.Time, rules petition.Rules, key petition.Key) (*Batch, error) {
 	b := &Batch{}
 	add := func(line int, il ImportLine) {
 		nc, ds := il.CaseRequest.Validate(now, key)

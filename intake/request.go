@@ -52,7 +52,7 @@ const maxIDLen = 64
 // petitioner identifier replaced by its keyed hash, or every problem found.
 // The request's own form (times, a missing persons, the identifier) is
 // checked here; the case's rules are petition.Case's.
-func (r CaseRequest) Validate(now time.Time, key []byte) (petition.Case, []Detail) {
+func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, []Detail) {
 	var ds []Detail
 	bad := func(field, format string, args ...any) {
 		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
@@ -69,7 +69,7 @@ func (r CaseRequest) Validate(now time.Time, key []byte) (petition.Case, []Detai
 	if id := strings.TrimSpace(r.PetitionerID); id == "" || len(id) > maxIDLen {
 		bad("petitioner_id", "is required, at most %d characters", maxIDLen)
 	} else {
-		hash = petition.PetitionerHash(key, r.PetitionerID)
+		hash = key.Hash(r.PetitionerID)
 	}
 	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,

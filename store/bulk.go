@@ -24,21 +24,33 @@ type LoadCase struct {
 // one transaction holds, so a load never builds one huge transaction.
 const (
 	bulkRows    = 1000
-	bulkTx      = 10000
 	bulkWriters = 2
 )
+
+// bulkTx is a variable so that a test can cut a load after its first
+// transactions without a load of ten thousand cases.
+var bulkTx = 10000
 
 // Load writes many cases with their histories into an empty database far
 // faster than CreateCase and AddEvent, with the same results: every history is
 // replayed through the rules, repeats are derived in received order, and the
 // tallies are counted in memory before anything is written and stored in one
 // transaction at the end. It refuses a database that already holds cases,
-// because it cannot merge with them.
+// because it cannot merge with them, and one another process writes to,
+// because its tallies replace theirs (it holds the writers' gate
+// exclusive). A load cut off before its tallies are stored leaves a mark
+// (LoadInterrupted) that the next import or a recount clears by counting
+// the tallies from the facts.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
 	return s.load(ctx, r, cases, nil)
 }
 
 func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
+	gate, err := s.HoldWriters(ctx, true)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	defer gate.Release()
 	var n int
 	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -60,6 +72,10 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 	tallies, err := countLoad(r, cases, repeats, registered)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
+	}
+	upsert := s.dialect.upsert("settings", []string{"name"}, []string{"value"}, false)
+	if _, err := s.db.ExecContext(ctx, upsert, loadInProgressSetting, registered.UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("load: mark the load begun: %w", err)
 	}
 	// Two writers keep both cores busy: one encodes while the database
 	// inserts for the other. Case ids are fixed up front, so batches are
@@ -108,7 +124,14 @@ feed:
 	if firstErr != nil {
 		return firstErr
 	}
-	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return tallies.write(ctx, tx, s.dialect) }); err != nil {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tallies.write(ctx, tx, s.dialect); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
 	return nil
@@ -299,37 +322,4 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 	}
 	b.args, b.rows = b.args[:0], 0
 	return nil
-}
-
-// Recount rebuilds the tallies from the case and event rows, in one
-// transaction, the day tally by the local days of loc. The service itself
-// never calls it: the writers keep the tallies as they go, and the tests
-// check them against a Recount.
-func (s *Store) Recount(ctx context.Context, loc *time.Location) error {
-	stmts := []string{
-		"DELETE FROM receipt_tally",
-		"DELETE FROM completion_tally",
-		"DELETE FROM evaluation_tally",
-		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats, timely_cases,
-timely_collective, shard)
-SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), SUM(timely),
-SUM(timely * collective), 0
-FROM cases GROUP BY received_unit, category, channel, level`,
-		`INSERT INTO completion_tally (unit, stage, completed, late, shard)
-SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events
-WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`,
-		`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
-SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`, // only evaluations carry a result
-	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("recount: %w", err)
-			}
-		}
-		if err := rebuildCompletionDays(ctx, tx, s.dialect, loc); err != nil {
-			return fmt.Errorf("recount: %w", err)
-		}
-		return nil
-	})
 }

@@ -150,3 +150,11 @@ func PanicOnNextBatch(s *Store) {
 		s.writeBatch(batch)
 	}
 }
+
+// SetBatchSizes makes the bulk load's and the rekey's transactions hold n
+// cases until the end of the test, so a test can cut them between batches.
+func SetBatchSizes(t interface{ Cleanup(func()) }, n int) {
+	bt, rb := bulkTx, rekeyBatch
+	bulkTx, rekeyBatch = n, n
+	t.Cleanup(func() { bulkTx, rekeyBatch = bt, rb })
+}

@@ -117,7 +117,10 @@ func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
 // cases it bulk-loads (Load); otherwise it adds, in transactions of
 // importBatch cases, each case that is new and each event beyond those
 // stored, so importing the same file twice changes nothing. progress, if
-// set, hears how many cases are done.
+// set, hears how many cases are done. After an interrupted bulk load it
+// adds what is missing and then counts the tallies from the facts
+// (Recount), holding the writers' gate exclusive throughout; otherwise it
+// holds it shared, beside the service.
 func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
 	var n int
 	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
@@ -126,6 +129,29 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 	if n == 0 {
 		return s.load(ctx, r, cases, progress)
 	}
+	interrupted, err := s.LoadInterrupted(ctx)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	gate, err := s.HoldWriters(ctx, interrupted)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer gate.Release()
+	if err := s.importIncremental(ctx, r, cases, progress); err != nil {
+		return err
+	}
+	if !interrupted {
+		return nil
+	}
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error { return recountTx(ctx, tx, s.dialect, r.Location) })
+	if err != nil {
+		return fmt.Errorf("import: finish the interrupted load: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) importIncremental(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
 	for start := 0; start < len(cases); start += importBatch {
 		end := min(start+importBatch, len(cases))
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.importCases(ctx, tx, r, cases[start:end]) })

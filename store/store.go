@@ -27,6 +27,8 @@ type Store struct {
 	dialect dialect
 	creates caseQueue
 	now     func() time.Time // when a case is registered (SetClock)
+	// lockPath is the SQLite database's gate file (HoldWriters).
+	lockPath string
 }
 
 // SetClock sets the clock that stamps when a case is registered, which
@@ -77,6 +79,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
 	s := &Store{db: db, dialect: d, now: time.Now}
+	if d.name == "sqlite" {
+		s.lockPath = sqliteLockPath(strings.TrimPrefix(dsn, "sqlite:"))
+	}
 	s.creates.write = s.writeBatch
 	return s, nil
 }

@@ -229,7 +229,7 @@ func TestIncrementalTalliesMatchARecount(t *testing.T) {
 				}
 			}
 			incremental := tallies(t, s)
-			if err := s.Recount(ctx, shanghai); err != nil {
+			if _, err := s.Recount(ctx, shanghai); err != nil {
 				t.Fatal(err)
 			}
 			if recounted := tallies(t, s); !reflect.DeepEqual(incremental, recounted) {
@@ -307,7 +307,7 @@ func TestOpenErrors(t *testing.T) {
 func TestIncrementalImportEndsAsLoad(t *testing.T) {
 	now := time.Date(2026, 10, 2, 3, 0, 0, 0, shanghai)
 	from := now.AddDate(0, -4, 0)
-	county := demo.Generate(rules, from, now, 7, demo.RateFor(rules, from, now, 1200))
+	county := demo.Generate(rules, demo.Key, from, now, 7, demo.RateFor(rules, from, now, 1200))
 	// Ten petitioners bring every case: many repeats of one matter.
 	for i := range county {
 		county[i].Case.PetitionerHash = petition.PetitionerHash([]byte("k"), fmt.Sprint("p", i%10))

@@ -29,7 +29,7 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if err != nil {
 		return err
 	}
-	if err := cfg.CheckSecrets(); err != nil {
+	if err := cfg.CheckSecrets(false); err != nil {
 		return err
 	}
 	s, err := openMigrated(ctx, cfg)
@@ -37,13 +37,16 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 		return err
 	}
 	defer s.Close()
+	if err := s.ClaimPetitionerKey(ctx, cfg.PetitionerKey); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
 	started := time.Now()
-	batch, err := intake.ParseFile(f, path, time.Now(), cfg.Rules, []byte(cfg.PetitionerKey))
+	batch, err := intake.ParseFile(f, path, time.Now(), cfg.Rules, cfg.PetitionerKey)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}

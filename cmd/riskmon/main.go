@@ -46,6 +46,8 @@ commands:
   migrate   apply pending database migrations and exit
   seed      fill an empty database with the synthetic demo county (--cases N)
   import    validate a JSON lines or CSV file of cases and, if every line is good, store it
+  recount   count the tallies again from the cases and events, report and repair what differed
+  rekey     wrap the stored petitioner hashes with a new key (service stopped; see the README)
   version   print the version
 
 Run "riskmon <command> -h" for the flags of a command.`
@@ -64,6 +66,10 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return seed(ctx, args[1:], logger)
 	case "import":
 		return importFile(ctx, args[1:], os.Stderr, logger)
+	case "recount":
+		return recount(ctx, args[1:], stdout, logger)
+	case "rekey":
+		return rekey(ctx, args[1:], os.Stderr, logger)
 	case "version":
 		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
 		return nil
@@ -158,14 +164,20 @@ func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	from := now.AddDate(-1, 0, 0)
 	rate := demo.RateFor(cfg.Rules, from, now, *n)
 	if *jsonl != "" {
-		return writeJSONL(*jsonl, demo.Generate(cfg.Rules, from, now, 1, rate), cfg.Rules.Location)
+		return writeJSONL(*jsonl, demo.Generate(cfg.Rules, demo.Key, from, now, 1, rate), cfg.Rules.Location)
+	}
+	if err := cfg.CheckSecrets(false); err != nil {
+		return err
 	}
 	s, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := demo.SeedRate(ctx, s, cfg.Rules, now, rate); err != nil {
+	if err := s.ClaimPetitionerKey(ctx, cfg.PetitionerKey); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if err := demo.SeedRate(ctx, s, cfg.Rules, cfg.PetitionerKey, now, rate); err != nil {
 		return err
 	}
 	logger.Info("demo county seeded", "dialect", s.Dialect(), "cases_wanted", *n, "took", time.Since(now).String())

@@ -32,7 +32,7 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	src := source()
-	load := func() (*config.Config, error) { return config.Load(src) }
+	load := func() (*config.Config, error) { return loadChecked(src, false) }
 	if *demoMode {
 		dir, err := os.MkdirTemp("", "riskmon-demo-")
 		if err != nil {
@@ -43,9 +43,6 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	cfg, err := load()
 	if err != nil {
-		return err
-	}
-	if err := cfg.CheckSecrets(); err != nil {
 		return err
 	}
 	s, err := store.Open(ctx, cfg.DB)
@@ -60,16 +57,24 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	if *demoMode {
 		logger.Info("seeding the demo county", "db", cfg.DB)
-		if err := demo.Seed(ctx, s, cfg.Rules, time.Now()); err != nil {
+		if err := demo.Seed(ctx, s, cfg.Rules, cfg.PetitionerKey, time.Now()); err != nil {
 			return err
 		}
 	}
+	if err := s.ClaimPetitionerKey(ctx, cfg.PetitionerKey); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	gate, err := s.HoldWriters(ctx, false)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer gate.Release()
 	col := collector.New(s, cfg, time.Now, collector.BuildInfo{Version: version, Revision: revision})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go col.Run(runCtx, logger)
 	if *demoMode {
-		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, time.Now, uint64(time.Now().UnixNano()))
+		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, cfg.PetitionerKey, time.Now, uint64(time.Now().UnixNano()))
 		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
 	}
 	keeper := newRulesKeeper(s, logger)
@@ -88,21 +93,41 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	return serveHTTP(ctx, ln, newServer(col, s, api, logger), cfg.WebConfigFile, logger)
 }
 
-// demoConfig is the configuration of --demo: the embedded database at path and
-// the public demo key unless set otherwise, and the demo's sensitive periods.
+// loadChecked loads the configuration and checks its secrets; only the demo
+// may use the published ones.
+func loadChecked(src config.Source, demo bool) (*config.Config, error) {
+	cfg, err := config.Load(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.CheckSecrets(demo); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// demoConfig is the configuration of --demo: the embedded database at path,
+// the public demo key unless one is set, and the demo's sensitive periods.
+// A database set anywhere is refused: the demo would fill it with synthetic
+// cases.
 func demoConfig(src config.Source, path string) (*config.Config, error) {
+	given, err := config.Load(src)
+	if err != nil {
+		return nil, err
+	}
+	if from := given.Origin("db"); from != "default" {
+		return nil, fmt.Errorf("--demo makes its own database and fills it with synthetic cases; it refuses the db set by %s", from)
+	}
 	env := map[string]string{}
 	for k, v := range src.Env {
 		env[k] = v
 	}
-	if _, ok := src.Flags["db"]; !ok {
-		env[config.EnvName("db")] = "sqlite:" + path
-	}
-	if _, ok := env[config.EnvName("petitioner_key")]; !ok {
-		env[config.EnvName("petitioner_key")] = demo.Key
+	env[config.EnvName("db")] = "sqlite:" + path
+	if given.Origin("petitioner_key", "petitioner_key_file") == "default" {
+		env[config.EnvName("petitioner_key")] = config.DemoKey
 	}
 	src.Env = env
-	cfg, err := config.Load(src)
+	cfg, err := loadChecked(src, true)
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +203,11 @@ func reload(load func() (*config.Config, error), apply func(*config.Config), pre
 	next, err := load()
 	if err != nil {
 		return err
+	}
+	if next.PetitionerKey.Fingerprint() != prev.PetitionerKey.Fingerprint() {
+		// The stored hashes were made with the running key: another one would
+		// match no earlier petition. A key changes only with riskmon rekey.
+		return errors.New("reload: petitioner_key changed; the running key stays (a key is changed with riskmon rekey, with the service stopped)")
 	}
 	if next.Listen != prev.Listen || next.DB != prev.DB {
 		logger.Warn("listen and db changes take effect at the next restart")

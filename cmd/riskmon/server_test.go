@@ -180,6 +180,142 @@ func TestReload(t *testing.T) {
 	}
 }
 
+// Reload used to take any petitioner key, even an empty one: the hashes of
+// the running service would have stopped matching, or become unkeyed.
+func TestReloadKeepsThePetitionerKey(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	running := config.Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": "the-running-key-0123"}}
+	prev, err := loadChecked(running, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key, want string
+	}{
+		{"", "petitioner_key"},
+		{"short", "petitioner_key"},
+		{config.DemoKey, "the demo's public petitioner key"},
+		{"another-key-0123456789", "petitioner_key changed"},
+	} {
+		applied := false
+		load := func() (*config.Config, error) {
+			return loadChecked(config.Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": tc.key}}, false)
+		}
+		err := reload(load, func(*config.Config) { applied = true }, prev, logger)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || applied {
+			t.Errorf("reload with key %q: %v (applied %v), want a refusal naming %q", tc.key, err, applied, tc.want)
+		}
+	}
+	applied := false
+	if err := reload(func() (*config.Config, error) { return loadChecked(running, false) }, func(*config.Config) { applied = true }, prev, logger); err != nil || !applied {
+		t.Errorf("reload with the same key: %v", err)
+	}
+}
+
+func TestDemoRefusesADatabase(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	path := t.TempDir() + "/real.db"
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{[]string{"serve", "--demo", "--db", "sqlite:" + path}, "", "refuses the db set by --db"},
+		{[]string{"serve", "--demo"}, "sqlite:" + path, "refuses the db set by RISKMON_DB"},
+	} {
+		t.Setenv("RISKMON_DB", tc.env)
+		if tc.env == "" {
+			os.Unsetenv("RISKMON_DB")
+		}
+		err := run(context.Background(), tc.args, io.Discard, logger)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("run %v (RISKMON_DB=%q) = %v, want %q", tc.args, tc.env, err, tc.want)
+		}
+		if _, statErr := os.Stat(path); statErr == nil {
+			t.Fatal("the demo wrote to the database it refused")
+		}
+	}
+}
+
+// serve, import and seed refuse a key other than the one the stored hashes
+// were made with; rekey moves the database to a chain, and the commands take
+// the chain after it; recount repairs the tallies and says what differed.
+func TestPetitionerKeyAcrossCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + dir + "/keys.db"
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	t.Setenv("RISKMON_PETITIONER_KEY", "the-first-key-0123456")
+	if err := run(ctx, []string{"seed", "--cases", "20", "--db", db}, io.Discard, logger); err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/cases.jsonl"
+	line := `{"case_no":"K-1","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"qingshan","persons":1,"level":"county","petitioner_id":"A"}` + "\n"
+	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RISKMON_PETITIONER_KEY", "another-key-0123456789")
+	for _, args := range [][]string{
+		{"serve", "--db", db, "--listen", "127.0.0.1:0"},
+		{"import", "--db", db, file},
+		{"seed", "--cases", "1", "--db", db},
+	} {
+		if err := run(ctx, args, io.Discard, logger); !errors.Is(err, store.ErrOtherPetitionerKey) {
+			t.Errorf("%s with another key: %v, want ErrOtherPetitionerKey", args[0], err)
+		}
+	}
+	t.Setenv("RISKMON_PETITIONER_KEY", "the-first-key-0123456")
+	chain := dir + "/chain"
+	if err := os.WriteFile(chain, []byte("the-first-key-0123456\nthe-second-key-012345\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"rekey", "--db", db, "--new-key-file", dir + "/missing"}, io.Discard, logger); err == nil || !strings.Contains(err.Error(), "--new-key-file") {
+		t.Errorf("rekey with a missing file: %v", err)
+	}
+	if err := run(ctx, []string{"rekey", "--db", db, "--new-key-file", chain}, io.Discard, logger); err != nil {
+		t.Fatalf("rekey: %v", err)
+	}
+	if err := run(ctx, []string{"import", "--db", db, file}, io.Discard, logger); !errors.Is(err, store.ErrOtherPetitionerKey) {
+		t.Errorf("import with the old key after the rekey: %v, want ErrOtherPetitionerKey", err)
+	}
+	t.Setenv("RISKMON_PETITIONER_KEY", "")
+	os.Unsetenv("RISKMON_PETITIONER_KEY")
+	t.Setenv("RISKMON_PETITIONER_KEY_FILE", chain)
+	if err := run(ctx, []string{"import", "--db", db, file}, io.Discard, logger); err != nil {
+		t.Errorf("import with the new chain: %v", err)
+	}
+
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.DB().Exec("UPDATE completion_tally SET completed = completed + 1"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"recount", "--dry-run", "--db", db}, &out, logger); err == nil || !strings.Contains(err.Error(), "counters differ") {
+		t.Errorf("recount --dry-run over a wrong tally: %v", err)
+	}
+	if !strings.Contains(out.String(), "completion_tally unit=") {
+		t.Errorf("recount --dry-run printed %q, want the counters that differ", out.String())
+	}
+	gate, err := s.HoldWriters(ctx, false) // as the running service does
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"recount", "--db", db}, io.Discard, logger); !errors.Is(err, store.ErrOtherWriters) {
+		t.Errorf("recount beside a running service: %v, want ErrOtherWriters", err)
+	}
+	gate.Release()
+	if err := run(ctx, []string{"recount", "--db", db}, io.Discard, logger); err != nil {
+		t.Errorf("recount: %v", err)
+	}
+	if err := run(ctx, []string{"recount", "--dry-run", "--db", db}, io.Discard, logger); err != nil {
+		t.Errorf("recount --dry-run after the repair: %v", err)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t.Setenv("RISKMON_PETITIONER_KEY", "")
