@@ -110,6 +110,15 @@ var thresholdEdges = map[string]thresholdEdge{
 				constant(`petition_received_window{unit="u1",category="other",window="1h"}`, 0),
 			}
 		}},
+	// of every 1,000 intake requests a minute, v*1,000 answered 503
+	"petition:api_error_ratio_threshold:warning": {alert: "PetitionAPIErrors", severity: "warning", compare: atOrAbove, step: 0.001,
+		series: func(_ string, v float64) []input {
+			bad := math.Round(v * 1000)
+			return []input{
+				{`petition_http_requests_total{job="riskmon",instance="riskmon:9720",route="/api/v1/cases",method="post",code="201"}`, "0+" + strconv.FormatFloat(1000-bad, 'f', -1, 64) + "x180"},
+				{`petition_http_requests_total{job="riskmon",instance="riskmon:9720",route="/api/v1/cases",method="post",code="503"}`, "0+" + strconv.FormatFloat(bad, 'f', -1, 64) + "x180"},
+			}
+		}},
 	// the calendar's end v seconds ahead at every evaluation: it moves as time() does
 	"petition:calendar_coverage_threshold:min": {alert: "PetitionCalendarMissing", severity: "warning", compare: below, step: 1,
 		series: func(_ string, v float64) []input {

@@ -45,6 +45,7 @@ type Collector struct {
 	self      *prometheus.Registry
 	selfCache atomic.Pointer[selfEncoding]
 	status    *refreshStatus
+	http      *HTTPMetrics
 
 	refreshed func(error) // if set, Run calls it after each refresh (tests)
 }
@@ -54,7 +55,8 @@ func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildIn
 	c := &Collector{store: s, scrapers: DefaultScrapers(), now: now, self: prometheus.NewRegistry()}
 	c.cfg.Store(cfg)
 	c.status = newRefreshStatus(c.scrapers, build, c.cfg.Load)
-	c.self.MustRegister(c.status,
+	c.http = newHTTPMetrics()
+	c.self.MustRegister(c.status, c.http.Requests, c.http.Duration,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(s.DB(), "riskmon"))

@@ -26,6 +26,9 @@ type MetricDoc struct {
 	Help   string
 	Labels []string
 	Live   bool // a self metric, served even when the snapshot is stale
+	// PerRequest: served once a request has moved it (the HTTP metrics), so
+	// absent from a collector nobody has asked anything.
+	PerRequest bool
 }
 
 func (d typedDesc) metric(v float64, labels ...string) prometheus.Metric {

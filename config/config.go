@@ -34,6 +34,7 @@ type Config struct {
 	PetitionerKey   petition.Key
 	APITokens       []string // read-write
 	APIReadTokens   []string // read-only
+	APIMaxInFlight  int
 	WebConfigFile   string
 	TrustedProxies  []*net.IPNet
 	CalendarFile    string
@@ -132,6 +133,7 @@ var keys = []key{
 	{"api_token_file", "", tokenFileSetter("api_token", func(c *Config) *[]string { return &c.APITokens }), "file holding the read-write tokens, one a line; not readable by others"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"api_read_token_file", "", tokenFileSetter("api_read_token", func(c *Config) *[]string { return &c.APIReadTokens }), "file holding the read-only tokens, one a line; not readable by others"},
+	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
 	{"trusted_proxies", "", func(c *Config, v string) error {
 		c.TrustedProxies = nil

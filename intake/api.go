@@ -23,9 +23,20 @@ type API struct {
 	Logger *slog.Logger
 }
 
+// retryAfter is the Retry-After of a 503, in seconds: a database that is
+// back within seconds takes the retry, and twenty clients retrying do not
+// hammer one that is not.
+const retryAfter = "5"
+
+// unavailable answers 503 with Retry-After.
+func (a *API) unavailable(c echo.Context, msg string) error {
+	c.Response().Header().Set("Retry-After", retryAfter)
+	return a.refuse(c, &Error{Status: http.StatusServiceUnavailable, Message: msg})
+}
+
 // Register adds the /api/v1 routes to e.
 func (a *API) Register(e *echo.Echo) {
-	g := e.Group("/api/v1", a.auth)
+	g := e.Group("/api/v1", a.bounded(), a.auth)
 	g.POST("/cases", a.createCase)
 	g.GET("/cases/:case_no", a.getCase)
 	g.POST("/cases/:case_no/events", a.addEvent)
@@ -44,11 +55,17 @@ func (a *API) refuse(c echo.Context, e *Error) error {
 	return c.JSON(e.Status, e)
 }
 
-// fail answers an error from below: a known kind becomes its status, anything
-// else a 500 whose cause is logged here, once.
+// fail answers an error from below: a known kind becomes its status, a
+// database that is down or too slow 503 with Retry-After (the request may
+// be sent again as it is), anything else a 500. The cause of a 5xx is logged
+// here, once.
 func (a *API) fail(c echo.Context, err error) error {
 	if e := storeError(err); e != nil {
 		return a.refuse(c, e)
+	}
+	if store.Unavailable(err) {
+		a.Logger.Error("api request failed: database unavailable", "path", c.Path(), "err", err)
+		return a.unavailable(c, "the database is unavailable; retry later")
 	}
 	a.Logger.Error("api request failed", "path", c.Path(), "err", err)
 	return a.refuse(c, &Error{Status: http.StatusInternalServerError, Message: "internal error"})

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -281,6 +283,36 @@ func retryable(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+// Unavailable says whether err means the database could not do the work now
+// but may soon: it does not answer, answered too slowly, has no connection
+// to spare, or kept a lock past its wait. The API answers these 503 with
+// Retry-After, not 500: the request was fine, and its retry may succeed.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if retryable(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1040, 1053, 1203, 1927: // too many connections, shutting down, user's connection limit, connection killed
+			return true
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_LOCKED
 	}
 	return false
 }

@@ -54,6 +54,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 			return nil
 		},
 	}))
+	e.Use(instrument(col.HTTP()))
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
 	api.Register(e)
 	e.GET("/metrics", echo.WrapHandler(col))

@@ -59,7 +59,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if err := demo.PutReference(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := config.Load(config.Source{})
+	conf, err := config.Load(config.Source{Env: map[string]string{"RISKMON_API_TOKEN": testToken, "RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +108,17 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	if code, _ := get(t, srv.URL+"/healthz"); code != 200 {
 		t.Errorf("/healthz = %d during the outage, want 200: the process is alive", code)
+	}
+	// The API answered 500 here: a good request meets a database that is
+	// down, and may be sent again as it is.
+	newCase := `{"case_no":"OUT-1","received_at":"2026-10-02T10:00:00+08:00","channel":"visit","category":"other","unit":"qingshan","persons":1,"level":"county","petitioner_id":"A"}`
+	resp := post(t, srv.URL+"/api/v1/cases", strings.NewReader(newCase))
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "5" {
+		t.Errorf("POST /api/v1/cases during the outage = %d, Retry-After %q; want 503, 5", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	clk.t = clk.t.Add(time.Second) // past the self metrics' one-second cache
+	if _, body := get(t, srv.URL+"/metrics"); !strings.Contains(body, `petition_http_requests_total{code="503",method="post",route="/api/v1/cases"} 1`) {
+		t.Error("the 503 is not counted by route and code")
 	}
 
 	px.Restore()

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+const testToken = "test-token-0123456789"
+
+func post(t *testing.T, url string, body io.Reader) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// With api_max_in_flight 1, a second request while the first is being
+// served gets 503 at once, with Retry-After, instead of waiting its turn.
+func TestIntakeConcurrencyBound(t *testing.T) {
+	var logs bytes.Buffer
+	srv := logServer(t, map[string]string{"RISKMON_API_MAX_IN_FLIGHT": "1", "RISKMON_API_TOKEN": testToken,
+		"RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes"}, &logs)
+	body, feed := io.Pipe()
+	first := make(chan int)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/cases", body)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	// the write returns once the handler reads: the first request holds the slot
+	if _, err := feed.Write([]byte("{")); err != nil {
+		t.Fatal(err)
+	}
+	resp := post(t, srv.URL+"/api/v1/cases", strings.NewReader("{}"))
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a request over the bound: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	feed.Close()
+	if code := <-first; code != http.StatusBadRequest {
+		t.Errorf("the first request (a broken body) = %d, want 400", code)
+	}
+	if resp := post(t, srv.URL+"/api/v1/cases", strings.NewReader("{")); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("after the first finished: %d, want its slot free again (400 for the body)", resp.StatusCode)
+	}
+}
+
+// Requests are counted by route pattern and status code: a case number or a
+// scan of random paths is no label.
+func TestRequestMetrics(t *testing.T) {
+	var logs bytes.Buffer
+	srv := logServer(t, map[string]string{"RISKMON_API_TOKEN": testToken, "RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes"}, &logs)
+	get(t, srv.URL+"/healthz")
+	get(t, srv.URL+"/healthz")
+	get(t, srv.URL+"/no/such/path-1")
+	get(t, srv.URL+"/no/such/path-2")
+	post(t, srv.URL+"/api/v1/cases/SECRET-CASE-NO/events", strings.NewReader("{"))
+	_, body := get(t, srv.URL+"/metrics")
+	for _, want := range []string{
+		`petition_http_requests_total{code="200",method="get",route="/healthz"} 2`,
+		`petition_http_requests_total{code="404",method="get",route="unmatched"} 2`,
+		`petition_http_requests_total{code="400",method="post",route="/api/v1/cases/:case_no/events"} 1`,
+		`petition_http_request_duration_seconds_count{route="/healthz"} 2`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, never := range []string{"SECRET-CASE-NO", "path-1"} {
+		if strings.Contains(body, never) {
+			t.Errorf("/metrics names %q, a client's path", never)
+		}
+	}
+	if !strings.Contains(logs.String(), "status=404") {
+		t.Errorf("the access log lost the 404: %s", logs.String())
+	}
+}
