@@ -35,6 +35,8 @@ type Config struct {
 	APITokens       []string // read-write
 	APIReadTokens   []string // read-only
 	APIMaxInFlight  int
+	MaxUnits        int
+	MaxCategories   int
 	WebConfigFile   string
 	TrustedProxies  []*net.IPNet
 	CalendarFile    string
@@ -134,6 +136,8 @@ var keys = []key{
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"api_read_token_file", "", tokenFileSetter("api_read_token", func(c *Config) *[]string { return &c.APIReadTokens }), "file holding the read-only tokens, one a line; not readable by others"},
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
+	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
+	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
 	{"trusted_proxies", "", func(c *Config, v string) error {
 		c.TrustedProxies = nil

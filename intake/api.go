@@ -179,7 +179,7 @@ func (a *API) putUnit(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	if err := a.Store.PutUnit(ctx, u); err != nil {
+	if err := a.Store.PutUnitWithin(ctx, u, a.Config().MaxUnits); err != nil {
 		return a.fail(c, err)
 	}
 	return c.JSON(http.StatusOK, unitJSON(u))
@@ -196,7 +196,7 @@ func (a *API) putCategory(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	if err := a.Store.PutCategory(ctx, cat); err != nil {
+	if err := a.Store.PutCategoryWithin(ctx, cat, a.Config().MaxCategories); err != nil {
 		return a.fail(c, err)
 	}
 	return c.JSON(http.StatusOK, categoryJSON(cat))

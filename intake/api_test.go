@@ -412,3 +412,42 @@ func TestTourOnAFreshDatabase(t *testing.T) {
 		})
 	}
 }
+
+// Units and categories were created without end, each multiplying the
+// exported series: past max_units and max_categories a create is 422, a
+// rename still taken, and nothing is written.
+func TestUnitAndCategoryCaps(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d) // two units, the 7 default categories
+			e.cfg.MaxUnits, e.cfg.MaxCategories = 3, 8
+			for _, tc := range []struct {
+				path, body string
+				want       int
+			}{
+				{"/api/v1/units/u3", `{"name":"三镇","kind":"township"}`, 200},
+				{"/api/v1/units/u4", `{"name":"四镇","kind":"township"}`, 422},
+				{"/api/v1/units/u3", `{"name":"三镇（新）","kind":"township"}`, 200},
+				{"/api/v1/categories/c8", `{"name":"八"}`, 200},
+				{"/api/v1/categories/c9", `{"name":"九"}`, 422},
+				{"/api/v1/categories/c8", `{"name":"八（新）"}`, 200},
+			} {
+				r := e.do("PUT", tc.path, rwToken, tc.body)
+				if r.status != tc.want {
+					t.Errorf("PUT %s: %d %s, want %d", tc.path, r.status, r.body, tc.want)
+				}
+				if tc.want == 422 && !strings.Contains(details(t, r)["code"], "at most") {
+					t.Errorf("PUT %s: %s, want a problem with code naming the limit", tc.path, r.body)
+				}
+			}
+			units, err := e.store.Units(context.Background())
+			if err != nil || len(units) != 3 {
+				t.Errorf("%d units (%v), want 3", len(units), err)
+			}
+			cats, err := e.store.Categories(context.Background())
+			if err != nil || len(cats) != 8 {
+				t.Errorf("%d categories (%v), want 8", len(cats), err)
+			}
+		})
+	}
+}

@@ -38,6 +38,46 @@ func (s *Store) PutCategory(ctx context.Context, c Category) error {
 	return nil
 }
 
+// PutUnitWithin is PutUnit that creates no unit beyond limit units (the
+// API's max_units): every unit multiplies the series riskmon exports, so a
+// write token must not add them without end. A rename is always taken.
+func (s *Store) PutUnitWithin(ctx context.Context, u Unit, limit int) error {
+	if err := s.putWithin(ctx, "units", "max_units", limit, []string{"code", "name", "kind"}, u.Code, u.Name, u.Kind); err != nil {
+		return fmt.Errorf("put unit %s: %w", u.Code, err)
+	}
+	return nil
+}
+
+// PutCategoryWithin is PutCategory within limit categories (max_categories).
+func (s *Store) PutCategoryWithin(ctx context.Context, c Category, limit int) error {
+	if err := s.putWithin(ctx, "categories", "max_categories", limit, []string{"code", "name"}, c.Code, c.Name); err != nil {
+		return fmt.Errorf("put category %s: %w", c.Code, err)
+	}
+	return nil
+}
+
+// putWithin counts and writes in one transaction. On MySQL two creates at
+// once may both see room for one, so the table can pass the limit by the
+// creates in flight (api_max_in_flight bounds them), never without end.
+func (s *Store) putWithin(ctx context.Context, table, key string, limit int, cols []string, args ...any) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var exists, n int
+		if err := tx.GetContext(ctx, &exists, "SELECT COUNT(*) FROM "+table+" WHERE code = ?", args[0]); err != nil {
+			return err
+		}
+		if exists == 0 {
+			if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+table); err != nil {
+				return err
+			}
+			if n >= limit {
+				return fieldErrors([]petition.Problem{{Field: "code", Problem: fmt.Sprintf("riskmon holds at most %d %s (%s); this would be one more", limit, table, key)}}, ErrInvalidValue)
+			}
+		}
+		_, err := tx.ExecContext(ctx, s.dialect.upsert(table, cols[:1], cols[1:], false), args...)
+		return err
+	})
+}
+
 func (s *Store) put(ctx context.Context, table string, cols []string, args ...any) error {
 	_, err := s.db.ExecContext(ctx, s.dialect.upsert(table, cols[:1], cols[1:], false), args...)
 	return err
