@@ -37,7 +37,7 @@ func (c *Collector) HTTP() *HTTPMetrics { return c.http }
 // that docs/metrics.md and the rule tests know it like the others.
 func documentVec(name, typ, help string, labels ...string) MetricDoc {
 	d := declare(name, help, prometheus.GaugeValue, true, labels...)
-	d.Doc.Type, d.Doc.PerRequest = typ, true
+	d.Doc.Type, d.Doc.PerRequest, d.own = typ, true, true
 	declared[len(declared)-1] = d
 	return d.Doc
 }

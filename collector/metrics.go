@@ -14,6 +14,9 @@ const namespace = "petition"
 type typedDesc struct {
 	desc      *prometheus.Desc
 	valueType prometheus.ValueType
+	// own: described by a collector of its own (the HTTP and store
+	// metrics), not by refreshStatus.
+	own bool
 	// Doc is what docs/metrics.md says of the metric.
 	Doc MetricDoc
 }

@@ -58,7 +58,7 @@ func (st *refreshStatus) record(took time.Duration, runs []scraperRun, snap *Sna
 // Describe sends every self metric's descriptor.
 func (st *refreshStatus) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range declared {
-		if d.Doc.Live && !d.Doc.PerRequest { // the HTTP vectors describe themselves
+		if d.Doc.Live && !d.own {
 			ch <- d.desc
 		}
 	}

@@ -102,7 +102,10 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Cas
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
 	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	call := s.creates.enqueue(caseWrite{r: r, c: c})
+	call, err := s.creates.enqueue(caseWrite{r: r, c: c})
+	if err != nil {
+		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
+	}
 	if err := s.creates.await(ctx, call); err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}

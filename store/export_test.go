@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"riskmon/petition"
 )
 
@@ -55,8 +57,21 @@ type Queued struct {
 
 // Enqueue queues a case as CreateCase does, without waiting.
 func Enqueue(s *Store, r petition.Rules, c petition.Case) Queued {
-	return Queued{s, s.creates.enqueue(caseWrite{r: r, c: c})}
+	call, err := s.creates.enqueue(caseWrite{r: r, c: c})
+	if err != nil {
+		panic(err) // the tests that queue stay far below maxQueue
+	}
+	return Queued{s, call}
 }
+
+// EnqueueErr is Enqueue that reports a refusal.
+func EnqueueErr(s *Store, r petition.Rules, c petition.Case) (Queued, error) {
+	call, err := s.creates.enqueue(caseWrite{r: r, c: c})
+	return Queued{s, call}, err
+}
+
+// MaxQueue is how many creates may wait.
+const MaxQueue = maxQueue
 
 // Promoted reports whether the caller is to write.
 func (q Queued) Promoted() bool {
@@ -157,4 +172,10 @@ func SetBatchSizes(t interface{ Cleanup(func()) }, n int) {
 	bt, rb := bulkTx, rekeyBatch
 	bulkTx, rekeyBatch = n, n
 	t.Cleanup(func() { bulkTx, rekeyBatch = bt, rb })
+}
+
+// InTx runs fn as the store's writers run theirs: retried, backed off and
+// counted when it fails as a deadlock or a busy database would.
+func InTx(ctx context.Context, s *Store, fn func() error) error {
+	return s.inTx(ctx, func(*sqlx.Tx) error { return fn() })
 }

@@ -27,7 +27,8 @@ type caseQueue struct {
 	waiting []*createCall
 	writers int // callers promoted to write, running or about to
 	// write stores a batch and settles each call; tests replace it.
-	write func(batch []*createCall)
+	write    func(batch []*createCall)
+	counters *writeCounters
 }
 
 // createCall is one caller's case on its way through the queue.
@@ -58,16 +59,22 @@ func (c *createCall) settled() bool {
 }
 
 // enqueue adds a case to the queue, promoting its caller to writer when
-// fewer than maxWriters write.
-func (q *caseQueue) enqueue(w caseWrite) *createCall {
+// fewer than maxWriters write. A full queue refuses it (ErrBusy).
+func (q *caseQueue) enqueue(w caseWrite) (*createCall, error) {
 	call := &createCall{w: w, lead: make(chan struct{}, 1), done: make(chan struct{})}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if len(q.waiting) >= maxQueue {
+		if q.counters != nil {
+			q.counters.queueFull.Add(1)
+		}
+		return nil, ErrBusy
+	}
 	q.waiting = append(q.waiting, call)
 	if q.writers < maxWriters {
 		q.promote(call)
 	}
-	return call
+	return call, nil
 }
 
 // promote makes call's caller a writer. Callers hold mu.
@@ -140,6 +147,9 @@ func (q *caseQueue) writeTurn(self *createCall) {
 			c.taken = true
 		}
 		q.mu.Unlock()
+		if q.counters != nil {
+			q.counters.countBatch(len(batch))
+		}
 		q.writeSettling(batch)
 	}
 }

@@ -31,6 +31,7 @@ type Store struct {
 	now     func() time.Time // when a case is registered (SetClock)
 	// lockPath is the SQLite database's gate file (HoldWriters).
 	lockPath string
+	counters writeCounters
 }
 
 // SetClock sets the clock that stamps when a case is registered, which
@@ -85,6 +86,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.lockPath = sqliteLockPath(strings.TrimPrefix(dsn, "sqlite:"))
 	}
 	s.creates.write = s.writeBatch
+	s.creates.counters = &s.counters
 	return s, nil
 }
 
@@ -236,7 +238,8 @@ func (s *Store) migrations() (*goose.Provider, error) {
 
 // inTx runs fn in a transaction and retries it when the database chose it as
 // a deadlock victim or was busy: both are safe to retry because fn re-reads
-// everything it depends on.
+// everything it depends on. Each retry waits a jittered backoff and is
+// counted (WriteStats).
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return s.inTxWith(ctx, nil, fn)
 }
@@ -248,6 +251,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 func (s *Store) inTxWith(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
+		if attempt > 0 {
+			s.counters.retries[retryReason(err)].Add(1)
+			if serr := sleepCtx(ctx, backoff(attempt-1)); serr != nil {
+				return err
+			}
+		}
 		err = runTx(ctx, s.db, opts, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return err
@@ -295,7 +304,7 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if retryable(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
+	if retryable(err) || errors.Is(err, ErrBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
