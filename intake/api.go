@@ -21,12 +21,25 @@ type API struct {
 	Config func() *config.Config // the configuration in force (reloadable)
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Ready, if set, says whether the database has been prepared (reached,
+	// migrated, the key checked); until then every request gets 503.
+	Ready func() bool
 }
 
 // retryAfter is the Retry-After of a 503, in seconds: a database that is
 // back within seconds takes the retry, and twenty clients retrying do not
 // hammer one that is not.
 const retryAfter = "5"
+
+// whenReady answers 503 until the database is prepared.
+func (a *API) whenReady(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if a.Ready != nil && !a.Ready() {
+			return a.unavailable(c, "starting: the database is not reachable yet; retry later")
+		}
+		return next(c)
+	}
+}
 
 // unavailable answers 503 with Retry-After.
 func (a *API) unavailable(c echo.Context, msg string) error {
@@ -36,7 +49,7 @@ func (a *API) unavailable(c echo.Context, msg string) error {
 
 // Register adds the /api/v1 routes to e.
 func (a *API) Register(e *echo.Echo) {
-	g := e.Group("/api/v1", a.bounded(), a.auth)
+	g := e.Group("/api/v1", a.whenReady, a.bounded(), a.auth)
 	g.POST("/cases", a.createCase)
 	g.GET("/cases/:case_no", a.getCase)
 	g.POST("/cases/:case_no/events", a.addEvent)

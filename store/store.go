@@ -57,6 +57,22 @@ var (
 // Open connects to dsn, "sqlite:PATH" or "mysql:" followed by a go-sql-driver
 // DSN, and checks that the database answers.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := OpenLazy(dsn)
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pingCtx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open %s database: %w", s.dialect.name, err)
+	}
+	return s, nil
+}
+
+// OpenLazy is Open without the check: the pool connects when first used, so
+// the service can start while the database is down and wait for it.
+func OpenLazy(dsn string) (*Store, error) {
 	var (
 		db  *sqlx.DB
 		d   dialect
@@ -74,12 +90,6 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
 	s := &Store{db: db, dialect: d, now: time.Now}
 	if d.name == "sqlite" {
@@ -130,18 +140,11 @@ func openMySQL(dsn string) (*sqlx.DB, error) {
 	// A lock wait of MariaDB's default 50 s would hold an API client that
 	// long; a short one fails fast into inTx's retry.
 	cfg.Params = map[string]string{"time_zone": "'+00:00'", "innodb_lock_wait_timeout": "5"}
-	// Writes run at READ COMMITTED (see inTxWith). Setting it for the session
-	// saves a statement per transaction; MariaDB before 11.1 names the
-	// variable tx_isolation, MySQL 8 only transaction_isolation.
-	name, err := isolationVariable(cfg)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Params[name] = "'READ-COMMITTED'"
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open mysql database: %w", err)
 	}
+	conn = readCommitted{conn}
 	db := sqlx.NewDb(sql.OpenDB(conn), "mysql")
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
@@ -175,23 +178,28 @@ func checkCharset(dsn string) error {
 	return nil
 }
 
-func isolationVariable(cfg *mysql.Config) (string, error) {
-	conn, err := mysql.NewConnector(cfg)
+// readCommitted makes every new connection's session READ COMMITTED, the
+// isolation the writers run at (see inTxWith). The statement is the one
+// MySQL and MariaDB both know (the variable is tx_isolation on MariaDB
+// before 11.1, transaction_isolation on MySQL 8), and it runs when the pool
+// connects, so that opening the store needs no database.
+type readCommitted struct{ driver.Connector }
+
+func (r readCommitted) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := r.Connector.Connect(ctx)
 	if err != nil {
-		return "", fmt.Errorf("open mysql database: %w", err)
+		return nil, err
 	}
-	db := sql.OpenDB(conn)
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout+time.Second)
-	defer cancel()
-	var v string
-	if err := db.QueryRowContext(ctx, "SELECT @@transaction_isolation").Scan(&v); err == nil {
-		return "transaction_isolation", nil
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("the mysql driver's connection cannot execute statements")
 	}
-	if err := db.QueryRowContext(ctx, "SELECT @@tx_isolation").Scan(&v); err != nil {
-		return "", fmt.Errorf("open mysql database: %w", err)
+	if _, err := ex.ExecContext(ctx, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", nil); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("set read committed: %w", err)
 	}
-	return "tx_isolation", nil
+	return conn, nil
 }
 
 // Close closes the database.

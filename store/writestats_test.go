@@ -88,3 +88,30 @@ func TestRetriesAreCountedByReason(t *testing.T) {
 		t.Errorf("a cancelled caller: %v after %d attempts, want no retry", err, calls)
 	}
 }
+
+// Every connection of the pool runs READ COMMITTED, set when it connects
+// (no longer by asking the server at open, which needed it up).
+func TestSessionsAreReadCommitted(t *testing.T) {
+	s := storetest.Open(t, "mysql")
+	ctx := context.Background()
+	var conns []interface{ Close() error }
+	for range 3 { // three connections at once: three sessions
+		c, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var got string
+		if err := c.QueryRowContext(ctx, "SELECT @@session.tx_isolation").Scan(&got); err != nil {
+			if err := c.QueryRowContext(ctx, "SELECT @@session.transaction_isolation").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got != "READ-COMMITTED" {
+			t.Errorf("a session runs %s, want READ-COMMITTED", got)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -45,35 +47,57 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.DB)
+	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	return serveOn(ctx, ln, cfg, load, *demoMode, startRetry, logger)
+}
+
+// retryPolicy is how the service waits for a database that does not answer
+// at start: first, then doubling up to most, each with jitter.
+type retryPolicy struct{ first, most time.Duration }
+
+var startRetry = retryPolicy{first: time.Second, most: 30 * time.Second}
+
+// serveOn serves on ln at once and prepares the database meanwhile: while it
+// does not answer, /healthz says the process is alive, /readyz 503, the API
+// 503 with Retry-After, /metrics only the self metrics (the domain ones are
+// stale), and the preparation is retried with backoff until it succeeds.
+// An error that waiting will not mend (another petitioner key, a bulk load
+// running, a refused migration) stops the service.
+func serveOn(ctx context.Context, ln net.Listener, cfg *config.Config, load func() (*config.Config, error), demoMode bool, retry retryPolicy, logger *slog.Logger) error {
+	s, err := store.OpenLazy(cfg.DB)
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer s.Close()
-	if cfg.MigrateOnStart || *demoMode {
-		if err := s.Migrate(ctx); err != nil {
-			return err
-		}
-	}
-	if *demoMode {
-		logger.Info("seeding the demo county", "db", cfg.DB)
-		if err := demo.Seed(ctx, s, cfg.Rules, cfg.PetitionerKey, time.Now()); err != nil {
-			return err
-		}
-	}
-	if err := s.ClaimPetitionerKey(ctx, cfg.PetitionerKey); err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	gate, err := s.HoldWriters(ctx, false)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	defer gate.Release()
 	col := collector.New(s, cfg, time.Now, collector.BuildInfo{Version: version, Revision: revision})
+	var ready atomic.Bool
+	api := &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger, Ready: ready.Load}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- serveHTTP(runCtx, ln, newServer(col, s, api, logger), cfg.WebConfigFile, logger) }()
+
+	gate, err := prepareRetrying(runCtx, retry, logger, func(ctx context.Context) (*store.Gate, error) {
+		return prepare(ctx, s, cfg, demoMode, logger)
+	})
+	if err != nil {
+		cancel()
+		if herr := <-served; herr != nil {
+			logger.Error("http server", "err", herr)
+		}
+		if ctx.Err() != nil {
+			return nil // stopped while waiting for the database
+		}
+		return err
+	}
+	defer gate.Release()
+	ready.Store(true)
 	go col.Run(runCtx, logger)
-	if *demoMode {
+	if demoMode {
 		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, cfg.PetitionerKey, time.Now, uint64(time.Now().UnixNano()))
 		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
 	}
@@ -84,13 +108,61 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 		col.SetConfig(next)
 		keeper.request(next.Rules)
 	}, col.Config, logger)
+	return <-served
+}
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+// prepare readies the database for the service: it answers, migrations are
+// applied (migrate_on_start, or always in the demo), the demo county seeded,
+// the petitioner key is the one the hashes were made with, and the service
+// holds the writers' gate shared.
+func prepare(ctx context.Context, s *store.Store, cfg *config.Config, demoMode bool, logger *slog.Logger) (*store.Gate, error) {
+	if err := s.Ping(ctx); err != nil {
+		return nil, err
 	}
-	api := &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}
-	return serveHTTP(ctx, ln, newServer(col, s, api, logger), cfg.WebConfigFile, logger)
+	if cfg.MigrateOnStart || demoMode {
+		if err := s.Migrate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if demoMode {
+		logger.Info("seeding the demo county", "db", cfg.DB)
+		if err := demo.Seed(ctx, s, cfg.Rules, cfg.PetitionerKey, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.ClaimPetitionerKey(ctx, cfg.PetitionerKey); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	gate, err := s.HoldWriters(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return gate, nil
+}
+
+// prepareRetrying runs try until it succeeds, retrying only while the
+// database is unavailable (store.Unavailable), after a jittered backoff.
+func prepareRetrying(ctx context.Context, p retryPolicy, logger *slog.Logger, try func(context.Context) (*store.Gate, error)) (*store.Gate, error) {
+	wait := p.first
+	for {
+		gate, err := try(ctx)
+		if err == nil {
+			return gate, nil
+		}
+		if !store.Unavailable(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		d := wait/2 + rand.N(wait/2+1) // jitter: instances restarted together do not knock together
+		logger.Warn("the database does not answer; serving /healthz and waiting", "retry_in", d.String(), "err", err)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, p.most)
+	}
 }
 
 // loadChecked loads the configuration and checks its secrets; only the demo
