@@ -24,25 +24,28 @@ import (
 
 // Config is the whole configuration of the service.
 type Config struct {
-	Listen          string
-	DB              string
-	MigrateOnStart  bool
-	RefreshInterval time.Duration
-	QueryTimeout    time.Duration
-	StalenessLimit  time.Duration
-	Timezone        string
-	PetitionerKey   petition.Key
-	APITokens       []string // read-write
-	APIReadTokens   []string // read-only
-	APIMaxInFlight  int
-	MaxUnits        int
-	MaxCategories   int
-	WebConfigFile   string
-	TrustedProxies  []*net.IPNet
-	CalendarFile    string
-	Rules           petition.Rules
-	Periods         []Period
-	SimulateEvery   time.Duration // demo simulator step
+	Listen            string
+	DB                string
+	MigrateOnStart    bool
+	RefreshInterval   time.Duration
+	QueryTimeout      time.Duration
+	StalenessLimit    time.Duration
+	Timezone          string
+	PetitionerKey     petition.Key
+	APITokens         []string // read-write
+	APIReadTokens     []string // read-only
+	APIMaxInFlight    int
+	MaxUnits          int
+	MaxCategories     int
+	WebConfigFile     string
+	OpsListen         string
+	APIWebConfigFile  string
+	APIAllowPlainHTTP bool
+	TrustedProxies    []*net.IPNet
+	CalendarFile      string
+	Rules             petition.Rules
+	Periods           []Period
+	SimulateEvery     time.Duration // demo simulator step
 
 	origin map[string]string // key -> where its value came from
 }
@@ -138,7 +141,10 @@ var keys = []key{
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
 	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
 	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
-	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config: TLS and basic auth"},
+	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config of the operations endpoints (and of the API too without ops_listen): TLS and basic auth"},
+	{"ops_listen", "", func(c *Config, v string) error { c.OpsListen = v; return nil }, "address of a listener of its own for /metrics, /healthz and /readyz (with web_config_file); empty: they share listen with the API"},
+	{"api_web_config_file", "", func(c *Config, v string) error { c.APIWebConfigFile = v; return nil }, "exporter-toolkit web config of the API's listener when ops_listen is set: TLS only (the API authenticates with bearer tokens)"},
+	{"api_allow_plain_http", "false", boolSetter(func(c *Config) *bool { return &c.APIAllowPlainHTTP }), "serve the API's tokens over plain HTTP on an address other hosts reach (refused otherwise)"},
 	{"trusted_proxies", "", func(c *Config, v string) error {
 		c.TrustedProxies = nil
 		for _, f := range strings.Split(v, ",") {

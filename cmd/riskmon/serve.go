@@ -47,11 +47,32 @@ func serve(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	var lns listeners
+	for _, l := range []struct {
+		addr string
+		ln   *net.Listener
+	}{{cfg.Listen, &lns.api}, {cfg.OpsListen, &lns.ops}} {
+		if l.addr == "" {
+			continue
+		}
+		if *l.ln, err = net.Listen("tcp", l.addr); err != nil {
+			lns.close()
+			return fmt.Errorf("listen on %s: %w", l.addr, err)
+		}
 	}
-	return serveOn(ctx, ln, cfg, load, *demoMode, startRetry, logger)
+	return serveOn(ctx, lns, cfg, load, *demoMode, startRetry, logger)
+}
+
+// listeners are the service's: the API's (listen), and the operations
+// endpoints' when they have their own (ops_listen), else nil.
+type listeners struct{ api, ops net.Listener }
+
+func (l listeners) close() {
+	for _, ln := range []net.Listener{l.api, l.ops} {
+		if ln != nil {
+			ln.Close()
+		}
+	}
 }
 
 // retryPolicy is how the service waits for a database that does not answer
@@ -66,10 +87,10 @@ var startRetry = retryPolicy{first: time.Second, most: 30 * time.Second}
 // stale), and the preparation is retried with backoff until it succeeds.
 // An error that waiting will not mend (another petitioner key, a bulk load
 // running, a refused migration) stops the service.
-func serveOn(ctx context.Context, ln net.Listener, cfg *config.Config, load func() (*config.Config, error), demoMode bool, retry retryPolicy, logger *slog.Logger) error {
+func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func() (*config.Config, error), demoMode bool, retry retryPolicy, logger *slog.Logger) error {
 	s, err := store.OpenLazy(cfg.DB)
 	if err != nil {
-		ln.Close()
+		lns.close()
 		return err
 	}
 	defer s.Close()
@@ -78,8 +99,7 @@ func serveOn(ctx context.Context, ln net.Listener, cfg *config.Config, load func
 	api := &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger, Ready: ready.Load}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- serveHTTP(runCtx, ln, newServer(col, s, api, logger), cfg.WebConfigFile, logger) }()
+	served := serveAll(runCtx, cancel, lns, col, s, api, cfg, logger)
 
 	gate, err := prepareRetrying(runCtx, retry, logger, func(ctx context.Context) (*store.Gate, error) {
 		return prepare(ctx, s, cfg, demoMode, logger)
@@ -172,7 +192,7 @@ func loadChecked(src config.Source, demo bool) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.CheckSecrets(demo); err != nil {
+	if err := errors.Join(cfg.CheckSecrets(demo), cfg.CheckListeners()); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -288,4 +308,45 @@ func reload(load func() (*config.Config, error), apply func(*config.Config), pre
 	apply(next)
 	logger.Info("configuration reloaded")
 	return nil
+}
+
+// serveAll serves the listeners until ctx ends or one of them fails, which
+// stops the others (cancel); the channel gives the first failure, or nil.
+// Alone, the API's listener serves everything with web_config_file; with
+// ops_listen, the operations endpoints are served there with
+// web_config_file and the API with api_web_config_file.
+func serveAll(ctx context.Context, cancel func(), lns listeners, col *collector.Collector, s *store.Store, api *intake.API, cfg *config.Config, logger *slog.Logger) <-chan error {
+	type served struct {
+		ln        net.Listener
+		h         http.Handler
+		webConfig string
+	}
+	var all []served
+	if lns.ops == nil {
+		all = []served{{lns.api, newServer(col, s, api, logger, serveOps|serveAPI), cfg.WebConfigFile}}
+	} else {
+		all = []served{
+			{lns.api, newServer(col, s, api, logger, serveAPI), cfg.APIWebConfigFile},
+			{lns.ops, newServer(col, s, api, logger, serveOps), cfg.WebConfigFile},
+		}
+	}
+	errs := make(chan error, len(all))
+	for _, sv := range all {
+		go func() {
+			err := serveHTTP(ctx, sv.ln, sv.h, sv.webConfig, logger)
+			cancel() // one listener down stops the service: half a service misleads
+			errs <- err
+		}()
+	}
+	out := make(chan error, 1)
+	go func() {
+		var first error
+		for range all {
+			if err := <-errs; err != nil && first == nil {
+				first = err
+			}
+		}
+		out <- first
+	}()
+	return out
 }

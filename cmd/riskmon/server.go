@@ -25,9 +25,17 @@ const landing = `<!doctype html>
 </ul></body></html>
 `
 
-// newServer wires the routes. Handlers here only report; all work happens in
-// the collector's background refresh.
-func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger *slog.Logger) *echo.Echo {
+// routes says which endpoints a server serves.
+type routes int
+
+const (
+	serveOps routes = 1 << iota // /metrics, /healthz, /readyz
+	serveAPI                    // /api/v1
+)
+
+// newServer wires the routes of which. Handlers here only report; all work
+// happens in the collector's background refresh.
+func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger *slog.Logger, which routes) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// The client address of the access log is the peer's: an X-Forwarded-For
@@ -56,14 +64,18 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	}))
 	e.Use(instrument(col.HTTP()))
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
-	api.Register(e)
-	e.GET("/metrics", echo.WrapHandler(col))
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	ready := &readiness{ping: s.Ping, fresh: col.Fresh, now: api.Now, logger: logger}
-	e.GET("/readyz", func(c echo.Context) error {
-		code, body := ready.check(c.Request().Context())
-		return c.String(code, body)
-	})
+	if which&serveAPI != 0 {
+		api.Register(e)
+	}
+	if which&serveOps != 0 {
+		e.GET("/metrics", echo.WrapHandler(col))
+		e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+		ready := &readiness{ping: s.Ping, fresh: col.Fresh, now: api.Now, logger: logger}
+		e.GET("/readyz", func(c echo.Context) error {
+			code, body := ready.check(c.Request().Context())
+			return c.String(code, body)
+		})
+	}
 	return e
 }
 

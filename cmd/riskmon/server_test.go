@@ -66,7 +66,7 @@ func TestDatabaseOutage(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 10, 2, 3, 0, 0, 0, time.UTC)}
 	col := collector.New(s, conf, clk.Now, collector.BuildInfo{Version: "test"})
 	var logs bytes.Buffer
-	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, slog.New(slog.NewTextHandler(&logs, nil))))
+	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, slog.New(slog.NewTextHandler(&logs, nil)), serveOps|serveAPI))
 	defer srv.Close()
 
 	if err := col.Refresh(ctx); err != nil {
@@ -146,7 +146,7 @@ func logServer(t *testing.T, env map[string]string, logs *bytes.Buffer) *httptes
 	}
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger))
+	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger, serveOps|serveAPI))
 	t.Cleanup(srv.Close)
 	return srv
 }

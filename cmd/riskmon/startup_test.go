@@ -7,10 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"riskmon/config"
 	"riskmon/store/storetest"
@@ -70,7 +74,7 @@ func TestStartWhileTheDatabaseIsDown(t *testing.T) {
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- serveOn(ctx, ln, cfg, func() (*config.Config, error) { return cfg, nil }, false,
+		done <- serveOn(ctx, listeners{api: ln}, cfg, func() (*config.Config, error) { return cfg, nil }, false,
 			retryPolicy{first: 50 * time.Millisecond, most: 200 * time.Millisecond}, slog.New(slog.NewTextHandler(logs, nil)))
 	}()
 	defer func() {
@@ -113,5 +117,76 @@ func TestStartWhileTheDatabaseIsDown(t *testing.T) {
 	}
 	if resp := post(t, base+"/api/v1/cases", strings.NewReader(newCase)); resp.StatusCode != 201 {
 		t.Errorf("a case after the recovery: %d, want 201", resp.StatusCode)
+	}
+}
+
+// Basic auth for /metrics and the API's bearer tokens used to share one
+// listener and one Authorization header: enabling one locked the other out.
+// With ops_listen each has its own listener.
+func TestOperationsAndAPIOnTheirOwnListeners(t *testing.T) {
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	webConfig := filepath.Join(t.TempDir(), "web.yml")
+	if err := os.WriteFile(webConfig, []byte("basic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadChecked(config.Source{Env: map[string]string{"RISKMON_DB": storetest.DSN(t, "sqlite"), "RISKMON_API_TOKEN": testToken,
+		"RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes", "RISKMON_LISTEN": "127.0.0.1:0", "RISKMON_OPS_LISTEN": "127.0.0.1:1",
+		"RISKMON_WEB_CONFIG_FILE": webConfig}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lns listeners
+	for _, ln := range []*net.Listener{&lns.api, &lns.ops} {
+		if *ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serveOn(ctx, lns, cfg, func() (*config.Config, error) { return cfg, nil }, false, startRetry, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve after the stop: %v", err)
+		}
+	}()
+	apiBase, opsBase := "http://"+lns.api.Addr().String(), "http://"+lns.ops.Addr().String()
+	waitFor(t, "the API ready", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, apiBase+"/api/v1/units", nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	for _, tc := range []struct {
+		url  string
+		auth func(*http.Request)
+		want int
+	}{
+		{opsBase + "/metrics", func(r *http.Request) {}, 401},
+		{opsBase + "/metrics", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 200},
+		{opsBase + "/readyz", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 200},
+		{opsBase + "/api/v1/units", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 404},
+		{apiBase + "/api/v1/units", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+testToken) }, 200},
+		{apiBase + "/metrics", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+testToken) }, 404},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, tc.url, nil)
+		tc.auth(req)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("GET %s: %d, want %d", tc.url, resp.StatusCode, tc.want)
+		}
 	}
 }
