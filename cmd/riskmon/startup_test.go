@@ -98,7 +98,9 @@ func TestStartWhileTheDatabaseIsDown(t *testing.T) {
 	if code != 200 || metricValue(body, "petition_collector_last_refresh_success") != "0" || strings.Contains(body, "petition_unit_info") {
 		t.Errorf("/metrics while the database is down = %d, success %q; want the self metrics only", code, metricValue(body, "petition_collector_last_refresh_success"))
 	}
-	waitFor(t, "a retry logged", func() bool { return strings.Contains(logs.String(), "the database does not answer; serving /healthz and waiting") })
+	waitFor(t, "a retry logged", func() bool {
+		return strings.Contains(logs.String(), "the database does not answer; serving /healthz and waiting")
+	})
 
 	px.Restore()
 	waitFor(t, "/readyz 200 after the database came back", func() bool {
