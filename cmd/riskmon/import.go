@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"riskmon/intake"
 )
@@ -57,8 +59,12 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	logger.Info("import validated", "file", path, "cases", len(batch.Cases), "problems", len(batch.Errors),
 		"parse", parsed.Sub(started).Round(time.Millisecond).String(), "check", time.Since(parsed).Round(time.Millisecond).String())
 	if len(batch.Errors) > 0 {
-		for _, e := range batch.Errors {
-			fmt.Fprintln(stderr, path+": "+e.String())
+		for i, e := range batch.Errors {
+			if i == maxReported {
+				fmt.Fprintf(stderr, "… and %d more problems\n", len(batch.Errors)-maxReported)
+				break
+			}
+			fmt.Fprintln(stderr, printable(path+": "+e.String()))
 		}
 		return fmt.Errorf("import %s: %d problems; nothing written", path, len(batch.Errors))
 	}
@@ -90,4 +96,25 @@ func progressBar(w io.Writer, total int) func(int) {
 			fmt.Fprintln(w)
 		}
 	}
+}
+
+// printable escapes what a terminal would act on rather than show: control
+// characters (an escape sequence could rewrite the screen) and invisible
+// format characters such as a right-to-left override. A file's values reach
+// the problems it is told about.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		case r < 0x80 && unicode.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
