@@ -73,8 +73,7 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
-	upsert := s.dialect.upsert("settings", []string{"name"}, []string{"value"}, false)
-	if _, err := s.db.ExecContext(ctx, upsert, loadInProgressSetting, registered.UTC().Format(time.RFC3339)); err != nil {
+	if err := putSetting(ctx, s.db, s.dialect, loadInProgressSetting, registered.UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("load: mark the load begun: %w", err)
 	}
 	// Two writers keep both cores busy: one encodes while the database

@@ -86,8 +86,7 @@ func rebuildCompletionDays(ctx context.Context, tx *sqlx.Tx, d dialect, loc *tim
 }
 
 func recordCompletionDayZone(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) error {
-	_, err := tx.ExecContext(ctx, d.upsert("settings", []string{"name"}, []string{"value"}, false), completionDayZoneSetting, loc.String())
-	if err != nil {
+	if err := putSetting(ctx, tx, d, completionDayZoneSetting, loc.String()); err != nil {
 		return fmt.Errorf("record the zone of the completion days: %w", err)
 	}
 	return nil

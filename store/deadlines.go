@@ -74,8 +74,7 @@ func (s *Store) RecomputeDeadlines(ctx context.Context, r petition.Rules) (Recom
 		res.Moved += n
 	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, s.dialect.upsert("settings", []string{"name"}, []string{"value"}, false), deadlineRulesSetting, fp)
-		return err
+		return putSetting(ctx, tx, s.dialect, deadlineRulesSetting, fp)
 	})
 	if err != nil {
 		return res, fmt.Errorf("recompute deadlines: record the rules: %w", err)

@@ -90,13 +90,18 @@ var rekeyBatch = 2000
 // Rekey wraps every stored petitioner hash with the key next adds to from,
 // batch by batch; each batch records how far it came in the same
 // transaction, so a rekey cut off anywhere is finished by running it again
-// with the same keys, and the last one records next's fingerprint. The
-// caller holds the writers' gate exclusive: a hash written meanwhile with
-// the old key would be left behind. It returns how many cases it rehashed.
+// with the same keys, and the last one records next's fingerprint. It holds
+// the writers' gate exclusive: a hash written meanwhile with the old key
+// would be left behind. It returns how many cases it rehashed.
 func (s *Store) Rekey(ctx context.Context, from, next petition.Key, progress RekeyProgress) (int, error) {
 	if !from.Extends(next) {
 		return 0, errors.New("rekey: the new key chain must be the old one with one key added at the end")
 	}
+	gate, err := s.HoldWriters(ctx, true)
+	if err != nil {
+		return 0, fmt.Errorf("rekey: %w", err)
+	}
+	defer gate.Release()
 	st, err := s.petitionerKeyState(ctx, s.db)
 	if err != nil {
 		return 0, fmt.Errorf("rekey: %w", err)
@@ -110,7 +115,6 @@ func (s *Store) Rekey(ctx context.Context, from, next petition.Key, progress Rek
 		return 0, fmt.Errorf("rekey: the old key given: %w", ErrOtherPetitionerKey)
 	}
 	wrap := next.Last()
-	upsert := s.dialect.upsert("settings", []string{"name"}, []string{"value"}, false)
 	done := 0
 	for after := st.after; ; {
 		var rows []struct {
@@ -140,11 +144,9 @@ func (s *Store) Rekey(ctx context.Context, from, next petition.Key, progress Rek
 				if _, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", rekeySetting); err != nil {
 					return err
 				}
-				_, err := tx.ExecContext(ctx, upsert, petitionerKeySetting, next.Fingerprint())
-				return err
+				return putSetting(ctx, tx, s.dialect, petitionerKeySetting, next.Fingerprint())
 			}
-			_, err := tx.ExecContext(ctx, upsert, rekeySetting, fmt.Sprintf("%s %d", next.Fingerprint(), after))
-			return err
+			return putSetting(ctx, tx, s.dialect, rekeySetting, fmt.Sprintf("%s %d", next.Fingerprint(), after))
 		})
 		if err != nil {
 			return done, fmt.Errorf("rekey: %w", err)

@@ -382,6 +382,12 @@ func (d dialect) upsertRows(table string, keyCols, valCols []string, add bool, n
 	return q + "ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
 }
 
+// putSetting sets the settings row name to value.
+func putSetting(ctx context.Context, ex sqlx.ExecerContext, d dialect, name, value string) error {
+	_, err := ex.ExecContext(ctx, d.upsert("settings", []string{"name"}, []string{"value"}, false), name, value)
+	return err
+}
+
 // marks returns n comma-separated placeholders.
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 

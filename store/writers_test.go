@@ -61,6 +61,10 @@ func TestWritersGate(t *testing.T) {
 			if _, err := b.Recount(ctx, shanghai); !errors.Is(err, store.ErrOtherWriters) {
 				t.Errorf("Recount beside a running service: %v, want ErrOtherWriters", err)
 			}
+			k1 := []byte("the-first-key-0123456")
+			if _, err := b.Rekey(ctx, petition.NewKey(k1), petition.NewKey(k1, []byte("the-second-key-012345")), nil); !errors.Is(err, store.ErrOtherWriters) {
+				t.Errorf("Rekey beside a running service: %v, want ErrOtherWriters", err)
+			}
 			for _, g := range []*store.Gate{sa, sb} {
 				if err := g.Release(); err != nil {
 					t.Fatal(err)

@@ -47,17 +47,15 @@ func rekey(ctx context.Context, args []string, stderr io.Writer, logger *slog.Lo
 		return err
 	}
 	defer s.Close()
-	gate, err := s.HoldWriters(ctx, true)
-	if err != nil {
-		return fmt.Errorf("rekey: stop the service and any import first: %w", err)
-	}
-	defer gate.Release()
 	started := time.Now()
 	var total int
 	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM cases").Scan(&total); err != nil {
 		return fmt.Errorf("rekey: %w", err)
 	}
 	n, err := s.Rekey(ctx, cfg.PetitionerKey, next, progressBar(stderr, total))
+	if errors.Is(err, store.ErrOtherWriters) {
+		return fmt.Errorf("%w: stop the service and any import first", err)
+	}
 	if err != nil {
 		return err
 	}
