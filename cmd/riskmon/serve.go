@@ -301,9 +301,9 @@ func reload(load func() (*config.Config, error), apply func(*config.Config), pre
 		// match no earlier petition. A key changes only with riskmon rekey.
 		return errors.New("reload: petitioner_key changed; the running key stays (a key is changed with riskmon rekey, with the service stopped)")
 	}
-	if next.Listen != prev.Listen || next.DB != prev.DB {
-		logger.Warn("listen and db changes take effect at the next restart")
-		next.Listen, next.DB = prev.Listen, prev.DB
+	if next.Listen != prev.Listen || next.OpsListen != prev.OpsListen || next.DB != prev.DB {
+		logger.Warn("listen, ops_listen and db changes take effect at the next restart")
+		next.Listen, next.OpsListen, next.DB = prev.Listen, prev.OpsListen, prev.DB
 	}
 	apply(next)
 	logger.Info("configuration reloaded")
