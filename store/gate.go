@@ -26,6 +26,28 @@ var ErrOtherWriters = errors.New("another riskmon process is writing to this dat
 // SQLite an flock on the file PATH-writers next to the database.
 type Gate struct {
 	release func() error
+	alive   func(ctx context.Context) error // nil: a file lock, held while the process lives
+	again   func(ctx context.Context) (*Gate, error)
+}
+
+// Keep checks that a MySQL hold is still held, and takes it again if its
+// connection was lost (a database restart, a KILL): without it, a bulk load
+// could start beside a service that believes it holds the gate. It fails
+// with ErrOtherWriters when another process took the gate meanwhile.
+func (g *Gate) Keep(ctx context.Context) error {
+	if g == nil || g.alive == nil {
+		return nil
+	}
+	if err := g.alive(ctx); err == nil {
+		return nil
+	}
+	g.Release()
+	next, err := g.again(ctx)
+	if err != nil {
+		return err
+	}
+	*g = *next
+	return nil
 }
 
 // Release lets go of the hold.
@@ -91,13 +113,20 @@ func (s *Store) holdRow(ctx context.Context, exclusive bool) (*Gate, error) {
 		}
 		return nil, err
 	}
-	return &Gate{release: func() error {
-		err := tx.Rollback()
-		if cerr := conn.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	}}, nil
+	return &Gate{
+		release: func() error {
+			err := tx.Rollback()
+			if cerr := conn.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		},
+		alive: func(ctx context.Context) error {
+			var one int
+			return tx.GetContext(ctx, &one, "SELECT 1")
+		},
+		again: func(ctx context.Context) (*Gate, error) { return s.HoldWriters(ctx, exclusive) },
+	}, nil
 }
 
 // lockBusy says whether err is a lock NOWAIT could not take: MariaDB

@@ -284,3 +284,62 @@ func TestRecountReportsWhatDiffered(t *testing.T) {
 		})
 	}
 }
+
+// A MySQL hold lives on its connection: a restart or a KILL drops it, and a
+// bulk load could then start beside the service. Keep notices and holds
+// again, or says who took the gate meanwhile.
+func TestGateKeptAcrossALostConnection(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoProcesses(t, "mysql")
+	g, err := a.HoldWriters(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Release() })
+	if err := g.Keep(ctx); err != nil {
+		t.Fatalf("Keep of a live hold: %v", err)
+	}
+	killOthers := func() {
+		t.Helper()
+		conn, err := b.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		rows, err := conn.QueryContext(ctx, "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			conn.ExecContext(ctx, fmt.Sprintf("KILL %d", id)) // some end on their own meanwhile
+		}
+	}
+	killOthers()
+	taken, err := b.HoldWriters(ctx, true)
+	if err != nil {
+		t.Fatalf("exclusive after the service's hold was lost: %v (the test needs the hold gone)", err)
+	}
+	if err := g.Keep(ctx); !errors.Is(err, store.ErrOtherWriters) {
+		t.Errorf("Keep while another process holds the gate: %v, want ErrOtherWriters", err)
+	}
+	taken.Release()
+	if err := g.Keep(ctx); err != nil {
+		t.Fatalf("Keep once the gate is free: %v", err)
+	}
+	if _, err := b.HoldWriters(ctx, true); !errors.Is(err, store.ErrOtherWriters) {
+		t.Errorf("exclusive after Keep took the hold again: %v, want ErrOtherWriters", err)
+	}
+	killOthers()
+	if err := g.Keep(ctx); err != nil {
+		t.Errorf("Keep after a second KILL: %v", err)
+	}
+}

@@ -114,8 +114,17 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 		}
 		return err
 	}
-	defer gate.Release()
 	ready.Store(true)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		keepGate(runCtx, gate, &ready, gateCheckEvery, logger)
+	}()
+	defer func() {
+		cancel()
+		<-kept // Keep and Release must not race
+		gate.Release()
+	}()
 	go col.Run(runCtx, logger)
 	if demoMode {
 		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, cfg.PetitionerKey, time.Now, uint64(time.Now().UnixNano()))
@@ -349,4 +358,37 @@ func serveAll(ctx context.Context, cancel func(), lns listeners, col *collector.
 		out <- first
 	}()
 	return out
+}
+
+// gateCheckEvery is how often the service checks that it still holds the
+// writers' gate.
+const gateCheckEvery = 30 * time.Second
+
+// keepGate checks the service's hold on the writers' gate until ctx ends and
+// takes it again when its connection was lost. Should another process have
+// taken the gate meanwhile (a bulk load, a recount), the API answers 503
+// until the service holds it again: its writes would be lost under theirs.
+func keepGate(ctx context.Context, gate *store.Gate, ready *atomic.Bool, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := gate.Keep(ctx)
+		switch {
+		case err == nil:
+			if !ready.Swap(true) {
+				logger.Info("the writers' gate is held again; the API is back")
+			}
+		case ctx.Err() != nil:
+			return
+		default:
+			if ready.Swap(false) {
+				logger.Error("lost the writers' gate; the API answers 503 until it is held again", "err", err)
+			}
+		}
+	}
 }
