@@ -13,9 +13,10 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// TestBasicAuthFromWebConfig: the exporter-toolkit web config guards the
-// endpoints, and cancelling the context shuts the server down cleanly.
-func TestBasicAuthFromWebConfig(t *testing.T) {
+// basicAuthWebConfig writes an exporter-toolkit web config asking for the
+// user prometheus with the password s3cret.
+func basicAuthWebConfig(t *testing.T) string {
+	t.Helper()
 	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
@@ -24,6 +25,13 @@ func TestBasicAuthFromWebConfig(t *testing.T) {
 	if err := os.WriteFile(webConfig, []byte("basic_auth_users:\n  prometheus: "+string(hash)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return webConfig
+}
+
+// TestBasicAuthFromWebConfig: the exporter-toolkit web config guards the
+// endpoints, and cancelling the context shuts the server down cleanly.
+func TestBasicAuthFromWebConfig(t *testing.T) {
+	webConfig := basicAuthWebConfig(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
