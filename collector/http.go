@@ -9,10 +9,10 @@ import (
 // rising error rate or a database that answers 503 (PetitionAPIErrors).
 // They are live, and appear with the first request of a route.
 var (
-	httpRequestsDoc = documentVec("http_requests_total", "counter",
-		"HTTP requests served, by route pattern, method and status code.", "route", "method", "code")
-	httpDurationDoc = documentVec("http_request_duration_seconds", "histogram",
-		"Time to answer an HTTP request, by route pattern.", "route")
+	httpRequestsDoc = ownLive("http_requests_total", "HTTP requests served, by route pattern, method and status code.",
+		"counter", true, "route", "method", "code").Doc
+	httpDurationDoc = ownLive("http_request_duration_seconds", "Time to answer an HTTP request, by route pattern.",
+		"histogram", true, "route").Doc
 )
 
 // HTTPMetrics are the request metrics; the server's middleware observes them
@@ -32,12 +32,3 @@ func newHTTPMetrics() *HTTPMetrics {
 
 // HTTP returns the request metrics, registered with the self metrics.
 func (c *Collector) HTTP() *HTTPMetrics { return c.http }
-
-// documentVec declares a live metric that a client_golang vector exports, so
-// that docs/metrics.md and the rule tests know it like the others.
-func documentVec(name, typ, help string, labels ...string) MetricDoc {
-	d := declare(name, help, prometheus.GaugeValue, true, labels...)
-	d.Doc.Type, d.Doc.PerRequest, d.own = typ, true, true
-	declared[len(declared)-1] = d
-	return d.Doc
-}

@@ -43,16 +43,34 @@ func (d typedDesc) metric(v float64, labels ...string) prometheus.Metric {
 var declared []typedDesc
 
 func declare(name, help string, t prometheus.ValueType, live bool, labels ...string) typedDesc {
-	fq := prometheus.BuildFQName(namespace, "", name)
 	typ := "gauge"
 	if t == prometheus.CounterValue {
 		typ = "counter"
 	}
-	d := typedDesc{
+	d := newTypedDesc(name, help, t, typ, live, labels...)
+	declared = append(declared, d)
+	return d
+}
+
+func newTypedDesc(name, help string, t prometheus.ValueType, docType string, live bool, labels ...string) typedDesc {
+	fq := prometheus.BuildFQName(namespace, "", name)
+	return typedDesc{
 		desc:      prometheus.NewDesc(fq, help, labels, nil),
 		valueType: t,
-		Doc:       MetricDoc{Name: fq, Type: typ, Help: help, Labels: labels, Live: live},
+		Doc:       MetricDoc{Name: fq, Type: docType, Help: help, Labels: labels, Live: live},
 	}
+}
+
+// ownLive declares a live metric that a collector of its own describes and
+// serves (the HTTP vectors, the store's numbers), of docType counter, gauge
+// or histogram; perRequest if only a request makes it appear.
+func ownLive(name, help, docType string, perRequest bool, labels ...string) typedDesc {
+	t := prometheus.GaugeValue
+	if docType == "counter" {
+		t = prometheus.CounterValue
+	}
+	d := newTypedDesc(name, help, t, docType, true, labels...)
+	d.own, d.Doc.PerRequest = true, perRequest
 	declared = append(declared, d)
 	return d
 }

@@ -9,29 +9,12 @@ import (
 // The store's own numbers, live: how the group commit of creates keeps up
 // and how often the database made a writer start again.
 var (
-	storeQueueLength = ownDesc(liveGauge("store_create_queue_length", "Creates waiting for a writer of the group commit; at its bound (1,024) further creates get 503."))
-	storeWriters     = ownDesc(liveGauge("store_create_writers", "Callers writing batches of creates now (at most 2)."))
-	storeBatchSize   = ownDesc(declareHistogram("store_create_batch_size", "Cases per transaction of the group commit of creates."))
-	storeQueueFull   = ownDesc(liveCounter("store_create_queue_full_total", "Creates refused because the queue was full."))
-	storeRetries     = ownDesc(liveCounter("store_transaction_retries_total", "Transactions retried after a deadlock, a lock wait timeout or a busy SQLite database, after a jittered backoff.", "reason"))
+	storeQueueLength = ownLive("store_create_queue_length", "Creates waiting for a writer of the group commit; at its bound (1,024) further creates get 503.", "gauge", false)
+	storeWriters     = ownLive("store_create_writers", "Callers writing batches of creates now (at most 2).", "gauge", false)
+	storeBatchSize   = ownLive("store_create_batch_size", "Cases per transaction of the group commit of creates.", "histogram", false)
+	storeQueueFull   = ownLive("store_create_queue_full_total", "Creates refused because the queue was full.", "counter", false)
+	storeRetries     = ownLive("store_transaction_retries_total", "Transactions retried after a deadlock, a lock wait timeout or a busy SQLite database, after a jittered backoff.", "counter", false, "reason")
 )
-
-func ownDesc(d typedDesc) typedDesc {
-	d.own = true
-	for i := range declared {
-		if declared[i].desc == d.desc {
-			declared[i] = d
-		}
-	}
-	return d
-}
-
-func declareHistogram(name, help string) typedDesc {
-	d := declare(name, help, prometheus.UntypedValue, true)
-	d.Doc.Type = "histogram"
-	declared[len(declared)-1] = d
-	return d
-}
 
 // storeStats exports store.WriteStats at each scrape of the self metrics.
 type storeStats struct{ s *store.Store }
@@ -56,7 +39,7 @@ func (st storeStats) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstHistogram(storeBatchSize.desc, cumulative, float64(w.BatchCases), buckets)
 	ch <- storeQueueFull.metric(float64(w.QueueFull))
-	for _, r := range w.RetryReason {
+	for _, r := range store.RetryReasons {
 		ch <- storeRetries.metric(float64(w.Retries[r]), r)
 	}
 }

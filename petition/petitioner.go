@@ -76,13 +76,7 @@ func (k Key) Last() Key { return Key{chain: k.chain[len(k.chain)-1:]} }
 // Hash is the keyed hash stored instead of a petitioner's identifier, so that
 // repeats can be matched without keeping the identity. Case and spaces are
 // folded first: an ID card's check digit "x" and "X" are the same person.
-func (k Key) Hash(id string) string {
-	h := strings.ToUpper(strings.TrimSpace(id))
-	for _, c := range k.chain {
-		h = hmacHex(c, h)
-	}
-	return h
-}
+func (k Key) Hash(id string) string { return k.Wrap(strings.ToUpper(strings.TrimSpace(id))) }
 
 // Wrap hashes an already stored hash with the chain's keys: what rekey does
 // to each stored hash with the one key it adds.

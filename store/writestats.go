@@ -27,24 +27,23 @@ var BatchSizeBuckets = []int{1, 2, 4, 8, 16, 32, 64}
 type WriteStats struct {
 	QueueLength int
 	Writers     int
-	// Batches counts batches by size bucket (BatchSizeBuckets, cumulative
-	// as a histogram's buckets are not: Batches[i] is those of size at most
-	// BatchSizeBuckets[i] and more than the bucket before).
-	Batches     []uint64
-	BatchCases  uint64 // cases in all batches
-	QueueFull   uint64 // creates refused with ErrBusy
-	Retries     map[string]uint64
-	RetryReason []string // the keys of Retries, in order
+	// Batches counts batches by size bucket, not cumulatively: Batches[i]
+	// is those of size at most BatchSizeBuckets[i] and more than the
+	// bucket before.
+	Batches    []uint64
+	BatchCases uint64            // cases in all batches
+	QueueFull  uint64            // creates refused with ErrBusy
+	Retries    map[string]uint64 // by RetryReasons
 }
 
-// retryReasons name why a transaction was retried.
-var retryReasons = []string{"deadlock", "lock_wait_timeout", "sqlite_busy"}
+// RetryReasons name why a transaction was retried.
+var RetryReasons = []string{"deadlock", "lock_wait_timeout", "sqlite_busy"}
 
 type writeCounters struct {
 	batches    [7]atomic.Uint64 // by BatchSizeBuckets
 	batchCases atomic.Uint64
 	queueFull  atomic.Uint64
-	retries    [3]atomic.Uint64 // by retryReasons
+	retries    [3]atomic.Uint64 // by RetryReasons
 }
 
 func (w *writeCounters) countBatch(n int) {
@@ -70,10 +69,9 @@ func (s *Store) WriteStats() WriteStats {
 	}
 	st.BatchCases, st.QueueFull = w.batchCases.Load(), w.queueFull.Load()
 	st.Retries = map[string]uint64{}
-	for i, r := range retryReasons {
+	for i, r := range RetryReasons {
 		st.Retries[r] = w.retries[i].Load()
 	}
-	st.RetryReason = retryReasons
 	return st
 }
 
