@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"riskmon/intake"
 	"riskmon/petition"
 	"riskmon/store"
+	"riskmon/store/storetest"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -22,23 +25,26 @@ const goodJSONL = `{"case_no":"I-1","received_at":"2026-09-01T10:00:00+08:00","c
 {"case_no":"I-3","received_at":"2026-09-06T10:00:00+08:00","channel":"online","category":"land_requisition","unit":"u2","persons":1,"level":"county","petitioner_id":"B","supervised":true,"events":[{"type":"accepted","at":"2026-09-07T10:00:00+08:00"},{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10}]}
 `
 
-func importText(t *testing.T, e *env, name, text string) (*intake.Batch, error) {
+// importText checks and writes text as the import file name; the
+// problems are those Check found.
+func importText(t *testing.T, e *env, name, text string) (*intake.File, []intake.LineError, error) {
 	t.Helper()
-	b, err := intake.ParseFile(strings.NewReader(text), name, e.clk.Now(), e.cfg.Rules, e.cfg.PetitionerKey)
+	f, err := intake.NewFile(strings.NewReader(text), name, e.clk.Now(), e.cfg.Rules, e.cfg.PetitionerKey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := b.Check(context.Background(), e.store, e.cfg.Rules); err != nil {
+	if err := f.Check(context.Background(), e.store); err != nil {
 		t.Fatal(err)
 	}
-	return b, b.Write(context.Background(), e.store, e.cfg.Rules, nil)
+	problems, _ := f.Problems()
+	return f, problems, f.Write(context.Background(), e.store, nil)
 }
 
 func TestImportTwiceChangesNothing(t *testing.T) {
 	for _, dialect := range []string{"mysql", "sqlite"} {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
-			if _, err := importText(t, e, "cases.jsonl", goodJSONL); err != nil {
+			if _, _, err := importText(t, e, "cases.jsonl", goodJSONL); err != nil {
 				t.Fatal(err)
 			}
 			first := dumpDatabase(t, e)
@@ -51,11 +57,11 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 			if len(got.Events) != 2 || !got.Extended || !got.Supervised {
 				t.Errorf("I-3 imported as %+v", got)
 			}
-			again, err := importText(t, e, "cases.jsonl", goodJSONL)
+			again, _, err := importText(t, e, "cases.jsonl", goodJSONL)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := len(again.Pending()); n != 0 {
+			if n := len(again.PendingLines()); n != 0 {
 				t.Errorf("%d cases to write on the second import, want none", n)
 			}
 			if second := dumpDatabase(t, e); second != first {
@@ -64,12 +70,12 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 			// the same cases with one more event: only the event is added
 			more := strings.Replace(goodJSONL, `{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10}]`,
 				`{"type":"extended","at":"2026-09-08T10:00:00+08:00","days":10},{"type":"replied","at":"2026-09-09T10:00:00+08:00"}]`, 1)
-			longer, err := importText(t, e, "more.jsonl", more)
+			longer, _, err := importText(t, e, "more.jsonl", more)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p := longer.Pending(); len(p) != 1 || p[0].Case.CaseNo != "I-3" {
-				t.Errorf("to write from the longer file: %d cases, want I-3 alone", len(p))
+			if got, want := longer.PendingLines(), []int{4}; !slices.Equal(got, want) {
+				t.Errorf("lines to write from the longer file: %v, want %v (I-3 alone)", got, want)
 			}
 			e.do("GET", "/api/v1/cases/I-3", roToken, nil).json(t, &got)
 			if len(got.Events) != 3 || got.Status != "replied" || e.caseCount() != 3 {
@@ -93,12 +99,12 @@ func TestImportReportsEveryBadLineAndWritesNothing(t *testing.T) {
 {"case_no":"I-7","received_at":"2026-09-06T10:00:00+08:00","channel":"visit","category":"other","unit":"u1","persons":1,"level":"county","petitioner_id":"C","repeat_of":"I-404"}
 not json at all
 `
-	b, err := importText(t, e, "bad.jsonl", bad)
+	_, problems, err := importText(t, e, "bad.jsonl", bad)
 	if err == nil || !strings.Contains(err.Error(), "nothing written") {
 		t.Fatalf("import of a bad file: %v", err)
 	}
 	var got []string
-	for _, le := range b.Errors {
+	for _, le := range problems {
 		got = append(got, le.String())
 	}
 	all := strings.Join(got, "\n")
@@ -132,7 +138,7 @@ func TestImportCSV(t *testing.T) {
 	csvText := "case_no,received_at,channel,category,unit,persons,level,petitioner_id,repeat_of,supervised,events\n" +
 		"V-1,2026-09-01T10:00:00+08:00,letter,other,u1,1,county,A,,false,\"[{\"\"type\"\":\"\"accepted\"\",\"\"at\"\":\"\"2026-09-02T10:00:00+08:00\"\"}]\"\n" +
 		"V-2,2026-09-03T10:00:00+08:00,visit,other,u1,6,national,A,V-1,true,\n"
-	if _, err := importText(t, e, "cases.csv", csvText); err != nil {
+	if _, _, err := importText(t, e, "cases.csv", csvText); err != nil {
 		t.Fatal(err)
 	}
 	var got intake.CaseResponse
@@ -140,24 +146,24 @@ func TestImportCSV(t *testing.T) {
 	if !got.Repeat || !got.Collective || !got.SkipLevel || !got.Supervised {
 		t.Errorf("V-2 imported as %+v", got)
 	}
-	b, err := importText(t, e, "bad.csv", "case_no,received,channel\nX,1,2\n")
-	if err == nil || len(b.Errors) == 0 || !strings.Contains(b.Errors[0].String(), "line 1: received: unknown column") {
-		t.Errorf("bad header: %v %v", err, b.Errors)
+	_, problems, err := importText(t, e, "bad.csv", "case_no,received,channel\nX,1,2\n")
+	if err == nil || len(problems) == 0 || !strings.Contains(problems[0].String(), "line 1: received: unknown column") {
+		t.Errorf("bad header: %v %v", err, problems)
 	}
-	b, _ = importText(t, e, "bad.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\nX-1,2026-09-01T10:00:00+08:00,letter,other,u1,many,county,A\nX-2,2026-09-01T10:00:00+08:00,letter\n")
-	if len(b.Errors) != 2 || !strings.Contains(b.Errors[0].String(), "line 2: persons") || !strings.Contains(b.Errors[1].String(), "line 3: 3 fields") {
-		t.Errorf("bad rows: %v", b.Errors)
+	_, problems, _ = importText(t, e, "bad.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\nX-1,2026-09-01T10:00:00+08:00,letter,other,u1,many,county,A\nX-2,2026-09-01T10:00:00+08:00,letter\n")
+	if len(problems) != 2 || !strings.Contains(problems[0].String(), "line 2: persons") || !strings.Contains(problems[1].String(), "line 3: 3 fields") {
+		t.Errorf("bad rows: %v", problems)
 	}
-	b, _ = importText(t, e, "quotes.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\n\"X-1,2026-09-01T10:00:00+08:00,letter\n")
-	if len(b.Errors) != 1 || !strings.Contains(b.Errors[0].String(), "malformed CSV") {
-		t.Errorf("a broken quote: %v", b.Errors)
+	_, problems, _ = importText(t, e, "quotes.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id\n\"X-1,2026-09-01T10:00:00+08:00,letter\n")
+	if len(problems) != 1 || !strings.Contains(problems[0].String(), "malformed CSV") {
+		t.Errorf("a broken quote: %v", problems)
 	}
-	if _, err := intake.ParseFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, petition.Key{}); err == nil {
+	if _, err := intake.NewFile(strings.NewReader(""), "cases.xlsx", e.clk.Now(), e.cfg.Rules, petition.Key{}); err == nil {
 		t.Error("an .xlsx file was accepted")
 	}
 }
 
-// ImportLineOf is the inverse of ParseFile: the demo county written as
+// ImportLineOf is the inverse of reading a File: the demo county written as
 // import lines reads back as the same cases, every event type included.
 func TestImportLineOfReadsBack(t *testing.T) {
 	r := petition.DefaultRules(shanghai)
@@ -177,23 +183,44 @@ func TestImportLineOfReadsBack(t *testing.T) {
 	if len(types) != len(petition.EventTypes) {
 		t.Fatalf("the demo has event types %v, want all of %v", types, petition.EventTypes)
 	}
-	key := petition.NewKey([]byte("a key of sixteen bytes or more"))
-	b, err := intake.ParseFile(&buf, "demo.jsonl", now, r, key)
+	e := newEnvOn(t, demoStore(t))
+	f, err := intake.NewFile(bytes.NewReader(buf.Bytes()), "demo.jsonl", now, r, e.cfg.PetitionerKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b.Errors) > 0 {
-		t.Fatalf("problems reading back: %v", b.Errors[:min(5, len(b.Errors))])
+	if err := f.Check(context.Background(), e.store); err != nil {
+		t.Fatal(err)
 	}
-	if len(b.Cases) != len(want) {
-		t.Fatalf("got %d cases, want %d", len(b.Cases), len(want))
+	if problems, n := f.Problems(); n > 0 {
+		t.Fatalf("%d problems reading back: %v", n, problems[:min(5, n)])
 	}
-	for i, got := range b.Cases {
+	src, stop := intake.FileCases(f, context.Background())
+	defer stop()
+	var got []store.LoadCase
+	for {
+		batch, err := src(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		got = append(got, batch...)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d cases, want %d", len(got), len(want))
+	}
+	// Write reads them earliest received first (to the second, as the file
+	// gives them), in file order when received together
+	slices.SortStableFunc(want, func(a, b store.LoadCase) int {
+		return a.Case.ReceivedAt.Truncate(time.Second).Compare(b.Case.ReceivedAt.Truncate(time.Second))
+	})
+	for i, g := range got {
 		w := want[i]
 		// the demo's hash stands in for the identifier, and is hashed again
-		w.Case.PetitionerHash = key.Hash(w.Case.PetitionerHash)
-		if !sameLoadCase(got, w) {
-			t.Fatalf("case %d: got %+v, want %+v", i, got, w)
+		w.Case.PetitionerHash = e.cfg.PetitionerKey.Hash(w.Case.PetitionerHash)
+		if !sameLoadCase(g, w) {
+			t.Fatalf("case %d: got %+v, want %+v", i, g, w)
 		}
 	}
 }
@@ -226,11 +253,84 @@ func sameLoadCase(a, b store.LoadCase) bool {
 func TestImportNumbersLinesPastTheFirstChunk(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	text := goodJSONL + strings.Repeat("\n", 1496) + `{"case_no":"I-9", "colour":"red"}` + "\n"
-	b, err := importText(t, e, "long.jsonl", text)
-	if err == nil || len(b.Errors) != 1 {
-		t.Fatalf("import: %v, %v", err, b.Errors)
+	_, problems, err := importText(t, e, "long.jsonl", text)
+	if err == nil || len(problems) != 1 {
+		t.Fatalf("import: %v, %v", err, problems)
 	}
-	if want := strings.Count(goodJSONL, "\n") + 1497; b.Errors[0].Line != want {
-		t.Errorf("the bad line reported as line %d, want %d", b.Errors[0].Line, want)
+	if want := strings.Count(goodJSONL, "\n") + 1497; problems[0].Line != want {
+		t.Errorf("the bad line reported as line %d, want %d", problems[0].Line, want)
+	}
+}
+
+// demoStore is a new SQLite store with the demo county's units.
+func demoStore(t *testing.T) *store.Store {
+	t.Helper()
+	s := storetest.Open(t, "sqlite")
+	if err := demo.PutReference(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A file of many bad lines keeps the first MaxProblems by line, however
+// late a problem of an early line is found (a repeat_of is resolved after
+// the last line), and counts the rest.
+func TestImportKeepsTheFirstProblems(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	var b strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&b, `{"case_no":"P-%d","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"u1","persons":1,"level":"county","petitioner_id":"A","repeat_of":"NONE-%d"}`+"\n", i, i)
+	}
+	for range 1500 {
+		b.WriteString("not json\n")
+	}
+	f, err := intake.NewFile(strings.NewReader(b.String()), "many.jsonl", e.clk.Now(), e.cfg.Rules, e.cfg.PetitionerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Check(context.Background(), e.store); err != nil {
+		t.Fatal(err)
+	}
+	problems, count := f.Problems()
+	if count != 3000 || len(problems) != intake.MaxProblems {
+		t.Fatalf("%d problems kept of %d, want %d of 3000", len(problems), count, intake.MaxProblems)
+	}
+	for i, p := range problems {
+		if got, want := p.Line, i+1; got != want || p.Field != "repeat_of" {
+			t.Fatalf("problem %d: %v, want line %d's repeat_of", i, p, want)
+		}
+	}
+	if err := f.Write(context.Background(), e.store, nil); err == nil || !strings.Contains(err.Error(), "3000 problems; nothing written") {
+		t.Errorf("Write of a bad file: %v", err)
+	}
+}
+
+// The same case twice is written once; a line that changed between the
+// reads stops the write.
+func TestImportReadsTheFileTwice(t *testing.T) {
+	e := newEnv(t, "mysql")
+	first := goodJSONL[:strings.Index(goodJSONL, "\n")+1]
+	text := []byte(goodJSONL + first)
+	f, problems, err := importText(t, e, "twice.jsonl", string(text))
+	if err != nil || len(problems) > 0 || f.Cases() != 3 || e.caseCount() != 3 {
+		t.Fatalf("a case given twice: %v %v, %d cases read, %d stored", err, problems, f.Cases(), e.caseCount())
+	}
+
+	e = newEnv(t, "mysql")
+	f, err = intake.NewFile(bytes.NewReader(text), "changed.jsonl", e.clk.Now(), e.cfg.Rules, e.cfg.PetitionerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Check(context.Background(), e.store); err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(text, []byte(`"persons":8`))
+	text[at+len(`"persons":`)] = '9' // the file is edited after Check
+	err = f.Write(context.Background(), e.store, nil)
+	if err == nil || !strings.Contains(err.Error(), "line 3 changed since the file was checked") {
+		t.Errorf("Write of a changed file: %v", err)
+	}
+	if n := e.caseCount(); n != 0 {
+		t.Errorf("%d cases written from a changed file", n)
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"riskmon/petition"
 )
@@ -34,18 +34,26 @@ var bulkTx = 10000
 // Load writes many cases with their histories into an empty database far
 // faster than CreateCase and AddEvent, with the same results: every history is
 // replayed through the rules, repeats are derived in received order, and the
-// tallies are counted in memory before anything is written and stored in one
-// transaction at the end. It refuses a database that already holds cases,
-// because it cannot merge with them, and one another process writes to,
-// because its tallies replace theirs (it holds the writers' gate
-// exclusive). A load cut off before its tallies are stored leaves a mark
-// (LoadInterrupted) that the next import or a recount clears by counting
-// the tallies from the facts.
+// tallies are counted in memory as the batches are written and stored in one
+// transaction at the end. Every history is replayed before anything is
+// written, so a bad one leaves the database as it was. It refuses a database
+// that already holds cases, because it cannot merge with them, and one
+// another process writes to, because its tallies replace theirs (it holds the
+// writers' gate exclusive). A load cut off before its tallies are stored
+// leaves a mark (LoadInterrupted) that the next import or a recount clears by
+// counting the tallies from the facts.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
-	return s.load(ctx, r, cases, nil)
+	for _, lc := range cases {
+		if _, err := replay(r, lc, func(int, petition.Event, string, petition.Outcome) {}); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+	}
+	return s.load(ctx, r, Cases(cases), nil)
 }
 
-func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
+// load is Load from a source, whose histories the caller has checked: a
+// case the rules refuse stops the load half-way, marked interrupted.
+func (s *Store) load(ctx context.Context, r petition.Rules, src CaseSource, progress func(done int)) error {
 	gate, err := s.HoldWriters(ctx, true)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
@@ -58,70 +66,84 @@ func (s *Store) load(ctx context.Context, r petition.Rules, cases []LoadCase, pr
 	if n > 0 {
 		return fmt.Errorf("load: the database already holds %d cases; bulk load needs an empty one", n)
 	}
-	seen := make(map[string]bool, len(cases))
-	for _, lc := range cases {
-		if seen[lc.Case.CaseNo] {
-			return fmt.Errorf("load: case_no %s appears twice", lc.Case.CaseNo)
-		}
-		seen[lc.Case.CaseNo] = true
-	}
-	repeats := deriveRepeats(r, cases)
-	// Counting in memory first also replays every history before anything
-	// is written, and spares the database a recount of millions of rows.
 	registered := s.now()
-	tallies, err := countLoad(r, cases, repeats, registered)
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
-	}
 	if err := putSetting(ctx, s.db, s.dialect, loadInProgressSetting, registered.UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("load: mark the load begun: %w", err)
 	}
 	// Two writers keep both cores busy: one encodes while the database
-	// inserts for the other. Case ids are fixed up front, so batches are
-	// independent.
-	batches := make(chan int)
+	// inserts for the other. Case ids are fixed as the batches are read, so
+	// batches are independent. Each transaction counts its own tallies,
+	// added to the load's when it commits.
+	jobs := make(chan loadJob)
+	tallies := newLoadTallies(r.Location)
 	var (
-		mu       sync.Mutex
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
+		mu   sync.Mutex
+		done int
 	)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < bulkWriters; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for start := range batches {
-				end := min(start+bulkTx, len(cases))
-				err := s.bulkTx(ctx, func(tx *sqlx.Tx) error {
-					return s.loadBatch(ctx, tx, r, cases[start:end], start, repeats[start:end], registered)
+	g, gctx := errgroup.WithContext(ctx)
+	for range bulkWriters {
+		g.Go(func() error {
+			for job := range jobs {
+				var counts *loadTallies // anew on each try: a retried transaction counts once
+				err := s.bulkTx(gctx, func(tx *sqlx.Tx) error {
+					counts = newLoadTallies(r.Location)
+					return s.loadBatch(gctx, tx, r, job, registered, counts)
 				})
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("load cases %d to %d: %w", start+1, end, err)
-					cancel()
+				if err != nil {
+					return fmt.Errorf("load cases %d to %d: %w", job.first+1, job.first+len(job.cases), err)
 				}
-				done += end - start
-				if progress != nil && firstErr == nil {
+				mu.Lock()
+				tallies.merge(counts)
+				done += len(job.cases)
+				if progress != nil {
 					progress(done)
 				}
 				mu.Unlock()
 			}
-		}()
+			return nil
+		})
 	}
-feed:
-	for start := 0; start < len(cases); start += bulkTx {
-		select {
-		case batches <- start:
-		case <-ctx.Done():
-			break feed
+	g.Go(func() error {
+		defer close(jobs)
+		// The source's batches are cut into transactions of bulkTx cases.
+		order := newLoadOrder(r)
+		next := 0
+		send := func(cases []LoadCase) error {
+			repeats, err := order.repeats(cases)
+			if err != nil {
+				return err
+			}
+			select {
+			case jobs <- loadJob{first: next, cases: cases, repeats: repeats}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			next += len(cases)
+			return nil
 		}
-	}
-	close(batches)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
+		pending := make([]LoadCase, 0, bulkTx)
+		for {
+			batch, err := src(gctx)
+			if err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				if len(pending) == 0 {
+					return nil
+				}
+				return send(pending)
+			}
+			pending = append(pending, batch...)
+			for len(pending) >= bulkTx {
+				if err := send(pending[:bulkTx:bulkTx]); err != nil {
+					return err
+				}
+				pending = append(make([]LoadCase, 0, bulkTx), pending[bulkTx:]...)
+			}
+		}
+	})
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("load: %w", err)
 	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tallies.write(ctx, tx, s.dialect); err != nil {
@@ -136,28 +158,29 @@ feed:
 	return nil
 }
 
+// loadJob is one transaction of a bulk load: cases whose ids follow first.
+type loadJob struct {
+	first   int
+	cases   []LoadCase
+	repeats []bool
+}
+
 // loadTallies are the counters of a bulk load.
 type loadTallies struct {
 	receipts *tallyAdds
 	events   eventTallies
 }
 
-// countLoad counts the load as the incremental writers would, case ids
-// being fixed up front (loadBatch).
-func countLoad(r petition.Rules, cases []LoadCase, repeats []bool, registered time.Time) (*loadTallies, error) {
-	t := &loadTallies{receipts: receiptTallies(), events: newEventTallies(r.Location)}
-	for i, lc := range cases {
-		c := lc.Case
-		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeats[i]))
-		id := int64(i + 1)
-		_, err := replay(r, lc, func(_ int, e petition.Event, unit string, out petition.Outcome) {
-			t.events.count(id, unit, e, out)
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
+func newLoadTallies(loc *time.Location) *loadTallies {
+	return &loadTallies{receipts: receiptTallies(), events: newEventTallies(loc)}
+}
+
+// merge adds o's counts to t's.
+func (t *loadTallies) merge(o *loadTallies) {
+	t.receipts.merge(o.receipts)
+	t.events.completions.merge(o.events.completions)
+	t.events.days.merge(o.events.days)
+	t.events.evaluations.merge(o.events.evaluations)
 }
 
 // replay applies a case's history to its received state in order, calling
@@ -204,9 +227,10 @@ func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 }
 
 // bulkTx runs fn in a transaction on a connection of its own. On MySQL the
-// connection skips foreign key and unique checks, which the load has made
-// already (references exist, case numbers are distinct), and is closed
-// afterwards so the relaxed session never serves another query.
+// connection skips foreign key checks, which the caller has made (the units
+// and categories exist), and is closed afterwards so the relaxed session
+// never serves another query. Unique checks stay: they are how a case
+// number given twice is refused without a set of a million numbers.
 func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if s.dialect.name != "mysql" {
 		return s.inTx(ctx, fn)
@@ -219,57 +243,32 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		conn.Raw(func(any) error { return driver.ErrBadConn }) // never back to the pool
 		conn.Close()
 	}()
-	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0, unique_checks = 0"); err != nil {
+	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
 		return fmt.Errorf("bulk session: %w", err)
 	}
 	return runTx(ctx, conn, nil, fn)
 }
 
-// deriveRepeats applies the repeat rule to a whole set at once: a case repeats
-// when the intake linked it, or when the latest earlier case of the same
-// matter repeats under the rule (the latest is the closest, so it decides).
-func deriveRepeats(r petition.Rules, cases []LoadCase) []bool {
-	out := make([]bool, len(cases))
-	groups := map[matter][]int{}
-	for i, lc := range cases {
-		out[i] = lc.Case.RepeatOf != ""
-		m := matterOf(lc.Case)
-		groups[m] = append(groups[m], i)
-	}
-	for _, idx := range groups {
-		sort.SliceStable(idx, func(a, b int) bool {
-			return cases[idx[a]].Case.ReceivedAt.Before(cases[idx[b]].Case.ReceivedAt)
-		})
-		for j := 1; j < len(idx); j++ {
-			at := cases[idx[j]].Case.ReceivedAt
-			for p := j - 1; p >= 0; p-- {
-				if prev := cases[idx[p]].Case.ReceivedAt; prev.Before(at) {
-					out[idx[j]] = out[idx[j]] || r.Repeats(prev, at)
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, cases []LoadCase, offset int, repeats []bool, registered time.Time) error {
+// loadBatch writes a job's cases with their events and counts them into t.
+func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, job loadJob, registered time.Time, t *loadTallies) error {
 	caseRows := newBulkInsert(tx, "cases", columns("id, "+caseColumns))
 	eventRows := newBulkInsert(tx, "case_events", columns(eventColumns))
-	for i, lc := range cases {
+	for i, lc := range job.cases {
 		c := lc.Case
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
 		if err := fieldErrors(c.Problems(), ErrInvalidValue); err != nil {
 			return fmt.Errorf("case %s: %w", c.CaseNo, err)
 		}
-		id := int64(offset + i + 1)
+		id := int64(job.first + i + 1)
 		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
 			eventRows.add(eventValues(id, seq, unit, e, out)...)
+			t.events.count(id, unit, e, out)
 		})
 		if err != nil {
 			return err
 		}
-		caseRows.add(append([]any{id}, caseValues(r, c, registered, repeats[i], st, len(lc.Events))...)...)
+		caseRows.add(append([]any{id}, caseValues(r, c, registered, job.repeats[i], st, len(lc.Events))...)...)
+		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, job.repeats[i]))
 		// events reference their case: flush cases first
 		if caseRows.full() || eventRows.full() {
 			if err := caseRows.flush(ctx); err != nil {

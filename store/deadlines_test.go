@@ -238,7 +238,7 @@ func TestTimelyReceipts(t *testing.T) {
 					if _, _, err := s.CreateCase(ctx, rules, old); err != nil {
 						t.Fatal(err)
 					}
-					if err := s.Import(ctx, rules, cases(), nil); err != nil {
+					if err := s.Import(ctx, rules, store.Cases(cases()), nil); err != nil {
 						t.Fatal(err)
 					}
 				}

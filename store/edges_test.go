@@ -34,7 +34,7 @@ var writePaths = map[string]func(ctx context.Context, s *store.Store, cases []st
 		if _, _, err := s.CreateCase(ctx, rules, other); err != nil {
 			return err
 		}
-		return s.Import(ctx, rules, cases, nil)
+		return s.Import(ctx, rules, store.Cases(cases), nil)
 	},
 	"bulk load": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
 		return s.Load(ctx, rules, cases)
@@ -83,6 +83,15 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 			edgeCase("W1", "w", at("2025-10-02 02:59:59")),
 			edgeCase("W2", "w", at("2026-10-02 03:00:00")),
 		}, wantRepeats: map[string]bool{"X2": true, "Y2": false, "X1": false, "Y1": false, "Z1": false, "Z2": true, "W1": false, "W2": false}},
+		// cases of one matter received in the same second repeat the latest
+		// received strictly before them, and not each other
+		{name: "repeats received together", cases: []store.LoadCase{
+			edgeCase("V1", "v", at("2026-09-01 03:00:00")),
+			edgeCase("V4", "v", at("2026-09-01 03:00:00")),
+			edgeCase("V2", "v", at("2026-09-11 03:00:00")),
+			edgeCase("V3", "v", at("2026-09-11 03:00:00")),
+			edgeCase("V5", "v", at("2027-09-12 03:00:00")),
+		}, wantRepeats: map[string]bool{"V1": false, "V4": false, "V2": true, "V3": true, "V5": false}},
 		{name: "extension at the deadline", cases: []store.LoadCase{edgeCase("E", "e", recv, accept,
 			petition.Event{Type: petition.EventExtended, At: handlingDeadline, Days: 30})}},
 		{name: "extension a second after", refused: true, cases: []store.LoadCase{edgeCase("E", "e", recv, accept,

@@ -113,21 +113,21 @@ func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
 	return st
 }
 
-// Import writes validated cases with their events. Into a database without
-// cases it bulk-loads (Load); otherwise it adds, in transactions of
-// importBatch cases, each case that is new and each event beyond those
-// stored, so importing the same file twice changes nothing. progress, if
-// set, hears how many cases are done. After an interrupted bulk load it
-// adds what is missing and then counts the tallies from the facts
-// (Recount), holding the writers' gate exclusive throughout; otherwise it
-// holds it shared, beside the service.
-func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
+// Import writes validated cases with their events, read from src in
+// received order. Into a database without cases it bulk-loads (Load);
+// otherwise it adds, in transactions of importBatch cases, each case that
+// is new and each event beyond those stored, so importing the same file
+// twice changes nothing. progress, if set, hears how many cases are done.
+// After an interrupted bulk load it adds what is missing and then counts
+// the tallies from the facts (Recount), holding the writers' gate exclusive
+// throughout; otherwise it holds it shared, beside the service.
+func (s *Store) Import(ctx context.Context, r petition.Rules, src CaseSource, progress func(done int)) error {
 	var n int
 	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if n == 0 {
-		return s.load(ctx, r, cases, progress)
+		return s.load(ctx, r, src, progress)
 	}
 	interrupted, err := s.LoadInterrupted(ctx)
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 		return fmt.Errorf("import: %w", err)
 	}
 	defer gate.Release()
-	if err := s.importIncremental(ctx, r, cases, progress); err != nil {
+	if err := s.importIncremental(ctx, r, src, progress); err != nil {
 		return err
 	}
 	if !interrupted {
@@ -151,18 +151,27 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, cases []LoadCase, 
 	return nil
 }
 
-func (s *Store) importIncremental(ctx context.Context, r petition.Rules, cases []LoadCase, progress func(done int)) error {
-	for start := 0; start < len(cases); start += importBatch {
-		end := min(start+importBatch, len(cases))
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.importCases(ctx, tx, r, cases[start:end]) })
+func (s *Store) importIncremental(ctx context.Context, r petition.Rules, src CaseSource, progress func(done int)) error {
+	for done := 0; ; {
+		batch, err := src(ctx)
 		if err != nil {
-			return fmt.Errorf("import cases %d to %d: %w", start+1, end, err)
+			return fmt.Errorf("import: %w", err)
 		}
-		if progress != nil {
-			progress(end)
+		if len(batch) == 0 {
+			return nil
+		}
+		for start := 0; start < len(batch); start += importBatch {
+			part := batch[start:min(start+importBatch, len(batch))]
+			err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.importCases(ctx, tx, r, part) })
+			if err != nil {
+				return fmt.Errorf("import cases %d to %d: %w", done+1, done+len(part), err)
+			}
+			done += len(part)
+			if progress != nil {
+				progress(done)
+			}
 		}
 	}
-	return nil
 }
 
 // importCases creates the new cases of a batch together, then adds to each

@@ -334,11 +334,11 @@ JOIN cases c ON c.id = e.case_id ORDER BY c.case_no, e.seq`
 			if err := loaded.Load(ctx, rules, county); err != nil {
 				t.Fatal(err)
 			}
-			if err := imported.Import(ctx, rules, part, nil); err != nil {
+			if err := imported.Import(ctx, rules, store.Cases(part), nil); err != nil {
 				t.Fatal(err)
 			}
 			var done []int
-			if err := imported.Import(ctx, rules, county, func(n int) { done = append(done, n) }); err != nil {
+			if err := imported.Import(ctx, rules, store.Cases(county), func(n int) { done = append(done, n) }); err != nil {
 				t.Fatal(err)
 			}
 			if len(done) < 2 || done[len(done)-1] != len(county) {

@@ -147,3 +147,10 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	}
 	return nil
 }
+
+// merge adds o's rows to t's.
+func (t *tallyAdds) merge(o *tallyAdds) {
+	for k, row := range o.rows {
+		t.add(k, row[:]...)
+	}
+}

@@ -224,7 +224,7 @@ func TestInterruptedLoadIsFinishedByTheRerun(t *testing.T) {
 			if ok, err := s.LoadInterrupted(ctx); err != nil || !ok {
 				t.Errorf("LoadInterrupted = %v, %v; want true", ok, err)
 			}
-			if err := s.Import(ctx, rules, cases, nil); err != nil {
+			if err := s.Import(ctx, rules, store.Cases(cases), nil); err != nil {
 				t.Fatal(err)
 			}
 			if ok, err := s.LoadInterrupted(ctx); err != nil || ok {

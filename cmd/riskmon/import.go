@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -16,8 +17,17 @@ import (
 	"riskmon/intake"
 )
 
+// importMemory is the heap an import keeps to unless GOMEMLIMIT says
+// otherwise: the collector runs more often as the heap nears it. An import
+// keeps about 130 bytes a case (where each line is, a digest of its matter,
+// the tallies) and a few batches in flight, some 150 MB at a million cases;
+// without the limit the heap would grow to twice that before collecting.
+const importMemory = 256 << 20
+
 // importFile is `riskmon import FILE`: every line is validated first and
-// every problem reported with its line; only a clean file is written.
+// its problems reported with their lines (the first MaxProblems, and how
+// many more); only a clean file is written. The file is read twice, not
+// held in memory, so it must be a file, not a pipe.
 func importFile(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	var path string
@@ -47,33 +57,34 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemory)
+	}
 	started := time.Now()
-	batch, err := intake.ParseFile(f, path, time.Now(), cfg.Rules, cfg.PetitionerKey)
+	file, err := intake.NewFile(f, path, time.Now(), cfg.Rules, cfg.PetitionerKey)
 	if err != nil {
+		return err
+	}
+	if err := file.Check(ctx, s); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	parsed := time.Now()
-	if err := batch.Check(ctx, s, cfg.Rules); err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	logger.Info("import validated", "file", path, "cases", len(batch.Cases), "problems", len(batch.Errors),
-		"parse", parsed.Sub(started).Round(time.Millisecond).String(), "check", time.Since(parsed).Round(time.Millisecond).String())
-	if len(batch.Errors) > 0 {
-		for i, e := range batch.Errors {
-			if i == maxReported {
-				fmt.Fprintf(stderr, "… and %d more problems\n", len(batch.Errors)-maxReported)
-				break
-			}
+	problems, count := file.Problems()
+	pending := len(file.PendingLines())
+	logger.Info("import checked", "file", path, "cases", file.Cases(), "problems", count,
+		"took", time.Since(started).Round(time.Millisecond).String())
+	if count > 0 {
+		for _, e := range problems {
 			fmt.Fprintln(stderr, printable(path+": "+e.String()))
 		}
-		return fmt.Errorf("import %s: %d problems; nothing written", path, len(batch.Errors))
+		if count > len(problems) {
+			fmt.Fprintf(stderr, "… and %d more problems\n", count-len(problems))
+		}
+		return fmt.Errorf("import %s: %d problems; nothing written", path, count)
 	}
-	pending := len(batch.Pending())
-	progress := progressBar(stderr, pending)
-	if err := batch.Write(ctx, s, cfg.Rules, progress); err != nil {
+	if err := file.Write(ctx, s, progressBar(stderr, pending)); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	logger.Info("import done", "file", path, "cases", len(batch.Cases), "written", pending, "unchanged", len(batch.Cases)-pending,
+	logger.Info("import done", "file", path, "cases", file.Cases(), "written", pending, "unchanged", file.Cases()-pending,
 		"took", time.Since(started).Round(time.Millisecond).String())
 	return nil
 }

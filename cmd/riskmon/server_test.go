@@ -449,8 +449,8 @@ func TestImportReportsAtMostAThousandProblems(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "problems; nothing written") {
 		t.Fatalf("a bad file: %v", err)
 	}
-	if got := len(lines); got != maxReported+1 {
-		t.Errorf("%d lines printed, want %d problems and a count", got, maxReported)
+	if got := len(lines); got != intake.MaxProblems+1 {
+		t.Errorf("%d lines printed, want %d problems and a count", got, intake.MaxProblems)
 	}
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "… and ") || !strings.HasSuffix(last, " more problems") {
 		t.Errorf("the last line %q does not count the rest", last)
