@@ -124,7 +124,7 @@ func (a *API) addEvent(c echo.Context) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	caseNo := c.Param("case_no")
-	_, added, err := a.Store.AddEvent(ctx, cfg.Rules, caseNo, ev)
+	v, added, err := a.Store.AddEvent(ctx, cfg.Rules, caseNo, ev)
 	switch {
 	case errors.Is(err, petition.ErrTransition):
 		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
@@ -137,7 +137,7 @@ func (a *API) addEvent(c echo.Context) error {
 	if added {
 		status = http.StatusCreated
 	}
-	return a.respondCase(c, ctx, status, caseNo)
+	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
 }
 
 func (a *API) getCase(c echo.Context) error {

@@ -60,8 +60,3 @@ func stateValues(st petition.State, seq int) []any {
 		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.LastEventAt.Unix(), seq,
 	}
 }
-
-// setList is "a = ?, b = ?, ..." for the columns of list.
-func setList(list string) string {
-	return strings.Join(columns(list), " = ?, ") + " = ?"
-}

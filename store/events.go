@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -65,68 +67,66 @@ func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, e
 }
 
 // AddEvent records one step of a case, updates its state and counts what it
-// completed, all in one transaction. Sending the case's last event again is
-// a no-op (added is false), so a client may retry. A step the case's status
+// completed, all in one transaction, and returns the case as the step left
+// it. Sending the case's last event again is a no-op (added is false), so a
+// client may retry. A step the case's status
 // does not allow wraps petition.ErrTransition, names the current status and
-// writes nothing.
-func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (st petition.State, added bool, err error) {
+// writes nothing. Concurrent calls share transactions (see groupcommit.go)
+// with the same outcome as one after another.
+func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (view CaseView, added bool, err error) {
 	e.At = e.At.Truncate(time.Second)
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var row stateRow
-		if err := tx.GetContext(ctx, &row, selectState+s.dialect.forUpdate, caseNo); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
-			return err
-		}
-		if row.LastSeq > 0 {
-			var last eventRow
-			if err := tx.GetContext(ctx, &last, selectEvents+" AND seq = ?", row.ID, row.LastSeq); err != nil {
-				return fmt.Errorf("read last event: %w", err)
-			}
-			if sameEvent(last.event(), e) {
-				st, added = row.state(), false
-				return nil
-			}
-		}
-		next, out, err := r.Apply(row.state(), e)
-		if err != nil {
-			return fmt.Errorf("%w; current status %s", err, row.Status)
-		}
-		if err := checkEventRefs(ctx, tx, e); err != nil {
-			return err
-		}
-		st, added = next, true
-		return s.writeEvent(ctx, tx, r.Location, row.ID, row.LastSeq+1, row.Unit, e, next, out)
-	})
-	if err != nil {
-		return petition.State{}, false, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
+	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e})
+	if err == nil {
+		err = s.events.await(ctx, call)
 	}
-	return st, added, nil
+	if err == nil {
+		err = cmp.Or(call.err, call.res.err)
+	}
+	if err != nil {
+		return CaseView{}, false, fmt.Errorf("case %s: %s: %w", caseNo, e.Type, err)
+	}
+	return call.res.view, call.res.added, nil
 }
 
-// writeEvent stores an applied event: the case's new state, the event row
-// under the unit the case had when it happened, and the tallies it moves
-// (the day tally by the local days of loc).
-func (s *Store) writeEvent(ctx context.Context, tx *sqlx.Tx, loc *time.Location, caseID int64, seq int, unit string, e petition.Event, st petition.State, out petition.Outcome) error {
-	if err := updateState(ctx, tx, caseID, seq, st); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO case_events ("+eventColumns+") VALUES ("+marks(len(columns(eventColumns)))+")",
-		eventValues(caseID, seq, unit, e, out)...); err != nil {
-		return fmt.Errorf("insert event: %w", err)
-	}
-	t := newEventTallies(loc)
-	t.count(caseID, unit, e, out)
-	return t.write(ctx, tx, s.dialect)
+// stateUpdate is a case's state after its event seq.
+type stateUpdate struct {
+	id  int64
+	seq int
+	st  petition.State
 }
 
-// updateState stores a case's state after its event seq.
-func updateState(ctx context.Context, tx *sqlx.Tx, caseID int64, seq int, st petition.State) error {
-	_, err := tx.ExecContext(ctx, "UPDATE cases SET "+setList(caseStateColumns)+" WHERE id = ?",
-		append(stateValues(st, seq), caseID)...)
-	if err != nil {
-		return fmt.Errorf("update case: %w", err)
+// updateStates stores the new states of cases in one statement: each
+// column set by a CASE on the id. A batch of events saves a round trip a
+// case.
+func updateStates(ctx context.Context, tx *sqlx.Tx, ups []stateUpdate) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	cols := columns(caseStateColumns)
+	vals := make([][]any, len(ups))
+	for i, u := range ups {
+		vals[i] = stateValues(u.st, u.seq)
+	}
+	var q strings.Builder
+	args := make([]any, 0, len(cols)*2*len(ups)+len(ups))
+	q.WriteString("UPDATE cases SET ")
+	for c, col := range cols {
+		if c > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(col + " = CASE id")
+		for i, u := range ups {
+			q.WriteString(" WHEN ? THEN ?")
+			args = append(args, u.id, vals[i][c])
+		}
+		q.WriteString(" END")
+	}
+	q.WriteString(" WHERE id IN (" + marks(len(ups)) + ")")
+	for _, u := range ups {
+		args = append(args, u.id)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("update cases: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -178,4 +179,31 @@ func SetBatchSizes(t interface{ Cleanup(func()) }, n int) {
 // counted when it fails as a deadlock or a busy database would.
 func InTx(ctx context.Context, s *Store, fn func() error) error {
 	return s.inTx(ctx, func(*sqlx.Tx) error { return fn() })
+}
+
+// QueuedEvent is an event waiting in the group commit queue of events.
+type QueuedEvent struct {
+	s    *Store
+	call *eventCall
+}
+
+// EnqueueEvent queues an event as AddEvent does, without waiting.
+func EnqueueEvent(s *Store, r petition.Rules, caseNo string, e petition.Event) QueuedEvent {
+	e.At = e.At.Truncate(time.Second)
+	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e})
+	if err != nil {
+		panic(err) // the tests that queue stay far below maxQueue
+	}
+	return QueuedEvent{s, call}
+}
+
+// Await waits for the event as AddEvent does and returns what became of it.
+func (q QueuedEvent) Await(ctx context.Context) (CaseView, bool, error) {
+	if err := q.s.events.await(ctx, q.call); err != nil {
+		return CaseView{}, false, err
+	}
+	if err := cmp.Or(q.call.err, q.call.res.err); err != nil {
+		return CaseView{}, false, err
+	}
+	return q.call.res.view, q.call.res.added, nil
 }

@@ -265,10 +265,12 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	if err := events.flush(ctx); err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
-	for _, p := range changed {
-		if err := updateState(ctx, tx, p.id, p.seq, p.st); err != nil {
-			return err
-		}
+	ups := make([]stateUpdate, len(changed))
+	for i, p := range changed {
+		ups[i] = stateUpdate{p.id, p.seq, p.st}
+	}
+	if err := updateStates(ctx, tx, ups); err != nil {
+		return err
 	}
 	return tallies.write(ctx, tx, s.dialect)
 }

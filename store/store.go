@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -28,10 +29,13 @@ type Store struct {
 	db      *sqlx.DB
 	dialect dialect
 	creates caseQueue
+	events  eventQueue
 	now     func() time.Time // when a case is registered (SetClock)
 	// lockPath is the SQLite database's gate file (HoldWriters).
 	lockPath string
-	counters writeCounters
+	// the group commits' counters, and the transactions retried by reason
+	createCounters, eventCounters queueCounters
+	retries                       [3]atomic.Uint64 // by RetryReasons
 }
 
 // SetClock sets the clock that stamps when a case is registered, which
@@ -95,8 +99,8 @@ func OpenLazy(dsn string) (*Store, error) {
 	if d.name == "sqlite" {
 		s.lockPath = sqliteLockPath(strings.TrimPrefix(dsn, "sqlite:"))
 	}
-	s.creates.write = s.writeBatch
-	s.creates.counters = &s.counters
+	s.creates.write, s.creates.counters = s.writeBatch, &s.createCounters
+	s.events.write, s.events.counters = s.writeEventBatch, &s.eventCounters
 	return s, nil
 }
 
@@ -260,7 +264,7 @@ func (s *Store) inTxWith(ctx context.Context, opts *sql.TxOptions, fn func(tx *s
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		if attempt > 0 {
-			s.counters.retries[retryReason(err)].Add(1)
+			s.retries[retryReason(err)].Add(1)
 			if serr := sleepCtx(ctx, backoff(attempt-1)); serr != nil {
 				return err
 			}

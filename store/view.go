@@ -59,19 +59,28 @@ func (s *Store) Case(ctx context.Context, caseNo string) (CaseView, error) {
 	if err != nil {
 		return CaseView{}, fmt.Errorf("case %s: %w", caseNo, err)
 	}
-	v := CaseView{
-		CaseNo: row.CaseNo, ReceivedAt: fromUnix(row.ReceivedAt), Channel: row.Channel, Category: row.Category,
-		ReceivedUnit: row.ReceivedUnit, Persons: row.Persons, Level: row.Level, RepeatOf: row.RepeatOf.String,
-		Supervised: row.Supervised, Routing: row.Routing, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
-		State: row.stateRow.state(),
-	}
+	v := row.view()
 	var events []eventRow
 	if err := s.db.SelectContext(ctx, &events, selectEvents+" ORDER BY seq", row.caseRow.ID); err != nil {
 		return CaseView{}, fmt.Errorf("case %s events: %w", caseNo, err)
 	}
 	for _, e := range events {
-		v.Events = append(v.Events, EventView{Seq: e.Seq, Event: e.event(), Unit: e.Unit,
-			CompletedStage: e.CompletedStage.String, Late: e.Late})
+		v.Events = append(v.Events, e.view())
 	}
 	return v, nil
+}
+
+// view is the case of a row, without its events.
+func (row viewRow) view() CaseView {
+	return CaseView{
+		CaseNo: row.CaseNo, ReceivedAt: fromUnix(row.ReceivedAt), Channel: row.Channel, Category: row.Category,
+		ReceivedUnit: row.ReceivedUnit, Persons: row.Persons, Level: row.Level, RepeatOf: row.RepeatOf.String,
+		Supervised: row.Supervised, Routing: row.Routing, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
+		State: row.stateRow.state(),
+	}
+}
+
+// view is a stored event as a case view shows it.
+func (e eventRow) view() EventView {
+	return EventView{Seq: e.Seq, Event: e.event(), Unit: e.Unit, CompletedStage: e.CompletedStage.String, Late: e.Late}
 }

@@ -10,44 +10,51 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// ErrBusy is the answer to a create when the group commit's queue is full:
+// ErrBusy is the answer to a write when its group commit's queue is full:
 // the database is not keeping up, and a longer queue would only make every
 // caller wait longer. The API answers it 503 with Retry-After.
 var ErrBusy = errors.New("too many writes waiting for the database")
 
-// maxQueue is how many creates may wait for a writer: at 64 a batch, sixteen
-// batches, far more than api_max_in_flight lets in by default.
+// maxQueue is how many writes of a kind may wait for a writer: at 64 a
+// batch, sixteen batches, far more than api_max_in_flight lets in by
+// default.
 const maxQueue = 1024
 
 // BatchSizeBuckets are the upper bounds of the batch size histogram.
 var BatchSizeBuckets = []int{1, 2, 4, 8, 16, 32, 64}
 
-// WriteStats are the store's own numbers for the self metrics: the group
+// WriteStats are the store's own numbers for the self metrics: each group
 // commit's queue and batches, and the transactions retried.
 type WriteStats struct {
+	Queues  []QueueStats      // cases, then events
+	Retries map[string]uint64 // by RetryReasons
+}
+
+// QueueStats are one group commit's numbers.
+type QueueStats struct {
+	Writes      string // what it writes: "cases" or "events"
 	QueueLength int
 	Writers     int
 	// Batches counts batches by size bucket, not cumulatively: Batches[i]
 	// is those of size at most BatchSizeBuckets[i] and more than the
 	// bucket before.
-	Batches    []uint64
-	BatchCases uint64            // cases in all batches
-	QueueFull  uint64            // creates refused with ErrBusy
-	Retries    map[string]uint64 // by RetryReasons
+	Batches     []uint64
+	BatchWrites uint64 // writes in all batches
+	QueueFull   uint64 // writes refused with ErrBusy
 }
 
 // RetryReasons name why a transaction was retried.
 var RetryReasons = []string{"deadlock", "lock_wait_timeout", "sqlite_busy"}
 
-type writeCounters struct {
-	batches    [7]atomic.Uint64 // by BatchSizeBuckets
-	batchCases atomic.Uint64
-	queueFull  atomic.Uint64
-	retries    [3]atomic.Uint64 // by RetryReasons
+// queueCounters count a group commit's batches and refusals.
+type queueCounters struct {
+	batches     [7]atomic.Uint64 // by BatchSizeBuckets
+	batchWrites atomic.Uint64
+	queueFull   atomic.Uint64
 }
 
-func (w *writeCounters) countBatch(n int) {
-	w.batchCases.Add(uint64(n))
+func (w *queueCounters) countBatch(n int) {
+	w.batchWrites.Add(uint64(n))
 	for i, b := range BatchSizeBuckets {
 		if n <= b {
 			w.batches[i].Add(1)
@@ -57,20 +64,23 @@ func (w *writeCounters) countBatch(n int) {
 	w.batches[len(w.batches)-1].Add(1)
 }
 
+// stats reads a queue's numbers.
+func (q *commitQueue[W, R]) stats(writes string) QueueStats {
+	q.mu.Lock()
+	st := QueueStats{Writes: writes, QueueLength: len(q.waiting), Writers: q.writers}
+	q.mu.Unlock()
+	for i := range q.counters.batches {
+		st.Batches = append(st.Batches, q.counters.batches[i].Load())
+	}
+	st.BatchWrites, st.QueueFull = q.counters.batchWrites.Load(), q.counters.queueFull.Load()
+	return st
+}
+
 // WriteStats reads the store's write numbers.
 func (s *Store) WriteStats() WriteStats {
-	q := &s.creates
-	q.mu.Lock()
-	st := WriteStats{QueueLength: len(q.waiting), Writers: q.writers}
-	q.mu.Unlock()
-	w := &s.counters
-	for i := range w.batches {
-		st.Batches = append(st.Batches, w.batches[i].Load())
-	}
-	st.BatchCases, st.QueueFull = w.batchCases.Load(), w.queueFull.Load()
-	st.Retries = map[string]uint64{}
+	st := WriteStats{Queues: []QueueStats{s.creates.stats("cases"), s.events.stats("events")}, Retries: map[string]uint64{}}
 	for i, r := range RetryReasons {
-		st.Retries[r] = w.retries[i].Load()
+		st.Retries[r] = s.retries[i].Load()
 	}
 	return st
 }

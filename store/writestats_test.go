@@ -21,7 +21,7 @@ func TestCreateQueueIsBounded(t *testing.T) {
 	for i := range store.MaxQueue {
 		queued = append(queued, store.Enqueue(s, rules, sample(fmt.Sprintf("Q-%d", i))))
 	}
-	if got := s.WriteStats().QueueLength; got != store.MaxQueue {
+	if got := s.WriteStats().Queues[0].QueueLength; got != store.MaxQueue {
 		t.Errorf("queue length %d, want %d", got, store.MaxQueue)
 	}
 	if _, err := store.EnqueueErr(s, rules, sample("Q-over")); !errors.Is(err, store.ErrBusy) {
@@ -36,13 +36,13 @@ func TestCreateQueueIsBounded(t *testing.T) {
 			t.Fatalf("a queued create: %s", o)
 		}
 	}
-	st := s.WriteStats()
+	st := s.WriteStats().Queues[0]
 	var batches, cases uint64
 	for _, n := range st.Batches {
 		batches += n
 	}
-	cases = st.BatchCases
-	if st.QueueLength != 0 || st.QueueFull != 2 || cases != store.MaxQueue || batches < store.MaxQueue/store.MaxBatch {
+	cases = st.BatchWrites
+	if st.Writes != "cases" || st.QueueLength != 0 || st.QueueFull != 2 || cases != store.MaxQueue || batches < store.MaxQueue/store.MaxBatch {
 		t.Errorf("after the queue drained: %+v; want it empty, 2 refusals, %d cases in at least %d batches", st, store.MaxQueue, store.MaxQueue/store.MaxBatch)
 	}
 	if _, _, err := s.CreateCase(ctx, rules, sample("Q-over")); err != nil {

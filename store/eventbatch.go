@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+// eventWrite is an event to add to a case, its time cut to the second.
+type eventWrite struct {
+	r      petition.Rules
+	caseNo string
+	e      petition.Event
+}
+
+// eventResult is what became of an event: the case after it, whether it
+// was added (not a repeat of the case's last event), or why it was refused.
+type eventResult struct {
+	view  CaseView
+	added bool
+	err   error // ErrNotFound, petition.ErrTransition or ErrUnknownRef
+}
+
+// writeEventBatch stores a batch of events.
+func (s *Store) writeEventBatch(batch []*eventCall) { commitBatch(batch, s.addEventsInTx) }
+
+// addEventsInTx runs addEvents in a transaction of its own.
+func (s *Store) addEventsInTx(ctx context.Context, ws []eventWrite) ([]eventResult, error) {
+	var res []eventResult
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		res, err = s.addEvents(ctx, tx, ws)
+		return err
+	})
+	return res, err
+}
+
+// caseStep is where a case stands while a batch of events is applied to
+// it: the case as stored, with the events so far.
+type caseStep struct {
+	id      int64
+	view    CaseView
+	changed bool
+}
+
+// now is the case as it stands: the events so far, and no later ones should
+// the batch add more.
+func (p *caseStep) now() CaseView {
+	v := p.view
+	v.Events = slices.Clip(v.Events)
+	return v
+}
+
+// addEvents applies events in their order, as many calls of AddEvent one
+// after another would: the cases are read and locked in one query and
+// their events in another, the new events go in one multi-row insert, the
+// changed cases' states in one update and the tallies in a statement a
+// table. An event the case cannot take is refused in its result and the
+// others go on. Each result holds the case as its event left it.
+func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]eventResult, error) {
+	cur, order, err := s.caseSteps(ctx, tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]eventResult, len(ws))
+	rows := newBulkInsert(tx, "case_events", columns(eventColumns))
+	tallies := map[*time.Location]eventTallies{}
+	for i, w := range ws {
+		p := cur[w.caseNo]
+		if p == nil {
+			res[i].err = ErrNotFound
+			continue
+		}
+		st := p.view.State
+		if n := len(p.view.Events); n > 0 && sameEvent(p.view.Events[n-1].Event, w.e) {
+			res[i] = eventResult{view: p.now()}
+			continue
+		}
+		next, out, err := w.r.Apply(st, w.e)
+		if err != nil {
+			res[i].err = fmt.Errorf("%w; current status %s", err, st.Status)
+			continue
+		}
+		if err := checkEventRefs(ctx, tx, w.e); err != nil {
+			if errors.Is(err, ErrUnknownRef) {
+				res[i].err = err
+				continue
+			}
+			return nil, err
+		}
+		seq := len(p.view.Events) + 1
+		rows.add(eventValues(p.id, seq, st.Unit, w.e, out)...)
+		t, ok := tallies[w.r.Location]
+		if !ok {
+			t = newEventTallies(w.r.Location)
+			tallies[w.r.Location] = t
+		}
+		t.count(p.id, st.Unit, w.e, out)
+		p.view.State, p.changed = next, true
+		p.view.Events = append(p.view.Events, EventView{Seq: seq, Event: w.e, Unit: st.Unit, CompletedStage: out.CompletedStage, Late: out.Late})
+		res[i] = eventResult{view: p.now(), added: true}
+	}
+	if err := rows.flush(ctx); err != nil {
+		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	var ups []stateUpdate
+	for _, no := range order {
+		if p := cur[no]; p.changed {
+			ups = append(ups, stateUpdate{p.id, len(p.view.Events), p.view.State})
+		}
+	}
+	if err := updateStates(ctx, tx, ups); err != nil {
+		return nil, err
+	}
+	for _, t := range tallies {
+		if err := t.write(ctx, tx, s.dialect); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// caseSteps reads and locks the batch's cases, in case number order so
+// that two batches lock them in the same order, with their events. order
+// lists the cases found.
+func (s *Store) caseSteps(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) (cur map[string]*caseStep, order []string, err error) {
+	nos := make([]string, 0, len(ws))
+	seen := map[string]bool{}
+	for _, w := range ws {
+		if !seen[w.caseNo] {
+			seen[w.caseNo] = true
+			nos = append(nos, w.caseNo)
+		}
+	}
+	q, args, err := sqlx.In("SELECT id, "+caseColumns+" FROM cases WHERE case_no IN (?) ORDER BY case_no"+s.dialect.forUpdate, nos)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read cases: %w", err)
+	}
+	var rows []viewRow
+	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, nil, fmt.Errorf("read cases: %w", err)
+	}
+	cur = make(map[string]*caseStep, len(rows))
+	byID := make(map[int64]*caseStep, len(rows))
+	var ids []int64
+	for _, row := range rows {
+		p := &caseStep{id: row.caseRow.ID, view: row.view()}
+		cur[row.CaseNo], byID[p.id] = p, p
+		order = append(order, row.CaseNo)
+		if row.LastSeq > 0 {
+			ids = append(ids, p.id)
+		}
+	}
+	if len(ids) == 0 {
+		return cur, order, nil
+	}
+	q, args, err = sqlx.In("SELECT "+eventColumns+" FROM case_events WHERE case_id IN (?) ORDER BY case_id, seq", ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read events: %w", err)
+	}
+	var events []eventRow
+	if err := tx.SelectContext(ctx, &events, q, args...); err != nil {
+		return nil, nil, fmt.Errorf("read events: %w", err)
+	}
+	for _, e := range events {
+		p := byID[e.CaseID]
+		p.view.Events = append(p.view.Events, e.view())
+	}
+	return cur, order, nil
+}
