@@ -18,7 +18,13 @@ func (f *File) Check(ctx context.Context, s *store.Store) error {
 		return err
 	}
 	f.known = known
-	c := &checker{f: f, s: s, index: map[store.Digest]uint32{}}
+	empty, err := s.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	// Into an empty database nothing is stored to compare with; should
+	// cases come before Write, its bulk load refuses to run.
+	c := &checker{f: f, s: s, index: map[store.Digest]uint32{}, compared: !empty}
 	produce := f.readJSONLines
 	if f.csv {
 		cr, ok, err := f.readCSVHeader()
@@ -27,7 +33,7 @@ func (f *File) Check(ctx context.Context, s *store.Store) error {
 		}
 		produce = func(send func([]rawLine) error) error { return f.readCSV(cr, send) }
 	}
-	if err := f.decodeAll(ctx, produce, func(lines []readLine) error { return c.take(ctx, lines) }); err != nil {
+	if err := f.decodeAll(ctx, true, produce, func(lines []readLine) error { return c.take(ctx, lines) }); err != nil {
 		return err
 	}
 	if err := c.compare(ctx); err != nil {
@@ -44,12 +50,13 @@ func (f *File) Check(ctx context.Context, s *store.Store) error {
 // number (about 30 bytes a case), the repeat_of names, and the cases not
 // yet compared with the database.
 type checker struct {
-	f       *File
-	s       *store.Store
-	index   map[store.Digest]uint32 // case number -> entry
-	repeats []repeatRef
-	unseen  []uint32 // entries not compared with the database yet
-	cases   []store.LoadCase
+	f        *File
+	s        *store.Store
+	index    map[store.Digest]uint32 // case number -> entry
+	repeats  []repeatRef
+	compared bool     // whether the database holds cases to compare with
+	unseen   []uint32 // entries not compared with the database yet
+	cases    []store.LoadCase
 }
 
 // repeatRef is a case that names the case it repeats.
@@ -88,6 +95,9 @@ func (c *checker) take(ctx context.Context, lines []readLine) error {
 		c.index[no] = i
 		if lc.Case.RepeatOf != "" {
 			c.repeats = append(c.repeats, repeatRef{entry: i, name: lc.Case.RepeatOf})
+		}
+		if !c.compared {
+			continue
 		}
 		c.unseen, c.cases = append(c.unseen, i), append(c.cases, lc)
 		if len(c.unseen) == compareBatch {

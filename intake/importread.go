@@ -48,9 +48,11 @@ type readLine struct {
 }
 
 // decode decodes and validates one line on its own: its fields as the API
-// checks them, the units and categories it names, its history under the
-// rules.
-func (f *File) decode(raw rawLine) readLine {
+// checks them and, when full, the units and categories it names and its
+// history under the rules. Write's second reading is not full: the line's
+// sum shows it is the line Check validated, and the store replays the
+// history as it writes.
+func (f *File) decode(raw rawLine, full bool) readLine {
 	rl := readLine{rawLine: raw}
 	rl.data, rl.fields = nil, nil // not kept past decoding
 	if len(raw.problems) > 0 {
@@ -83,12 +85,13 @@ func (f *File) decode(raw rawLine) readLine {
 			return rl
 		}
 	}
-	rl.lc, rl.problems = f.validate(line, il)
+	rl.lc, rl.problems = f.validate(line, il, full)
 	return rl
 }
 
-// validate checks a case on its own, in the order the API does.
-func (f *File) validate(line int, il ImportLine) (store.LoadCase, []LineError) {
+// validate checks a case on its own, in the order the API does; the units,
+// categories and history only when full.
+func (f *File) validate(line int, il ImportLine, full bool) (store.LoadCase, []LineError) {
 	var out []LineError
 	bad := func(field, problem string) { out = append(out, LineError{Line: line, Field: field, Problem: problem}) }
 	c, ds := il.CaseRequest.Validate(f.now, f.key)
@@ -103,8 +106,8 @@ func (f *File) validate(line int, il ImportLine) (store.LoadCase, []LineError) {
 	for _, d := range ds {
 		bad(d.Field, d.Problem)
 	}
-	if len(out) > 0 {
-		return store.LoadCase{}, out
+	if len(out) > 0 || !full {
+		return store.LoadCase{Case: c, Events: events}, out
 	}
 	for _, p := range f.known.CaseProblems(c) { // repeat_of is checked against the whole file (checker)
 		bad(p.Field, p.Problem)
@@ -137,9 +140,9 @@ func sumFields(fields []string) uint64 {
 	return h.Sum64()
 }
 
-// decodeAll decodes and validates on every core the chunks of lines that
-// produce sends, and hands them to use in the order they were sent.
-func (f *File) decodeAll(ctx context.Context, produce func(send func([]rawLine) error) error, use func([]readLine) error) error {
+// decodeAll decodes and validates (decode) on every core the chunks of lines
+// that produce sends, and hands them to use in the order they were sent.
+func (f *File) decodeAll(ctx context.Context, full bool, produce func(send func([]rawLine) error) error, use func([]readLine) error) error {
 	type chunk struct {
 		in   []rawLine
 		out  []readLine
@@ -154,7 +157,7 @@ func (f *File) decodeAll(ctx context.Context, produce func(send func([]rawLine) 
 			for c := range work {
 				c.out = make([]readLine, len(c.in))
 				for i, raw := range c.in {
-					c.out[i] = f.decode(raw)
+					c.out[i] = f.decode(raw, full)
 				}
 				c.in = nil
 				close(c.done)

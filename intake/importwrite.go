@@ -70,7 +70,7 @@ func (f *File) cases(ctx context.Context) (src store.CaseSource, stop func()) {
 			}
 			return nil
 		}
-		readErr = f.decodeAll(ctx, produce, func(lines []readLine) error {
+		readErr = f.decodeAll(ctx, false, produce, func(lines []readLine) error {
 			batch := make([]store.LoadCase, len(lines))
 			for i, rl := range lines {
 				if len(rl.problems) > 0 || rl.sum != rl.want {
@@ -140,7 +140,7 @@ func (f *File) reread(j uint32) (store.LoadCase, error) {
 	if err != nil {
 		return store.LoadCase{}, err
 	}
-	rl := f.decode(raws[0])
+	rl := f.decode(raws[0], true)
 	if len(rl.problems) > 0 || rl.sum != e.sum {
 		return store.LoadCase{}, fmt.Errorf("line %d changed while the file was read", e.line)
 	}

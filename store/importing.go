@@ -275,6 +275,15 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	return tallies.write(ctx, tx, s.dialect)
 }
 
+// Empty reports whether the database holds no cases.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var one []int
+	if err := s.db.SelectContext(ctx, &one, "SELECT 1 FROM cases LIMIT 1"); err != nil {
+		return false, fmt.Errorf("look up cases: %w", err)
+	}
+	return len(one) == 0, nil
+}
+
 // Exists reports which of the case numbers are stored.
 func (s *Store) Exists(ctx context.Context, caseNos []string) (map[string]bool, error) {
 	out := map[string]bool{}
