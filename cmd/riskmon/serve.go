@@ -118,7 +118,9 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 	kept := make(chan struct{})
 	go func() {
 		defer close(kept)
-		keepGate(runCtx, gate, &ready, gateCheckEvery, logger)
+		t := time.NewTicker(gateCheckEvery)
+		defer t.Stop()
+		keepGate(runCtx, gate, &ready, t.C, logger)
 	}()
 	defer func() {
 		cancel()
@@ -364,18 +366,17 @@ func serveAll(ctx context.Context, cancel func(), lns listeners, col *collector.
 // writers' gate.
 const gateCheckEvery = 30 * time.Second
 
-// keepGate checks the service's hold on the writers' gate until ctx ends and
-// takes it again when its connection was lost. Should another process have
-// taken the gate meanwhile (a bulk load, a recount), the API answers 503
-// until the service holds it again: its writes would be lost under theirs.
-func keepGate(ctx context.Context, gate *store.Gate, ready *atomic.Bool, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+// keepGate checks the service's hold on the writers' gate at each tick
+// until ctx ends and takes it again when its connection was lost. Should
+// another process have taken the gate meanwhile (a bulk load, a recount),
+// the API answers 503 until the service holds it again: its writes would be
+// lost under theirs.
+func keepGate(ctx context.Context, gate *store.Gate, ready *atomic.Bool, tick <-chan time.Time, logger *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 		err := gate.Keep(ctx)
 		switch {

@@ -2,15 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"riskmon/config"
+	"riskmon/store"
 	"riskmon/store/storetest"
 )
 
@@ -154,5 +157,62 @@ func TestOperationsAndAPIOnTheirOwnListeners(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("GET %s: %d, want %d", tc.url, resp.StatusCode, tc.want)
 		}
+	}
+}
+
+// The service's hold on the writers' gate is checked at each tick: a hold
+// lost with its connection is taken again, and while another process holds
+// the gate the API is not ready, until that process lets go.
+func TestKeepGateTakesTheGateAgain(t *testing.T) {
+	direct, proxied, px := storetest.ProxiedMySQL(t)
+	ctx := context.Background()
+	svc, other := storetest.OpenDSN(t, proxied), storetest.OpenDSN(t, direct)
+	gate, err := svc.HoldWriters(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready atomic.Bool
+	ready.Store(true)
+	tick := make(chan time.Time)
+	kctx, cancel := context.WithCancel(ctx)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		keepGate(kctx, gate, &ready, tick, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-kept
+		gate.Release()
+	})
+	// keepGate takes the second tick only when it is done with the first
+	check := func() { tick <- time.Time{}; tick <- time.Time{} }
+
+	px.Cut()
+	px.Restore()
+	check()
+	if !ready.Load() {
+		t.Error("not ready after a lost connection, with nobody else at the gate")
+	}
+	if g, err := other.HoldWriters(ctx, true); !errors.Is(err, store.ErrOtherWriters) {
+		g.Release()
+		t.Fatalf("another process took the gate exclusive (%v): the service's hold was not taken again", err)
+	}
+
+	px.Cut()
+	var excl *store.Gate
+	waitFor(t, "the server to drop the service's hold", func() bool {
+		excl, err = other.HoldWriters(ctx, true)
+		return err == nil
+	})
+	px.Restore()
+	check()
+	if ready.Load() {
+		t.Error("ready while another process holds the gate exclusive")
+	}
+	excl.Release()
+	check()
+	if !ready.Load() {
+		t.Error("not ready once the other process let go")
 	}
 }
