@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/calendar"
+	"riskmon/petition"
+)
+
+// The dispute register: disputes, their events and their counters
+// (dispute_tally), written one transaction a call. Unlike creates and
+// events of cases they do not share transactions: a county registers tens
+// of disputes a day, not thousands.
+
+// ErrDisputeConflict is a registration of a stored dispute number with
+// other content.
+var ErrDisputeConflict = errors.New("conflicts with the stored dispute")
+
+// DisputeView is a stored dispute as the API shows it: as found, where it
+// stands, and its events.
+type DisputeView struct {
+	Found  petition.Dispute
+	State  petition.DisputeState
+	Events []DisputeEventView
+}
+
+// DisputeEventView is a stored event of a dispute.
+type DisputeEventView struct {
+	Seq   int
+	Event petition.DisputeEvent
+	Late  bool // a resolution after the last day of the time limit
+}
+
+// disputeTally counts the register: found by the risk when found, resolved
+// (late or not) and escalated by the risk then.
+func disputeTally() *tallyAdds {
+	return newTallyAdds("dispute_tally", []string{"unit", "category", "risk", "shard"},
+		[]string{"found", "resolved", "resolved_late", "escalated"})
+}
+
+// DisputeProblems names every reference of d that does not exist.
+func (k Known) DisputeProblems(d petition.Dispute) []petition.Problem {
+	ps := k.check(nil, "unit", d.Unit, k.Units)
+	return k.check(ps, "category", d.Category, k.Categories)
+}
+
+// CreateDispute registers a dispute, counts it as found and returns it as
+// stored. The same registration again is a no-op (created is false); the
+// same number with other content is ErrDisputeConflict. roles are the
+// leader roles the configuration allows.
+func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Dispute) (view DisputeView, created bool, err error) {
+	if err := fieldErrors(d.Problems(roles), ErrInvalidValue); err != nil {
+		return DisputeView{}, false, fmt.Errorf("create dispute %s: %w", d.No, err)
+	}
+	d.FoundAt = d.FoundAt.Truncate(time.Second)
+	for attempt := 0; ; attempt++ {
+		view, created, err = s.createDispute(ctx, d)
+		// a concurrent registration of the same number won the race: the
+		// next attempt finds its row and compares
+		if err == nil || !duplicateKey(err) || attempt > 0 {
+			break
+		}
+	}
+	if err != nil {
+		return DisputeView{}, false, fmt.Errorf("create dispute %s: %w", d.No, err)
+	}
+	return view, created, nil
+}
+
+func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		stored, err := readDispute(ctx, tx, d.No, "")
+		switch {
+		case err == nil:
+			if !sameDispute(stored.Found, d) {
+				return ErrDisputeConflict
+			}
+			view, created = stored.DisputeView, false
+			return nil
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		known, err := knownIn(ctx, tx, d.Unit, d.Category)
+		if err != nil {
+			return err
+		}
+		if err := fieldErrors(known.DisputeProblems(d), ErrUnknownRef); err != nil {
+			return err
+		}
+		st := petition.DisputeFound(d)
+		_, err = tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
+found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
+handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
+			d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
+			nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
+			nullDay(st.ResolveBy), d.FoundAt.Unix())
+		if err != nil {
+			return fmt.Errorf("insert dispute: %w", err)
+		}
+		t := disputeTally()
+		t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
+		if err := t.write(ctx, tx, s.dialect); err != nil {
+			return err
+		}
+		view, created = DisputeView{Found: d, State: st}, true
+		return nil
+	})
+	return view, created, err
+}
+
+// AddDisputeEvent records one step of a dispute and counts what it ended;
+// the dispute's last event again is a no-op (added is false). A step the
+// dispute's status does not allow wraps petition.ErrTransition and names
+// the status; an escalation names a case that must exist. loc gives the
+// local dates of the time limit.
+func (s *Store) AddDisputeEvent(ctx context.Context, roles []string, loc *time.Location, no string, e petition.DisputeEvent) (view DisputeView, added bool, err error) {
+	e.At = e.At.Truncate(time.Second)
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		stored, err := readDispute(ctx, tx, no, s.dialect.forUpdate)
+		if err != nil {
+			return err
+		}
+		if n := len(stored.Events); n > 0 && sameDisputeEvent(stored.Events[n-1].Event, e) {
+			view, added = stored.DisputeView, false
+			return nil
+		}
+		next, out, err := petition.ApplyDispute(stored.State, e, roles, loc)
+		if err != nil {
+			return err
+		}
+		if e.Type == petition.DisputeEventEscalated {
+			var n int
+			if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases WHERE case_no = ?", e.CaseNo); err != nil {
+				return fmt.Errorf("look up case: %w", err)
+			}
+			if n == 0 {
+				return &FieldError{Field: "case_no", Problem: fmt.Sprintf("case %q does not exist", e.CaseNo), Kind: ErrUnknownRef}
+			}
+		}
+		id, seq := stored.id, len(stored.Events)+1
+		_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
+resolve_by, risk, case_no, late) VALUES (`+marks(10)+`)`,
+			id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
+			nullString(e.CaseNo), out.Late)
+		if err != nil {
+			return fmt.Errorf("insert dispute event: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE disputes SET status = ?, risk = ?, leader_role = ?, handler_assigned = ?,
+resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, last_seq = ? WHERE id = ?`,
+			next.Status, next.Risk, nullString(next.LeaderRole), next.HandlerAssigned, nullDay(next.ResolveBy),
+			nullUnix(next.LastInspectedAt), nullString(next.CaseNo), next.LastEventAt.Unix(), seq, id)
+		if err != nil {
+			return fmt.Errorf("update dispute: %w", err)
+		}
+		if out.Resolved || out.Escalated {
+			t := disputeTally()
+			d := stored.Found
+			t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late), b2i(out.Escalated))
+			if err := t.write(ctx, tx, s.dialect); err != nil {
+				return err
+			}
+		}
+		view, added = stored.DisputeView, true
+		view.State = next
+		view.Events = append(view.Events, DisputeEventView{Seq: seq, Event: e, Late: out.Late})
+		return nil
+	})
+	if err != nil {
+		return DisputeView{}, false, fmt.Errorf("dispute %s: %s: %w", no, e.Type, err)
+	}
+	return view, added, nil
+}
+
+// Dispute returns a dispute with its events.
+func (s *Store) Dispute(ctx context.Context, no string) (DisputeView, error) {
+	var view DisputeView
+	err := s.inTxWith(ctx, &sql.TxOptions{ReadOnly: true}, func(tx *sqlx.Tx) error {
+		stored, err := readDispute(ctx, tx, no, "")
+		view = stored.DisputeView
+		return err
+	})
+	if err != nil {
+		return DisputeView{}, fmt.Errorf("dispute %s: %w", no, err)
+	}
+	return view, nil
+}
+
+// storedDispute is a dispute as read, with its row id.
+type storedDispute struct {
+	DisputeView
+	id int64
+}
+
+type disputeRow struct {
+	ID                   int64          `db:"id"`
+	No                   string         `db:"dispute_no"`
+	FoundAt              int64          `db:"found_at"`
+	Unit                 string         `db:"unit"`
+	Category             string         `db:"category"`
+	FoundRisk            string         `db:"found_risk"`
+	PersonsEstimate      int            `db:"persons_estimate"`
+	FoundLeaderRole      sql.NullString `db:"found_leader_role"`
+	FoundHandlerAssigned bool           `db:"found_handler_assigned"`
+	FoundResolveBy       sql.NullInt32  `db:"found_resolve_by"`
+	Source               string         `db:"source"`
+	Status               string         `db:"status"`
+	Risk                 string         `db:"risk"`
+	LeaderRole           sql.NullString `db:"leader_role"`
+	HandlerAssigned      bool           `db:"handler_assigned"`
+	ResolveBy            sql.NullInt32  `db:"resolve_by"`
+	LastInspectedAt      sql.NullInt64  `db:"last_inspected_at"`
+	EscalatedCase        sql.NullString `db:"escalated_case"`
+	LastEventAt          int64          `db:"last_event_at"`
+}
+
+type disputeEventRow struct {
+	Seq             int            `db:"seq"`
+	Type            string         `db:"type"`
+	At              int64          `db:"at"`
+	LeaderRole      sql.NullString `db:"leader_role"`
+	HandlerAssigned bool           `db:"handler_assigned"`
+	ResolveBy       sql.NullInt32  `db:"resolve_by"`
+	Risk            sql.NullString `db:"risk"`
+	CaseNo          sql.NullString `db:"case_no"`
+	Late            bool           `db:"late"`
+}
+
+// readDispute reads a dispute and its events, the dispute's row locked when
+// lock is the dialect's FOR UPDATE.
+func readDispute(ctx context.Context, tx *sqlx.Tx, no, lock string) (storedDispute, error) {
+	var row disputeRow
+	err := tx.GetContext(ctx, &row, `SELECT id, dispute_no, found_at, unit, category, found_risk, persons_estimate,
+found_leader_role, found_handler_assigned, found_resolve_by, source, status, risk, leader_role, handler_assigned,
+resolve_by, last_inspected_at, escalated_case, last_event_at FROM disputes WHERE dispute_no = ?`+lock, no)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedDispute{}, ErrNotFound
+	}
+	if err != nil {
+		return storedDispute{}, fmt.Errorf("read dispute: %w", err)
+	}
+	out := storedDispute{id: row.ID, DisputeView: DisputeView{
+		Found: petition.Dispute{No: row.No, FoundAt: fromUnix(row.FoundAt), Unit: row.Unit, Category: row.Category,
+			Risk: row.FoundRisk, PersonsEstimate: row.PersonsEstimate, LeaderRole: row.FoundLeaderRole.String,
+			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source},
+		State: petition.DisputeState{Status: row.Status, Risk: row.Risk, LeaderRole: row.LeaderRole.String,
+			HandlerAssigned: row.HandlerAssigned, ResolveBy: calendar.Day(row.ResolveBy.Int32),
+			LastInspectedAt: fromNullUnix(row.LastInspectedAt), LastEventAt: fromUnix(row.LastEventAt), CaseNo: row.EscalatedCase.String},
+	}}
+	var events []disputeEventRow
+	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late
+FROM dispute_events WHERE dispute_id = ? ORDER BY seq`, row.ID); err != nil {
+		return storedDispute{}, fmt.Errorf("read dispute events: %w", err)
+	}
+	for _, e := range events {
+		out.Events = append(out.Events, DisputeEventView{Seq: e.Seq, Late: e.Late, Event: petition.DisputeEvent{
+			Type: e.Type, At: fromUnix(e.At), LeaderRole: e.LeaderRole.String, HandlerAssigned: e.HandlerAssigned,
+			ResolveBy: calendar.Day(e.ResolveBy.Int32), Risk: e.Risk.String, CaseNo: e.CaseNo.String}})
+	}
+	return out, nil
+}
+
+// sameDispute compares disputes by value; times by instant.
+func sameDispute(a, b petition.Dispute) bool {
+	same := a.FoundAt.Equal(b.FoundAt)
+	a.FoundAt, b.FoundAt = time.Time{}, time.Time{}
+	return same && a == b
+}
+
+// sameDisputeEvent compares events by value; times by instant.
+func sameDisputeEvent(a, b petition.DisputeEvent) bool {
+	same := a.At.Equal(b.At)
+	a.At, b.At = time.Time{}, time.Time{}
+	return same && a == b
+}
+
+// knownIn reads whether a unit and a category exist, in tx.
+func knownIn(ctx context.Context, tx *sqlx.Tx, unit, category string) (Known, error) {
+	var units, cats int
+	if err := tx.GetContext(ctx, &units, "SELECT COUNT(*) FROM units WHERE code = ?", unit); err != nil {
+		return Known{}, fmt.Errorf("check unit: %w", err)
+	}
+	if err := tx.GetContext(ctx, &cats, "SELECT COUNT(*) FROM categories WHERE code = ?", category); err != nil {
+		return Known{}, fmt.Errorf("check category: %w", err)
+	}
+	return Known{Units: map[string]bool{unit: units > 0}, Categories: map[string]bool{category: cats > 0}}, nil
+}
+
+// nullDay stores a date, none as NULL.
+func nullDay(d calendar.Day) sql.NullInt32 { return sql.NullInt32{Int32: int32(d), Valid: d != 0} }

@@ -1,0 +1,146 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"riskmon/calendar"
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+var roles = petition.DefaultLeaderRoles
+
+func sampleDispute(no string) petition.Dispute {
+	return petition.Dispute{No: no, FoundAt: time.Date(2026, 9, 20, 9, 0, 0, 0, shanghai), Unit: "u1", Category: "other",
+		Risk: "high", PersonsEstimate: 30, Source: "screening"}
+}
+
+// disputeCounts reads the register's counters summed over units, categories
+// and shards: found, resolved, resolved late, escalated.
+func disputeCounts(t *testing.T, s *store.Store) [4]int64 {
+	t.Helper()
+	var out [4]int64
+	err := s.DB().QueryRow("SELECT COALESCE(SUM(found), 0), COALESCE(SUM(resolved), 0), COALESCE(SUM(resolved_late), 0), COALESCE(SUM(escalated), 0) FROM dispute_tally").
+		Scan(&out[0], &out[1], &out[2], &out[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDisputeRegister(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := setup(t, dialect)
+			d := sampleDispute("D-1")
+			if _, created, err := s.CreateDispute(ctx, roles, d); err != nil || !created {
+				t.Fatalf("create: %v %v", created, err)
+			}
+			again := d
+			again.FoundAt = again.FoundAt.UTC() // the same instant
+			if _, created, err := s.CreateDispute(ctx, roles, again); err != nil || created {
+				t.Errorf("the same registration again: created %v, %v; want a no-op", created, err)
+			}
+			other := d
+			other.PersonsEstimate = 31
+			if _, _, err := s.CreateDispute(ctx, roles, other); !errors.Is(err, store.ErrDisputeConflict) {
+				t.Errorf("other content under the same number: %v, want ErrDisputeConflict", err)
+			}
+			nowhere := sampleDispute("D-2")
+			nowhere.Unit = "u9"
+			if _, _, err := s.CreateDispute(ctx, roles, nowhere); !errors.Is(err, store.ErrUnknownRef) {
+				t.Errorf("a dispute of an unknown unit: %v, want ErrUnknownRef", err)
+			}
+			named := sampleDispute("D-3")
+			named.LeaderRole = "Li Si"
+			if _, _, err := s.CreateDispute(ctx, roles, named); !errors.Is(err, store.ErrInvalidValue) {
+				t.Errorf("a leader by name: %v, want ErrInvalidValue", err)
+			}
+
+			at := func(day int) time.Time { return time.Date(2026, 9, day, 10, 0, 0, 0, shanghai) }
+			steps := []petition.DisputeEvent{
+				{Type: "assigned", At: at(21), LeaderRole: "township_head", HandlerAssigned: true, ResolveBy: calendar.Date(2026, 9, 25)},
+				{Type: "inspected", At: at(22)},
+				{Type: "risk_changed", At: at(23), Risk: "medium"},
+				{Type: "resolved", At: at(26)},
+			}
+			for i, e := range steps {
+				v, added, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", e)
+				if err != nil || !added || len(v.Events) != i+1 {
+					t.Fatalf("event %d %s: added %v, %d events, %v", i, e.Type, added, len(v.Events), err)
+				}
+			}
+			if _, added, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", steps[3]); err != nil || added {
+				t.Errorf("the last event again: added %v, %v; want a no-op", added, err)
+			}
+			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", petition.DisputeEvent{Type: "inspected", At: at(27)}); !errors.Is(err, petition.ErrTransition) {
+				t.Errorf("an event after the resolution: %v, want ErrTransition", err)
+			}
+			v, err := s.Dispute(ctx, "D-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.State.Status != "resolved" || v.State.Risk != "medium" || v.Found.Risk != "high" || !v.Events[3].Late ||
+				!v.State.LastInspectedAt.Equal(at(22)) || v.State.ResolveBy != calendar.Date(2026, 9, 25) {
+				t.Errorf("stored as %+v", v)
+			}
+			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-404", steps[1]); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("an event of an unknown dispute: %v", err)
+			}
+
+			if _, _, err := s.CreateDispute(ctx, roles, sampleDispute("D-4")); err != nil {
+				t.Fatal(err)
+			}
+			up := petition.DisputeEvent{Type: "escalated", At: at(22), CaseNo: "C-1"}
+			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-4", up); !errors.Is(err, store.ErrUnknownRef) {
+				t.Errorf("escalated into a case that does not exist: %v", err)
+			}
+			if _, _, err := s.CreateCase(ctx, rules, sample("C-1")); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-4", up); err != nil {
+				t.Fatal(err)
+			}
+			// found: D-1 and D-4; resolved late: D-1; escalated: D-4
+			if got, want := disputeCounts(t, s), [4]int64{2, 1, 1, 1}; got != want {
+				t.Errorf("counters %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestUnitReports(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := setup(t, dialect)
+			at := time.Date(2026, 10, 1, 16, 0, 0, 0, shanghai)
+			day := calendar.Date(2026, 10, 1)
+			if err := s.PutReport(ctx, petition.UnitReport{Unit: "u1", Day: day - 1, DisputesFound: 2}, at.Add(-24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.PutReport(ctx, petition.UnitReport{Unit: "u1", Day: day}, at); err != nil { // a zero report
+				t.Fatal(err)
+			}
+			if err := s.PutReport(ctx, petition.UnitReport{Unit: "u1", Day: day, DisputesFound: 1, Remark: "补报：一起征地纠纷"}, at.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.PutReport(ctx, petition.UnitReport{Unit: "u9", Day: day}, at); !errors.Is(err, store.ErrUnknownRef) {
+				t.Errorf("a report of an unknown unit: %v", err)
+			}
+			got, err := s.Reports(ctx, "u1", day-30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].Day != day || got[0].DisputesFound != 1 || got[0].Remark != "补报：一起征地纠纷" ||
+				!got[0].ReportedAt.Equal(at.Add(time.Hour)) || got[1].DisputesFound != 2 {
+				t.Errorf("reports %+v: want today's corrected report, then yesterday's", got)
+			}
+		})
+	}
+}
