@@ -44,6 +44,7 @@ type Config struct {
 	TrustedProxies    []*net.IPNet
 	CalendarFile      string
 	Rules             petition.Rules
+	Disputes          petition.DisputeRules
 	Periods           []Period
 	SimulateEvery     time.Duration // demo simulator step
 
@@ -193,6 +194,32 @@ var keys = []key{
 	{"handling_day_count", "calendar", dayCountSetter(petition.StageHandling), "how the handling period (and its extension) counts days: calendar or working"},
 	{"review_day_count", "calendar", dayCountSetter(petition.StageReview), "how the review period counts days: calendar or working"},
 	{"re_review_day_count", "calendar", dayCountSetter(petition.StageReReview), "how the re-review period counts days: calendar or working"},
+	{"leader_roles", strings.Join(petition.DefaultLeaderRoles, ","), func(c *Config, v string) error {
+		c.Disputes.LeaderRoles = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if ps := petition.CodeProblem("leader_roles", f); len(ps) > 0 {
+				return errors.New(ps[0].Problem + ": a role, never a name")
+			}
+			c.Disputes.LeaderRoles = append(c.Disputes.LeaderRoles, f)
+		}
+		if len(c.Disputes.LeaderRoles) == 0 {
+			return errors.New("at least one role is needed")
+		}
+		return nil
+	}, "roles a dispute's responsible leader is recorded by, comma-separated codes (never names)"},
+	{"inspection_interval_days", "7", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDays }, 1, 365), "an open dispute without an inspection in this many days misses supervision (one of the four haves)"},
+	{"inspection_interval_days_sensitive", "1", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDaysSensitive }, 1, 365), "the same in a sensitive period"},
+	{"report_cutoff", "17:00", func(c *Config, v string) error {
+		t, err := time.Parse("15:04", v)
+		if err != nil {
+			return fmt.Errorf("%q is not a local time such as 17:00", v)
+		}
+		c.Disputes.ReportCutoff = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+		return nil
+	}, "local time by which every unit sends its daily report in a sensitive period (零报告 included)"},
 	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
 }
 

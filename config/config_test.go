@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,10 @@ func TestErrorsNameKeyAndSource(t *testing.T) {
 			[]string{`"calendar_file"`, calendarFile + `:4: workday 2027-01-06 is a Wednesday`}},
 		{"missing calendar file", Source{Env: map[string]string{"RISKMON_CALENDAR_FILE": "/nonexistent/holidays.yml"}},
 			[]string{`"calendar_file"`, `/nonexistent/holidays.yml`}},
+		{"a leader by name", Source{Env: map[string]string{"RISKMON_LEADER_ROLES": "township_head,Zhang San"}},
+			[]string{`"leader_roles"`, `"Zhang San" must be 1 to 64 letters`, `a role, never a name`}},
+		{"no leader role", Source{Env: map[string]string{"RISKMON_LEADER_ROLES": " , "}}, []string{`"leader_roles"`, `at least one role`}},
+		{"bad cut-off", Source{Env: map[string]string{"RISKMON_REPORT_CUTOFF": "25:00"}}, []string{`"report_cutoff"`, `"25:00" is not a local time`}},
 		{"two problems at once", Source{Env: map[string]string{"RISKMON_QUERY_TIMEOUT": "x", "RISKMON_MIGRATE_ON_START": "maybe"}},
 			[]string{`"query_timeout"`, `"migrate_on_start"`}},
 	}
@@ -189,5 +194,19 @@ func TestSettingBounds(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("%v: err %v, want loaded %v", tc.env, err, tc.ok)
 		}
+	}
+}
+
+func TestDisputeDefaults(t *testing.T) {
+	c, err := Load(Source{Env: map[string]string{"RISKMON_REPORT_CUTOFF": "16:30", "RISKMON_LEADER_ROLES": "county_leader, village_head"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Disputes
+	if got, want := d.LeaderRoles, []string{"county_leader", "village_head"}; !slices.Equal(got, want) {
+		t.Errorf("leader roles %v, want %v", got, want)
+	}
+	if d.ReportCutoff != 16*time.Hour+30*time.Minute || d.InspectEvery(false) != 7*24*time.Hour || d.InspectEvery(true) != 24*time.Hour {
+		t.Errorf("dispute rules %+v", d)
 	}
 }

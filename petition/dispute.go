@@ -60,6 +60,26 @@ const (
 var DisputeEventTypes = []string{DisputeEventAssigned, DisputeEventInspected, DisputeEventRiskChanged,
 	DisputeEventResolved, DisputeEventEscalated, DisputeEventClosed}
 
+// DisputeRules are the register's configurable values.
+type DisputeRules struct {
+	LeaderRoles []string // the roles a leader is recorded by
+	// An open dispute misses its inspection when none was made in the last
+	// InspectionDays days, InspectionDaysSensitive in a sensitive period.
+	InspectionDays, InspectionDaysSensitive int
+	// ReportCutoff is the time after local midnight by which units send
+	// their daily report in a sensitive period.
+	ReportCutoff time.Duration
+}
+
+// InspectEvery is how long an inspection counts, in or out of a sensitive
+// period.
+func (r DisputeRules) InspectEvery(sensitive bool) time.Duration {
+	if sensitive {
+		return time.Duration(r.InspectionDaysSensitive) * 24 * time.Hour
+	}
+	return time.Duration(r.InspectionDays) * 24 * time.Hour
+}
+
 // MaxDisputePersons bounds persons_estimate: more is a typing error.
 const MaxDisputePersons = 1000000
 
