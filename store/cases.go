@@ -124,11 +124,11 @@ func checkEventRefs(ctx context.Context, tx *sqlx.Tx, e petition.Event) error {
 	if e.Spec().Field != petition.FieldUnit {
 		return nil
 	}
-	var n int
-	if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM units WHERE code = ?", e.Unit); err != nil {
-		return fmt.Errorf("check unit: %w", err)
+	ok, err := refExists(ctx, tx, "units", e.Unit)
+	if err != nil {
+		return err
 	}
-	return fieldErrors(Known{Units: map[string]bool{e.Unit: n > 0}}.EventProblems(e), ErrUnknownRef)
+	return fieldErrors(Known{Units: map[string]bool{e.Unit: ok}}.EventProblems(e), ErrUnknownRef)
 }
 
 // matterKey hashes a case's petitioner, category and unit at receipt to the

@@ -281,14 +281,25 @@ func sameDisputeEvent(a, b petition.DisputeEvent) bool {
 
 // knownIn reads whether a unit and a category exist, in tx.
 func knownIn(ctx context.Context, tx *sqlx.Tx, unit, category string) (Known, error) {
-	var units, cats int
-	if err := tx.GetContext(ctx, &units, "SELECT COUNT(*) FROM units WHERE code = ?", unit); err != nil {
-		return Known{}, fmt.Errorf("check unit: %w", err)
+	units, err := refExists(ctx, tx, "units", unit)
+	if err != nil {
+		return Known{}, err
 	}
-	if err := tx.GetContext(ctx, &cats, "SELECT COUNT(*) FROM categories WHERE code = ?", category); err != nil {
-		return Known{}, fmt.Errorf("check category: %w", err)
+	cats, err := refExists(ctx, tx, "categories", category)
+	if err != nil {
+		return Known{}, err
 	}
-	return Known{Units: map[string]bool{unit: units > 0}, Categories: map[string]bool{category: cats > 0}}, nil
+	return Known{Units: map[string]bool{unit: units}, Categories: map[string]bool{category: cats}}, nil
+}
+
+// refExists reads whether the reference table (units or categories) holds
+// code, in tx.
+func refExists(ctx context.Context, tx *sqlx.Tx, table, code string) (bool, error) {
+	var n int
+	if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+table+" WHERE code = ?", code); err != nil {
+		return false, fmt.Errorf("check %s: %w", table, err)
+	}
+	return n > 0, nil
 }
 
 // nullDay stores a date, none as NULL.

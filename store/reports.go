@@ -22,11 +22,11 @@ type StoredReport struct {
 // The unit must exist; at stamps it.
 func (s *Store) PutReport(ctx context.Context, r petition.UnitReport, at time.Time) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		known, err := knownIn(ctx, tx, r.Unit, "")
+		ok, err := refExists(ctx, tx, "units", r.Unit)
 		if err != nil {
 			return err
 		}
-		if err := fieldErrors(known.check(nil, "unit", r.Unit, known.Units), ErrUnknownRef); err != nil {
+		if err := fieldErrors(Known{}.check(nil, "unit", r.Unit, map[string]bool{r.Unit: ok}), ErrUnknownRef); err != nil {
 			return err
 		}
 		q := s.dialect.upsertRows("unit_reports", []string{"unit", "day"}, []string{"disputes_found", "remark", "reported_at"}, false, 1)
