@@ -17,15 +17,14 @@ import (
 type CaseSource func(ctx context.Context) ([]LoadCase, error)
 
 // Cases is the source of cases held in memory: sorted by the time they were
-// received (cases received together keep their order), in batches of one
-// bulk load transaction.
+// received (cases received together keep their order), in one batch, which
+// the writers cut into their transactions.
 func Cases(cases []LoadCase) CaseSource {
 	sorted := slices.Clone(cases)
 	slices.SortStableFunc(sorted, func(a, b LoadCase) int { return a.Case.ReceivedAt.Compare(b.Case.ReceivedAt) })
 	return func(context.Context) ([]LoadCase, error) {
-		n := min(bulkTx, len(sorted))
-		batch := sorted[:n]
-		sorted = sorted[n:]
+		batch := sorted
+		sorted = nil
 		return batch, nil
 	}
 }
