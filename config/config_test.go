@@ -149,6 +149,10 @@ func TestSensitivePeriods(t *testing.T) {
 		if got := c.PeriodActive(tc.name, tc.now); got != tc.want {
 			t.Errorf("PeriodActive(%s, %s) = %v, want %v", tc.name, tc.now, got, tc.want)
 		}
+		// every instant of these cases lies in at most one period
+		if got := c.InSensitivePeriod(tc.now); got != tc.want {
+			t.Errorf("InSensitivePeriod(%s) = %v, want %v", tc.now, got, tc.want)
+		}
 	}
 	if got, want := strings.Join(c.PeriodNames(), ","), "national_day,drill,two_sessions"; got != want {
 		t.Errorf("PeriodNames = %s, want %s", got, want)

@@ -146,3 +146,15 @@ func (c *Config) PeriodActive(name string, now time.Time) bool {
 	}
 	return false
 }
+
+// InSensitivePeriod reports whether any configured period is active at now:
+// the register's stricter rules (daily inspection, the daily report) apply
+// in every one of them.
+func (c *Config) InSensitivePeriod(now time.Time) bool {
+	for _, p := range c.Periods {
+		if p.Active(now) {
+			return true
+		}
+	}
+	return false
+}

@@ -57,6 +57,11 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/units/:code", a.putUnit)
 	g.GET("/categories", a.listCategories)
 	g.PUT("/categories/:code", a.putCategory)
+	g.POST("/disputes", a.createDispute)
+	g.GET("/disputes/:dispute_no", a.getDispute)
+	g.POST("/disputes/:dispute_no/events", a.addDisputeEvent)
+	g.PUT("/units/:code/reports/:date", a.putReport)
+	g.GET("/units/:code/reports", a.listReports)
 }
 
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its

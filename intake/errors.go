@@ -5,6 +5,7 @@ package intake
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"riskmon/store"
@@ -14,6 +15,13 @@ import (
 type Detail struct {
 	Field   string `json:"field"`
 	Problem string `json:"problem"`
+}
+
+// details collects a request's problems as its checks find them.
+type details []Detail
+
+func (ds *details) add(field, format string, args ...any) {
+	*ds = append(*ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
 }
 
 // Error is the JSON body of every refusal.

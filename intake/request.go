@@ -53,10 +53,8 @@ const maxIDLen = 64
 // The request's own form (times, a missing persons, the identifier) is
 // checked here; the case's rules are petition.Case's.
 func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, []Detail) {
-	var ds []Detail
-	bad := func(field, format string, args ...any) {
-		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
-	}
+	var ds details
+	bad := ds.add
 	received, _ := parseTime("received_at", r.ReceivedAt, now, bad)
 	persons := 1 // reported below when missing, not again by the case's rules
 	if r.Persons == nil {
@@ -85,10 +83,8 @@ func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, [
 // Validate checks the event's fields against its type; the rules are
 // petition.Event's.
 func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Event, []Detail) {
-	var ds []Detail
-	bad := func(field, format string, args ...any) {
-		ds = append(ds, Detail{Field: field, Problem: fmt.Sprintf(format, args...)})
-	}
+	var ds details
+	bad := ds.add
 	at, _ := parseTime("at", r.At, now, bad)
 	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level}
 	if r.Days != nil {
@@ -138,6 +134,10 @@ func parseTime(field, s string, now time.Time, bad func(string, string, ...any))
 	return t, true
 }
 
+// personalFields are fields a client may try to send about a person; like
+// any unknown field they are refused, with a reason that says why.
+var personalFields = []string{"name", "id_number", "id_card", "phone", "mobile", "address", "petitioner_name"}
+
 // decode reads one JSON object into v, refusing unknown fields, trailing
 // data and bodies over MaxBody.
 func decode(w http.ResponseWriter, r *http.Request, v any) *Error {
@@ -168,6 +168,9 @@ func decodeBytes(body []byte, v any) *Error {
 			return malformed(Detail{Field: "", Problem: fmt.Sprintf("syntax error at byte %d", syntaxErr.Offset)})
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			if petition.Contains(personalFields, strings.ToLower(field)) {
+				return malformed(Detail{Field: field, Problem: "is personal data, never accepted: riskmon counts matters and cases, not people"})
+			}
 			return malformed(Detail{Field: field, Problem: "unknown field"})
 		case errors.Is(err, io.EOF):
 			return malformed(Detail{Problem: "empty body"})

@@ -118,7 +118,7 @@ func TestUnitReports(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			s := setup(t, dialect)
+			s := setupTwo(t, dialect)
 			at := time.Date(2026, 10, 1, 16, 0, 0, 0, shanghai)
 			day := calendar.Date(2026, 10, 1)
 			if err := s.PutReport(ctx, petition.UnitReport{Unit: "u1", Day: day - 1, DisputesFound: 2}, at.Add(-24*time.Hour)); err != nil {
@@ -140,6 +140,12 @@ func TestUnitReports(t *testing.T) {
 			if len(got) != 2 || got[0].Day != day || got[0].DisputesFound != 1 || got[0].Remark != "补报：一起征地纠纷" ||
 				!got[0].ReportedAt.Equal(at.Add(time.Hour)) || got[1].DisputesFound != 2 {
 				t.Errorf("reports %+v: want today's corrected report, then yesterday's", got)
+			}
+			if got, err := s.Reports(ctx, "u2", day-30); err != nil || len(got) != 0 {
+				t.Errorf("a unit that never reported: %v, %v; want none", got, err)
+			}
+			if _, err := s.Reports(ctx, "u9", day-30); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("reports of an unknown unit: %v, want ErrNotFound", err)
 			}
 		})
 	}

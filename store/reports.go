@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -39,7 +40,8 @@ func (s *Store) PutReport(ctx context.Context, r petition.UnitReport, at time.Ti
 	return nil
 }
 
-// Reports returns a unit's reports for the days from since on, latest first.
+// Reports returns a unit's reports for the days from since on, latest
+// first; ErrNotFound when the unit does not exist.
 func (s *Store) Reports(ctx context.Context, unit string, since calendar.Day) ([]StoredReport, error) {
 	var rows []struct {
 		Day           int32  `db:"day"`
@@ -47,8 +49,17 @@ func (s *Store) Reports(ctx context.Context, unit string, since calendar.Day) ([
 		Remark        string `db:"remark"`
 		ReportedAt    int64  `db:"reported_at"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT day, disputes_found, remark, reported_at FROM unit_reports
+	err := s.inTxWith(ctx, &sql.TxOptions{ReadOnly: true}, func(tx *sqlx.Tx) error {
+		ok, err := refExists(ctx, tx, "units", unit)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound // no reports and no unit are different answers
+		}
+		return tx.SelectContext(ctx, &rows, `SELECT day, disputes_found, remark, reported_at FROM unit_reports
 WHERE unit = ? AND day >= ? ORDER BY day DESC`, unit, int32(since))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reports of %s: %w", unit, err)
 	}

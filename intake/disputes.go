@@ -1,0 +1,214 @@
+package intake
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"riskmon/calendar"
+	"riskmon/config"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// ReportsShown is how many days of a unit's reports GET lists unless asked
+// for more (since): the unit dashboard's month.
+const ReportsShown = 30
+
+// DisputeResponse is a dispute as the API returns it: as found, where it
+// stands, what of the four haves it misses, and its events.
+type DisputeResponse struct {
+	DisputeNo       string                 `json:"dispute_no"`
+	FoundAt         string                 `json:"found_at"`
+	Unit            string                 `json:"unit"`
+	Category        string                 `json:"category"`
+	FoundRisk       string                 `json:"found_risk"`
+	PersonsEstimate int                    `json:"persons_estimate"`
+	Source          string                 `json:"source"`
+	Status          string                 `json:"status"`
+	Risk            string                 `json:"risk"`
+	LeaderRole      string                 `json:"leader_role,omitempty"`
+	HandlerAssigned bool                   `json:"handler_assigned"`
+	ResolveBy       string                 `json:"resolve_by,omitempty"`
+	DaysToResolveBy *int                   `json:"days_to_resolve_by,omitempty"` // open ones: 0 on the last day, negative when overdue
+	Overdue         bool                   `json:"overdue"`
+	Missing         []string               `json:"missing"` // of the four haves, open ones only
+	LastInspectedAt string                 `json:"last_inspected_at,omitempty"`
+	CaseNo          string                 `json:"case_no,omitempty"` // the petition it escalated into
+	Events          []DisputeEventResponse `json:"events"`
+}
+
+// DisputeEventResponse is one event of a dispute.
+type DisputeEventResponse struct {
+	Seq             int    `json:"seq"`
+	Type            string `json:"type"`
+	At              string `json:"at"`
+	LeaderRole      string `json:"leader_role,omitempty"`
+	HandlerAssigned bool   `json:"handler_assigned,omitempty"`
+	ResolveBy       string `json:"resolve_by,omitempty"`
+	Risk            string `json:"risk,omitempty"`
+	CaseNo          string `json:"case_no,omitempty"`
+	Late            bool   `json:"late,omitempty"`
+}
+
+// ReportResponse is a unit's daily report.
+type ReportResponse struct {
+	Unit          string `json:"unit"`
+	Date          string `json:"date"`
+	DisputesFound int    `json:"disputes_found"`
+	Remark        string `json:"remark,omitempty"`
+	ReportedAt    string `json:"reported_at"`
+}
+
+func dayString(d calendar.Day) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
+func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) DisputeResponse {
+	loc := cfg.Rules.Location
+	local := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	f, st := v.Found, v.State
+	out := DisputeResponse{
+		DisputeNo: f.No, FoundAt: local(f.FoundAt), Unit: f.Unit, Category: f.Category, FoundRisk: f.Risk,
+		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
+		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), Overdue: st.Overdue(now, loc),
+		Missing: st.Missing(now, cfg.Disputes.InspectEvery(cfg.InSensitivePeriod(now))), CaseNo: st.CaseNo,
+		Events: []DisputeEventResponse{},
+	}
+	if out.Missing == nil {
+		out.Missing = []string{}
+	}
+	if st.Status == petition.DisputeOpen && st.ResolveBy != 0 {
+		days := int(st.ResolveBy - calendar.DayOf(now, loc))
+		out.DaysToResolveBy = &days
+	}
+	if !st.LastInspectedAt.IsZero() {
+		out.LastInspectedAt = local(st.LastInspectedAt)
+	}
+	for _, e := range v.Events {
+		ev := e.Event
+		out.Events = append(out.Events, DisputeEventResponse{Seq: e.Seq, Type: ev.Type, At: local(ev.At),
+			LeaderRole: ev.LeaderRole, HandlerAssigned: ev.HandlerAssigned, ResolveBy: dayString(ev.ResolveBy),
+			Risk: ev.Risk, CaseNo: ev.CaseNo, Late: e.Late})
+	}
+	return out
+}
+
+func reportResponse(r store.StoredReport, loc *time.Location) ReportResponse {
+	return ReportResponse{Unit: r.Unit, Date: r.Day.String(), DisputesFound: r.DisputesFound, Remark: r.Remark,
+		ReportedAt: r.ReportedAt.In(loc).Format(time.RFC3339)}
+}
+
+// createdOrOK is 201 for a write that changed something, 200 for a retry.
+func createdOrOK(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+func (a *API) createDispute(c echo.Context) error {
+	var req DisputeRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg := a.Config()
+	d, ds := req.Validate(a.Now(), cfg.Disputes.LeaderRoles)
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	v, created, err := a.Store.CreateDispute(ctx, cfg.Disputes.LeaderRoles, d)
+	if errors.Is(err, store.ErrDisputeConflict) {
+		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
+	}
+	if err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(createdOrOK(created), disputeResponse(v, a.Now(), cfg))
+}
+
+func (a *API) addDisputeEvent(c echo.Context) error {
+	var req DisputeEventRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg := a.Config()
+	ev, ds := req.Validate(a.Now(), cfg.Disputes.LeaderRoles)
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	v, added, err := a.Store.AddDisputeEvent(ctx, cfg.Disputes.LeaderRoles, cfg.Rules.Location, c.Param("dispute_no"), ev)
+	switch {
+	case errors.Is(err, petition.ErrTransition):
+		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
+	case errors.Is(err, petition.ErrInvalidEvent):
+		return a.refuse(c, invalid([]Detail{{Field: "type", Problem: err.Error()}}))
+	case err != nil:
+		return a.fail(c, err)
+	}
+	return c.JSON(createdOrOK(added), disputeResponse(v, a.Now(), cfg))
+}
+
+func (a *API) getDispute(c echo.Context) error {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	v, err := a.Store.Dispute(ctx, c.Param("dispute_no"))
+	if err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(http.StatusOK, disputeResponse(v, a.Now(), a.Config()))
+}
+
+func (a *API) putReport(c echo.Context) error {
+	var req ReportRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg := a.Config()
+	now := a.Now()
+	rep, ds := req.Validate(c.Param("code"), c.Param("date"), now, cfg.Rules.Location)
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	if err := a.Store.PutReport(ctx, rep, now); err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(http.StatusOK, reportResponse(store.StoredReport{UnitReport: rep, ReportedAt: now.Truncate(time.Second)}, cfg.Rules.Location))
+}
+
+// listReports answers a unit's reports, latest first, of the last
+// ReportsShown days or since the date given.
+func (a *API) listReports(c echo.Context) error {
+	cfg := a.Config()
+	loc := cfg.Rules.Location
+	since := calendar.DayOf(a.Now(), loc) - (ReportsShown - 1)
+	if q := c.QueryParam("since"); q != "" {
+		var ds details
+		since = parseDay("since", q, ds.add)
+		if len(ds) > 0 {
+			return a.refuse(c, invalid(ds))
+		}
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	reports, err := a.Store.Reports(ctx, c.Param("code"), since)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	out := make([]ReportResponse, 0, len(reports))
+	for _, r := range reports {
+		out = append(out, reportResponse(r, loc))
+	}
+	return c.JSON(http.StatusOK, out)
+}
