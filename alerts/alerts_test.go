@@ -5,6 +5,7 @@ package alerts_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -102,9 +103,19 @@ func runTool(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
+// ruleTests are the promtool test files, one per area of the rules.
+func ruleTests(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("tests/*_test.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no rule tests in tests/: %v", err)
+	}
+	return files
+}
+
 func TestPromtool(t *testing.T) {
 	runTool(t, "promtool", "check", "rules", "--lint=all", "--lint-fatal", "rules.yml")
-	runTool(t, "promtool", "test", "rules", "tests/alerts_test.yml")
+	runTool(t, "promtool", append([]string{"test", "rules"}, ruleTests(t)...)...)
 }
 
 var (
@@ -214,25 +225,30 @@ func TestExpressionsNameExportedMetrics(t *testing.T) {
 // TestEveryAlertIsUnitTested: the promtool tests exercise every alert in both
 // periods, firing and not.
 func TestEveryAlertIsUnitTested(t *testing.T) {
-	raw, err := os.ReadFile("tests/alerts_test.yml")
-	if err != nil {
-		t.Fatal(err)
+	type ruleTest struct {
+		AlertRuleTest []struct {
+			Alertname string `yaml:"alertname"`
+			ExpAlerts []struct {
+				ExpLabels map[string]string `yaml:"exp_labels"`
+			} `yaml:"exp_alerts"`
+		} `yaml:"alert_rule_test"`
 	}
-	var f struct {
-		Tests []struct {
-			AlertRuleTest []struct {
-				Alertname string `yaml:"alertname"`
-				ExpAlerts []struct {
-					ExpLabels map[string]string `yaml:"exp_labels"`
-				} `yaml:"exp_alerts"`
-			} `yaml:"alert_rule_test"`
-		} `yaml:"tests"`
-	}
-	if err := yaml.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
+	var tests []ruleTest
+	for _, file := range ruleTests(t) {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Tests []ruleTest `yaml:"tests"`
+		}
+		if err := yaml.Unmarshal(raw, &f); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		tests = append(tests, f.Tests...)
 	}
 	silent, fired := map[string]bool{}, map[string]map[string]bool{}
-	for _, tc := range f.Tests {
+	for _, tc := range tests {
 		for _, a := range tc.AlertRuleTest {
 			if len(a.ExpAlerts) == 0 {
 				silent[a.Alertname] = true

@@ -119,6 +119,11 @@ var thresholdEdges = map[string]thresholdEdge{
 				{`petition_http_requests_total{job="riskmon",instance="riskmon:9720",route="/api/v1/cases",method="post",code="503"}`, "0+" + strconv.FormatFloat(bad, 'f', -1, 64) + "x180"},
 			}
 		}},
+	// v low-risk disputes overdue: a high-risk one pages on its own
+	"petition:dispute_overdue_threshold:warning": {alert: "PetitionDisputeOverdue", severity: "warning", compare: atOrAbove, step: 1, perUnit: true,
+		series: func(u string, v float64) []input {
+			return []input{constant(`petition_disputes_overdue{unit="`+u+`",category="other",risk="low"}`, v)}
+		}},
 	// the calendar's end v seconds ahead at every evaluation: it moves as time() does
 	"petition:calendar_coverage_threshold:min": {alert: "PetitionCalendarMissing", severity: "warning", compare: below, step: 1,
 		series: func(_ string, v float64) []input {

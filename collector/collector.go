@@ -110,7 +110,7 @@ func (c *Collector) Refresh(ctx context.Context) error {
 func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time) (*Snapshot, []scraperRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.QueryTimeout)
 	defer cancel()
-	env := &Env{Now: now, Rules: cfg.Rules, Periods: map[string]bool{}}
+	env := &Env{Now: now, Rules: cfg.Rules, Periods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes}
 	for _, name := range cfg.PeriodNames() {
 		env.Periods[name] = cfg.PeriodActive(name, now)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -164,6 +165,7 @@ func TestFixtureMetrics(t *testing.T) {
 					if err := s.Load(context.Background(), r, fixture()); err != nil {
 						t.Fatal(err)
 					}
+					writeRegister(t, s, r)
 				} else {
 					writeFixture(t, s, r)
 				}
@@ -172,13 +174,20 @@ func TestFixtureMetrics(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := series(t, c)
-				diff(t, nonZero(got), fixtureWant)
+				want, wantSeries := map[string]float64{}, map[string]int{}
+				for _, m := range []map[string]float64{fixtureWant, registerWant} {
+					maps.Copy(want, m)
+				}
+				for _, m := range []map[string]int{fixtureSeries, registerSeries} {
+					maps.Copy(wantSeries, m)
+				}
+				diff(t, nonZero(got), want)
 				for name, n := range countByName(got) {
-					if n != fixtureSeries[name] {
-						t.Errorf("%s has %d series, want %d", name, n, fixtureSeries[name])
+					if n != wantSeries[name] {
+						t.Errorf("%s has %d series, want %d", name, n, wantSeries[name])
 					}
 				}
-				for name := range fixtureSeries {
+				for name := range wantSeries {
 					if countByName(got)[name] == 0 {
 						t.Errorf("%s is missing", name)
 					}

@@ -135,7 +135,7 @@ func putFixtureReference(t testing.TB, s *store.Store) {
 }
 
 // writeFixture writes the fixture one case and one event at a time, as the
-// intake would.
+// intake would, then the dispute register and the daily reports.
 func writeFixture(t testing.TB, s *store.Store, r petition.Rules) {
 	t.Helper()
 	putFixtureReference(t, s)
@@ -150,6 +150,7 @@ func writeFixture(t testing.TB, s *store.Store, r petition.Rules) {
 			}
 		}
 	}
+	writeRegister(t, s, r)
 }
 
 // fixtureWant is every non-zero domain series at fixtureNow.

@@ -128,6 +128,23 @@ var (
 	sensitivePeriodActive = gauge("sensitive_period_active", "1 while the configured sensitive period is in force, else 0.", "period")
 )
 
+// The dispute register (矛盾纠纷排查调处) and the units' daily reports.
+var (
+	disputesOpen             = gauge("disputes_open", "Open disputes in the register, by unit, category and current risk.", "unit", "category", "risk")
+	disputesOverdue          = gauge("disputes_overdue", "Open disputes past the last day of their time limit (resolve_by).", "unit", "category", "risk")
+	disputesUnowned          = gauge("disputes_unowned", "Open disputes missing one of the four haves: leader, handler, deadline, or inspection (none within petition_config_inspection_interval_seconds). A dispute missing two is counted under each.", "unit", "risk", "missing")
+	disputesPersonsEstimate  = gauge("disputes_persons_estimate", "People who might act together, summed over the open disputes.", "unit", "risk")
+	disputesFoundTotal       = counter("disputes_found_total", "Disputes registered, all time, by unit, category and the risk when found.", "unit", "category", "risk")
+	disputesResolvedTotal    = counter("disputes_resolved_total", "Disputes resolved (化解), all time.", "unit", "category")
+	disputesResolvedLate     = counter("disputes_resolved_late_total", "Disputes resolved after the last day of their time limit, all time.", "unit", "category")
+	disputesEscalatedTotal   = counter("disputes_escalated_total", "Registered disputes that became petitions anyway, all time: the register's failures.", "unit", "category")
+	disputesEscalatedTimely  = counter("disputes_escalated_timely_total", "Escalations recorded within the backfill horizon of when they happened, all time: what pages. Loaded history does not move it.", "unit", "category")
+	disputesEscalatedMajor   = counter("disputes_escalated_major_timely_total", "Of the timely escalations, those into a collective or skip-level petition, all time.", "unit")
+	unitReportLast           = gauge("unit_report_last_timestamp_seconds", "Local midnight starting the latest date the unit sent a daily report for; absent for a unit that never reported.", "unit")
+	configInspectionInterval = gauge("config_inspection_interval_seconds", "Interval in force at the refresh within which an open dispute must have been inspected: inspection_interval_days, or inspection_interval_days_sensitive in a sensitive period.")
+	unitReportMissing        = gauge("unit_report_missing", "1 when the unit has not sent today's daily report and the cut-off (petition_config_report_cutoff_seconds after local midnight) has passed on a day in a sensitive period, else 0.", "unit")
+)
+
 // The self metrics, live: served even when the snapshot is stale, so that
 // the rules can tell why the domain metrics are missing.
 var (
@@ -149,6 +166,7 @@ var (
 	configStalenessLimit      = liveGauge("config_staleness_limit_seconds", "Configured age of the snapshot (staleness_limit) past which the domain metrics are withheld.")
 	configRefreshInterval     = liveGauge("config_refresh_interval_seconds", "Configured interval (refresh_interval) between refreshes of the snapshot.")
 	configBackfillHorizon     = liveGauge("config_backfill_horizon_seconds", "Configured backfill horizon (backfill_horizon): a case registered later than this after its receipt is history and pages nobody.")
+	configReportCutoff        = liveGauge("config_report_cutoff_seconds", "Configured time after local midnight (report_cutoff) by which units send their daily report in a sensitive period.")
 	calendarCoveredUntil      = liveGauge("calendar_covered_until_timestamp_seconds", "End (24:00 local) of the last year of the holiday calendar in force; past it only weekends are rest days, and deadlines may be early.")
 )
 

@@ -28,7 +28,12 @@ type Env struct {
 	Units      []store.Unit
 	Categories []store.Category
 	Periods    map[string]bool // name -> active now
+	Sensitive  bool            // some period is active now
+	Disputes   petition.DisputeRules
 }
+
+// InspectEvery is how long an inspection of a dispute counts now.
+func (e *Env) InspectEvery() time.Duration { return e.Disputes.InspectEvery(e.Sensitive) }
 
 // WindowStarts returns the start of each window of Windows: local midnight for
 // today, then rolling 7 and 30 days and 1 hour.
@@ -71,5 +76,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 func DefaultScrapers() []Scraper {
 	return []Scraper{
 		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, ReceiptWindows{}, Backlog{}, Supervision{}, PeriodCompletions{},
+		Register{}, RegisterCounts{}, UnitReports{},
 	}
 }

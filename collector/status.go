@@ -87,6 +87,7 @@ func (st *refreshStatus) Collect(ch chan<- prometheus.Metric) {
 	ch <- configStalenessLimit.metric(cfg.StalenessLimit.Seconds())
 	ch <- configRefreshInterval.metric(cfg.RefreshInterval.Seconds())
 	ch <- configBackfillHorizon.metric(cfg.Rules.BackfillHorizon.Seconds())
+	ch <- configReportCutoff.metric(cfg.Disputes.ReportCutoff.Seconds())
 	ch <- calendarCoveredUntil.metric(float64(cfg.Rules.Calendar.CoveredUntil().End(cfg.Rules.Location).Unix()))
 }
 

@@ -146,7 +146,7 @@ func (a *API) addDisputeEvent(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	v, added, err := a.Store.AddDisputeEvent(ctx, cfg.Disputes.LeaderRoles, cfg.Rules.Location, c.Param("dispute_no"), ev)
+	v, added, err := a.Store.AddDisputeEvent(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, c.Param("dispute_no"), ev)
 	switch {
 	case errors.Is(err, petition.ErrTransition):
 		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})

@@ -38,10 +38,12 @@ type DisputeEventView struct {
 }
 
 // disputeTally counts the register: found by the risk when found, resolved
-// (late or not) and escalated by the risk then.
+// (late or not) and escalated by the risk then; of the escalations, those
+// recorded within the backfill horizon (timely: they page) and of them
+// those into a collective or skip-level petition (major).
 func disputeTally() *tallyAdds {
-	return newTallyAdds("dispute_tally", []string{"unit", "category", "risk", "shard"},
-		[]string{"found", "resolved", "resolved_late", "escalated"})
+	t := disputeTallyTable()
+	return newTallyAdds(t.name, append(t.keys, "shard"), t.vals)
 }
 
 // DisputeProblems names every reference of d that does not exist.
@@ -117,10 +119,12 @@ handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
 // AddDisputeEvent records one step of a dispute and counts what it ended;
 // the dispute's last event again is a no-op (added is false). A step the
 // dispute's status does not allow wraps petition.ErrTransition and names
-// the status; an escalation names a case that must exist. loc gives the
-// local dates of the time limit.
-func (s *Store) AddDisputeEvent(ctx context.Context, roles []string, loc *time.Location, no string, e petition.DisputeEvent) (view DisputeView, added bool, err error) {
+// the status; an escalation names a case that must exist. The rules give
+// the local dates of the time limit and the backfill horizon; roles are the
+// leader roles allowed.
+func (s *Store) AddDisputeEvent(ctx context.Context, rules petition.Rules, roles []string, no string, e petition.DisputeEvent) (view DisputeView, added bool, err error) {
 	e.At = e.At.Truncate(time.Second)
+	timely := rules.Timely(e.At, s.now())
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		stored, err := readDispute(ctx, tx, no, s.dialect.forUpdate)
 		if err != nil {
@@ -130,24 +134,21 @@ func (s *Store) AddDisputeEvent(ctx context.Context, roles []string, loc *time.L
 			view, added = stored.DisputeView, false
 			return nil
 		}
-		next, out, err := petition.ApplyDispute(stored.State, e, roles, loc)
+		next, out, err := petition.ApplyDispute(stored.State, e, roles, rules.Location)
 		if err != nil {
 			return err
 		}
+		major := false
 		if e.Type == petition.DisputeEventEscalated {
-			var n int
-			if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases WHERE case_no = ?", e.CaseNo); err != nil {
-				return fmt.Errorf("look up case: %w", err)
-			}
-			if n == 0 {
-				return &FieldError{Field: "case_no", Problem: fmt.Sprintf("case %q does not exist", e.CaseNo), Kind: ErrUnknownRef}
+			if major, err = majorCase(ctx, tx, e.CaseNo); err != nil {
+				return err
 			}
 		}
 		id, seq := stored.id, len(stored.Events)+1
 		_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
-resolve_by, risk, case_no, late) VALUES (`+marks(10)+`)`,
+resolve_by, risk, case_no, late, timely) VALUES (`+marks(11)+`)`,
 			id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
-			nullString(e.CaseNo), out.Late)
+			nullString(e.CaseNo), out.Late, timely)
 		if err != nil {
 			return fmt.Errorf("insert dispute event: %w", err)
 		}
@@ -161,7 +162,9 @@ resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, la
 		if out.Resolved || out.Escalated {
 			t := disputeTally()
 			d := stored.Found
-			t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late), b2i(out.Escalated))
+			pages := out.Escalated && timely
+			t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late),
+				b2i(out.Escalated), b2i(pages), b2i(pages && major))
 			if err := t.write(ctx, tx, s.dialect); err != nil {
 				return err
 			}
@@ -277,6 +280,23 @@ func sameDisputeEvent(a, b petition.DisputeEvent) bool {
 	same := a.At.Equal(b.At)
 	a.At, b.At = time.Time{}, time.Time{}
 	return same && a == b
+}
+
+// majorCase reads whether the case a dispute escalated into exists and is
+// collective or lodged above the county (skip-level), in tx.
+func majorCase(ctx context.Context, tx *sqlx.Tx, caseNo string) (bool, error) {
+	var c struct {
+		Collective bool `db:"collective"`
+		SkipLevel  bool `db:"skip_level"`
+	}
+	err := tx.GetContext(ctx, &c, "SELECT collective, skip_level FROM cases WHERE case_no = ?", caseNo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, &FieldError{Field: "case_no", Problem: fmt.Sprintf("case %q does not exist", caseNo), Kind: ErrUnknownRef}
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up case: %w", err)
+	}
+	return c.Collective || c.SkipLevel, nil
 }
 
 // knownIn reads whether a unit and a category exist, in tx.

@@ -20,12 +20,14 @@ func sampleDispute(no string) petition.Dispute {
 }
 
 // disputeCounts reads the register's counters summed over units, categories
-// and shards: found, resolved, resolved late, escalated.
-func disputeCounts(t *testing.T, s *store.Store) [4]int64 {
+// and shards: found, resolved, resolved late, escalated, escalated timely,
+// escalated major and timely.
+func disputeCounts(t *testing.T, s *store.Store) [6]int64 {
 	t.Helper()
-	var out [4]int64
-	err := s.DB().QueryRow("SELECT COALESCE(SUM(found), 0), COALESCE(SUM(resolved), 0), COALESCE(SUM(resolved_late), 0), COALESCE(SUM(escalated), 0) FROM dispute_tally").
-		Scan(&out[0], &out[1], &out[2], &out[3])
+	var out [6]int64
+	err := s.DB().QueryRow(`SELECT COALESCE(SUM(found), 0), COALESCE(SUM(resolved), 0), COALESCE(SUM(resolved_late), 0),
+COALESCE(SUM(escalated), 0), COALESCE(SUM(escalated_timely), 0), COALESCE(SUM(escalated_major_timely), 0) FROM dispute_tally`).
+		Scan(&out[0], &out[1], &out[2], &out[3], &out[4], &out[5])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +72,15 @@ func TestDisputeRegister(t *testing.T) {
 				{Type: "resolved", At: at(26)},
 			}
 			for i, e := range steps {
-				v, added, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", e)
+				v, added, err := s.AddDisputeEvent(ctx, rules, roles, "D-1", e)
 				if err != nil || !added || len(v.Events) != i+1 {
 					t.Fatalf("event %d %s: added %v, %d events, %v", i, e.Type, added, len(v.Events), err)
 				}
 			}
-			if _, added, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", steps[3]); err != nil || added {
+			if _, added, err := s.AddDisputeEvent(ctx, rules, roles, "D-1", steps[3]); err != nil || added {
 				t.Errorf("the last event again: added %v, %v; want a no-op", added, err)
 			}
-			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-1", petition.DisputeEvent{Type: "inspected", At: at(27)}); !errors.Is(err, petition.ErrTransition) {
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-1", petition.DisputeEvent{Type: "inspected", At: at(27)}); !errors.Is(err, petition.ErrTransition) {
 				t.Errorf("an event after the resolution: %v, want ErrTransition", err)
 			}
 			v, err := s.Dispute(ctx, "D-1")
@@ -89,7 +91,7 @@ func TestDisputeRegister(t *testing.T) {
 				!v.State.LastInspectedAt.Equal(at(22)) || v.State.ResolveBy != calendar.Date(2026, 9, 25) {
 				t.Errorf("stored as %+v", v)
 			}
-			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-404", steps[1]); !errors.Is(err, store.ErrNotFound) {
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-404", steps[1]); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("an event of an unknown dispute: %v", err)
 			}
 
@@ -97,18 +99,47 @@ func TestDisputeRegister(t *testing.T) {
 				t.Fatal(err)
 			}
 			up := petition.DisputeEvent{Type: "escalated", At: at(22), CaseNo: "C-1"}
-			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-4", up); !errors.Is(err, store.ErrUnknownRef) {
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-4", up); !errors.Is(err, store.ErrUnknownRef) {
 				t.Errorf("escalated into a case that does not exist: %v", err)
 			}
 			if _, _, err := s.CreateCase(ctx, rules, sample("C-1")); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := s.AddDisputeEvent(ctx, roles, shanghai, "D-4", up); err != nil {
+			// recorded an hour after it happened: news, it pages
+			s.SetClock(func() time.Time { return up.At.Add(time.Hour) })
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-4", up); err != nil {
 				t.Fatal(err)
 			}
-			// found: D-1 and D-4; resolved late: D-1; escalated: D-4
-			if got, want := disputeCounts(t, s), [4]int64{2, 1, 1, 1}; got != want {
+			// recorded two months later: history, it pages nobody; into a
+			// collective petition
+			if _, _, err := s.CreateDispute(ctx, roles, sampleDispute("D-5")); err != nil {
+				t.Fatal(err)
+			}
+			big := sample("C-2")
+			big.Persons = 40
+			if _, _, err := s.CreateCase(ctx, rules, big); err != nil {
+				t.Fatal(err)
+			}
+			s.SetClock(func() time.Time { return up.At.Add(60 * 24 * time.Hour) })
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-5", petition.DisputeEvent{Type: "escalated", At: at(23), CaseNo: "C-2"}); err != nil {
+				t.Fatal(err)
+			}
+			// news, into the collective petition
+			if _, _, err := s.CreateDispute(ctx, roles, sampleDispute("D-6")); err != nil {
+				t.Fatal(err)
+			}
+			s.SetClock(func() time.Time { return at(24).Add(time.Hour) })
+			if _, _, err := s.AddDisputeEvent(ctx, rules, roles, "D-6", petition.DisputeEvent{Type: "escalated", At: at(24), CaseNo: "C-2"}); err != nil {
+				t.Fatal(err)
+			}
+			// found: D-1, D-4, D-5, D-6; resolved late: D-1; escalated: D-4,
+			// D-5 and D-6, of them timely D-4 (a petition of one person) and
+			// D-6 (collective)
+			if got, want := disputeCounts(t, s), [6]int64{4, 1, 1, 3, 2, 1}; got != want {
 				t.Errorf("counters %v, want %v", got, want)
+			}
+			if diffs, err := s.CheckTallies(ctx, shanghai); err != nil || len(diffs) > 0 {
+				t.Errorf("the counters are not what the facts count: %v %v", diffs, err)
 			}
 		})
 	}

@@ -1,0 +1,102 @@
+package collector
+
+import (
+	"context"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Register emits the open disputes of the register (矛盾纠纷排查调处台账):
+// how many, how many overdue, which of the four haves they miss and the
+// people at stake.
+type Register struct{}
+
+var _ Scraper = Register{}
+
+// Name of the scraper.
+func (Register) Name() string { return "disputes" }
+
+// Scrape emits the register's gauges at env.Now for every unit, category,
+// risk and missing have.
+func (Register) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.OpenDisputes(ctx, env.Now, env.Rules.Location, env.InspectEvery())
+	if err != nil {
+		return err
+	}
+	type ucr struct{ unit, category, risk string }
+	type urm struct{ unit, risk, missing string }
+	openN, overdueN := map[ucr]int64{}, map[ucr]int64{}
+	unowned, persons := map[urm]int64{}, map[unitAnd]int64{}
+	for _, row := range rows {
+		k := ucr{row.Unit, row.Category, row.Risk}
+		openN[k] += row.Open
+		overdueN[k] += row.Overdue
+		persons[unitAnd{row.Unit, row.Risk}] += row.Persons
+		// in the order of petition.FourHaves
+		for i, n := range []int64{row.NoLeader, row.NoHandler, row.NoDeadline, row.NoInspection} {
+			unowned[urm{row.Unit, row.Risk, petition.FourHaves[i]}] += n
+		}
+	}
+	env.eachUnitCategory(func(unit, category string) {
+		for _, risk := range petition.DisputeRisks {
+			k := ucr{unit, category, risk}
+			emit(disputesOpen, float64(openN[k]), unit, category, risk)
+			emit(disputesOverdue, float64(overdueN[k]), unit, category, risk)
+		}
+	})
+	env.eachUnit(func(unit string) {
+		for _, risk := range petition.DisputeRisks {
+			emit(disputesPersonsEstimate, float64(persons[unitAnd{unit, risk}]), unit, risk)
+			for _, have := range petition.FourHaves {
+				emit(disputesUnowned, float64(unowned[urm{unit, risk, have}]), unit, risk, have)
+			}
+		}
+	})
+	emit(configInspectionInterval, env.InspectEvery().Seconds())
+	return nil
+}
+
+// RegisterCounts emits the register's all-time counters.
+type RegisterCounts struct{}
+
+var _ Scraper = RegisterCounts{}
+
+// Name of the scraper.
+func (RegisterCounts) Name() string { return "dispute_counts" }
+
+// Scrape emits found, resolved, late, escalated and the escalations that
+// page, from dispute_tally.
+func (RegisterCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.DisputeCounts(ctx)
+	if err != nil {
+		return err
+	}
+	type ucr struct{ unit, category, risk string }
+	found := map[ucr]int64{}
+	resolved, late, escalated, timely := map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
+	major := map[string]int64{}
+	for _, row := range rows {
+		found[ucr{row.Unit, row.Category, row.Risk}] += row.Found
+		uc := unitAnd{row.Unit, row.Category}
+		resolved[uc] += row.Resolved
+		late[uc] += row.ResolvedLate
+		escalated[uc] += row.Escalated
+		timely[uc] += row.EscalatedTimely
+		major[row.Unit] += row.EscalatedMajorTimely
+	}
+	env.eachUnitCategory(func(unit, category string) {
+		for _, risk := range petition.DisputeRisks {
+			emit(disputesFoundTotal, float64(found[ucr{unit, category, risk}]), unit, category, risk)
+		}
+		uc := unitAnd{unit, category}
+		emit(disputesResolvedTotal, float64(resolved[uc]), unit, category)
+		emit(disputesResolvedLate, float64(late[uc]), unit, category)
+		emit(disputesEscalatedTotal, float64(escalated[uc]), unit, category)
+		emit(disputesEscalatedTimely, float64(timely[uc]), unit, category)
+	})
+	env.eachUnit(func(unit string) {
+		emit(disputesEscalatedMajor, float64(major[unit]), unit)
+	})
+	return nil
+}
