@@ -64,8 +64,8 @@ func Periods(loc *time.Location, now time.Time) []config.Period {
 	return ps
 }
 
-// Seed writes the demo county into an empty database: units, categories and a
-// year of cases up to now.
+// Seed writes the demo county into an empty database: units, categories, a
+// year of cases up to now, the dispute register and a month of daily reports.
 func Seed(ctx context.Context, s *store.Store, r petition.Rules, key petition.Key, now time.Time) error {
 	return SeedRate(ctx, s, r, key, now, WeekdayRate)
 }
@@ -95,7 +95,7 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
-	return nil
+	return SeedRegister(ctx, s, r, now)
 }
 
 // PutReference writes the demo units and the default categories.

@@ -31,7 +31,9 @@ func TestDemoShowsEveryMetric(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clk := &clock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
+			// 18:00 in the county: past the daily report's cut-off, so the
+			// forgetful units show as missing
+			clk := &clock{t: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
 			cfg.Periods = Periods(cfg.Rules.Location, clk.t)
 			ctx := context.Background()
 			s.SetClock(clk.Now) // the demo is registered at its own "now"
@@ -78,7 +80,7 @@ func TestSimulatorAdvancesCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := petition.DefaultRules(time.UTC)
-	clk := &clock{t: time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)}
+	clk := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	sim := NewSimulator(s, func() petition.Rules { return r }, Key, clk.Now, 7)
 	for i := 0; i < 200; i++ {
 		clk.t = clk.t.Add(7 * time.Minute)
@@ -106,5 +108,21 @@ func TestSimulatorAdvancesCases(t *testing.T) {
 	}
 	if received < 80 || completed < 20 || int(received) != sim.seq {
 		t.Errorf("after 200 steps: %d received (simulator made %d), %d stages completed", received, sim.seq, completed)
+	}
+	var found, ended int64
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> 'open' THEN 1 ELSE 0 END), 0) FROM disputes").Scan(&found, &ended); err != nil {
+		t.Fatal(err)
+	}
+	if int(found) != sim.dseq || found < 10 || ended < 3 {
+		t.Errorf("after 200 steps: %d disputes registered (simulator made %d), %d of them ended", found, sim.dseq, ended)
+	}
+	// 200 steps of 7 minutes from noon span two days: each unit but the
+	// forgetful ones reported on both
+	var reports int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM unit_reports").Scan(&reports); err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * (len(Units) - len(ForgetfulUnits)); reports != want {
+		t.Errorf("%d daily reports sent, want %d", reports, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -18,6 +19,10 @@ type Simulator struct {
 	g     *gen
 	open  []string // case numbers this simulator created and has not closed
 	seq   int
+
+	dseq      int
+	disputes  []string     // open disputes this simulator registered
+	reportDay calendar.Day // the last day the units' reports were sent for
 }
 
 // NewSimulator returns a simulator writing to s.
@@ -25,11 +30,22 @@ func NewSimulator(s *store.Store, rules func() petition.Rules, key petition.Key,
 	return &Simulator{store: s, rules: rules, now: now, g: newGen(rules(), key, seed)}
 }
 
-// Step adds a new case or advances an open one.
+// Step sends the units' daily reports on a new day, then adds a new case
+// or advances an open one, or (one step in four) does the same with a
+// dispute.
 func (s *Simulator) Step(ctx context.Context) error {
 	r := s.rules()
 	s.g.r = r
 	now := s.now()
+	if today := calendar.DayOf(now, r.Location); today != s.reportDay {
+		if err := sendReports(ctx, s.store, today, now, 0); err != nil {
+			return fmt.Errorf("simulate: %w", err)
+		}
+		s.reportDay = today
+	}
+	if s.g.rnd.Float64() < 0.25 {
+		return s.disputeStep(ctx, r, now)
+	}
 	if len(s.open) == 0 || s.g.rnd.Float64() < 0.6 {
 		s.seq++
 		c := s.g.newCase(now, s.seq)
@@ -76,4 +92,46 @@ func (s *Simulator) Run(ctx context.Context, every time.Duration, report func(er
 			}
 		}
 	}
+}
+
+// disputeStep registers a new dispute (a high-risk one in three without a
+// leader) or takes an open one a step: assigned, inspected, resolved, or
+// (rarely) escalated into the latest case the simulator received.
+func (s *Simulator) disputeStep(ctx context.Context, r petition.Rules, now time.Time) error {
+	roles := petition.DefaultLeaderRoles
+	if len(s.disputes) == 0 || s.g.rnd.Float64() < 0.4 {
+		s.dseq++
+		d := petition.Dispute{No: fmt.Sprintf("DEMO-D-LIVE-%d-%d", now.Unix(), s.dseq), FoundAt: now,
+			Unit: Units[s.g.pick(unitWeights)].Code, Category: petition.DefaultCategories[s.g.rnd.IntN(len(petition.DefaultCategories))].Code,
+			Risk: petition.DisputeRisks[s.g.pick([]float64{1, 3, 6})], PersonsEstimate: s.g.rnd.IntN(30), Source: "screening"}
+		if d.Risk != "high" || s.g.rnd.Float64() < 0.6 {
+			d.LeaderRole = roles[s.g.rnd.IntN(len(roles))]
+		}
+		if _, _, err := s.store.CreateDispute(ctx, roles, d); err != nil {
+			return fmt.Errorf("simulate: %w", err)
+		}
+		s.disputes = append(s.disputes, d.No)
+		return nil
+	}
+	i := s.g.rnd.IntN(len(s.disputes))
+	no := s.disputes[i]
+	e := petition.DisputeEvent{At: now}
+	switch x := s.g.rnd.Float64(); {
+	case x < 0.3:
+		e.Type, e.HandlerAssigned, e.ResolveBy = petition.DisputeEventAssigned, true, calendar.DayOf(now, r.Location)+calendar.Day(5+s.g.rnd.IntN(20))
+		e.LeaderRole = roles[s.g.rnd.IntN(len(roles))]
+	case x < 0.7:
+		e.Type = petition.DisputeEventInspected
+	case x < 0.95 || len(s.open) == 0:
+		e.Type = petition.DisputeEventResolved
+	default:
+		e.Type, e.CaseNo = petition.DisputeEventEscalated, s.open[len(s.open)-1]
+	}
+	if _, _, err := s.store.AddDisputeEvent(ctx, r, roles, no, e); err != nil {
+		return fmt.Errorf("simulate: %w", err)
+	}
+	if e.Type == petition.DisputeEventResolved || e.Type == petition.DisputeEventEscalated {
+		s.disputes = append(s.disputes[:i], s.disputes[i+1:]...)
+	}
+	return nil
 }

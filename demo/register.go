@@ -1,0 +1,123 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"riskmon/calendar"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// The demo county's dispute register (矛盾纠纷排查调处台账) and daily reports:
+// disputes in every state, some high-risk ones without a leader, some past
+// their time limit, escalations, and two units that forget today's report.
+
+// ForgetfulUnits do not send today's daily report in the demo.
+var ForgetfulUnits = []string{"huangtu", "sasac"}
+
+// registerSize is how many disputes the demo's register holds.
+const registerSize = 36
+
+// SeedRegister writes the demo's register and thirty days of daily reports
+// at now. The escalations name DEMO-NOW-1 (collective) and DEMO-NOW-2
+// (skip-level), which Seed writes first.
+func SeedRegister(ctx context.Context, s *store.Store, r petition.Rules, now time.Time) error {
+	roles := petition.DefaultLeaderRoles
+	for i := range registerSize {
+		d, events := demoDispute(r, now, i)
+		if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
+			return fmt.Errorf("seed demo register: %w", err)
+		}
+		for _, e := range events {
+			if _, _, err := s.AddDisputeEvent(ctx, r, roles, d.No, e); err != nil {
+				return fmt.Errorf("seed demo register: %w", err)
+			}
+		}
+	}
+	today := calendar.DayOf(now, r.Location)
+	for back := 29; back >= 0; back-- {
+		if err := sendReports(ctx, s, today-calendar.Day(back), now, back); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendReports sends every unit's report for day, but the forgetful units'
+// for today; a few units miss a day now and then (seed varies which).
+func sendReports(ctx context.Context, s *store.Store, day calendar.Day, at time.Time, seed int) error {
+	for i, u := range Units {
+		if seed == 0 && petition.Contains(ForgetfulUnits, u.Code) {
+			continue
+		}
+		if seed > 0 && (i*7+seed)%23 == 0 {
+			continue // a day missed: the 30-day view shows the gap
+		}
+		rep := petition.UnitReport{Unit: u.Code, Day: day, DisputesFound: (i + seed) % 4 / 3}
+		if rep.DisputesFound > 0 {
+			rep.Remark = "演示：新排查矛盾纠纷一起，已登记台账"
+		}
+		if err := s.PutReport(ctx, rep, at); err != nil {
+			return fmt.Errorf("demo report: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoDispute is the demo's dispute i with the events that bring it where
+// it stands at now; i%6 chooses its state.
+func demoDispute(r petition.Rules, now time.Time, i int) (petition.Dispute, []petition.DisputeEvent) {
+	today := calendar.DayOf(now, r.Location)
+	found := now.Add(-time.Duration(3+i) * 24 * time.Hour)
+	d := petition.Dispute{
+		No: fmt.Sprintf("DEMO-D-%03d", i+1), FoundAt: found, Unit: Units[(i*5)%len(Units)].Code,
+		Category: petition.DefaultCategories[i%len(petition.DefaultCategories)].Code,
+		Risk:     petition.DisputeRisks[(i+i/6)%len(petition.DisputeRisks)], PersonsEstimate: 3 + (i*13)%40,
+		Source: petition.DisputeSources[i%len(petition.DisputeSources)],
+	}
+	owned := func(days int) {
+		d.LeaderRole, d.HandlerAssigned = petition.DefaultLeaderRoles[i%len(petition.DefaultLeaderRoles)], true
+		d.ResolveBy = today + calendar.Day(days)
+	}
+	at := func(ago time.Duration) time.Time { return now.Add(-ago) }
+	var events []petition.DisputeEvent
+	switch i % 6 {
+	case 0: // in hand: all four haves, inspected this morning
+		owned(10 + i%7)
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventInspected, At: at(3 * time.Hour)})
+	case 1: // high risk, a handler and a time limit but no leader yet
+		d.Risk, d.HandlerAssigned, d.ResolveBy = "high", true, today+15
+	case 2: // past its time limit, last inspected three days ago
+		owned(-2 - i%3)
+		d.FoundAt = now.Add(-30 * 24 * time.Hour)
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventInspected, At: at(72 * time.Hour)})
+	case 3: // resolved, late every other time
+		owned(-5 + 10*(i/6%2))
+		events = append(events,
+			petition.DisputeEvent{Type: petition.DisputeEventRiskChanged, At: at(48 * time.Hour), Risk: otherRisk(d.Risk)},
+			petition.DisputeEvent{Type: petition.DisputeEventResolved, At: at(24 * time.Hour)})
+	case 4: // registered, then assigned
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventAssigned, At: at(36 * time.Hour),
+			LeaderRole: "township_head", HandlerAssigned: true, ResolveBy: today + 20})
+	case 5: // referred to court
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventClosed, At: at(12 * time.Hour)})
+	}
+	// two disputes became today's petitions: collective, and lodged at the province
+	switch i {
+	case 4:
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventEscalated, At: at(90 * time.Minute), CaseNo: "DEMO-NOW-1"})
+	case 10:
+		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventEscalated, At: at(30 * time.Minute), CaseNo: "DEMO-NOW-2"})
+	}
+	return d, events
+}
+
+// otherRisk is a risk other than risk, for a risk_changed event.
+func otherRisk(risk string) string {
+	if risk == "low" {
+		return "medium"
+	}
+	return "low"
+}
