@@ -57,7 +57,8 @@ func firing(alerts []systemtest.Alert, name string, labels map[string]string) (b
 // TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. During
 // an active sensitive period, last month's collective petition imported now
 // pages nobody, one received two hours ago and registered now pages as
-// critical; cutting riskmon off from its database makes PetitionDataStale fire.
+// critical, and so does a registered dispute that became it; cutting riskmon
+// off from its database makes PetitionDataStale fire.
 func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	direct, proxied, px := storetest.ProxiedMySQL(t)
@@ -145,6 +146,35 @@ func TestEndToEnd(t *testing.T) {
 		return firing(alerts, "PetitionCollectiveReceived", map[string]string{
 			"severity": "critical", "period": "sensitive", "unit": "qingshan", "name": "演示县青山镇"})
 	})
+
+	// The register: a high-risk dispute without a leader, and one that
+	// became the collective petition in Beijing.
+	roles := petition.DefaultLeaderRoles
+	for _, no := range []string{"E2E-D-1", "E2E-D-2"} {
+		d := petition.Dispute{No: no, FoundAt: time.Now().Add(-24 * time.Hour), Unit: "qingshan", Category: "land_requisition",
+			Risk: "high", PersonsEstimate: 20, HandlerAssigned: true, Source: "screening"}
+		if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.AddDisputeEvent(ctx, r, roles, "E2E-D-2", petition.DisputeEvent{Type: "escalated", At: time.Now(), CaseNo: "E2E-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct {
+		alert  string
+		labels map[string]string
+	}{
+		{"PetitionDisputeEscalated", map[string]string{"severity": "critical", "period": "sensitive", "unit": "qingshan"}},
+		{"PetitionMajorDisputeUnowned", map[string]string{"severity": "critical", "unit": "qingshan", "missing": "leader"}},
+	} {
+		systemtest.Eventually(t, time.Minute, want.alert+" critical", func() (bool, string) {
+			alerts, err := prom.Alerts(ctx)
+			if err != nil {
+				return false, err.Error()
+			}
+			return firing(alerts, want.alert, want.labels)
+		})
+	}
 
 	px.Cut()
 	systemtest.Eventually(t, time.Minute, "PetitionDataStale after the database is gone", func() (bool, string) {

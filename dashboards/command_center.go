@@ -30,11 +30,11 @@ func mapping(options map[string]shown) []dashboard.ValueMapping {
 
 // commandCenter is the wall screen: 1920x1080 in kiosk mode, no scrolling (26
 // grid rows of 30 px and 8 px gaps: 980 px), refreshed every 30 s; trouble
-// shows in orange and red from across the room.
+// shows in orange and red from across the room. Rows of 5, 4, 4, 8 and 5.
 func commandCenter(p *page) *dashboard.DashboardBuilder {
 	t := p.t
 	overdueThresholds := thresholdQuery("petition:overdue_threshold:warning", "petition:overdue_threshold:critical")
-	return base(p.Lang, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
+	b := base(p.Lang, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
 		WithVariable(configVariable("due_soon_hours", "max(petition_config_due_soon_horizon_seconds) / 3600")).
 		WithVariable(configVariable("collective_persons", "max(petition_config_collective_threshold)")).
 		// Row 1: the state of the day and the service, banner-sized.
@@ -60,30 +60,34 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 			WithTransformation(fromRecorded)).
 		// Row 2: the backlog.
 		WithPanel(statPanel(t("在办", "Open"), t("各阶段在办案件总数。", "Cases open in any stage."),
-			"short", 6, instant(`sum(petition_open)`, ""))).
+			"short", 6, instant(`sum(petition_open)`, "")).Height(4)).
 		WithPanel(statPanel(t("超期", "Overdue"), t("超过法定期限仍未办结的案件数。", "Open cases past their statutory deadline."),
 			"short", 6, instant(`sum(petition_overdue)`, "")).
-			Thresholds(steps(nil, "green", 1.0, "orange", 20.0, "red"))).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "orange", 20.0, "red"))).
 		WithPanel(statPanel(t("${due_soon_hours}小时内到期", "Due within ${due_soon_hours} h"), t("期限将在 ${due_soon_hours} 小时内届满的在办案件数。", "Open cases whose deadline falls within ${due_soon_hours} hours."),
 			"short", 6, instant(`sum(petition_due_soon)`, "")).
-			Thresholds(steps(nil, "green", 10.0, "orange"))).
+			Height(4).Thresholds(steps(nil, "green", 10.0, "orange"))).
 		WithPanel(statPanel(t("领导督办在办", "Supervised open"), t("领导督办、包案的在办案件数。", "Open cases under leadership supervision."),
-			"short", 6, instant(`sum(petition_supervised_open)`, ""))).
-		// Row 3: who and what.
+			"short", 6, instant(`sum(petition_supervised_open)`, "")).Height(4))
+	// Row 3: the dispute register and the daily reports.
+	b = withDisputes(p, b)
+	// Row 4: who and what.
+	b = b.
 		WithPanel(barPanel(t("各单位超期件", "Overdue by unit"), t("各责任单位超期件数，颜色按告警阈值（橙：预警，红：严重）。", "Overdue cases per responsible unit, coloured by the alert thresholds (orange warning, red critical)."),
-			"short", 8, 9, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
+			"short", 8, 8, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 ${due_soon_hours} 小时内到期的案件数。", "Cases per unit whose deadline falls within ${due_soon_hours} hours."),
-			"short", 8, 9, instant(byUnit(`petition_due_soon`), "{{name}}"),
+			"short", 8, 8, instant(byUnit(`petition_due_soon`), "{{name}}"),
 			thresholdQuery("petition:due_soon_threshold:warning", "petition:due_soon_threshold:warning")).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("近30日信访类别", "Categories, 30 days"), t("近 30 日各类别收件数。", "Petitions received in 30 days by category."),
-			"short", 8, 9, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
-		// Row 4: the day's flow and what is firing.
+			"short", 8, 8, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+		// Row 5: the day's flow and what is firing.
 		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数（按收件时间，补录的历史件不计入）与近 30 日平均每小时水平。", "Petitions received per hour (by the time of receipt: backfilled history does not count) against the 30-day hourly average."),
-			"short", 14, 7,
+			"short", 14, 5,
 			query(`sum(petition_received_window{window="1h"})`, t("每小时收件", "received per hour")),
 			query(`petition:received_daily_usual:avg30d / 24`, t("近30日平均", "30-day average")))).
 		WithPanel(tablePanel(t("正在告警", "Firing alerts"), t("当前触发的告警；无告警时为空。", "Alerts firing now; empty when all is well."),
-			"none", 10, 7, instant(p.emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
+			"none", 10, 5, instant(p.emptyOK(`ALERTS{alertstate="firing", alertname=~"Petition.*"}`), "").Format("table")))
+	return b
 }

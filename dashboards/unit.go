@@ -18,10 +18,11 @@ func unitVariable(l Lang) *dashboard.QueryVariableBuilder {
 func ptr[T any](v T) *T { return &v }
 
 // unit is one responsible unit's accountability view: its backlog, how late
-// it is, how timely, how often people come back, and how satisfied they are.
+// it is, how timely, how often people come back, how satisfied they are,
+// and its dispute register and daily reports.
 func unit(p *page) *dashboard.DashboardBuilder {
 	t := p.t
-	return base(p.Lang, "riskmon-unit", "信访责任单位", "Petition unit", "1m", "unit").
+	b := base(p.Lang, "riskmon-unit", "信访责任单位", "Petition unit", "1m", "unit").
 		WithVariable(unitVariable(p.Lang)).
 		WithPanel(barPanel(t("各阶段在办", "Open by stage"), t("本单位各阶段在办案件数。", "The unit's open cases by stage."),
 			"short", 8, 8, instant(`sum by (stage) (petition_open{unit="$unit"})`, "{{stage}}"))).
@@ -50,4 +51,5 @@ func unit(p *page) *dashboard.DashboardBuilder {
 			"short", 12, 8, instant(`sum by (category, name) (petition_received_window{unit="$unit", window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
 		WithPanel(seriesPanel(t("超期趋势", "Overdue over time"), t("本单位超期件数随时间的变化。", "The unit's overdue cases over time."),
 			"short", 12, 8, query(`sum(petition_overdue{unit="$unit"})`, t("超期", "overdue"))))
+	return withUnitRegister(p, b)
 }
