@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -77,43 +78,48 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 
 func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		stored, err := readDispute(ctx, tx, d.No, "")
-		switch {
-		case err == nil:
-			if !sameDispute(stored.Found, d) {
-				return ErrDisputeConflict
-			}
-			view, created = stored.DisputeView, false
-			return nil
-		case !errors.Is(err, ErrNotFound):
-			return err
-		}
-		known, err := knownIn(ctx, tx, d.Unit, d.Category)
-		if err != nil {
-			return err
-		}
-		if err := fieldErrors(known.DisputeProblems(d), ErrUnknownRef); err != nil {
-			return err
-		}
-		st := petition.DisputeFound(d)
-		_, err = tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
-found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
-handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
-			d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
-			nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
-			nullDay(st.ResolveBy), d.FoundAt.Unix())
-		if err != nil {
-			return fmt.Errorf("insert dispute: %w", err)
-		}
 		t := disputeTally()
-		t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
-		if err := t.write(ctx, tx, s.dialect); err != nil {
+		view, created, err = s.createDisputeTx(ctx, tx, d, t, func() (Known, error) { return knownIn(ctx, tx, d.Unit, d.Category) })
+		if err != nil {
 			return err
 		}
-		view, created = DisputeView{Found: d, State: st}, true
-		return nil
+		return t.write(ctx, tx, s.dialect)
 	})
 	return view, created, err
+}
+
+// createDisputeTx registers d in tx, counting it into t; known reads the
+// units and categories it must name, only when d is new.
+func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dispute, t *tallyAdds, known func() (Known, error)) (DisputeView, bool, error) {
+	stored, err := readDispute(ctx, tx, d.No, "")
+	switch {
+	case err == nil:
+		if !sameDispute(stored.Found, d) {
+			return DisputeView{}, false, ErrDisputeConflict
+		}
+		return stored.DisputeView, false, nil
+	case !errors.Is(err, ErrNotFound):
+		return DisputeView{}, false, err
+	}
+	k, err := known()
+	if err != nil {
+		return DisputeView{}, false, err
+	}
+	if err := fieldErrors(k.DisputeProblems(d), ErrUnknownRef); err != nil {
+		return DisputeView{}, false, err
+	}
+	st := petition.DisputeFound(d)
+	_, err = tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
+found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
+handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
+		d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
+		nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
+		nullDay(st.ResolveBy), d.FoundAt.Unix())
+	if err != nil {
+		return DisputeView{}, false, fmt.Errorf("insert dispute: %w", err)
+	}
+	t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
+	return DisputeView{Found: d, State: st}, true, nil
 }
 
 // AddDisputeEvent records one step of a dispute and counts what it ended;
@@ -123,61 +129,67 @@ handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
 // the local dates of the time limit and the backfill horizon; roles are the
 // leader roles allowed.
 func (s *Store) AddDisputeEvent(ctx context.Context, rules petition.Rules, roles []string, no string, e petition.DisputeEvent) (view DisputeView, added bool, err error) {
-	e.At = e.At.Truncate(time.Second)
-	timely := rules.Timely(e.At, s.now())
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		stored, err := readDispute(ctx, tx, no, s.dialect.forUpdate)
 		if err != nil {
 			return err
 		}
-		if n := len(stored.Events); n > 0 && sameDisputeEvent(stored.Events[n-1].Event, e) {
-			view, added = stored.DisputeView, false
-			return nil
-		}
-		next, out, err := petition.ApplyDispute(stored.State, e, roles, rules.Location)
+		t := disputeTally()
+		view, added, err = s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, t)
 		if err != nil {
 			return err
 		}
-		major := false
-		if e.Type == petition.DisputeEventEscalated {
-			if major, err = majorCase(ctx, tx, e.CaseNo); err != nil {
-				return err
-			}
-		}
-		id, seq := stored.id, len(stored.Events)+1
-		_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
-resolve_by, risk, case_no, late, timely) VALUES (`+marks(11)+`)`,
-			id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
-			nullString(e.CaseNo), out.Late, timely)
-		if err != nil {
-			return fmt.Errorf("insert dispute event: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE disputes SET status = ?, risk = ?, leader_role = ?, handler_assigned = ?,
-resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, last_seq = ? WHERE id = ?`,
-			next.Status, next.Risk, nullString(next.LeaderRole), next.HandlerAssigned, nullDay(next.ResolveBy),
-			nullUnix(next.LastInspectedAt), nullString(next.CaseNo), next.LastEventAt.Unix(), seq, id)
-		if err != nil {
-			return fmt.Errorf("update dispute: %w", err)
-		}
-		if out.Resolved || out.Escalated {
-			t := disputeTally()
-			d := stored.Found
-			pages := out.Escalated && timely
-			t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late),
-				b2i(out.Escalated), b2i(pages), b2i(pages && major))
-			if err := t.write(ctx, tx, s.dialect); err != nil {
-				return err
-			}
-		}
-		view, added = stored.DisputeView, true
-		view.State = next
-		view.Events = append(view.Events, DisputeEventView{Seq: seq, Event: e, Late: out.Late})
-		return nil
+		return t.write(ctx, tx, s.dialect)
 	})
 	if err != nil {
 		return DisputeView{}, false, fmt.Errorf("dispute %s: %s: %w", no, e.Type, err)
 	}
 	return view, added, nil
+}
+
+// addDisputeEventTx records e of the stored dispute in tx, counting what it
+// ended into t, and returns the dispute after it.
+func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, stored storedDispute, e petition.DisputeEvent, t *tallyAdds) (DisputeView, bool, error) {
+	e.At = e.At.Truncate(time.Second)
+	if n := len(stored.Events); n > 0 && sameDisputeEvent(stored.Events[n-1].Event, e) {
+		return stored.DisputeView, false, nil
+	}
+	next, out, err := petition.ApplyDispute(stored.State, e, roles, rules.Location)
+	if err != nil {
+		return DisputeView{}, false, err
+	}
+	major := false
+	if e.Type == petition.DisputeEventEscalated {
+		if major, err = majorCase(ctx, tx, e.CaseNo); err != nil {
+			return DisputeView{}, false, err
+		}
+	}
+	timely := rules.Timely(e.At, s.now())
+	id, seq := stored.id, len(stored.Events)+1
+	_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
+resolve_by, risk, case_no, late, timely) VALUES (`+marks(11)+`)`,
+		id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
+		nullString(e.CaseNo), out.Late, timely)
+	if err != nil {
+		return DisputeView{}, false, fmt.Errorf("insert dispute event: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE disputes SET status = ?, risk = ?, leader_role = ?, handler_assigned = ?,
+resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, last_seq = ? WHERE id = ?`,
+		next.Status, next.Risk, nullString(next.LeaderRole), next.HandlerAssigned, nullDay(next.ResolveBy),
+		nullUnix(next.LastInspectedAt), nullString(next.CaseNo), next.LastEventAt.Unix(), seq, id)
+	if err != nil {
+		return DisputeView{}, false, fmt.Errorf("update dispute: %w", err)
+	}
+	if out.Resolved || out.Escalated {
+		d := stored.Found
+		pages := out.Escalated && timely
+		t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late),
+			b2i(out.Escalated), b2i(pages), b2i(pages && major))
+	}
+	view := stored.DisputeView
+	view.State = next
+	view.Events = append(slices.Clip(view.Events), DisputeEventView{Seq: seq, Event: e, Late: out.Late})
+	return view, true, nil
 }
 
 // Dispute returns a dispute with its events.

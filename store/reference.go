@@ -114,16 +114,20 @@ type Known struct {
 }
 
 // Known reads the units and categories.
-func (s *Store) Known(ctx context.Context) (Known, error) {
+func (s *Store) Known(ctx context.Context) (Known, error) { return knownOf(ctx, s.db) }
+
+// knownOf reads the units and categories through q (the database or a
+// transaction).
+func knownOf(ctx context.Context, q sqlx.QueryerContext) (Known, error) {
 	k := Known{Units: map[string]bool{}, Categories: map[string]bool{}}
-	us, err := s.Units(ctx)
+	us, err := listUnits(ctx, q)
 	if err != nil {
 		return Known{}, err
 	}
 	for _, u := range us {
 		k.Units[u.Code] = true
 	}
-	cs, err := s.Categories(ctx)
+	cs, err := listCategories(ctx, q)
 	if err != nil {
 		return Known{}, err
 	}

@@ -14,7 +14,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"riskmon/config"
 	"riskmon/intake"
+	"riskmon/store"
 )
 
 // importMemory is the heap an import keeps to unless GOMEMLIMIT says
@@ -30,10 +32,11 @@ const importMemory = 256 << 20
 // held in memory, so it must be a file, not a pipe.
 func importFile(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	disputes := fs.Bool("disputes", false, "FILE is a dispute register (JSON lines of disputes with their events), not cases")
 	var path string
 	cfg, err := parseConfig(fs, args, func() error {
 		if fs.NArg() != 1 {
-			return errors.New("usage: riskmon import [flags] FILE (.jsonl or .csv)")
+			return errors.New("usage: riskmon import [flags] FILE (.jsonl or .csv; --disputes: .jsonl)")
 		}
 		path = fs.Arg(0)
 		return nil
@@ -57,6 +60,9 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	if *disputes {
+		return importRegister(ctx, s, cfg, f, path, stderr, logger)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(importMemory)
 	}
@@ -68,18 +74,12 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if err := file.Check(ctx, s); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	problems, count := file.Problems()
+	_, count := file.Problems()
 	pending := len(file.PendingLines())
 	logger.Info("import checked", "file", path, "cases", file.Cases(), "problems", count,
 		"took", time.Since(started).Round(time.Millisecond).String())
-	if count > 0 {
-		for _, e := range problems {
-			fmt.Fprintln(stderr, printable(path+": "+e.String()))
-		}
-		if count > len(problems) {
-			fmt.Fprintf(stderr, "… and %d more problems\n", count-len(problems))
-		}
-		return fmt.Errorf("import %s: %d problems; nothing written", path, count)
+	if err := reportProblems(stderr, path, file); err != nil {
+		return err
 	}
 	if err := file.Write(ctx, s, progressBar(stderr, pending)); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
@@ -87,6 +87,46 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	logger.Info("import done", "file", path, "cases", file.Cases(), "written", pending, "unchanged", file.Cases()-pending,
 		"took", time.Since(started).Round(time.Millisecond).String())
 	return nil
+}
+
+// importRegister is `riskmon import --disputes FILE`: the register is read
+// and checked whole, its problems reported with their lines, and only a
+// clean file written, in one transaction.
+func importRegister(ctx context.Context, s *store.Store, cfg *config.Config, f io.Reader, path string, stderr io.Writer, logger *slog.Logger) error {
+	started := time.Now()
+	known, err := s.Known(ctx)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	reg, err := intake.ReadRegister(f, time.Now(), cfg.Rules, cfg.Disputes.LeaderRoles, known)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	if err := reportProblems(stderr, path, reg); err != nil {
+		return err
+	}
+	if err := s.LoadDisputes(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, reg.Disputes); err != nil {
+		return fmt.Errorf("import %s: %w; nothing written", path, err)
+	}
+	logger.Info("register imported", "file", path, "disputes", len(reg.Disputes),
+		"took", time.Since(started).Round(time.Millisecond).String())
+	return nil
+}
+
+// reportProblems prints a file's problems (the first MaxProblems and how
+// many more) and refuses it when it has any.
+func reportProblems(stderr io.Writer, path string, file interface{ Problems() ([]intake.LineError, int) }) error {
+	problems, count := file.Problems()
+	if count == 0 {
+		return nil
+	}
+	for _, e := range problems {
+		fmt.Fprintln(stderr, printable(path+": "+e.String()))
+	}
+	if count > len(problems) {
+		fmt.Fprintf(stderr, "… and %d more problems\n", count-len(problems))
+	}
+	return fmt.Errorf("import %s: %d problems; nothing written", path, count)
 }
 
 // progressBar draws "[#####     ] 50% 500/1000 cases" on a terminal and

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -363,99 +362,5 @@ func TestSeedRefusesZeroCasesBeforeTouchingTheDatabase(t *testing.T) {
 	}
 	if _, statErr := os.Stat(path); statErr == nil {
 		t.Error("seed created the database before refusing its arguments")
-	}
-}
-
-func TestImportCommand(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + dir + "/import.db"
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	t.Setenv("RISKMON_PETITIONER_KEY", "import-key-0123456789")
-	if err := run(context.Background(), []string{"seed", "--cases", "1", "--db", db}, io.Discard, logger); err != nil {
-		t.Fatal(err)
-	}
-	file := dir + "/cases.jsonl"
-	line := `{"case_no":"CLI-1","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"qingshan","persons":1,"level":"county","petitioner_id":"A"}` + "\n" +
-		`{"case_no":"CLI-2","received_at":"2026-09-01T10:00:00+08:00","channel":"letter","category":"other","unit":"nowhere","persons":1,"level":"county","petitioner_id":"A"}` + "\n"
-	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	err := importFile(context.Background(), []string{"--db", db, file}, &stderr, logger)
-	if err == nil || !strings.Contains(err.Error(), "1 problems; nothing written") || !strings.Contains(stderr.String(), `cases.jsonl: line 2: unit: unit "nowhere" does not exist`) {
-		t.Errorf("import of a bad file: %v\n%s", err, stderr.String())
-	}
-	if err := importFile(context.Background(), []string{"--db", db}, &stderr, logger); err == nil || !strings.Contains(err.Error(), "usage: riskmon import") {
-		t.Errorf("import without a file: %v", err)
-	}
-	if err := os.WriteFile(file, []byte(strings.SplitAfter(line, "\n")[0]), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Case(context.Background(), "CLI-1"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("CLI-1 after the refused file: %v, want not found (nothing written)", err)
-	}
-	if err := importFile(context.Background(), []string{"--db", db, file}, &stderr, logger); err != nil {
-		t.Errorf("import of a good file: %v", err)
-	}
-	v, err := s.Case(context.Background(), "CLI-1")
-	if err != nil {
-		t.Fatalf("CLI-1 after the import: %v", err)
-	}
-	want := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
-	if v.ReceivedUnit != "qingshan" || v.Channel != "letter" || v.Category != "other" || !v.ReceivedAt.Equal(want) ||
-		v.State.Status != "received" || v.State.Deadline.IsZero() {
-		t.Errorf("CLI-1 stored as %+v", v)
-	}
-}
-
-// A file of a million bad lines printed a million problems, and a value
-// with escape sequences reached the terminal raw. Now the first 1,000 are
-// printed, with a count of the rest, and control characters escaped.
-func TestImportReportsAtMostAThousandProblems(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + dir + "/import.db"
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	t.Setenv("RISKMON_PETITIONER_KEY", "import-key-0123456789")
-	if err := run(context.Background(), []string{"migrate", "--db", db}, io.Discard, logger); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString("case_no,received_at,channel,category,unit,persons,level,petitioner_id,\x1b[31mred\u202e\n")
-	csvFile := dir + "/bad.csv"
-	if err := os.WriteFile(csvFile, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	err := importFile(context.Background(), []string{"--db", db, csvFile}, &stderr, logger)
-	if err == nil || strings.ContainsAny(stderr.String(), "\x1b\u202e") || !strings.Contains(stderr.String(), `\x1b[31mred\u202e`) {
-		t.Errorf("a header with control characters: %v\n%q", err, stderr.String())
-	}
-	b.Reset()
-	for i := range 1500 {
-		fmt.Fprintf(&b, `{"case_no":"B-%d","channel":"carrier-pigeon"}`+"\n", i)
-	}
-	jsonFile := dir + "/bad.jsonl"
-	if err := os.WriteFile(jsonFile, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	stderr.Reset()
-	err = importFile(context.Background(), []string{"--db", db, jsonFile}, &stderr, logger)
-	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-	if err == nil || !strings.Contains(err.Error(), "problems; nothing written") {
-		t.Fatalf("a bad file: %v", err)
-	}
-	if got := len(lines); got != intake.MaxProblems+1 {
-		t.Errorf("%d lines printed, want %d problems and a count", got, intake.MaxProblems)
-	}
-	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "… and ") || !strings.HasSuffix(last, " more problems") {
-		t.Errorf("the last line %q does not count the rest", last)
-	}
-	if !strings.Contains(lines[0], "line 1:") || strings.Contains(stderr.String(), "line 1500:") {
-		t.Errorf("not the first problems in line order: %q … %q", lines[0], lines[len(lines)-2])
 	}
 }

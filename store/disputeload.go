@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/petition"
+)
+
+// LoadDispute is a dispute of an imported register with its events, in
+// order.
+type LoadDispute struct {
+	Dispute petition.Dispute
+	Events  []petition.DisputeEvent
+}
+
+// LoadDisputes writes an imported register in one transaction: all of it
+// or, on any refusal, none. A dispute already stored with the same
+// registration and the first of the given events is taken up where it
+// stands (an import run again writes nothing twice); other content is
+// ErrDisputeConflict, naming the dispute. A register is tens to thousands
+// of disputes: held in memory, written as the API writes them, the counters
+// added once at the end.
+func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []string, ds []LoadDispute) error {
+	for _, ld := range ds {
+		if err := fieldErrors(ld.Dispute.Problems(roles), ErrInvalidValue); err != nil {
+			return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)
+		}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		known, err := knownOf(ctx, tx)
+		if err != nil {
+			return err
+		}
+		t := disputeTally()
+		for _, ld := range ds {
+			if err := s.loadDisputeTx(ctx, tx, rules, roles, ld, known, t); err != nil {
+				return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)
+			}
+		}
+		return t.write(ctx, tx, s.dialect)
+	})
+}
+
+func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, ld LoadDispute, known Known, t *tallyAdds) error {
+	ld.Dispute.FoundAt = ld.Dispute.FoundAt.Truncate(time.Second)
+	_, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, t, func() (Known, error) { return known, nil })
+	if err != nil {
+		return err
+	}
+	stored, err := readDispute(ctx, tx, ld.Dispute.No, s.dialect.forUpdate)
+	if err != nil {
+		return err
+	}
+	// the stored events must be the first of the given ones
+	if len(stored.Events) > len(ld.Events) {
+		return fmt.Errorf("%w: %d events stored, the file gives %d", ErrDisputeConflict, len(stored.Events), len(ld.Events))
+	}
+	for i, se := range stored.Events {
+		e := ld.Events[i]
+		e.At = e.At.Truncate(time.Second)
+		if !sameDisputeEvent(se.Event, e) {
+			return fmt.Errorf("%w: its event %d is stored as %s", ErrDisputeConflict, i+1, se.Event.Type)
+		}
+	}
+	for i, e := range ld.Events[len(stored.Events):] {
+		next, _, err := s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, t)
+		if err != nil {
+			return fmt.Errorf("event %d (%s): %w", len(stored.Events)+i+1, e.Type, err)
+		}
+		stored.DisputeView = next
+	}
+	return nil
+}
