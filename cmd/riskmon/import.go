@@ -115,7 +115,9 @@ func importRegister(ctx context.Context, s *store.Store, cfg *config.Config, f i
 
 // reportProblems prints a file's problems (the first MaxProblems and how
 // many more) and refuses it when it has any.
-func reportProblems(stderr io.Writer, path string, file interface{ Problems() ([]intake.LineError, int) }) error {
+func reportProblems(stderr io.Writer, path string, file interface {
+	Problems() ([]intake.LineError, int)
+}) error {
 	problems, count := file.Problems()
 	if count == 0 {
 		return nil
