@@ -17,24 +17,15 @@ import (
 // ForgetfulUnits do not send today's daily report in the demo.
 var ForgetfulUnits = []string{"huangtu", "sasac"}
 
-// registerSize is how many disputes the demo's register holds.
-const registerSize = 36
+// RegisterSize is how many disputes the demo's register holds.
+const RegisterSize = 36
 
 // SeedRegister writes the demo's register and thirty days of daily reports
 // at now. The escalations name DEMO-NOW-1 (collective) and DEMO-NOW-2
 // (skip-level), which Seed writes first.
 func SeedRegister(ctx context.Context, s *store.Store, r petition.Rules, now time.Time) error {
-	roles := petition.DefaultLeaderRoles
-	for i := range registerSize {
-		d, events := demoDispute(r, now, i)
-		if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
-			return fmt.Errorf("seed demo register: %w", err)
-		}
-		for _, e := range events {
-			if _, _, err := s.AddDisputeEvent(ctx, r, roles, d.No, e); err != nil {
-				return fmt.Errorf("seed demo register: %w", err)
-			}
-		}
+	if err := s.LoadDisputes(ctx, r, petition.DefaultLeaderRoles, Register(r, now, 0, RegisterSize)); err != nil {
+		return fmt.Errorf("seed demo register: %w", err)
 	}
 	today := calendar.DayOf(now, r.Location)
 	for back := 29; back >= 0; back-- {
@@ -66,11 +57,42 @@ func sendReports(ctx context.Context, s *store.Store, day calendar.Day, at time.
 	return nil
 }
 
+// Register is the demo's disputes from..to-1 as found by now, each with its
+// events; the demo holds the first RegisterSize, benchmarks more.
+func Register(r petition.Rules, now time.Time, from, to int) []store.LoadDispute {
+	out := make([]store.LoadDispute, 0, to-from)
+	for i := from; i < to; i++ {
+		d, events := demoDispute(r, now, i)
+		if i >= RegisterSize {
+			d, events = aged(d, events, now, i)
+		}
+		out = append(out, store.LoadDispute{Dispute: d, Events: events})
+	}
+	return out
+}
+
+// aged spreads a benchmark's disputes over the last year as a register
+// fills: one found more than 90 days ago was settled long since (resolved,
+// one in five closed another way), a recent one is in any of the demo's
+// states. About a quarter stay open, as in a county that works its register.
+func aged(d petition.Dispute, events []petition.DisputeEvent, now time.Time, i int) (petition.Dispute, []petition.DisputeEvent) {
+	age := time.Duration((i*37)%365) * 24 * time.Hour
+	if age <= 90*24*time.Hour {
+		return d, events
+	}
+	d.FoundAt = now.Add(-age)
+	end := petition.DisputeEvent{Type: petition.DisputeEventResolved, At: d.FoundAt.Add(30 * 24 * time.Hour)}
+	if i%5 == 0 {
+		end.Type = petition.DisputeEventClosed
+	}
+	return d, []petition.DisputeEvent{end}
+}
+
 // demoDispute is the demo's dispute i with the events that bring it where
 // it stands at now; i%6 chooses its state.
 func demoDispute(r petition.Rules, now time.Time, i int) (petition.Dispute, []petition.DisputeEvent) {
 	today := calendar.DayOf(now, r.Location)
-	found := now.Add(-time.Duration(3+i) * 24 * time.Hour)
+	found := now.Add(-time.Duration(3+i%300) * 24 * time.Hour) // benchmarks make thousands
 	d := petition.Dispute{
 		No: fmt.Sprintf("DEMO-D-%03d", i+1), FoundAt: found, Unit: Units[(i*5)%len(Units)].Code,
 		Category: petition.DefaultCategories[i%len(petition.DefaultCategories)].Code,

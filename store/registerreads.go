@@ -25,7 +25,7 @@ type OpenDisputeCount struct {
 }
 
 // openDisputesQuery is petition.DisputeState's Overdue and Missing in SQL,
-// over idx_disputes_open read in order. Overdue: the last day of the time
+// over idx_disputes_open_state read in order, never leaving the index (migration 15). Overdue: the last day of the time
 // limit is before today (a NULL resolve_by is never overdue). No
 // inspection: none, or the latest at or before now minus the interval.
 const openDisputesQuery = `SELECT unit, category, risk, COUNT(*) AS open,

@@ -20,6 +20,7 @@ import (
 	"riskmon/config"
 	"riskmon/demo"
 	"riskmon/intake"
+	"riskmon/petition"
 	"riskmon/store"
 )
 
@@ -150,10 +151,14 @@ func migrate(ctx context.Context, args []string, logger *slog.Logger) error {
 func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("cases", 4000, "about how many cases to make")
+	disputes := fs.Int("disputes", 0, "how many disputes to register besides the demo's (benchmarks)")
 	jsonl := fs.String("jsonl", "", "write the cases to this JSON lines file instead of the database")
 	cfg, err := parseConfig(fs, args, func() error {
 		if *n < 1 {
 			return fmt.Errorf("seed: --cases %d must be at least 1", *n)
+		}
+		if *disputes < 0 {
+			return fmt.Errorf("seed: --disputes %d must not be negative", *disputes)
 		}
 		return nil
 	})
@@ -180,7 +185,24 @@ func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	if err := demo.SeedRate(ctx, s, cfg.Rules, cfg.PetitionerKey, now, rate); err != nil {
 		return err
 	}
-	logger.Info("demo county seeded", "dialect", s.Dialect(), "cases_wanted", *n, "took", time.Since(now).String())
+	if err := seedDisputes(ctx, s, cfg.Rules, now, *disputes); err != nil {
+		return err
+	}
+	logger.Info("demo county seeded", "dialect", s.Dialect(), "cases_wanted", *n, "disputes", *disputes, "took", time.Since(now).String())
+	return nil
+}
+
+// seedDisputes registers n more demo disputes after the demo's own, in
+// transactions of a few thousand.
+func seedDisputes(ctx context.Context, s *store.Store, r petition.Rules, now time.Time, n int) error {
+	const batch = 5000
+	first := demo.RegisterSize
+	for from := first; from < first+n; from += batch {
+		to := min(from+batch, first+n)
+		if err := s.LoadDisputes(ctx, r, petition.DefaultLeaderRoles, demo.Register(r, now, from, to)); err != nil {
+			return fmt.Errorf("seed disputes: %w", err)
+		}
+	}
 	return nil
 }
 
