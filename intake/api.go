@@ -89,6 +89,14 @@ func (a *API) fail(c echo.Context, err error) error {
 	return a.refuse(c, &Error{Status: http.StatusInternalServerError, Message: "internal error"})
 }
 
+// createdOrOK is 201 for a write that changed something, 200 for a retry.
+func createdOrOK(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 func (a *API) ctx(c echo.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.Request().Context(), 10*time.Second)
 }
@@ -109,11 +117,7 @@ func (a *API) createCase(c echo.Context) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
+	return c.JSON(createdOrOK(created), caseResponse(v, a.Now(), cfg.Rules))
 }
 
 func (a *API) addEvent(c echo.Context) error {
@@ -138,11 +142,7 @@ func (a *API) addEvent(c echo.Context) error {
 	case err != nil:
 		return a.fail(c, err)
 	}
-	status := http.StatusOK
-	if added {
-		status = http.StatusCreated
-	}
-	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
+	return c.JSON(createdOrOK(added), caseResponse(v, a.Now(), cfg.Rules))
 }
 
 func (a *API) getCase(c echo.Context) error {

@@ -104,14 +104,6 @@ func reportResponse(r store.StoredReport, loc *time.Location) ReportResponse {
 		ReportedAt: r.ReportedAt.In(loc).Format(time.RFC3339)}
 }
 
-// createdOrOK is 201 for a write that changed something, 200 for a retry.
-func createdOrOK(created bool) int {
-	if created {
-		return http.StatusCreated
-	}
-	return http.StatusOK
-}
-
 func (a *API) createDispute(c echo.Context) error {
 	var req DisputeRequest
 	if e := decode(c.Response(), c.Request(), &req); e != nil {
