@@ -130,7 +130,10 @@ func sumsSince(col string, exprs []string, starts []int64) (cols string, args []
 }
 
 // Windows counts receipts since each start in one pass over the index range of
-// the widest window.
+// the widest window. The starts cut the range into bands (a row's band is the
+// latest start at or before its receipt); the query sums four columns by
+// band, and a window is the sum of the bands from its start on: four sums a
+// row instead of four a window.
 func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount, error) {
 	if len(starts) == 0 {
 		return nil, nil
@@ -139,34 +142,57 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 	for i, s := range starts {
 		secs[i] = secondAtOrAfter(s)
 	}
-	cols, args := sumsSince("received_at", []string{"1", "collective", "skip_level", "is_repeat"}, secs)
-	q := "SELECT received_unit, category, " + cols +
-		" FROM cases WHERE received_at >= ? GROUP BY received_unit, category"
-	rows, err := r.tx.QueryContext(ctx, q, args...)
+	bounds := slices.Compact(slices.Sorted(slices.Values(secs)))
+	band := "CASE"
+	var args []any
+	for i := len(bounds) - 1; i > 0; i-- {
+		band += fmt.Sprintf(" WHEN received_at >= ? THEN %d", i)
+		args = append(args, bounds[i])
+	}
+	band += " ELSE 0 END"
+	q := "SELECT received_unit, category, " + band + ` AS band, COUNT(*), SUM(collective), SUM(skip_level), SUM(is_repeat)
+FROM cases WHERE received_at >= ? GROUP BY received_unit, category, band`
+	rows, err := r.tx.QueryContext(ctx, q, append(args, bounds[0])...)
 	if err != nil {
 		return nil, fmt.Errorf("read receipt windows: %w", err)
 	}
 	defer rows.Close()
-	var out []WindowCount
 	n := len(starts)
+	type unitCategory struct{ unit, category string }
+	byKey := map[unitCategory]*WindowCount{}
+	var out []*WindowCount
 	for rows.Next() {
-		vals := make([]int64, 4*n)
-		dest := []any{new(string), new(string)}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		var k unitCategory
+		var b int
+		var sums [4]int64 // received, collective, skip-level, repeats
+		if err := rows.Scan(&k.unit, &k.category, &b, &sums[0], &sums[1], &sums[2], &sums[3]); err != nil {
 			return nil, fmt.Errorf("read receipt windows: %w", err)
 		}
-		out = append(out, WindowCount{
-			Unit: *dest[0].(*string), Category: *dest[1].(*string),
-			Received: vals[:n], Collective: vals[n : 2*n], SkipLevel: vals[2*n : 3*n], Repeats: vals[3*n:],
-		})
+		w := byKey[k]
+		if w == nil {
+			vals := make([]int64, 4*n)
+			w = &WindowCount{Unit: k.unit, Category: k.category,
+				Received: vals[:n], Collective: vals[n : 2*n], SkipLevel: vals[2*n : 3*n], Repeats: vals[3*n:]}
+			byKey[k] = w
+			out = append(out, w)
+		}
+		for i, start := range secs {
+			if bounds[b] >= start { // the band lies inside window i
+				w.Received[i] += sums[0]
+				w.Collective[i] += sums[1]
+				w.SkipLevel[i] += sums[2]
+				w.Repeats[i] += sums[3]
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read receipt windows: %w", err)
 	}
-	return out, nil
+	counts := make([]WindowCount, len(out))
+	for i, w := range out {
+		counts[i] = *w
+	}
+	return counts, nil
 }
 
 // BacklogCount describes the open cases of a unit, category and stage.
