@@ -222,6 +222,35 @@ func TestExpressionsNameExportedMetrics(t *testing.T) {
 	}
 }
 
+// TestDomainMetricsTakeOneReplica: every domain metric an expression or a
+// description's query names is inside alerts.OneReplica, so that two riskmon
+// replicas neither double a count nor make a join many-to-many. The live
+// self metrics are per replica and stay so.
+func TestDomainMetricsTakeOneReplica(t *testing.T) {
+	domain := map[string]bool{}
+	for _, m := range collector.Metrics() {
+		domain[m.Name] = !m.Live
+	}
+	// a domain metric, alone or under increase(...[range]), right after the
+	// prefix, or under a max() of no labels, which has one answer however
+	// many replicas
+	wrapped := regexp.MustCompile(`(?:` + regexp.QuoteMeta(alerts.OneReplica) + ` \(|max\()(?:increase\()?(petition_[a-z_]+)`)
+	for _, r := range loadRules(t) {
+		for _, text := range []string{r.Expr, r.Annotations["description"]} {
+			ok := map[int]bool{}
+			for _, m := range wrapped.FindAllStringSubmatchIndex(text, -1) {
+				ok[m[2]] = true
+			}
+			for _, m := range regexp.MustCompile(`petition_[a-z_]+`).FindAllStringIndex(text, -1) {
+				name := text[m[0]:m[1]]
+				if domain[name] && !ok[m[0]] {
+					t.Errorf("%s%s: %s is not inside %q", r.Alert, r.Record, name, alerts.OneReplica)
+				}
+			}
+		}
+	}
+}
+
 // TestEveryAlertIsUnitTested: the promtool tests exercise every alert in both
 // periods, firing and not.
 func TestEveryAlertIsUnitTested(t *testing.T) {

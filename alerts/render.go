@@ -28,6 +28,18 @@ type Settings struct {
 	RunbookBase string
 }
 
+// ReplicaLabels tell riskmon's replicas apart: two replicas on one database
+// export the same domain series, differing only in these.
+const ReplicaLabels = "instance"
+
+// OneReplica is the PromQL aggregation that keeps one series of the
+// replicas' copies of each: the rules and the dashboards put it around every
+// domain metric before they sum or join, so that two replicas neither double
+// a count nor make a join many-to-many, and one replica down or stale (its
+// domain series withheld) changes nothing. max, because the copies agree
+// but for a refresh in flight, and for counters the later is the larger.
+const OneReplica = "max without (" + ReplicaLabels + ")"
+
 // Defaults are the settings of the shipped rules.yml.
 var Defaults = Settings{
 	JobSelector: `job="riskmon"`,
@@ -45,7 +57,7 @@ func Render(s Settings) ([]byte, error) {
 		return nil, fmt.Errorf("render rules: the job selector and the runbook base must be set")
 	}
 	t, err := template.New("rules.yml.tmpl").Delims("[[", "]]").Option("missingkey=error").
-		Funcs(template.FuncMap{"runbook": s.RunbookURL}).Parse(source)
+		Funcs(template.FuncMap{"runbook": s.RunbookURL, "one": func() string { return OneReplica }}).Parse(source)
 	if err != nil {
 		return nil, fmt.Errorf("render rules: %w", err)
 	}

@@ -56,7 +56,7 @@ type page struct {
 
 // emptyOK marks expr as a query that may legitimately return no data.
 func (p *page) emptyOK(expr string) string {
-	p.empty[expr] = true
+	p.empty[oneReplica(expr)] = true // as the panel's query will read
 	return expr
 }
 
@@ -90,7 +90,7 @@ func configVariable(name, expr string) *dashboard.QueryVariableBuilder {
 var dsRef = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
 
 func target(expr, legend string) *prometheus.DataqueryBuilder {
-	q := prometheus.NewDataqueryBuilder().Expr(expr).Datasource(dsRef)
+	q := prometheus.NewDataqueryBuilder().Expr(oneReplica(expr)).Datasource(dsRef)
 	if legend != "" {
 		q = q.LegendFormat(legend)
 	}
