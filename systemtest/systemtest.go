@@ -127,6 +127,7 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 // Riskmon is a running riskmon serve.
 type Riskmon struct {
 	Addr string
+	cmd  *exec.Cmd
 }
 
 // StartRiskmon runs `riskmon serve` with args and RISKMON_* env on a free
@@ -134,7 +135,7 @@ type Riskmon struct {
 func StartRiskmon(t testing.TB, args []string, env []string) *Riskmon {
 	t.Helper()
 	addr := FreeAddr(t)
-	Start(t, Binary(t), append([]string{"serve", "--listen", addr}, args...), env)
+	cmd := Start(t, Binary(t), append([]string{"serve", "--listen", addr}, args...), env)
 	Eventually(t, 60*time.Second, "riskmon /healthz", func() (bool, string) {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil {
@@ -143,8 +144,11 @@ func StartRiskmon(t testing.TB, args []string, env []string) *Riskmon {
 		resp.Body.Close()
 		return resp.StatusCode == 200, resp.Status
 	})
-	return &Riskmon{Addr: addr}
+	return &Riskmon{Addr: addr, cmd: cmd}
 }
+
+// Stop ends riskmon at once (SIGKILL), as a crashed replica would.
+func (r *Riskmon) Stop() { r.cmd.Process.Kill() }
 
 // Prometheus is a running Prometheus server.
 type Prometheus struct {
@@ -154,6 +158,13 @@ type Prometheus struct {
 // StartPrometheus runs Debian's prometheus scraping target (job "riskmon")
 // and evaluating ruleFiles every second, and waits until it is ready.
 func StartPrometheus(t testing.TB, target string, ruleFiles ...string) *Prometheus {
+	t.Helper()
+	return StartPrometheusOf(t, []string{target}, ruleFiles...)
+}
+
+// StartPrometheusOf is StartPrometheus scraping several targets as one job
+// (replicas of riskmon).
+func StartPrometheusOf(t testing.TB, targets []string, ruleFiles ...string) *Prometheus {
 	t.Helper()
 	bin, err := exec.LookPath("prometheus")
 	if err != nil {
@@ -176,8 +187,8 @@ rule_files: [%s]
 scrape_configs:
   - job_name: riskmon
     static_configs:
-      - targets: [%q]
-`, strings.Join(rules, ", "), target)
+      - targets: [%s]
+`, strings.Join(rules, ", "), quoted(targets))
 	cfgPath := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -195,6 +206,42 @@ scrape_configs:
 		return resp.StatusCode == 200, resp.Status
 	})
 	return p
+}
+
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// RuleErrors lists every rule whose last evaluation failed, with its error
+// (a join that became many-to-many, say).
+func (p *Prometheus) RuleErrors(ctx context.Context) ([]string, error) {
+	var out struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct {
+					Name      string `json:"name"`
+					Health    string `json:"health"`
+					LastError string `json:"lastError"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := p.get(ctx, "/api/v1/rules", &out); err != nil {
+		return nil, err
+	}
+	var errs []string
+	for _, g := range out.Data.Groups {
+		for _, r := range g.Rules {
+			if r.Health == "err" {
+				errs = append(errs, r.Name+": "+r.LastError)
+			}
+		}
+	}
+	return errs, nil
 }
 
 // Sample is one element of an instant vector.
