@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
 	"riskmon/config"
@@ -26,6 +28,10 @@ type Snapshot struct {
 	TakenAt time.Time
 	text    []byte // the metrics in the text exposition format
 	gz      []byte // text, gzip-compressed once: one member of each response
+
+	parsed   sync.Once // Families, for the fallback screen: parsed at most once a snapshot
+	families map[string]*dto.MetricFamily
+	parseErr error
 }
 
 // BuildInfo labels petition_build_info.

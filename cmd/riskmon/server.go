@@ -11,6 +11,7 @@ import (
 
 	"riskmon/collector"
 	"riskmon/intake"
+	"riskmon/screen"
 	"riskmon/store"
 )
 
@@ -19,6 +20,7 @@ const landing = `<!doctype html>
 <body><h1>riskmon 信访风险监测</h1>
 <ul>
 <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
+<li><a href="/screen">/screen</a>: 备用大屏 / the fallback wall screen (<a href="/screen?lang=en">English</a>)</li>
 <li><a href="/healthz">/healthz</a>: process alive</li>
 <li><a href="/readyz">/readyz</a>: database reachable and snapshot fresh</li>
 <li>/api/v1: the intake API (bearer token)</li>
@@ -69,6 +71,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	}
 	if which&serveOps != 0 {
 		e.GET("/metrics", echo.WrapHandler(col))
+		e.GET("/screen", echo.WrapHandler(screen.Handler{Collector: col, Now: api.Now}))
 		e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 		ready := &readiness{ping: s.Ping, fresh: col.Fresh, now: api.Now, logger: logger}
 		e.GET("/readyz", func(c echo.Context) error {

@@ -1,0 +1,134 @@
+// Package screen serves the fallback wall screen (/screen): one HTML page
+// rendered by riskmon from its latest snapshot, for when Prometheus or
+// Grafana is down. It needs nothing from outside (no script, font or style
+// sheet to fetch), fits 1920×1080 without scrolling, refreshes itself, and
+// says so plainly when the data is stale.
+package screen
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+)
+
+// The metrics the screen reads; a test checks each against what the
+// collector exports.
+const (
+	metricSensitive         = "petition_sensitive_period_active"
+	metricReceivedWindow    = "petition_received_window"
+	metricCollectiveWindow  = "petition_collective_received_window"
+	metricSkipLevelWindow   = "petition_skip_level_received_window"
+	metricOverdue           = "petition_overdue"
+	metricDueSoon           = "petition_due_soon"
+	metricDisputesOpen      = "petition_disputes_open"
+	metricDisputesOverdue   = "petition_disputes_overdue"
+	metricUnitInfo          = "petition_unit_info"
+	metricUnitReportMissing = "petition_unit_report_missing"
+)
+
+// Metrics are the metric names the screen reads.
+var Metrics = []string{metricSensitive, metricReceivedWindow, metricCollectiveWindow, metricSkipLevelWindow,
+	metricOverdue, metricDueSoon, metricDisputesOpen, metricDisputesOverdue, metricUnitInfo, metricUnitReportMissing}
+
+// MaxUnits is how many units the screen lists: those with the most overdue
+// cases, then the most due soon; the rest would not fit 1080 px.
+const MaxUnits = 12
+
+// View is what the screen shows.
+type View struct {
+	Stale     bool      // no snapshot, or one past the staleness limit
+	AsOf      time.Time // when the snapshot was taken; zero without one
+	Sensitive bool
+
+	ReceivedToday, CollectiveToday, SkipLevelToday float64
+	Overdue, DueSoon                               float64
+	HighRiskDisputes, DisputesOverdue              float64
+	DueSoonHours                                   float64
+
+	Units       []UnitRow // the busiest MaxUnits
+	MoreUnits   int       // units with overdue or due-soon cases not listed
+	NotReported []string  // names of units missing today's report after the cut-off
+}
+
+// UnitRow is one unit's line.
+type UnitRow struct {
+	Name             string
+	Overdue, DueSoon float64
+}
+
+// newView reads the families of a snapshot.
+func newView(fams map[string]*dto.MetricFamily) View {
+	v := View{
+		Sensitive:        sum(fams[metricSensitive], nil) > 0,
+		ReceivedToday:    sum(fams[metricReceivedWindow], map[string]string{"window": "today"}),
+		CollectiveToday:  sum(fams[metricCollectiveWindow], map[string]string{"window": "today"}),
+		SkipLevelToday:   sum(fams[metricSkipLevelWindow], map[string]string{"window": "today"}),
+		Overdue:          sum(fams[metricOverdue], nil),
+		DueSoon:          sum(fams[metricDueSoon], nil),
+		HighRiskDisputes: sum(fams[metricDisputesOpen], map[string]string{"risk": "high"}),
+		DisputesOverdue:  sum(fams[metricDisputesOverdue], nil),
+	}
+	names := map[string]string{}
+	for _, m := range fams[metricUnitInfo].GetMetric() {
+		names[label(m, "unit")] = label(m, "name")
+	}
+	overdue, dueSoon := byUnit(fams[metricOverdue]), byUnit(fams[metricDueSoon])
+	var rows []UnitRow
+	for unit, name := range names {
+		if overdue[unit] > 0 || dueSoon[unit] > 0 {
+			rows = append(rows, UnitRow{Name: name, Overdue: overdue[unit], DueSoon: dueSoon[unit]})
+		}
+	}
+	slices.SortFunc(rows, func(a, b UnitRow) int {
+		return cmp.Or(cmp.Compare(b.Overdue, a.Overdue), cmp.Compare(b.DueSoon, a.DueSoon), cmp.Compare(a.Name, b.Name))
+	})
+	if len(rows) > MaxUnits {
+		v.MoreUnits = len(rows) - MaxUnits
+		rows = rows[:MaxUnits]
+	}
+	v.Units = rows
+	for unit, missing := range byUnit(fams[metricUnitReportMissing]) {
+		if missing > 0 {
+			v.NotReported = append(v.NotReported, cmp.Or(names[unit], unit))
+		}
+	}
+	slices.Sort(v.NotReported)
+	return v
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+func value(m *dto.Metric) float64 { return m.GetGauge().GetValue() + m.GetCounter().GetValue() }
+
+// sum adds the series of f whose labels match.
+func sum(f *dto.MetricFamily, match map[string]string) float64 {
+	total := 0.0
+	for _, m := range f.GetMetric() {
+		ok := true
+		for k, want := range match {
+			ok = ok && label(m, k) == want
+		}
+		if ok {
+			total += value(m)
+		}
+	}
+	return total
+}
+
+// byUnit adds the series of f by unit.
+func byUnit(f *dto.MetricFamily) map[string]float64 {
+	out := map[string]float64{}
+	for _, m := range f.GetMetric() {
+		out[label(m, "unit")] += value(m)
+	}
+	return out
+}
