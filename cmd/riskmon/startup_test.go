@@ -143,6 +143,10 @@ func TestOperationsAndAPIOnTheirOwnListeners(t *testing.T) {
 		{opsBase + "/metrics", func(r *http.Request) {}, 401},
 		{opsBase + "/metrics", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 200},
 		{opsBase + "/readyz", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 200},
+		// the fallback screen is behind the same access control as /metrics
+		{opsBase + "/screen", func(r *http.Request) {}, 401},
+		{opsBase + "/screen", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 200},
+		{apiBase + "/screen", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+testToken) }, 404},
 		{opsBase + "/api/v1/units", func(r *http.Request) { r.SetBasicAuth("prometheus", "s3cret") }, 404},
 		{apiBase + "/api/v1/units", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+testToken) }, 200},
 		{apiBase + "/metrics", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+testToken) }, 404},
