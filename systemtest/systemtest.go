@@ -166,14 +166,7 @@ func StartPrometheus(t testing.TB, target string, ruleFiles ...string) *Promethe
 // (replicas of riskmon).
 func StartPrometheusOf(t testing.TB, targets []string, ruleFiles ...string) *Prometheus {
 	t.Helper()
-	bin, err := exec.LookPath("prometheus")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("prometheus is required in CI (Debian's prometheus package)")
-		}
-		t.Skip("prometheus not installed")
-	}
-	dir := t.TempDir()
+	need(t, "prometheus", "prometheus")
 	var rules []string
 	for _, f := range ruleFiles {
 		abs, _ := filepath.Abs(f)
@@ -189,6 +182,15 @@ scrape_configs:
     static_configs:
       - targets: [%s]
 `, strings.Join(rules, ", "), quoted(targets))
+	return StartPrometheusConfig(t, cfg)
+}
+
+// StartPrometheusConfig runs Debian's prometheus with the configuration cfg
+// and waits until it is ready.
+func StartPrometheusConfig(t testing.TB, cfg string) *Prometheus {
+	t.Helper()
+	bin := need(t, "prometheus", "prometheus")
+	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -242,6 +244,73 @@ func (p *Prometheus) RuleErrors(ctx context.Context) ([]string, error) {
 		}
 	}
 	return errs, nil
+}
+
+// need returns the path of a command from a Debian package; with CI set,
+// its absence fails the test, else skips it.
+func need(t testing.TB, command, pkg string) string {
+	t.Helper()
+	bin, err := exec.LookPath(command)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required in CI (Debian's %s package)", command, pkg)
+		}
+		t.Skipf("%s not installed", command)
+	}
+	return bin
+}
+
+// Alertmanager is a running Alertmanager of a cluster.
+type Alertmanager struct {
+	Addr, ClusterAddr string
+	cmd               *exec.Cmd
+}
+
+// Stop ends the Alertmanager at once (SIGKILL).
+func (a *Alertmanager) Stop() { a.cmd.Process.Kill() }
+
+// StartAlertmanagers runs n Debian prometheus-alertmanager servers with the
+// configuration file cfg, peered as one cluster, and waits until each is
+// ready.
+func StartAlertmanagers(t testing.TB, cfg string, n int) []*Alertmanager {
+	t.Helper()
+	bin := need(t, "prometheus-alertmanager", "prometheus-alertmanager")
+	ams := make([]*Alertmanager, n)
+	for i := range ams {
+		ams[i] = &Alertmanager{Addr: FreeAddr(t), ClusterAddr: FreeAddr(t)}
+	}
+	for i, am := range ams {
+		args := []string{"--config.file=" + cfg, "--storage.path=" + t.TempDir(), "--web.listen-address=" + am.Addr,
+			"--cluster.listen-address=" + am.ClusterAddr, "--cluster.advertise-address=" + am.ClusterAddr, "--log.level=warn"}
+		for j, peer := range ams {
+			if j != i {
+				args = append(args, "--cluster.peer="+peer.ClusterAddr)
+			}
+		}
+		am.cmd = Start(t, bin, args, nil)
+	}
+	// ready, and the cluster settled: an Alertmanager still settling its
+	// gossip does not notify yet
+	for _, am := range ams {
+		Eventually(t, 2*time.Minute, "alertmanager cluster ready", func() (bool, string) {
+			resp, err := http.Get("http://" + am.Addr + "/api/v2/status")
+			if err != nil {
+				return false, err.Error()
+			}
+			defer resp.Body.Close()
+			var st struct {
+				Cluster struct {
+					Status string `json:"status"`
+					Peers  []any  `json:"peers"`
+				} `json:"cluster"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+				return false, err.Error()
+			}
+			return st.Cluster.Status == "ready" && len(st.Cluster.Peers) == n, fmt.Sprintf("%s, %d peers", st.Cluster.Status, len(st.Cluster.Peers))
+		})
+	}
+	return ams
 }
 
 // Sample is one element of an instant vector.
