@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testToken = "test-token-0123456789"
@@ -45,11 +46,20 @@ func TestIntakeConcurrencyBound(t *testing.T) {
 		resp.Body.Close()
 		first <- resp.StatusCode
 	}()
-	// the write returns once the handler reads: the first request holds the slot
 	if _, err := feed.Write([]byte("{")); err != nil {
 		t.Fatal(err)
 	}
-	resp := post(t, srv.URL+"/api/v1/cases", strings.NewReader("{}"))
+	// The write returns once the client has sent the byte, which may be
+	// before the server's handler has the request: until then a second
+	// request still finds the slot free (and is refused for its body, 422).
+	// Once the first holds it, the second is 503 at once.
+	var resp *http.Response
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		resp = post(t, srv.URL+"/api/v1/cases", strings.NewReader("{}"))
+		if resp.StatusCode != http.StatusUnprocessableEntity || time.Now().After(deadline) {
+			break
+		}
+	}
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("a request over the bound: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
