@@ -56,7 +56,7 @@ type page struct {
 
 // emptyOK marks expr as a query that may legitimately return no data.
 func (p *page) emptyOK(expr string) string {
-	p.empty[oneReplica(expr)] = true // as the panel's query will read
+	p.empty[scoped(expr)] = true // as the panel's query will read
 	return expr
 }
 
@@ -90,7 +90,7 @@ func configVariable(name, expr string) *dashboard.QueryVariableBuilder {
 var dsRef = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
 
 func target(expr, legend string) *prometheus.DataqueryBuilder {
-	q := prometheus.NewDataqueryBuilder().Expr(oneReplica(expr)).Datasource(dsRef)
+	q := prometheus.NewDataqueryBuilder().Expr(scoped(expr)).Datasource(dsRef)
 	if legend != "" {
 		q = q.LegendFormat(legend)
 	}
@@ -119,7 +119,24 @@ func base(l Lang, uid, zh, en, refresh string, tags ...string) *dashboard.Dashbo
 		Refresh(refresh).
 		Time("now-24h", "now").
 		Timezone("browser").
-		WithVariable(datasourceVariable(l))
+		WithVariable(datasourceVariable(l)).
+		WithVariable(countyVariable(l))
+}
+
+// countyVariable picks counties on a province's Prometheus, which federates
+// the counties' series with their county external label; on a county's own
+// there is none to pick and All matches everything.
+func countyVariable(l Lang) *dashboard.QueryVariableBuilder {
+	return dashboard.NewQueryVariableBuilder("county").
+		Label(l.t("县", "County")).
+		Datasource(dsRef).
+		Query(dashboard.StringOrMap{String: ptr(`label_values(petition:sensitive_period:active, county)`)}).
+		Refresh(dashboard.VariableRefreshOnDashboardLoad).
+		Sort(dashboard.VariableSortAlphabeticalAsc).
+		IncludeAll(true).
+		AllValue(".*").
+		Current(dashboard.VariableOption{Text: dashboard.StringOrArrayOfString{String: ptr("All")},
+			Value: dashboard.StringOrArrayOfString{String: ptr("$__all")}})
 }
 
 func steps(colors ...any) *dashboard.ThresholdsConfigBuilder {
@@ -197,7 +214,7 @@ func tablePanel(title, desc, unit string, w, h uint32, targets ...cog.Builder[va
 // All returns every dashboard in the language.
 func All(l Lang) ([]Built, error) {
 	var out []Built
-	for _, build := range []func(*page) *dashboard.DashboardBuilder{commandCenter, unit, serviceHealth} {
+	for _, build := range []func(*page) *dashboard.DashboardBuilder{commandCenter, unit, serviceHealth, province} {
 		p := &page{Lang: l, empty: map[string]bool{}}
 		d, err := build(p).Build()
 		if err != nil {

@@ -18,3 +18,20 @@ func TestOneReplica(t *testing.T) {
 		}
 	}
 }
+
+func TestInCounty(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{`sum(petition_open)`, `sum(petition_open{county=~"$county"})`},
+		{`max without (instance) (petition_overdue{unit="u1"}) * on(unit) group_left(name) petition_unit_info`,
+			`max without (instance) (petition_overdue{unit="u1",county=~"$county"}) * on(unit) group_left(name) petition_unit_info{county=~"$county"}`},
+		{`unit:petition_repeat_rate_30d:ratio{unit="$unit"}`, `unit:petition_repeat_rate_30d:ratio{unit="$unit",county=~"$county"}`},
+		{`sum(increase(petition_collector_refresh_errors_total[1h]))`, `sum(increase(petition_collector_refresh_errors_total{county=~"$county"}[1h]))`},
+		// functions, labels and other metrics are left alone
+		{`label_replace(vector(1), "threshold", "warning", "", "")`, `label_replace(vector(1), "threshold", "warning", "", "")`},
+		{`max(process_resident_memory_bytes)`, `max(process_resident_memory_bytes)`},
+	} {
+		if got := inCounty(tc.expr); got != tc.want {
+			t.Errorf("inCounty(%s)\n got %s\nwant %s", tc.expr, got, tc.want)
+		}
+	}
+}

@@ -9,7 +9,7 @@ func unitVariable(l Lang) *dashboard.QueryVariableBuilder {
 	return dashboard.NewQueryVariableBuilder("unit").
 		Label(l.t("责任单位", "Unit")).
 		Datasource(dsRef).
-		Query(dashboard.StringOrMap{String: ptr(`query_result(` + oneReplica(`petition_unit_info`) + `)`)}).
+		Query(dashboard.StringOrMap{String: ptr(`query_result(` + scoped(`petition_unit_info`) + `)`)}).
 		Regex(`/name="(?<text>[^"]+)".*unit="(?<value>[^"]+)"/`).
 		Refresh(dashboard.VariableRefreshOnDashboardLoad).
 		Sort(dashboard.VariableSortAlphabeticalAsc)

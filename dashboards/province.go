@@ -1,0 +1,42 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
+
+// perCounty is a county-level recorded series by county: the province
+// Prometheus may federate a county's HA pair twice, so max, not sum.
+func perCounty(recorded string) string {
+	return `sort_desc(max by (county) (` + recorded + `))`
+}
+
+// province ranks the counties side by side, from the petition:* series a
+// province Prometheus federates from every county's (province/prometheus.yml).
+func province(p *page) *dashboard.DashboardBuilder {
+	t := p.t
+	rank := func(zh, en, descZh, descEn, unit, recorded string, h uint32) *bargauge.PanelBuilder {
+		return barPanel(t(zh, en), t(descZh, descEn), unit, 8, h, instant(perCounty(recorded), "{{county}}"))
+	}
+	return base(p.Lang, "riskmon-province", "信访全省视图", "Petition province view", "1m", "province").
+		WithPanel(statPanel(t("敏感期中的县", "Counties in a sensitive period"), t("处于敏感期的县数。", "Counties with a sensitive period in force."),
+			"short", 6, instant(`count(max by (county) (petition:sensitive_period:active) == 1) or vector(0)`, "")).
+			Thresholds(steps(nil, "green", 1.0, "red"))).
+		WithPanel(statPanel(t("全省超期", "Overdue, all counties"), t("各县超期未办结案件之和。", "Overdue cases summed over the counties."),
+			"short", 6, instant(`sum(max by (county) (petition:overdue:sum))`, "")).
+			Thresholds(steps(nil, "green", 1.0, "orange"))).
+		WithPanel(statPanel(t("今日集体访", "Collective today"), t("各县今日集体访之和。", "Collective petitions today, summed over the counties."),
+			"short", 6, instant(`sum(max by (county) (petition:collective_received_today:sum))`, "")).
+			Thresholds(steps(nil, "green", 1.0, "red"))).
+		WithPanel(statPanel(t("今日越级访", "Skip-level today"), t("各县今日越级访之和。", "Skip-level petitions today, summed over the counties."),
+			"short", 6, instant(`sum(max by (county) (petition:skip_level_received_today:sum))`, "")).
+			Thresholds(steps(nil, "green", 1.0, "orange"))).
+		WithPanel(rank("各县超期件", "Overdue by county", "各县超期未办结的案件数，多者在前。", "Overdue cases per county, most first.", "short", "petition:overdue:sum", 9)).
+		WithPanel(rank("各县今日集体访", "Collective today by county", "各县今日收到的集体访。", "Collective petitions received today per county.", "short", "petition:collective_received_today:sum", 9)).
+		WithPanel(rank("各县今日越级访", "Skip-level today by county", "各县今日在省级或进京登记的信访。", "Petitions of each county lodged at province or national level today.", "short", "petition:skip_level_received_today:sum", 9)).
+		WithPanel(rank("各县30日重复信访率", "Repeat rate, 30 days, by county", "各县近 30 日重复信访占收件的比例。", "Repeat petitions over petitions received in 30 days, per county.", "percentunit", "petition:repeat_rate_30d:ratio", 9)).
+		WithPanel(rank("各县高风险矛盾纠纷", "High-risk disputes by county", "各县台账中在办的高风险矛盾纠纷。", "Open high-risk disputes in each county's register.", "short", "petition:disputes_open_high_risk:sum", 9)).
+		WithPanel(rank("各县纠纷超化解时限", "Disputes overdue by county", "各县超过化解时限的矛盾纠纷。", "Disputes past their time limit per county.", "short", "petition:disputes_overdue:sum", 9)).
+		WithPanel(tablePanel(t("各县敏感期状态", "Sensitive period by county"), t("各县是否处于敏感期（1 是，0 否）。", "Whether each county is in a sensitive period (1 yes, 0 no)."),
+			"none", 24, 7, instant(`max by (county) (petition:sensitive_period:active)`, "").Format("table")))
+}
