@@ -31,6 +31,7 @@ const refreshEvery = 30
 
 type data struct {
 	View
+	Stale      bool // no snapshot, or one past the staleness limit: no View
 	T          texts
 	Lang       string
 	Refresh    int
@@ -59,7 +60,6 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.View = newView(fams)
-		d.Stale = false
 	}
 	d.DueSoonHours = cfg.Rules.DueSoon.Hours()
 	var b bytes.Buffer

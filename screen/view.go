@@ -8,7 +8,6 @@ package screen
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 )
@@ -38,8 +37,6 @@ const MaxUnits = 12
 
 // View is what the screen shows.
 type View struct {
-	Stale     bool      // no snapshot, or one past the staleness limit
-	AsOf      time.Time // when the snapshot was taken; zero without one
 	Sensitive bool
 
 	ReceivedToday, CollectiveToday, SkipLevelToday float64
