@@ -2,7 +2,6 @@ package intake
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -134,12 +133,7 @@ func (a *API) addEvent(c echo.Context) error {
 	defer cancel()
 	caseNo := c.Param("case_no")
 	v, added, err := a.Store.AddEvent(ctx, cfg.Rules, caseNo, ev)
-	switch {
-	case errors.Is(err, petition.ErrTransition):
-		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
-	case errors.Is(err, petition.ErrInvalidEvent):
-		return a.refuse(c, invalid([]Detail{{Field: "type", Problem: err.Error()}}))
-	case err != nil:
+	if err != nil {
 		return a.fail(c, err)
 	}
 	return c.JSON(createdOrOK(added), caseResponse(v, a.Now(), cfg.Rules))

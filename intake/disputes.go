@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -117,9 +116,6 @@ func (a *API) createDispute(c echo.Context) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateDispute(ctx, cfg.Disputes.LeaderRoles, d)
-	if errors.Is(err, store.ErrDisputeConflict) {
-		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
-	}
 	if err != nil {
 		return a.fail(c, err)
 	}
@@ -139,12 +135,7 @@ func (a *API) addDisputeEvent(c echo.Context) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, added, err := a.Store.AddDisputeEvent(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, c.Param("dispute_no"), ev)
-	switch {
-	case errors.Is(err, petition.ErrTransition):
-		return a.refuse(c, &Error{Status: http.StatusConflict, Message: err.Error()})
-	case errors.Is(err, petition.ErrInvalidEvent):
-		return a.refuse(c, invalid([]Detail{{Field: "type", Problem: err.Error()}}))
-	case err != nil:
+	if err != nil {
 		return a.fail(c, err)
 	}
 	return c.JSON(createdOrOK(added), disputeResponse(v, a.Now(), cfg))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"riskmon/petition"
 	"riskmon/store"
 )
 
@@ -37,8 +38,10 @@ func invalid(details []Detail) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Message: "invalid values", Details: details}
 }
 
-// storeError maps a store error to the API's answer: field problems are 422,
-// conflicts 409, a missing case 404. Anything else is the server's fault.
+// storeError maps a store error to the API's answer: field problems and a
+// malformed event are 422, conflicts and a step the status does not allow
+// 409 (naming the status), a missing case or dispute 404. Anything else is
+// the server's fault.
 func storeError(err error) *Error {
 	if fes := store.FieldErrors(err); len(fes) > 0 {
 		var ds []Detail
@@ -48,8 +51,10 @@ func storeError(err error) *Error {
 		return invalid(ds)
 	}
 	switch {
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrDisputeConflict), errors.Is(err, petition.ErrTransition):
 		return &Error{Status: http.StatusConflict, Message: err.Error()}
+	case errors.Is(err, petition.ErrInvalidEvent):
+		return invalid([]Detail{{Field: "type", Problem: err.Error()}})
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Message: err.Error()}
 	}
