@@ -47,11 +47,7 @@ func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []
 
 func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, ld LoadDispute, known Known, t *tallyAdds) error {
 	ld.Dispute.FoundAt = ld.Dispute.FoundAt.Truncate(time.Second)
-	_, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, t, func() (Known, error) { return known, nil })
-	if err != nil {
-		return err
-	}
-	stored, err := readDispute(ctx, tx, ld.Dispute.No, s.dialect.forUpdate)
+	stored, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, s.dialect.forUpdate, t, func() (Known, error) { return known, nil })
 	if err != nil {
 		return err
 	}

@@ -79,47 +79,54 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t := disputeTally()
-		view, created, err = s.createDisputeTx(ctx, tx, d, t, func() (Known, error) { return knownIn(ctx, tx, d.Unit, d.Category) })
+		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", t, func() (Known, error) { return knownIn(ctx, tx, d.Unit, d.Category) })
 		if err != nil {
 			return err
 		}
+		view, created = stored.DisputeView, isNew
 		return t.write(ctx, tx, s.dialect)
 	})
 	return view, created, err
 }
 
-// createDisputeTx registers d in tx, counting it into t; known reads the
-// units and categories it must name, only when d is new.
-func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dispute, t *tallyAdds, known func() (Known, error)) (DisputeView, bool, error) {
-	stored, err := readDispute(ctx, tx, d.No, "")
+// createDisputeTx registers d in tx, counting it into t, and returns it as
+// stored (read with lock when it was there already: the dialect's FOR
+// UPDATE, or ""); known reads the units and categories it must name, only
+// when d is new.
+func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dispute, lock string, t *tallyAdds, known func() (Known, error)) (storedDispute, bool, error) {
+	stored, err := readDispute(ctx, tx, d.No, lock)
 	switch {
 	case err == nil:
 		if !sameDispute(stored.Found, d) {
-			return DisputeView{}, false, ErrDisputeConflict
+			return storedDispute{}, false, ErrDisputeConflict
 		}
-		return stored.DisputeView, false, nil
+		return stored, false, nil
 	case !errors.Is(err, ErrNotFound):
-		return DisputeView{}, false, err
+		return storedDispute{}, false, err
 	}
 	k, err := known()
 	if err != nil {
-		return DisputeView{}, false, err
+		return storedDispute{}, false, err
 	}
 	if err := fieldErrors(k.DisputeProblems(d), ErrUnknownRef); err != nil {
-		return DisputeView{}, false, err
+		return storedDispute{}, false, err
 	}
 	st := petition.DisputeFound(d)
-	_, err = tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
+	res, err := tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
 handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
 		d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
 		nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
 		nullDay(st.ResolveBy), d.FoundAt.Unix())
 	if err != nil {
-		return DisputeView{}, false, fmt.Errorf("insert dispute: %w", err)
+		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
 	t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
-	return DisputeView{Found: d, State: st}, true, nil
+	return storedDispute{id: id, DisputeView: DisputeView{Found: d, State: st}}, true, nil
 }
 
 // AddDisputeEvent records one step of a dispute and counts what it ended;
