@@ -16,6 +16,7 @@ import (
 
 	"riskmon/alerts"
 	"riskmon/collector"
+	"riskmon/systemtest"
 )
 
 // TestRulesAreRendered: rules.yml is what its source renders to with the
@@ -82,21 +83,10 @@ func loadRules(t *testing.T) []rule {
 	return out
 }
 
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI (Debian's prometheus/prometheus-alertmanager packages)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
 func runTool(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(tool(t, name), args...).CombinedOutput()
+	pkg := map[string]string{"promtool": "prometheus", "amtool": "prometheus-alertmanager"}[name]
+	out, err := exec.Command(systemtest.Need(t, name, pkg), args...).CombinedOutput()
 	if err != nil {
 		t.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}

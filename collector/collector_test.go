@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"sort"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
+	"riskmon/systemtest"
 )
 
 // scrape reads /metrics through ServeHTTP, the path production serves, with
@@ -285,13 +285,7 @@ func TestLint(t *testing.T) {
 			t.Errorf("/metrics lacks %s", name)
 		}
 	}
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("promtool is required in CI")
-		}
-		t.Skip("promtool not installed")
-	}
+	promtool := systemtest.Need(t, "promtool", "prometheus")
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = strings.NewReader(body)
 	out, err := cmd.CombinedOutput()

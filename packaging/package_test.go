@@ -14,21 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// tool returns the path of a command the test needs; with CI set its
-// absence fails the test, else skips it.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+	"riskmon/systemtest"
+)
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
@@ -58,8 +46,8 @@ var wantFiles = map[string]string{
 }
 
 func TestDebianPackage(t *testing.T) {
-	tool(t, "dpkg-deb")
-	analyze := tool(t, "systemd-analyze")
+	systemtest.Need(t, "dpkg-deb", "dpkg")
+	analyze := systemtest.Need(t, "systemd-analyze", "systemd")
 	dir := t.TempDir()
 	out := run(t, "../scripts/package", dir)
 	deb := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
@@ -116,7 +104,7 @@ func TestDebianPackage(t *testing.T) {
 // installAndPurge installs the package with dpkg, runs the installed binary,
 // verifies the installed unit, and purges it again.
 func installAndPurge(t *testing.T, deb, version, analyze string) {
-	tool(t, "dpkg")
+	systemtest.Need(t, "dpkg", "dpkg")
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") != "" {
 			t.Fatal("installing the package needs root in CI")

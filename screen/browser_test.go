@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"riskmon/systemtest"
 )
 
 // measure is added to the page under test only: it records, on <body>, the
@@ -32,13 +34,7 @@ document.body.setAttribute('data-scroll-height', document.documentElement.scroll
 // machine's closed network needs (no background connections).
 func chromium(t *testing.T, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is required in CI (Debian's chromium package)")
-		}
-		t.Skip("chromium not installed")
-	}
+	bin := systemtest.Need(t, "chromium", "chromium")
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 		"--user-data-dir=" + t.TempDir(), "--window-size=1920,1080", "--virtual-time-budget=2000"}

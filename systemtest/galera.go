@@ -36,9 +36,9 @@ const galeraProvider = "/usr/lib/galera/libgalera_smm.so"
 // machine's own server.
 func StartGalera(t testing.TB, n int) []*GaleraNode {
 	t.Helper()
-	mariadbd := need(t, "mariadbd", "mariadb-server")
-	installDB := need(t, "mariadb-install-db", "mariadb-server")
-	need(t, "rsync", "rsync")
+	mariadbd := Need(t, "mariadbd", "mariadb-server")
+	installDB := Need(t, "mariadb-install-db", "mariadb-server")
+	Need(t, "rsync", "rsync")
 	if _, err := os.Stat(galeraProvider); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s is required in CI (Debian's galera-4 package)", galeraProvider)
@@ -134,7 +134,7 @@ func waitSynced(t testing.TB, node *GaleraNode, size int) {
 // address clients connect to.
 func StartHAProxy(t testing.TB, nodes []*GaleraNode) string {
 	t.Helper()
-	bin := need(t, "haproxy", "haproxy")
+	bin := Need(t, "haproxy", "haproxy")
 	addr := FreeAddr(t)
 	var servers []string
 	for i, n := range nodes {

@@ -166,7 +166,7 @@ func StartPrometheus(t testing.TB, target string, ruleFiles ...string) *Promethe
 // (replicas of riskmon).
 func StartPrometheusOf(t testing.TB, targets []string, ruleFiles ...string) *Prometheus {
 	t.Helper()
-	need(t, "prometheus", "prometheus")
+	Need(t, "prometheus", "prometheus")
 	var rules []string
 	for _, f := range ruleFiles {
 		abs, _ := filepath.Abs(f)
@@ -189,7 +189,7 @@ scrape_configs:
 // and waits until it is ready.
 func StartPrometheusConfig(t testing.TB, cfg string) *Prometheus {
 	t.Helper()
-	bin := need(t, "prometheus", "prometheus")
+	bin := Need(t, "prometheus", "prometheus")
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
@@ -246,9 +246,9 @@ func (p *Prometheus) RuleErrors(ctx context.Context) ([]string, error) {
 	return errs, nil
 }
 
-// need returns the path of a command from a Debian package; with CI set,
-// its absence fails the test, else skips it.
-func need(t testing.TB, command, pkg string) string {
+// Need returns the path of a command from a Debian package; with CI set,
+// its absence fails the test (the test command installs it), else skips it.
+func Need(t testing.TB, command, pkg string) string {
 	t.Helper()
 	bin, err := exec.LookPath(command)
 	if err != nil {
@@ -274,7 +274,7 @@ func (a *Alertmanager) Stop() { a.cmd.Process.Kill() }
 // ready.
 func StartAlertmanagers(t testing.TB, cfg string, n int) []*Alertmanager {
 	t.Helper()
-	bin := need(t, "prometheus-alertmanager", "prometheus-alertmanager")
+	bin := Need(t, "prometheus-alertmanager", "prometheus-alertmanager")
 	ams := make([]*Alertmanager, n)
 	for i := range ams {
 		ams[i] = &Alertmanager{Addr: FreeAddr(t), ClusterAddr: FreeAddr(t)}
