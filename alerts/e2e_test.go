@@ -56,7 +56,8 @@ func firing(alerts []systemtest.Alert, name string, labels map[string]string) (b
 
 // TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. During
 // an active sensitive period, last month's collective petition imported now
-// pages nobody, one received two hours ago and registered now pages as
+// pages nobody, nor do petitions to the national level online, by letter or
+// by phone, one received two hours ago and registered now pages as
 // critical, and so does a registered dispute that became it; cutting riskmon
 // off from its database makes PetitionDataStale fire.
 func TestEndToEnd(t *testing.T) {
@@ -108,9 +109,20 @@ func TestEndToEnd(t *testing.T) {
 	// Backfill: last month's collective petition lodged in Beijing, registered
 	// now, in a sensitive period, pages nobody.
 	collective("E2E-OLD", time.Now().AddDate(0, -1, 0))
+	// Nor do petitions to the national bureau online, by letter or by phone
+	// received now: lawful at any level (2022 Reg. art. 17), not skip-level.
+	for _, ch := range []string{"online", "letter", "phone"} {
+		_, _, err := s.CreateCase(ctx, r, petition.Case{CaseNo: "E2E-" + ch, ReceivedAt: time.Now().Add(-time.Minute), Channel: ch,
+			Category: "other", Unit: "qingshan", Persons: 1, Level: "national",
+			PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON-"+ch)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	var seen time.Time
-	systemtest.Eventually(t, time.Minute, "the backfilled case scraped", func() (bool, string) {
-		v, err := prom.Query(ctx, `sum(petition_collective_received_total{unit="qingshan"}) >= 1`)
+	systemtest.Eventually(t, time.Minute, "the backfilled case and the lawful channels scraped", func() (bool, string) {
+		v, err := prom.Query(ctx, `sum(petition_collective_received_total{unit="qingshan"}) >= 1 and on()
+sum(petition_received_total{unit="qingshan",level="national",channel=~"online|letter|phone"}) >= 3`)
 		if err != nil {
 			return false, err.Error()
 		}
@@ -145,6 +157,15 @@ func TestEndToEnd(t *testing.T) {
 		}
 		return firing(alerts, "PetitionCollectiveReceived", map[string]string{
 			"severity": "critical", "period": "sensitive", "unit": "qingshan", "name": "演示县青山镇"})
+	})
+	// ...and, a visit in Beijing (进京访), as skip-level
+	systemtest.Eventually(t, time.Minute, "PetitionSkipLevelReceived critical", func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return firing(alerts, "PetitionSkipLevelReceived", map[string]string{
+			"severity": "critical", "period": "sensitive", "unit": "qingshan", "level": "national"})
 	})
 
 	// The register: a high-risk dispute without a leader, and one that

@@ -61,7 +61,7 @@ func ev(typ, at string) petition.Event { return petition.Event{Type: typ, At: lo
 // stored before the earlier R1 and R9, so its repeat status must come from the
 // received times, not the insertion order.
 func fixture() []store.LoadCase {
-	supervised := newCase("D1", "u2", "land_requisition", "phone", "national", 6, "P4", "2026-10-02 00:00:00")
+	supervised := newCase("D1", "u2", "land_requisition", "visit", "national", 6, "P4", "2026-10-02 00:00:00")
 	supervised.Supervised = true
 	linked := newCase("L1", "u2", "land_requisition", "online", "city", 1, "P7", "2026-10-01 12:00:00")
 	linked.RepeatOf = "E1"
@@ -79,8 +79,11 @@ func fixture() []store.LoadCase {
 		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-15 23:59:59"),
 			// the city takes the overdue case up (督办)
 			Events: []petition.Event{{Type: petition.EventSupervised, At: local("2026-10-01 09:00:00"), Level: "city"}}},
-		// collective, lodged in Beijing, at local midnight today
+		// collective, a visit in Beijing (进京访), at local midnight today
 		{Case: supervised},
+		// an online petition to the national bureau today: lawful at any
+		// level (2022 Reg. art. 17), counted by level, never skip-level
+		{Case: newCase("O1", "u1", "other", "online", "national", 1, "P16", "2026-10-02 01:00:00")},
 		// one second before local midnight: yesterday, skip-level
 		{Case: newCase("E1", "u2", "land_requisition", "visit", "province", 1, "P5", "2026-10-01 23:59:59")},
 		// last day Saturday 10 October, a make-up working day: it does not move
@@ -158,7 +161,8 @@ var fixtureWant = map[string]float64{
 	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u1"}`:        2,
 	`petition_received_total{category="land_requisition",channel="letter",level="county",unit="u1"}`:       2,
 	`petition_received_total{category="other",channel="online",level="county",unit="u1"}`:                  1,
-	`petition_received_total{category="land_requisition",channel="phone",level="national",unit="u2"}`:      1,
+	`petition_received_total{category="land_requisition",channel="visit",level="national",unit="u2"}`:      1,
+	`petition_received_total{category="other",channel="online",level="national",unit="u1"}`:                1,
 	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`:      1,
 	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  3,
 	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u2"}`:        1,
@@ -177,12 +181,13 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="labour_social_security",stage="acceptance",unit="u1"}`:                        1,
 	`petition_open{category="labour_social_security",stage="handling",unit="u2"}`:                          1,
 	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                               4,
-	`petition_persons_received_total{category="other",unit="u1"}`:                                          5,
+	`petition_persons_received_total{category="other",unit="u1"}`:                                          6,
 	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               9,
 	`petition_persons_received_total{category="other",unit="u2"}`:                                          3,
 	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                            1,
-	// registered at 03:00 on 2 October, D1 (received at midnight) and E1 (a
-	// second before) are timely; the rest were received days before
+	// registered at 03:00 on 2 October, D1 (received at midnight), E1 (a
+	// second before) and O1 are timely; the rest were received days before.
+	// O1 is online at national level: counted by level, not as skip-level
 	`petition_collective_received_timely_total{unit="u2"}`:                           1,
 	`petition_skip_level_received_timely_total{level="national",unit="u2"}`:          1,
 	`petition_skip_level_received_timely_total{level="province",unit="u2"}`:          1,
@@ -198,11 +203,12 @@ var fixtureWant = map[string]float64{
 	`petition_evaluations_total{result="dissatisfied",unit="u2"}`:                    1,
 	`petition_received_window{category="land_requisition",unit="u2",window="today"}`: 1,
 	`petition_received_window{category="land_requisition",unit="u1",window="7d"}`:    1,
-	`petition_received_window{category="other",unit="u1",window="7d"}`:               1,
+	`petition_received_window{category="other",unit="u1",window="today"}`:            1,
+	`petition_received_window{category="other",unit="u1",window="7d"}`:               2,
 	`petition_received_window{category="land_requisition",unit="u2",window="7d"}`:    4,
 	`petition_received_window{category="other",unit="u2",window="7d"}`:               1,
 	`petition_received_window{category="land_requisition",unit="u1",window="30d"}`:   2,
-	`petition_received_window{category="other",unit="u1",window="30d"}`:              2,
+	`petition_received_window{category="other",unit="u1",window="30d"}`:              3,
 	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:   4,
 	`petition_received_window{category="other",unit="u2",window="30d"}`:              2,
 	`petition_collective_received_window{unit="u2",window="today"}`:                  1,
@@ -216,7 +222,7 @@ var fixtureWant = map[string]float64{
 	`petition_repeat_received_window{unit="u2",window="7d"}`:                         1,
 	`petition_repeat_received_window{unit="u2",window="30d"}`:                        1,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`:        2,
-	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   3,
+	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   4,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u2"}`:        3,
 	`petition_open{category="other",stage="acceptance",unit="u2"}`:                   1,
 	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:          1,

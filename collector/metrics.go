@@ -103,7 +103,7 @@ var (
 	collectiveReceivedTotal = counter("collective_received_total", "Collective petitions (persons at or above petition_config_collective_threshold) received, all time.", "unit", "category")
 	repeatReceivedTotal     = counter("repeat_received_total", "Repeat petitions (linked by the intake, or same petitioner, category and unit within the look-back) received, all time.", "unit", "category")
 	collectiveTimelyTotal   = counter("collective_received_timely_total", "Collective petitions registered within the backfill horizon of their receipt (petition_config_backfill_horizon_seconds), all time: what pages. Backfilled history does not move it.", "unit")
-	skipLevelTimelyTotal    = counter("skip_level_received_timely_total", "Petitions lodged at province or national level registered within the backfill horizon of their receipt, all time: what pages.", "unit", "level")
+	skipLevelTimelyTotal    = counter("skip_level_received_timely_total", "Skip-level petitions (越级访: visits at province or national level; other channels may reach any level and are counted only in petition_received_total) registered within the backfill horizon of their receipt, all time: what pages.", "unit", "level")
 	stageCompletedTotal     = counter("stage_completed_total", "Stages completed (acceptance decided, reply given, review or re-review decided), all time, by the unit at completion.", "unit", "stage")
 	stageCompletedLateTotal = counter("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
 	evaluationsTotal        = counter("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
@@ -114,7 +114,7 @@ var (
 
 	receivedWindow           = gauge("received_window", "Petitions received in the window (today: since local midnight; 7d, 30d and 1h: rolling), by the time of receipt, whenever registered.", "unit", "category", "window")
 	collectiveReceivedWindow = gauge("collective_received_window", "Collective petitions received in the window.", "unit", "window")
-	skipLevelReceivedWindow  = gauge("skip_level_received_window", "Petitions lodged at province or national level received in the window.", "unit", "window")
+	skipLevelReceivedWindow  = gauge("skip_level_received_window", "Skip-level petitions (visits at province or national level) received in the window.", "unit", "window")
 	repeatReceivedWindow     = gauge("repeat_received_window", "Repeat petitions received in the window.", "unit", "window")
 
 	open                  = gauge("open", "Cases open in a stage, by current unit.", "unit", "category", "stage")

@@ -27,7 +27,7 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	timelyCollective, timelySkip := map[string]int64{}, map[unitAnd]int64{} // by unit; by unit and level
 	for _, row := range rows {
 		timelyCollective[row.Unit] += row.TimelyCollective
-		if petition.SkipLevel(row.Level) {
+		if petition.SkipLevel(row.Channel, row.Level) {
 			timelySkip[unitAnd{row.Unit, row.Level}] += row.TimelyCases
 		}
 		cases[key{row.Unit, row.Category, row.Channel, row.Level}] += row.Cases
@@ -49,10 +49,8 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	})
 	env.eachUnit(func(unit string) {
 		emit(collectiveTimelyTotal, float64(timelyCollective[unit]), unit)
-		for _, lvl := range petition.Levels {
-			if petition.SkipLevel(lvl) {
-				emit(skipLevelTimelyTotal, float64(timelySkip[unitAnd{unit, lvl}]), unit, lvl)
-			}
+		for _, lvl := range petition.SkipLevels {
+			emit(skipLevelTimelyTotal, float64(timelySkip[unitAnd{unit, lvl}]), unit, lvl)
 		}
 	})
 	return nil

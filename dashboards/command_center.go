@@ -51,7 +51,7 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 		WithPanel(statPanel(t("今日集体访", "Collective today"), t("今日收到的集体访件数（${collective_persons} 人及以上）。", "Collective petitions (${collective_persons} or more persons) received today."),
 			"short", 3, instant(`sum(petition_collective_received_window{window="today"})`, "")).
 			Thresholds(steps(nil, "green", 1.0, "red"))).
-		WithPanel(statPanel(t("今日越级访", "Skip-level today"), t("今日在省级或进京登记的信访件数。", "Petitions lodged at province or national level today."),
+		WithPanel(statPanel(t("今日越级访", "Skip-level today"), t("今日到省级或进京走访（越级访）的件数；网上、来信、电话可向任何一级反映，不计越级。", "Visits at province or national level today (skip-level); online, letter and phone petitions may go to any level and are not counted."),
 			"short", 3, instant(`sum(petition_skip_level_received_window{window="today"})`, "")).
 			Thresholds(steps(nil, "green", 1.0, "orange"))).
 		WithPanel(statPanel(t("30日重复信访率", "Repeat rate, 30 days"), t("近 30 日重复信访件数占收件数的比例，颜色按告警阈值。", "Repeat petitions over all petitions received in 30 days, coloured by the alert threshold."),

@@ -377,3 +377,21 @@ func TestLabelNames(t *testing.T) {
 		t.Errorf("only %d label names checked: the queries' shape changed?", checked)
 	}
 }
+
+// No view ranks counties or units by how many people petitioned: a ranking
+// (sort_desc, topk, bottomk) may order only what a unit answers for. Volumes
+// of petitions, collective, skip-level and repeat ones included, are shown
+// as numbers, never in rank order.
+func TestNoRankingByPetitionVolume(t *testing.T) {
+	ranking := regexp.MustCompile(`\b(sort_desc|sort|topk|bottomk)\s*\(`)
+	volume := regexp.MustCompile(`received|collective|skip_level|repeat|persons`)
+	for file, b := range loadBoards(t) {
+		for _, p := range b.Panels {
+			for _, tg := range p.Targets {
+				if ranking.MatchString(tg.Expr) && volume.MatchString(tg.Expr) {
+					t.Errorf("%s: panel %q ranks a petition volume: %s", file, p.Title, tg.Expr)
+				}
+			}
+		}
+	}
+}

@@ -82,13 +82,18 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	// The year above is history, registered long after its receipt, and
-	// pages nobody. Two petitions of the last hours, registered now, give the
+	// pages nobody. Three petitions of the last hours, registered now, give the
 	// screens and the alerts something of today to show.
 	for i, c := range []petition.Case{
 		{CaseNo: "DEMO-NOW-1", ReceivedAt: now.Add(-2 * time.Hour), Channel: "visit", Category: "land_requisition",
 			Unit: Units[0].Code, Persons: 12, Level: "county"},
-		{CaseNo: "DEMO-NOW-2", ReceivedAt: now.Add(-time.Hour), Channel: "online", Category: "labour_social_security",
+		// a visit at the province: skip-level (2022 Reg. art. 20)
+		{CaseNo: "DEMO-NOW-2", ReceivedAt: now.Add(-time.Hour), Channel: "visit", Category: "labour_social_security",
 			Unit: Units[1].Code, Persons: 1, Level: "province"},
+		// online to the national bureau: lawful at any level (art. 17), counted
+		// by level and paging nobody
+		{CaseNo: "DEMO-NOW-3", ReceivedAt: now.Add(-30 * time.Minute), Channel: "online", Category: "labour_social_security",
+			Unit: Units[2].Code, Persons: 1, Level: "national"},
 	} {
 		c.PetitionerHash = key.Hash(fmt.Sprintf("demo-now-%d", i))
 		if _, _, err := s.CreateCase(ctx, r, c); err != nil {

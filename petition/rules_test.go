@@ -469,3 +469,20 @@ func TestTimelyAtTheBackfillHorizon(t *testing.T) {
 		}
 	}
 }
+
+// Skip-level (越级访) is a visit above the level allowed (2022 Reg. art. 20);
+// every other channel may reach any level (art. 17).
+func TestSkipLevelIsAVisit(t *testing.T) {
+	for _, tc := range []struct {
+		channel, level string
+		want           bool
+	}{
+		{"visit", "county", false}, {"visit", "city", false}, {"visit", "province", true}, {"visit", "national", true},
+		{"online", "national", false}, {"letter", "national", false}, {"phone", "national", false},
+		{"online", "province", false}, {"letter", "province", false}, {"phone", "province", false},
+	} {
+		if got := SkipLevel(tc.channel, tc.level); got != tc.want {
+			t.Errorf("SkipLevel(%s, %s) = %v, want %v", tc.channel, tc.level, got, tc.want)
+		}
+	}
+}

@@ -6,8 +6,12 @@ package petition
 // The bounded vocabularies below are the only values that may appear in metric
 // labels besides unit and category codes.
 
-// Channels through which a petition arrives.
-var Channels = []string{"letter", "visit", "online", "phone"}
+// Channels through which a petition arrives (2022 Reg. art. 17).
+var Channels = []string{"letter", ChannelVisit, "online", "phone"}
+
+// ChannelVisit is a petition in person (走访), the one channel tied to a level
+// (art. 20).
+const ChannelVisit = "visit"
 
 // Levels at which a petition can be lodged, from the county up to Beijing.
 var Levels = []string{"county", "city", "province", "national"}
@@ -66,8 +70,14 @@ func Contains(vocab []string, v string) bool {
 	return false
 }
 
-// SkipLevel reports whether a county case lodged at level skipped levels
-// (越级访): province or national (进京访).
-func SkipLevel(level string) bool {
-	return level == "province" || level == "national"
+// SkipLevel reports whether a county case received through channel at level
+// skipped levels (越级访): a visit (走访) at province or national level (进京访).
+// A visit goes to the competent organ's own level or the one above (2022
+// Reg. art. 20 ¶1); online petitions, letters, phone calls and faxes may go
+// to any level (art. 17), so they are counted by level, never as skip-level.
+func SkipLevel(channel, level string) bool {
+	return channel == ChannelVisit && Contains(SkipLevels, level)
 }
+
+// SkipLevels are the levels at which a county case's visit skipped levels.
+var SkipLevels = []string{"province", "national"}

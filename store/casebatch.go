@@ -131,7 +131,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 			}
 		}
 		st := r.Received(c)
-		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Level)
+		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level)
 		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))
 		res[i] = createResult{created: true, view: CaseView{

@@ -42,7 +42,7 @@ func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat 
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
 		nullString(c.RepeatOf), c.Supervised, c.Routing,
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
-		r.Collective(c.Persons), petition.SkipLevel(c.Level), repeat,
+		r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level), repeat,
 	}, stateValues(st, seq)...)
 }
 

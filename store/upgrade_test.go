@@ -1,0 +1,108 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// upgraded opens a database as riskmon left it at migration version, lets
+// prepare write to it as that riskmon would have, then migrates it to the
+// current schema.
+func upgraded(t *testing.T, dialect string, version int64, prepare func(ctx context.Context, s *store.Store)) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, storetest.DSN(t, dialect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := store.MigrateTo(ctx, s, version); err != nil {
+		t.Fatal(err)
+	}
+	prepare(ctx, s)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// Migration 16: skip-level is a visit above the level allowed (2022 Reg. arts.
+// 17, 20). A database whose letters and online petitions at national level
+// were flagged skip-level, and whose register counted an escalation into one
+// as major, serves the 2022 figures after migrate, and its tallies equal a
+// recount.
+func TestUpgradeSkipLevelIsAVisit(t *testing.T) {
+	now := time.Date(2026, 10, 2, 3, 0, 0, 0, shanghai)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := upgraded(t, dialect, 15, func(ctx context.Context, s *store.Store) {
+				recv := now.Add(-time.Hour).Unix()
+				exec := func(q string, args ...any) {
+					t.Helper()
+					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
+				// as riskmon before 16 stored them: every channel above the
+				// city flagged skip-level, and the receipt tally by channel and level
+				for _, c := range []struct {
+					no, channel, level string
+					skip               int
+				}{
+					{"V-NAT", "visit", "national", 1}, {"V-PROV", "visit", "province", 1}, {"V-CITY", "visit", "city", 0},
+					{"O-NAT", "online", "national", 1}, {"L-PROV", "letter", "province", 1}, {"P-NAT", "phone", "national", 1},
+				} {
+					exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
+stage_deadline, extended, last_event_at, last_seq) VALUES (?, ?, ?, 'other', 'u1', 'u1', 1, ?, ?, 0, 0, ?, 1, 0, ?, 0,
+'received', 'acceptance', ?, ?, 0, ?, 0)`, c.no, recv, c.channel, c.level, petition.PetitionerHash([]byte("k"), c.no),
+						now.Unix(), c.skip, recv, now.Add(15*24*time.Hour).Unix(), recv)
+					exec(`INSERT INTO receipt_tally (unit, category, channel, level, shard, cases, persons, collective, repeats,
+timely_cases, timely_collective) VALUES ('u1', 'other', ?, ?, 0, 1, 1, 0, 0, 1, 0)`, c.channel, c.level)
+				}
+				// a high-risk dispute that became the online petition, counted
+				// as a major escalation by the old flag
+				exec(`INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate, found_handler_assigned,
+source, registered_at, status, risk, handler_assigned, escalated_case, last_event_at, last_seq)
+VALUES ('D-UP', ?, 'u1', 'other', 'high', 30, 0, 'screening', ?, 'escalated', 'high', 0, 'O-NAT', ?, 1)`,
+					recv-86400, recv-86400, recv)
+				exec(`INSERT INTO dispute_events (dispute_id, seq, type, at, case_no, timely)
+SELECT id, 1, 'escalated', ?, 'O-NAT', 1 FROM disputes WHERE dispute_no = 'D-UP'`, recv)
+				exec(`INSERT INTO dispute_tally (unit, category, risk, shard, found, resolved, resolved_late, escalated,
+escalated_timely, escalated_major_timely) VALUES ('u1', 'other', 'high', 3, 1, 0, 0, 1, 1, 1)`)
+			})
+			got := map[string]bool{}
+			rows, err := s.DB().Query("SELECT case_no, skip_level FROM cases")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var no string
+				var skip bool
+				if err := rows.Scan(&no, &skip); err != nil {
+					t.Fatal(err)
+				}
+				got[no] = skip
+			}
+			rows.Close()
+			want := map[string]bool{"V-NAT": true, "V-PROV": true, "V-CITY": false, "O-NAT": false, "L-PROV": false, "P-NAT": false}
+			for no, w := range want {
+				if got[no] != w {
+					t.Errorf("%s: skip_level %v, want %v", no, got[no], w)
+				}
+			}
+			if got := disputeCounts(t, s)[5]; got != 0 {
+				t.Errorf("after the upgrade: %d major escalations, want 0 (an online petition is not skip-level)", got)
+			}
+			if diffs, err := s.CheckTallies(context.Background(), shanghai); err != nil || len(diffs) > 0 {
+				t.Errorf("tallies after the upgrade differ from a recount: %v %v", diffs, err)
+			}
+		})
+	}
+}
