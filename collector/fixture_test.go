@@ -88,8 +88,12 @@ func fixture() []store.LoadCase {
 		{Case: newCase("E1", "u2", "land_requisition", "visit", "province", 1, "P5", "2026-10-01 23:59:59")},
 		// last day Saturday 10 October, a make-up working day: it does not move
 		{Case: newCase("R2", "u1", "other", "letter", "county", 1, "P6", "2026-09-25 10:00:00")},
+		// not accepted, then supervised for that refusal (art. 40) and
+		// answered: open in no stage, owing no answer
 		{Case: newCase("R1", "u1", "other", "letter", "county", 1, "P6", "2026-06-01 10:00:00"),
-			Events: []petition.Event{ev(petition.EventNotAccepted, "2026-06-03 10:00:00")}},
+			Events: []petition.Event{ev(petition.EventNotAccepted, "2026-06-03 10:00:00"),
+				{Type: petition.EventSupervised, At: local("2026-06-10 10:00:00"), Level: "county"},
+				ev(petition.EventSupervisionAnswered, "2026-06-12 10:00:00")}},
 		{Case: newCase("R9", "u1", "other", "letter", "county", 1, "P6", "2024-01-01 10:00:00"),
 			Events: []petition.Event{ev(petition.EventNotAccepted, "2024-01-03 10:00:00")}},
 		// same person and matter, other unit: not a repeat
@@ -232,11 +236,14 @@ var fixtureWant = map[string]float64{
 	`petition_supervised_open{level="county",unit="u2"}`:                             1, // D1, supervised at receipt
 	`petition_supervised_open{level="city",unit="u1"}`:                               1, // C1
 	`petition_supervised_overdue{level="city",unit="u1"}`:                            1,
-	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:                  float64(local("2026-09-21 00:00:00").Unix()), // H2's review
-	`petition_unit_info{name="一镇",unit="u1"}`:                                        1,
-	`petition_unit_info{name="二局",unit="u2"}`:                                        1,
-	`petition_category_info{category="land_requisition",name="农村土地征用"}`:              1,
-	`petition_category_info{category="other",name="其他"}`:                             1,
+	// D1 and C1 owe their written answer; R1 gave it
+	`petition_supervision_unanswered{level="county",unit="u2"}`:         1,
+	`petition_supervision_unanswered{level="city",unit="u1"}`:           1,
+	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:     float64(local("2026-09-21 00:00:00").Unix()), // H2's review
+	`petition_unit_info{name="一镇",unit="u1"}`:                           1,
+	`petition_unit_info{name="二局",unit="u2"}`:                           1,
+	`petition_category_info{category="land_requisition",name="农村土地征用"}`: 1,
+	`petition_category_info{category="other",name="其他"}`:                1,
 	// a fresh database has the county's default categories (migration 3)
 	`petition_category_info{category="enterprise_restructuring",name="企业改制"}`:       1,
 	`petition_category_info{category="labour_social_security",name="劳动和社会保障"}`:      1,
@@ -259,7 +266,7 @@ var fixtureSeries = map[string]int{
 	"petition_repeat_received_total": 14, "petition_stage_completed_total": 10, "petition_stage_completed_late_total": 10,
 	"petition_evaluations_total": 6, "petition_received_window": 56, "petition_collective_received_window": 8,
 	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 70,
-	"petition_overdue": 70, "petition_due_soon": 10, "petition_supervised_open": 6, "petition_supervised_overdue": 6,
+	"petition_overdue": 70, "petition_due_soon": 10, "petition_supervised_open": 8, "petition_supervised_overdue": 8, "petition_supervision_unanswered": 8,
 	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,
 	"petition_sensitive_period_active": 2, "petition_collective_received_timely_total": 2,
 	"petition_skip_level_received_timely_total": 4, "petition_stage_completed_reporting_period": 20,

@@ -122,6 +122,7 @@ var (
 	dueSoon               = gauge("due_soon", "Open cases whose stage deadline falls within petition_config_due_soon_horizon_seconds and has not passed.", "unit", "stage")
 	supervisedOpen        = gauge("supervised_open", "Open cases under supervision (督办/包案), by current unit and the highest level supervising them.", "unit", "level")
 	supervisedOverdue     = gauge("supervised_overdue", "Open supervised cases past their stage deadline.", "unit", "level")
+	supervisionUnanswered = gauge("supervision_unanswered", "Cases under supervision, not closed, whose unit has not recorded its written answer to the highest level supervising them (supervision_answered, 2022 Reg. art. 40).", "unit", "level")
 	overdueOldestDeadline = gauge("overdue_oldest_deadline_timestamp_seconds", "Deadline of the unit's longest-overdue open case; absent when the unit has none overdue.", "unit")
 	unitInfo              = gauge("unit_info", "Display name of a responsible unit; always 1.", "unit", "name")
 	categoryInfo          = gauge("category_info", "Display name of a category; always 1.", "category", "name")

@@ -15,22 +15,31 @@ var _ Scraper = Supervision{}
 // Name of the scraper.
 func (Supervision) Name() string { return "supervision" }
 
-// Scrape emits open and overdue supervised cases for every unit and level.
+// Scrape emits open, overdue and unanswered supervised cases for every unit
+// and level.
 func (Supervision) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
 	rows, err := r.Supervised(ctx, env.Now)
 	if err != nil {
 		return err
 	}
-	open, overdue := map[unitAnd]int64{}, map[unitAnd]int64{}
+	unanswered, err := r.SupervisionUnanswered(ctx)
+	if err != nil {
+		return err
+	}
+	open, overdue, waiting := map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
 	for _, row := range rows {
 		k := unitAnd{row.Unit, row.Level}
 		open[k] += row.Open
 		overdue[k] += row.Overdue
 	}
+	for _, row := range unanswered {
+		waiting[unitAnd{row.Unit, row.Level}] += row.Unanswered
+	}
 	env.eachUnit(func(unit string) {
 		for _, lvl := range petition.SupervisionLevels {
 			emit(supervisedOpen, float64(open[unitAnd{unit, lvl}]), unit, lvl)
 			emit(supervisedOverdue, float64(overdue[unitAnd{unit, lvl}]), unit, lvl)
+			emit(supervisionUnanswered, float64(waiting[unitAnd{unit, lvl}]), unit, lvl)
 		}
 	})
 	return nil

@@ -190,8 +190,11 @@ func (g *gen) history(c petition.Case, now time.Time) []petition.Event {
 	}
 	// supervision (督办) by the city or the province, taken up during handling
 	if g.rnd.Float64() < 0.04 {
-		step(petition.Event{Type: petition.EventSupervised, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(20)) * 24 * time.Hour),
-			Level: petition.SupervisionLevels[1+g.rnd.IntN(2)]})
+		if step(petition.Event{Type: petition.EventSupervised, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(20)) * 24 * time.Hour),
+			Level: petition.SupervisionLevels[1+g.rnd.IntN(2)]}) && g.rnd.Float64() < 0.7 {
+			// the unit's written answer to it (art. 40), most within days
+			step(petition.Event{Type: petition.EventSupervisionAnswered, At: st.LastEventAt.Add(time.Duration(1+g.rnd.IntN(7)) * 24 * time.Hour)})
+		}
 	}
 	if !step(petition.Event{Type: petition.EventReplied, At: byDeadline(st.LastEventAt, st.Deadline)}) {
 		return evs

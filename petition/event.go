@@ -12,22 +12,23 @@ import (
 
 // Event types, the steps recorded in a case's history.
 const (
-	EventAccepted          = "accepted"
-	EventNotAccepted       = "not_accepted"
-	EventExtended          = "extended"
-	EventReplied           = "replied"
-	EventReviewRequested   = "review_requested"
-	EventReviewed          = "reviewed"
-	EventReReviewRequested = "re_review_requested"
-	EventReReviewed        = "re_reviewed"
-	EventClosed            = "closed"
-	EventEvaluated         = "evaluated"
-	EventReassigned        = "reassigned"
-	EventSupervised        = "supervised"
-	EventReplyDelivered    = "reply_delivered"
-	EventHearingStarted    = "hearing_started"
-	EventHearingEnded      = "hearing_ended"
-	EventTransferred       = "transferred"
+	EventAccepted            = "accepted"
+	EventNotAccepted         = "not_accepted"
+	EventExtended            = "extended"
+	EventReplied             = "replied"
+	EventReviewRequested     = "review_requested"
+	EventReviewed            = "reviewed"
+	EventReReviewRequested   = "re_review_requested"
+	EventReReviewed          = "re_reviewed"
+	EventClosed              = "closed"
+	EventEvaluated           = "evaluated"
+	EventReassigned          = "reassigned"
+	EventSupervised          = "supervised"
+	EventReplyDelivered      = "reply_delivered"
+	EventHearingStarted      = "hearing_started"
+	EventHearingEnded        = "hearing_ended"
+	EventTransferred         = "transferred"
+	EventSupervisionAnswered = "supervision_answered"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -65,6 +66,7 @@ var EventSpecs = []EventSpec{
 	{Type: EventHearingStarted},
 	{Type: EventHearingEnded},
 	{Type: EventTransferred, Field: FieldUnit},
+	{Type: EventSupervisionAnswered},
 }
 
 // EventTypes lists every event type.
@@ -308,11 +310,23 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 			return s, Outcome{}, fmt.Errorf("%w: the case is with %s already", ErrTransition, e.Unit)
 		}
 		next.Status, next.Unit, next.StageStart = StatusReceived, e.Unit, e.At
+		if s.Status == StatusReceived {
+			// passing a case on decides nothing: acceptance is completed by
+			// a decision either way (art. 23), so the timely acceptance
+			// rate counts decisions only
+			return r.WithDeadline(next), Outcome{}, nil
+		}
+		// the bureau's routing is done by passing the case on (art. 22)
 		return r.WithDeadline(next), ended, nil
 	case EventHearingStarted:
-		// a hearing (听证) during a re-review pauses its clock (2005 Reg. art. 35)
+		// a hearing (听证) during a re-review pauses its clock (2022 Reg. art.
+		// 36 ¶2); like the extension, it must start within the limit, or a
+		// late hearing would clear an overdue case
 		if s.Status != StatusReReviewRequested || !s.HearingSince.IsZero() {
 			return refuse()
+		}
+		if e.At.After(s.Deadline) {
+			return s, Outcome{}, fmt.Errorf("%w: hearing started after the re-review deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
 		}
 		next.HearingSince = e.At
 		return r.WithDeadline(next), Outcome{}, nil
@@ -332,15 +346,27 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		next.DeliveredAt = e.At
 		return next, Outcome{}, nil
 	case EventSupervised:
-		// Supervision (督办) can start at any time a case is open in a stage,
-		// and a higher level can take it up after a lower one.
-		if s.Stage() == "" {
+		// Supervision (督办) can start at any time until the case is closed,
+		// not only while a stage is open: the bureau supervises a case
+		// accepted or handled against the rules, delayed, or whose handling
+		// opinion is not carried out (2022 Reg. art. 40), which is after the
+		// reply or the refusal. A higher level can take it up after a lower
+		// one, and the organ then owes it a written answer again.
+		if s.Status == StatusClosed {
 			return refuse()
 		}
 		if slices.Index(SupervisionLevels, e.Level) <= slices.Index(SupervisionLevels, s.Supervision) {
 			return s, Outcome{}, fmt.Errorf("%w: already supervised at %s level", ErrTransition, s.Supervision)
 		}
-		next.Supervision = e.Level
+		next.Supervision, next.SupervisionAnswered = e.Level, false
+		return next, Outcome{}, nil
+	case EventSupervisionAnswered:
+		// the organ's written answer to the supervision (书面反馈, art. 40 ¶4),
+		// once for each level that took the case up
+		if s.Supervision == "" || s.SupervisionAnswered {
+			return refuse()
+		}
+		next.SupervisionAnswered = true
 		return next, Outcome{}, nil
 	}
 	// Problems refused unknown types: a spec without a transition is a bug.

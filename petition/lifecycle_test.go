@@ -22,18 +22,22 @@ var lifecycle = []struct {
 	// made responsible; supervision may start at once
 	{"registered", "transferred reassigned supervised"},
 	{"received", "accepted not_accepted transferred reassigned supervised"},
-	// a not-accepted case is finished: nothing to decide, evaluate or move
-	{"not_accepted", ""},
+	// a not-accepted case is finished: nothing to decide, evaluate or move;
+	// a higher level may still supervise the refusal (art. 40)
+	{"not_accepted", "supervised"},
 	{"accepted", "extended replied reassigned supervised"},
+	// supervised: the organ answers it in writing, once a level (art. 40 ¶4)
+	{"accepted, supervised", "extended replied reassigned supervised supervision_answered"},
+	{"accepted, supervision answered", "extended replied reassigned supervised"},
 	// after a decision: the next step may be requested, the reply
-	// delivered, the decision evaluated once, the case closed; no stage is
-	// open, so there is nothing to supervise
-	{"replied", "review_requested closed evaluated reassigned reply_delivered"},
+	// delivered, the decision evaluated once, the case closed; a decision
+	// not carried out may be supervised (art. 40)
+	{"replied", "review_requested closed evaluated reassigned reply_delivered supervised"},
 	{"review_requested", "reviewed reassigned supervised"},
-	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered"},
+	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered supervised"},
 	{"re_review_requested", "re_reviewed hearing_started reassigned supervised"},
 	{"re_review_requested, hearing", "hearing_ended reassigned supervised"},
-	{"re_reviewed", "closed evaluated reassigned reply_delivered"},
+	{"re_reviewed", "closed evaluated reassigned reply_delivered supervised"},
 	// closed after the reply: review may still be requested within the window
 	{"closed after replied", "review_requested evaluated reply_delivered"},
 	{"closed after reviewed", "re_review_requested evaluated reply_delivered"},
@@ -43,25 +47,31 @@ var lifecycle = []struct {
 // between steps, from a case received (or registered) at recv.
 func lifecycleStates(r Rules, recv time.Time) map[string]State {
 	steps := map[string][]string{
-		"registered":                   nil,
-		"received":                     nil,
-		"not_accepted":                 {EventNotAccepted},
-		"accepted":                     {EventAccepted},
-		"replied":                      {EventAccepted, EventReplied},
-		"review_requested":             {EventAccepted, EventReplied, EventReviewRequested},
-		"reviewed":                     {EventAccepted, EventReplied, EventReviewRequested, EventReviewed},
-		"re_review_requested":          {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested},
-		"re_review_requested, hearing": {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventHearingStarted},
-		"re_reviewed":                  {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventReReviewed},
-		"closed after replied":         {EventAccepted, EventReplied, EventClosed},
-		"closed after reviewed":        {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventClosed},
+		"registered":                     nil,
+		"received":                       nil,
+		"not_accepted":                   {EventNotAccepted},
+		"accepted":                       {EventAccepted},
+		"accepted, supervised":           {EventAccepted, EventSupervised},
+		"accepted, supervision answered": {EventAccepted, EventSupervised, EventSupervisionAnswered},
+		"replied":                        {EventAccepted, EventReplied},
+		"review_requested":               {EventAccepted, EventReplied, EventReviewRequested},
+		"reviewed":                       {EventAccepted, EventReplied, EventReviewRequested, EventReviewed},
+		"re_review_requested":            {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested},
+		"re_review_requested, hearing":   {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventHearingStarted},
+		"re_reviewed":                    {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventReReviewed},
+		"closed after replied":           {EventAccepted, EventReplied, EventClosed},
+		"closed after reviewed":          {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventClosed},
 	}
 	out := map[string]State{}
 	for name, types := range steps {
 		st := r.Received(Case{Unit: "u1", ReceivedAt: recv, Routing: name == "registered"})
 		for i, typ := range types {
 			var err error
-			st, _, err = r.Apply(st, Event{Type: typ, At: recv.Add(time.Duration(i+1) * 24 * time.Hour)})
+			e := Event{Type: typ, At: recv.Add(time.Duration(i+1) * 24 * time.Hour)}
+			if typ == EventSupervised {
+				e.Level = SupervisionLevels[0] // the probe's level is the highest
+			}
+			st, _, err = r.Apply(st, e)
 			if err != nil {
 				panic(name + ": " + err.Error())
 			}

@@ -195,7 +195,10 @@ type State struct {
 	DeliveredAt  time.Time // when the petitioner received it (reply_delivered); the window counts from it when set
 	Evaluated    bool      // the petitioner has evaluated that decision (once only)
 	Supervision  string    // the highest level supervising the case (SupervisionLevels); "" when none
-	LastEventAt  time.Time // receipt or the latest event
+	// SupervisionAnswered: the organ answered that level's supervision in
+	// writing (supervision_answered, art. 40 ¶4)
+	SupervisionAnswered bool
+	LastEventAt         time.Time // receipt or the latest event
 }
 
 // Extended reports whether handling was extended.

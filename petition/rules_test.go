@@ -313,6 +313,9 @@ func TestSupervision(t *testing.T) {
 		t.Errorf("at receipt: %q and %q, want county and none", atReceipt.Supervision, open.Supervision)
 	}
 	replied := State{Status: StatusReplied, Unit: "u1", DecidedAt: when.Add(-time.Hour), LastEventAt: when.Add(-time.Hour)}
+	notAccepted := State{Status: StatusNotAccepted, Unit: "u1", DecidedAt: when.Add(-time.Hour), LastEventAt: when.Add(-time.Hour)}
+	closed := replied
+	closed.Status = StatusClosed
 	for _, tc := range []struct {
 		name  string
 		state State
@@ -322,7 +325,11 @@ func TestSupervision(t *testing.T) {
 		{"county takes up an open case", open, "county", "county"},
 		{"the province over the county", atReceipt, "province", "province"},
 		{"the county again", atReceipt, "county", ""},
-		{"a case waiting on the petitioner is open in no stage", replied, "city", ""},
+		// art. 40: a handling opinion not carried out, a refusal against the rules
+		{"a replied case, open in no stage", replied, "city", "city"},
+		{"a case not accepted", notAccepted, "county", "county"},
+		{"the national bureau over the province", State{Status: StatusAccepted, Supervision: "province"}, "national", "national"},
+		{"a closed case", closed, "city", ""},
 	} {
 		got, _, err := r.Apply(tc.state, Event{Type: EventSupervised, At: when, Level: tc.level})
 		switch {
@@ -434,8 +441,9 @@ func TestTransfers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// u1 passes it on in time; u2's acceptance restarts: 8 December, a Tuesday
-	if out != (Outcome{CompletedStage: StageAcceptance}) || onward.Unit != "u2" || !onward.Deadline.Equal(at("2026-12-09 00:00:00")) {
+	// u1 passes it on, which decides nothing (art. 23: a decision either way
+	// completes acceptance); u2's acceptance restarts: 8 December, a Tuesday
+	if out != (Outcome{}) || onward.Unit != "u2" || !onward.Deadline.Equal(at("2026-12-09 00:00:00")) {
 		t.Errorf("passed on: %+v %+v", onward, out)
 	}
 	if _, _, err := r.Apply(onward, Event{Type: EventTransferred, At: at("2026-11-24 09:00:00"), Unit: "u2"}); !errors.Is(err, ErrTransition) {
@@ -483,6 +491,54 @@ func TestSkipLevelIsAVisit(t *testing.T) {
 	} {
 		if got := SkipLevel(tc.channel, tc.level); got != tc.want {
 			t.Errorf("SkipLevel(%s, %s) = %v, want %v", tc.channel, tc.level, got, tc.want)
+		}
+	}
+}
+
+// The organ answers each supervision in writing, once (art. 40 ¶4); a higher
+// level's supervision asks for an answer again.
+func TestSupervisionAnswered(t *testing.T) {
+	r := DefaultRules(shanghai)
+	st := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-11-02 10:00:00")})
+	step := func(st State, e Event) (State, error) {
+		next, _, err := r.Apply(st, e)
+		return next, err
+	}
+	if _, err := step(st, Event{Type: EventSupervisionAnswered, At: at("2026-11-03 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("an answer without supervision: %v, want refused", err)
+	}
+	st, _ = step(st, Event{Type: EventSupervised, At: at("2026-11-03 10:00:00"), Level: "county"})
+	st, err := step(st, Event{Type: EventSupervisionAnswered, At: at("2026-11-04 10:00:00")})
+	if err != nil || !st.SupervisionAnswered {
+		t.Fatalf("answered: %+v %v", st, err)
+	}
+	if _, err := step(st, Event{Type: EventSupervisionAnswered, At: at("2026-11-05 10:00:00")}); !errors.Is(err, ErrTransition) {
+		t.Errorf("a second answer: %v, want refused", err)
+	}
+	st, _ = step(st, Event{Type: EventSupervised, At: at("2026-11-05 10:00:00"), Level: "city"})
+	if got, want := st.SupervisionAnswered, false; got != want {
+		t.Errorf("after the city took it up: answered %v, want %v", got, want)
+	}
+}
+
+// A hearing starts only within the re-review's limit, like an extension
+// within handling's: one started later would clear an overdue case.
+func TestHearingOnlyBeforeTheDeadline(t *testing.T) {
+	r := DefaultRules(shanghai)
+	st := State{Status: StatusReReviewRequested, Unit: "u1", StageStart: at("2026-03-02 10:00:00"), LastEventAt: at("2026-03-02 10:00:00")}
+	st = r.WithDeadline(st) // 30 days: 1 April, 24:00
+	for _, tc := range []struct {
+		at      time.Time
+		allowed bool
+	}{
+		{st.Deadline.Add(-time.Second), true},
+		{st.Deadline, true},
+		{st.Deadline.Add(time.Second), false},
+		{at("2026-04-20 10:00:00"), false},
+	} {
+		_, _, err := r.Apply(st, Event{Type: EventHearingStarted, At: tc.at})
+		if got := err == nil; got != tc.allowed || (err != nil && !errors.Is(err, ErrTransition)) {
+			t.Errorf("hearing started at %s (deadline %s): %v, want allowed %v", tc.at, st.Deadline, err, tc.allowed)
 		}
 	}
 }

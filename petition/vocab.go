@@ -20,9 +20,10 @@ var Levels = []string{"county", "city", "province", "national"}
 // case lodged directly with its unit starts in acceptance.
 var Stages = []string{StageRouting, StageAcceptance, StageHandling, StageReview, StageReReview}
 
-// SupervisionLevels are the levels that supervise a case (督办), lowest first:
-// a case takes the highest that has taken it up.
-var SupervisionLevels = []string{"county", "city", "province"}
+// SupervisionLevels are the levels that supervise a case (督办), lowest first,
+// up to the national bureau (国家信访局): a case takes the highest that has
+// taken it up.
+var SupervisionLevels = []string{"county", "city", "province", "national"}
 
 // EvaluationResults a petitioner can give after a reply.
 var EvaluationResults = []string{"satisfied", "basically_satisfied", "dissatisfied"}

@@ -256,3 +256,22 @@ FROM cases WHERE supervision IS NOT NULL AND stage IS NOT NULL GROUP BY supervis
 func (r *Reader) Supervised(ctx context.Context, now time.Time) ([]SupervisedCount, error) {
 	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, secondAtOrAfter(now))
 }
+
+// UnansweredCount counts the cases a level supervises whose organ has not
+// answered in writing (art. 40 ¶4), by current unit.
+type UnansweredCount struct {
+	Unit       string `db:"unit"`
+	Level      string `db:"level"`
+	Unanswered int64  `db:"unanswered"`
+}
+
+// idx_cases_supervision_answer holds the unanswered apart: a closed case owes
+// no answer.
+const unansweredQuery = `SELECT unit, supervision AS level, COUNT(*) AS unanswered FROM cases
+WHERE supervision_answered = 0 AND supervision IS NOT NULL AND status <> 'closed' GROUP BY supervision, unit`
+
+// SupervisionUnanswered returns the supervised cases not yet answered, by
+// current unit and level.
+func (r *Reader) SupervisionUnanswered(ctx context.Context) ([]UnansweredCount, error) {
+	return selectAll[UnansweredCount](ctx, r.tx, "unanswered supervision", unansweredQuery)
+}

@@ -25,7 +25,7 @@ const (
 	// (petition.Rules.WithDeadline); stage_deadline caches the result.
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, hearing_since, " +
 		"paused_days, decided_at, " +
-		"decision, delivered_at, evaluated, supervision, last_event_at, last_seq"
+		"decision, delivered_at, evaluated, supervision, supervision_answered, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
@@ -57,6 +57,6 @@ func stateValues(st petition.State, seq int) []any {
 	return []any{
 		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
 		st.Extension, nullUnix(st.HearingSince), st.Paused, nullUnix(st.DecidedAt), nullString(st.Decision),
-		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.LastEventAt.Unix(), seq,
+		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.SupervisionAnswered, st.LastEventAt.Unix(), seq,
 	}
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -70,6 +71,7 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		cases       []store.LoadCase
 		refused     bool
 		wantRepeats map[string]bool
+		check       func(petition.State) string // what is wrong with the last case's state, or ""
 	}{
 		// X and Y: the later case written first, its repeat status comes from
 		// the receipt times; Z and W in the order received
@@ -103,6 +105,28 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd})...)}},
 		{name: "re-review a second after", refused: true, cases: []store.LoadCase{edgeCase("R", "r", recv,
 			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd.Add(time.Second)})...)}},
+		// art. 36 ¶2: a hearing pauses the re-review, started within its limit
+		// (requested 2 September: last day 2 October, moved to 8 October)
+		{name: "hearing at the re-review deadline", cases: []store.LoadCase{edgeCase("H", "h", recv,
+			with(with(decided, petition.Event{Type: petition.EventReReviewRequested, At: at("2026-09-02 10:00:00")}),
+				petition.Event{Type: petition.EventHearingStarted, At: windowEnd})...)}},
+		{name: "hearing a second after", refused: true, cases: []store.LoadCase{edgeCase("H", "h", recv,
+			with(with(decided, petition.Event{Type: petition.EventReReviewRequested, At: at("2026-09-02 10:00:00")}),
+				petition.Event{Type: petition.EventHearingStarted, At: windowEnd.Add(time.Second)})...)}},
+		// art. 40: supervision of a decision not carried out, after the reply,
+		// up to the national bureau, and the unit's written answer
+		{name: "supervised after the reply and answered", cases: []store.LoadCase{edgeCase("S", "s", recv,
+			with(with(decided[:2], petition.Event{Type: petition.EventSupervised, At: at("2026-04-20 10:00:00"), Level: "national"}),
+				petition.Event{Type: petition.EventSupervisionAnswered, At: at("2026-04-25 10:00:00")})...)},
+			check: func(st petition.State) string {
+				if st.Supervision != "national" || !st.SupervisionAnswered || st.Status != petition.StatusReplied {
+					return fmt.Sprintf("supervision %q answered %v status %s, want national, answered, replied", st.Supervision, st.SupervisionAnswered, st.Status)
+				}
+				return ""
+			}},
+		{name: "supervising a closed case", refused: true, cases: []store.LoadCase{edgeCase("S", "s", recv,
+			with(with(decided[:2], petition.Event{Type: petition.EventClosed, At: at("2026-04-20 10:00:00")}),
+				petition.Event{Type: petition.EventSupervised, At: at("2026-04-21 10:00:00"), Level: "city"})...)}},
 	} {
 		for path, write := range writePaths {
 			for _, dialect := range storetest.Dialects {
@@ -126,6 +150,11 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 					}
 					if len(last.Events) > 0 && !st.LastEventAt.Equal(last.Events[len(last.Events)-1].At) {
 						t.Errorf("%s: last event at %s, want the edge event's", last.Case.CaseNo, st.LastEventAt)
+					}
+					if tc.check != nil {
+						if problem := tc.check(st); problem != "" {
+							t.Errorf("%s: %s", last.Case.CaseNo, problem)
+						}
 					}
 					for no, want := range tc.wantRepeats {
 						v, err := s.Case(ctx, no)

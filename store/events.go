@@ -30,25 +30,27 @@ type stateRow struct {
 	DeliveredAt sql.NullInt64  `db:"delivered_at"`
 	Evaluated   bool           `db:"evaluated"`
 	Supervision sql.NullString `db:"supervision"`
+	Answered    bool           `db:"supervision_answered"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
 
 func (r stateRow) state() petition.State {
 	return petition.State{
-		Status:       r.Status,
-		Unit:         r.Unit,
-		StageStart:   fromNullUnix(r.StageStart),
-		Extension:    r.Extension,
-		HearingSince: fromNullUnix(r.Hearing),
-		Paused:       r.Paused,
-		Deadline:     fromNullUnix(r.Deadline),
-		DecidedAt:    fromNullUnix(r.DecidedAt),
-		Decision:     r.Decision.String,
-		DeliveredAt:  fromNullUnix(r.DeliveredAt),
-		Evaluated:    r.Evaluated,
-		Supervision:  r.Supervision.String,
-		LastEventAt:  fromUnix(r.LastEventAt),
+		Status:              r.Status,
+		Unit:                r.Unit,
+		StageStart:          fromNullUnix(r.StageStart),
+		Extension:           r.Extension,
+		HearingSince:        fromNullUnix(r.Hearing),
+		Paused:              r.Paused,
+		Deadline:            fromNullUnix(r.Deadline),
+		DecidedAt:           fromNullUnix(r.DecidedAt),
+		Decision:            r.Decision.String,
+		DeliveredAt:         fromNullUnix(r.DeliveredAt),
+		Evaluated:           r.Evaluated,
+		Supervision:         r.Supervision.String,
+		SupervisionAnswered: r.Answered,
+		LastEventAt:         fromUnix(r.LastEventAt),
 	}
 }
 

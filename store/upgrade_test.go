@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +103,72 @@ escalated_timely, escalated_major_timely) VALUES ('u1', 'other', 'high', 3, 1, 0
 				t.Errorf("after the upgrade: %d major escalations, want 0 (an online petition is not skip-level)", got)
 			}
 			if diffs, err := s.CheckTallies(context.Background(), shanghai); err != nil || len(diffs) > 0 {
+				t.Errorf("tallies after the upgrade differ from a recount: %v %v", diffs, err)
+			}
+		})
+	}
+}
+
+// Migration 17: a transfer by a unit decides nothing (art. 23), so one stored
+// as a completed acceptance completes nothing after migrate; the completion
+// tallies, the day tally's included, equal a recount; the bureau's transfer
+// still completes routing.
+func TestUpgradeTransfersCompleteNoAcceptance(t *testing.T) {
+	recv := time.Date(2026, 9, 20, 10, 0, 0, 0, shanghai)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := upgraded(t, dialect, 16, func(ctx context.Context, s *store.Store) {
+				exec := func(q string, args ...any) {
+					t.Helper()
+					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township'), ('u2', '二局', 'department'), ('b', '信访局', 'department')")
+				for _, c := range []struct {
+					no, unit string
+					routing  int
+				}{{"PASSED", "u1", 0}, {"ROUTED", "b", 1}} {
+					exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
+stage_deadline, extended, last_event_at, last_seq) VALUES (?, ?, 'letter', 'other', ?, 'u2', 1, 'county', ?, 0, ?, ?, 0, 0, 0, 0,
+'received', 'acceptance', ?, ?, 0, ?, 1)`, c.no, recv.Unix(), c.unit, petition.PetitionerHash([]byte("k"), c.no), c.routing,
+						recv.Unix(), recv.Add(48*time.Hour).Unix(), recv.Add(20*24*time.Hour).Unix(), recv.Add(48*time.Hour).Unix())
+				}
+				// as riskmon before 17 stored them: u1's transfer completed acceptance
+				exec(`INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late, new_unit)
+SELECT id, 1, 'transferred', ?, received_unit, CASE WHEN routing = 1 THEN 'routing' ELSE 'acceptance' END, 0, 'u2' FROM cases`,
+					recv.Add(48*time.Hour).Unix())
+				exec(`INSERT INTO receipt_tally (unit, category, channel, level, shard, cases, persons, collective, repeats,
+timely_cases, timely_collective) VALUES ('u1', 'other', 'letter', 'county', 0, 1, 1, 0, 0, 0, 0), ('b', 'other', 'letter', 'county', 0, 1, 1, 0, 0, 0, 0)`)
+				exec(`INSERT INTO completion_tally (unit, stage, shard, completed, late) VALUES ('u1', 'acceptance', 1, 1, 0), ('b', 'routing', 2, 1, 0)`)
+				day := int(recv.Add(48*time.Hour).Unix()+8*3600) / 86400
+				exec(`INSERT INTO completion_day_tally (unit, stage, day, completed, late) VALUES ('u1', 'acceptance', ?, 1, 0), ('b', 'routing', ?, 1, 0)`, day, day)
+				exec(`INSERT INTO settings (name, value) VALUES ('completion_day_zone', 'Asia/Shanghai')`)
+			})
+			ctx := context.Background()
+			var stages []string
+			rows, err := s.DB().QueryContext(ctx, "SELECT unit, stage, SUM(completed) FROM completion_tally GROUP BY unit, stage ORDER BY unit")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var unit, stage string
+				var n int
+				if err := rows.Scan(&unit, &stage, &n); err != nil {
+					t.Fatal(err)
+				}
+				stages = append(stages, fmt.Sprintf("%s %s %d", unit, stage, n))
+			}
+			rows.Close()
+			if got, want := strings.Join(stages, ", "), "b routing 1"; got != want {
+				t.Errorf("completions after the upgrade: %s, want %s", got, want)
+			}
+			rebuilt, err := s.RecountCompletionDays(ctx, shanghai)
+			if err != nil || !rebuilt {
+				t.Errorf("the day tally was not rebuilt at the first start after the upgrade: %v %v", rebuilt, err)
+			}
+			if diffs, err := s.CheckTallies(ctx, shanghai); err != nil || len(diffs) > 0 {
 				t.Errorf("tallies after the upgrade differ from a recount: %v %v", diffs, err)
 			}
 		})
