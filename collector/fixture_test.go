@@ -204,6 +204,7 @@ var fixtureWant = map[string]float64{
 	`petition_stage_completed_total{stage="handling",unit="u2"}`:                     1,
 	`petition_stage_completed_late_total{stage="handling",unit="u2"}`:                1,
 	`petition_evaluations_total{result="satisfied",unit="u1"}`:                       1,
+	`petition_review_requests_total{stage="review",unit="u1"}`:                       1, // H2, within the window
 	`petition_evaluations_total{result="dissatisfied",unit="u2"}`:                    1,
 	`petition_received_window{category="land_requisition",unit="u2",window="today"}`: 1,
 	`petition_received_window{category="land_requisition",unit="u1",window="7d"}`:    1,
@@ -264,7 +265,7 @@ var fixtureWant = map[string]float64{
 var fixtureSeries = map[string]int{
 	"petition_received_total": 2 * 7 * 4 * 4, "petition_persons_received_total": 14, "petition_collective_received_total": 14,
 	"petition_repeat_received_total": 14, "petition_stage_completed_total": 10, "petition_stage_completed_late_total": 10,
-	"petition_evaluations_total": 6, "petition_received_window": 56, "petition_collective_received_window": 8,
+	"petition_evaluations_total": 6, "petition_review_requests_total": 4, "petition_review_requests_late_total": 4, "petition_received_window": 56, "petition_collective_received_window": 8,
 	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 70,
 	"petition_overdue": 70, "petition_due_soon": 10, "petition_supervised_open": 8, "petition_supervised_overdue": 8, "petition_supervision_unanswered": 8,
 	"petition_overdue_oldest_deadline_timestamp_seconds": 1, "petition_unit_info": 2, "petition_category_info": 7,

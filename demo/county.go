@@ -100,6 +100,24 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
+	// A review requested 35 days after a reply whose delivery was not
+	// recorded: outside the window as the record shows it, recorded all the
+	// same and marked late (2022 Reg. art. 35: the window runs from the
+	// petitioner's receipt of the reply).
+	late := petition.Case{CaseNo: "DEMO-LATE-REVIEW", ReceivedAt: now.AddDate(0, 0, -120), Channel: "letter", Category: "other",
+		Unit: Units[3].Code, Persons: 1, Level: "county", PetitionerHash: key.Hash("demo-late-review")}
+	if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	for _, e := range []petition.Event{
+		{Type: petition.EventAccepted, At: late.ReceivedAt.AddDate(0, 0, 3)},
+		{Type: petition.EventReplied, At: late.ReceivedAt.AddDate(0, 0, 40)},
+		{Type: petition.EventReviewRequested, At: late.ReceivedAt.AddDate(0, 0, 75)},
+	} {
+		if _, _, err := s.AddEvent(ctx, r, late.CaseNo, e); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
 	return SeedRegister(ctx, s, r, now)
 }
 

@@ -47,6 +47,9 @@ type EventResponse struct {
 	Level          string `json:"level,omitempty"`
 	CompletedStage string `json:"completed_stage,omitempty"`
 	Late           bool   `json:"late,omitempty"`
+	// LateRequest: a review or re-review request that the record shows
+	// outside the window, recorded all the same (arts. 35-36)
+	LateRequest bool `json:"late_request,omitempty"`
 }
 
 func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseResponse {
@@ -69,7 +72,8 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 	for _, e := range v.Events {
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
-			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage, Late: e.Late,
+			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
+			Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
 		})
 	}
 	return out

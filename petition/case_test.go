@@ -85,7 +85,7 @@ func TestEventProblems(t *testing.T) {
 		want string
 	}{
 		{Event{Type: EventReplied, At: when, Days: 3}, "days: is only for extended events"},
-		{Event{Type: EventAccepted, At: when, Unit: "u2"}, "unit: is only for reassigned, transferred events"},
+		{Event{Type: EventAccepted, At: when, Unit: "u2"}, "unit: is only for review_requested, re_review_requested, reassigned, transferred events"},
 		{Event{Type: EventExtended, At: when}, "days: is required for extended events"},
 	} {
 		ps := tc.e.Problems(r)

@@ -44,8 +44,9 @@ const (
 // event types differently (validation, storage, tallies, import files) reads
 // it here; the transitions are in Apply.
 type EventSpec struct {
-	Type  string
-	Field string // the one extra field the event carries, or ""
+	Type     string
+	Field    string // the one extra field the event carries, or ""
+	Optional bool   // the field may be left out
 }
 
 // EventSpecs lists every event type, in the order a case meets them.
@@ -54,9 +55,11 @@ var EventSpecs = []EventSpec{
 	{Type: EventNotAccepted},
 	{Type: EventExtended, Field: FieldDays},
 	{Type: EventReplied},
-	{Type: EventReviewRequested},
+	// a review or re-review request may name the reviewing organ, the level
+	// above the one that decided (arts. 35-36): the stage is charged to it
+	{Type: EventReviewRequested, Field: FieldUnit, Optional: true},
 	{Type: EventReviewed},
-	{Type: EventReReviewRequested},
+	{Type: EventReReviewRequested, Field: FieldUnit, Optional: true},
 	{Type: EventReReviewed},
 	{Type: EventClosed},
 	{Type: EventEvaluated, Field: FieldResult},
@@ -124,7 +127,7 @@ func (e Event) Problems(r Rules) []Problem {
 		switch {
 		case f.set && spec.Field != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
-		case !f.set && spec.Field == f.name:
+		case !f.set && spec.Field == f.name && !spec.Optional:
 			ps = append(ps, Problem{f.name, "is required for " + e.Type + " events"})
 		}
 	}
@@ -141,6 +144,18 @@ func (e Event) Problems(r Rules) []Problem {
 	return ps
 }
 
+// RequestedStage is the stage a review or re-review request opens, or ""
+// for every other event type.
+func RequestedStage(eventType string) string {
+	switch eventType {
+	case EventReviewRequested:
+		return StageReview
+	case EventReReviewRequested:
+		return StageReReview
+	}
+	return ""
+}
+
 // typesWith names the event types that carry field.
 func typesWith(field string) string {
 	var types []string
@@ -153,7 +168,9 @@ func typesWith(field string) string {
 }
 
 // Outcome is what an event did besides changing the state: the stage it
-// completed (if any) and whether that was after the deadline.
+// completed (if any) and whether that was after the deadline; for a review or
+// re-review request, whether the record shows it outside the petitioner's
+// window (it is recorded all the same).
 type Outcome struct {
 	CompletedStage string
 	Late           bool
@@ -207,6 +224,23 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		return !e.At.After(r.RequestWindowEnd(from))
 	}
+	// request records a review or re-review request. The window runs from the
+	// petitioner's receipt of the written decision (arts. 35-36), which the
+	// record may not hold: a request the record shows outside it is
+	// recorded and marked late, never refused. The reviewing organ it names
+	// answers for the stage from then on.
+	request := func(status string) (State, Outcome, error) {
+		if e.Unit != "" {
+			if e.Unit == s.Unit {
+				return s, Outcome{}, fmt.Errorf("%w: the case is with %s already; name the reviewing organ, the level above", ErrTransition, e.Unit)
+			}
+			next.Unit = e.Unit
+		}
+		late := !requestWindowOpen()
+		next, out, err := open(status)
+		out.Late = late
+		return next, out, err
+	}
 	// after decision: the petitioner may ask for the next step even when the
 	// unit has closed the case after its decision
 	waitingAfter := func(decision string) bool {
@@ -247,10 +281,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if !waitingAfter(StatusReplied) {
 			return refuse()
 		}
-		if !requestWindowOpen() {
-			return s, Outcome{}, fmt.Errorf("%w: review requested more than %d days after the reply", ErrTransition, r.RequestWindowDays)
-		}
-		return open(StatusReviewRequested)
+		return request(StatusReviewRequested)
 	case EventReviewed:
 		if s.Status != StatusReviewRequested {
 			return refuse()
@@ -260,10 +291,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if !waitingAfter(StatusReviewed) {
 			return refuse()
 		}
-		if !requestWindowOpen() {
-			return s, Outcome{}, fmt.Errorf("%w: re-review requested more than %d days after the review", ErrTransition, r.RequestWindowDays)
-		}
-		return open(StatusReReviewRequested)
+		return request(StatusReReviewRequested)
 	case EventReReviewed:
 		if s.Status != StatusReReviewRequested {
 			return refuse()

@@ -120,8 +120,8 @@ func TestRefusedEvents(t *testing.T) {
 		{"extend too long", accepted, Event{Type: EventExtended, At: later, Days: 31}, ErrInvalidEvent},
 		{"extend zero days", accepted, Event{Type: EventExtended, At: later, Days: 0}, ErrInvalidEvent},
 		{"extend after deadline", accepted, Event{Type: EventExtended, At: accepted.Deadline.Add(time.Second), Days: 5}, ErrTransition},
-		// replied Monday 21 September: the window's last day is 21 October
-		{"review too late", replied, Event{Type: EventReviewRequested, At: at("2026-10-22 00:00:01")}, ErrTransition},
+		// the review goes to the organ above the one that decided (art. 35)
+		{"review by the unit that decided", replied, Event{Type: EventReviewRequested, At: later, Unit: "u1"}, ErrTransition},
 		{"event before the last", accepted, Event{Type: EventReplied, At: recv}, ErrTransition},
 		{"evaluate before reply", accepted, Event{Type: EventEvaluated, At: later, Result: "satisfied"}, ErrTransition},
 		{"unknown result", replied, Event{Type: EventEvaluated, At: later, Result: "great"}, ErrInvalidEvent},
@@ -185,7 +185,7 @@ func TestRequestWindowEdges(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		replied, asks string
-		allowed       bool
+		inWindow      bool
 	}{
 		{"at 24:00 of the last day", "2026-09-21 10:00:00", "2026-10-22 00:00:00", true},
 		{"a second later", "2026-09-21 10:00:00", "2026-10-22 00:00:01", false},
@@ -198,9 +198,15 @@ func TestRequestWindowEdges(t *testing.T) {
 			{StatusReplied, EventReviewRequested}, {StatusReviewed, EventReReviewRequested},
 		} {
 			decided := State{Status: step.decided, Unit: "u1", DecidedAt: at(tc.replied), LastEventAt: at(tc.replied), Decision: step.decided}
-			_, _, err := r.Apply(decided, Event{Type: step.request, At: at(tc.asks)})
-			if got := err == nil; got != tc.allowed {
-				t.Errorf("%s, %s: allowed %v (%v), want %v", step.request, tc.name, got, err, tc.allowed)
+			// the window counts from the petitioner's receipt of the
+			// decision (arts. 35-36), which the record may lack: a request
+			// outside it is recorded, marked late, never refused
+			next, out, err := r.Apply(decided, Event{Type: step.request, At: at(tc.asks)})
+			if err != nil || StageOf(next.Status) == "" {
+				t.Errorf("%s, %s: %v (status %s), want recorded", step.request, tc.name, err, next.Status)
+			}
+			if got, want := out.Late, !tc.inWindow; got != want {
+				t.Errorf("%s, %s: late %v, want %v", step.request, tc.name, got, want)
 			}
 		}
 	}
@@ -356,10 +362,10 @@ func TestReviewAfterClosureAndDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name    string
-		state   State
-		asks    string
-		allowed bool
+		name     string
+		state    State
+		asks     string
+		inWindow bool
 	}{
 		{"closed, within 30 days of the reply", closed, "2026-10-21 12:00:00", true},
 		{"closed, after the window", closed, "2026-10-22 00:00:01", false},
@@ -367,9 +373,9 @@ func TestReviewAfterClosureAndDelivery(t *testing.T) {
 		{"delivered later: the window counts from the delivery", delivered, "2026-10-30 23:00:00", true},
 		{"after the delivered window", delivered, "2026-10-31 00:00:01", false},
 	} {
-		_, _, err := r.Apply(tc.state, Event{Type: EventReviewRequested, At: at(tc.asks)})
-		if got := err == nil; got != tc.allowed {
-			t.Errorf("%s: allowed %v (%v), want %v", tc.name, got, err, tc.allowed)
+		_, out, err := r.Apply(tc.state, Event{Type: EventReviewRequested, At: at(tc.asks)})
+		if err != nil || out.Late != !tc.inWindow {
+			t.Errorf("%s: late %v (%v), want %v", tc.name, out.Late, err, !tc.inWindow)
 		}
 	}
 	if _, _, err := r.Apply(delivered, Event{Type: EventReplyDelivered, At: at("2026-10-01 10:00:00")}); !errors.Is(err, ErrTransition) {
@@ -540,5 +546,25 @@ func TestHearingOnlyBeforeTheDeadline(t *testing.T) {
 		if got := err == nil; got != tc.allowed || (err != nil && !errors.Is(err, ErrTransition)) {
 			t.Errorf("hearing started at %s (deadline %s): %v, want allowed %v", tc.at, st.Deadline, err, tc.allowed)
 		}
+	}
+}
+
+// A review request may name the reviewing organ, the level above the one
+// that decided (art. 35): the review stage and its deadline are charged to
+// it from then on, not to the unit that replied.
+func TestReviewChargedToTheReviewer(t *testing.T) {
+	r := DefaultRules(shanghai)
+	replied := State{Status: StatusReplied, Unit: "u1", Decision: StatusReplied,
+		DecidedAt: at("2026-09-21 10:00:00"), LastEventAt: at("2026-09-21 10:00:00")}
+	got, out, err := r.Apply(replied, Event{Type: EventReviewRequested, At: at("2026-09-25 10:00:00"), Unit: "city-bureau"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Unit != "city-bureau" || got.Stage() != StageReview || out.Late {
+		t.Errorf("review requested of the city: %+v %+v, want the review open with the city, on time", got, out)
+	}
+	unnamed, _, err := r.Apply(replied, Event{Type: EventReviewRequested, At: at("2026-09-25 10:00:00")})
+	if err != nil || unnamed.Unit != "u1" {
+		t.Errorf("review requested without an organ: %+v %v, want it kept with u1", unnamed, err)
 	}
 }

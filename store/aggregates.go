@@ -95,6 +95,22 @@ func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {
 	return selectAll[EvaluationCount](ctx, r.tx, "evaluation counts", evaluationTallyQuery)
 }
 
+// RequestCount is one row of the review request counters.
+type RequestCount struct {
+	Unit     string `db:"unit"`
+	Stage    string `db:"stage"`
+	Requests int64  `db:"requests"`
+	Late     int64  `db:"late"`
+}
+
+const requestTallyQuery = `SELECT unit, stage, SUM(requests) AS requests, SUM(late) AS late FROM request_tally GROUP BY unit, stage`
+
+// Requests returns the review and re-review requests by the unit whose
+// decision they contest, and how many the record shows outside the window.
+func (r *Reader) Requests(ctx context.Context) ([]RequestCount, error) {
+	return selectAll[RequestCount](ctx, r.tx, "request counts", requestTallyQuery)
+}
+
 func selectAll[T any](ctx context.Context, tx *sqlx.Tx, what, query string, args ...any) ([]T, error) {
 	var out []T
 	if err := tx.SelectContext(ctx, &out, query, args...); err != nil {

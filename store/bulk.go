@@ -181,6 +181,7 @@ func (t *loadTallies) merge(o *loadTallies) {
 	t.events.completions.merge(o.events.completions)
 	t.events.days.merge(o.events.days)
 	t.events.evaluations.merge(o.events.evaluations)
+	t.events.requests.merge(o.events.requests)
 }
 
 // replay applies a case's history to its received state in order, calling

@@ -121,7 +121,7 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Cas
 
 // checkEventRefs checks that what e names (a reassignment's unit) exists.
 func checkEventRefs(ctx context.Context, tx *sqlx.Tx, e petition.Event) error {
-	if e.Spec().Field != petition.FieldUnit {
+	if e.Spec().Field != petition.FieldUnit || e.Unit == "" {
 		return nil
 	}
 	ok, err := refExists(ctx, tx, "units", e.Unit)

@@ -71,7 +71,7 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		cases       []store.LoadCase
 		refused     bool
 		wantRepeats map[string]bool
-		check       func(petition.State) string // what is wrong with the last case's state, or ""
+		check       func(store.CaseView) string // what is wrong with the last case as stored, or ""
 	}{
 		// X and Y: the later case written first, its repeat status comes from
 		// the receipt times; Z and W in the order received
@@ -103,8 +103,24 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 			petition.Event{Type: petition.EventReassigned, At: acceptedAt.Add(time.Hour), Unit: "u1"})}},
 		{name: "re-review at the window's end", cases: []store.LoadCase{edgeCase("R", "r", recv,
 			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd})...)}},
-		{name: "re-review a second after", refused: true, cases: []store.LoadCase{edgeCase("R", "r", recv,
-			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd.Add(time.Second)})...)}},
+		// arts. 35-36: the window runs from the petitioner's receipt, which the
+		// record may lack: a request after it is recorded, marked late
+		{name: "re-review a second after", cases: []store.LoadCase{edgeCase("R", "r", recv,
+			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd.Add(time.Second)})...)},
+			check: func(v store.CaseView) string {
+				if last := v.Events[len(v.Events)-1]; !last.Late || v.State.Stage() != petition.StageReReview {
+					return fmt.Sprintf("late %v, stage %s: want a late request, the re-review open", last.Late, v.State.Stage())
+				}
+				return ""
+			}},
+		{name: "re-review at the window's end is not late", cases: []store.LoadCase{edgeCase("R", "r", recv,
+			with(decided, petition.Event{Type: petition.EventReReviewRequested, At: windowEnd})...)},
+			check: func(v store.CaseView) string {
+				if v.Events[len(v.Events)-1].Late {
+					return "marked late at the window's last instant"
+				}
+				return ""
+			}},
 		// art. 36 ¶2: a hearing pauses the re-review, started within its limit
 		// (requested 2 September: last day 2 October, moved to 8 October)
 		{name: "hearing at the re-review deadline", cases: []store.LoadCase{edgeCase("H", "h", recv,
@@ -118,7 +134,8 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		{name: "supervised after the reply and answered", cases: []store.LoadCase{edgeCase("S", "s", recv,
 			with(with(decided[:2], petition.Event{Type: petition.EventSupervised, At: at("2026-04-20 10:00:00"), Level: "national"}),
 				petition.Event{Type: petition.EventSupervisionAnswered, At: at("2026-04-25 10:00:00")})...)},
-			check: func(st petition.State) string {
+			check: func(v store.CaseView) string {
+				st := v.State
 				if st.Supervision != "national" || !st.SupervisionAnswered || st.Status != petition.StatusReplied {
 					return fmt.Sprintf("supervision %q answered %v status %s, want national, answered, replied", st.Supervision, st.SupervisionAnswered, st.Status)
 				}
@@ -152,7 +169,11 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 						t.Errorf("%s: last event at %s, want the edge event's", last.Case.CaseNo, st.LastEventAt)
 					}
 					if tc.check != nil {
-						if problem := tc.check(st); problem != "" {
+						v, err := s.Case(ctx, last.Case.CaseNo)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if problem := tc.check(v); problem != "" {
 							t.Errorf("%s: %s", last.Case.CaseNo, problem)
 						}
 					}

@@ -42,6 +42,11 @@ WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`},
 		// only evaluations carry a result
 		`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
 SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`},
+	{"request_tally", []string{"unit", "stage"}, []string{"requests", "late"},
+		// only the two request types open the review stages
+		`INSERT INTO request_tally (unit, stage, requests, late, shard)
+SELECT unit, CASE type WHEN 'review_requested' THEN 'review' ELSE 're_review' END, COUNT(*), SUM(late), 0 FROM case_events
+WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`},
 	{"completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}, ""},
 	disputeTallyTable(),
 }

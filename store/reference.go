@@ -151,7 +151,7 @@ func (k Known) CaseProblems(c petition.Case) []petition.Problem {
 // EventProblems names what e refers to that does not exist: the unit of a
 // reassignment.
 func (k Known) EventProblems(e petition.Event) []petition.Problem {
-	if e.Spec().Field != petition.FieldUnit {
+	if e.Spec().Field != petition.FieldUnit || e.Unit == "" {
 		return nil
 	}
 	return k.check(nil, petition.FieldUnit, e.Unit, k.Units)

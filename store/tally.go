@@ -60,8 +60,8 @@ func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, 
 // eventTallies count what events completed: stages (on time or late), all
 // time and by the local day of loc, and evaluations.
 type eventTallies struct {
-	completions, days, evaluations *tallyAdds
-	loc                            *time.Location
+	completions, days, evaluations, requests *tallyAdds
+	loc                                      *time.Location
 }
 
 func newEventTallies(loc *time.Location) eventTallies {
@@ -69,6 +69,7 @@ func newEventTallies(loc *time.Location) eventTallies {
 		completions: newTallyAdds("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}),
 		days:        completionDayTallies(),
 		evaluations: newTallyAdds("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}),
+		requests:    newTallyAdds("request_tally", []string{"unit", "stage", "shard"}, []string{"requests", "late"}),
 		loc:         loc,
 	}
 }
@@ -94,10 +95,15 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 	if e.Spec().Field == petition.FieldResult {
 		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
 	}
+	// review and re-review requests, by the unit whose decision they
+	// contest, and of them those the record shows outside the window
+	if stage := petition.RequestedStage(e.Type); stage != "" {
+		t.requests.add(tallyKey{[4]string{unit, stage}, shard}, 1, b2i(out.Late))
+	}
 }
 
 func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range []*tallyAdds{t.completions, t.days, t.evaluations} {
+	for _, ta := range []*tallyAdds{t.completions, t.days, t.evaluations, t.requests} {
 		if err := ta.write(ctx, tx, d); err != nil {
 			return err
 		}
