@@ -168,6 +168,40 @@ sum(petition_received_total{unit="qingshan",level="national",channel=~"online|le
 			"severity": "critical", "period": "sensitive", "unit": "qingshan", "level": "national"})
 	})
 
+	// A 60-person collective visit at the county, received two hours ago:
+	// a major matter past its hour, unreported (2022 Reg. art. 25), pages;
+	// the report to the county leadership resolves it.
+	big := petition.Case{CaseNo: "E2E-MAJOR", ReceivedAt: time.Now().Add(-2 * time.Hour), Channel: "visit",
+		Category: "land_requisition", Unit: "baishui", Persons: 60, Level: "county",
+		PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-PERSON-MAJOR")}
+	if _, _, err := s.CreateCase(ctx, r, big); err != nil {
+		t.Fatal(err)
+	}
+	systemtest.Eventually(t, time.Minute, "PetitionMajorMatterUnreported critical", func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return firing(alerts, "PetitionMajorMatterUnreported", map[string]string{
+			"severity": "critical", "period": "sensitive", "unit": "baishui", "name": "演示县白水镇"})
+	})
+	report := petition.Event{Type: petition.EventReportedUp, At: time.Now(), To: petition.ReportCountyLeadership}
+	if _, _, err := s.AddEvent(ctx, r, big.CaseNo, report); err != nil {
+		t.Fatal(err)
+	}
+	systemtest.Eventually(t, time.Minute, "PetitionMajorMatterUnreported resolved by the report", func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, a := range alerts {
+			if a.Labels["alertname"] == "PetitionMajorMatterUnreported" && a.Labels["unit"] == "baishui" {
+				return false, fmt.Sprintf("still %s: %v", a.State, a.Labels)
+			}
+		}
+		return true, ""
+	})
+
 	// The register: a high-risk dispute without a leader, and one that
 	// became the collective petition in Beijing.
 	roles := petition.DefaultLeaderRoles

@@ -69,6 +69,11 @@ func fixture() []store.LoadCase {
 	extended := petition.Event{Type: petition.EventExtended, At: local("2026-09-10 09:00:00"), Days: 30}
 	satisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-08-02 09:00:00"), Result: "satisfied"}
 	dissatisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-06-20 09:00:00"), Result: "dissatisfied"}
+	marked := newCase("M1", "u1", "other", "letter", "county", 1, "P17", "2026-10-02 02:30:00")
+	marked.Major = true
+	report := func(to, at string) petition.Event {
+		return petition.Event{Type: petition.EventReportedUp, At: local(at), To: to}
+	}
 	return []store.LoadCase{
 		{Case: newCase("A1", "u1", "land_requisition", "visit", "county", 1, "P1", "2026-09-30 10:00:00")},
 		// last day 2 October, in the National Day holiday: the period ends at
@@ -79,8 +84,19 @@ func fixture() []store.LoadCase {
 		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-15 23:59:59"),
 			// the city takes the overdue case up (督办)
 			Events: []petition.Event{{Type: petition.EventSupervised, At: local("2026-10-01 09:00:00"), Level: "city"}}},
-		// collective, a visit in Beijing (进京访), at local midnight today
+		// collective, a visit in Beijing (进京访), at local midnight today: a
+		// major matter, unreported 3 hours later, past the hour's limit
 		{Case: supervised},
+		// marked major by the intake half an hour ago: unreported, in time
+		{Case: marked},
+		// replied on 1 October, found major an hour later and reported to the
+		// city bureau in time but to the county leadership after the hour;
+		// evaluated this month
+		{Case: newCase("M2", "u1", "other", "letter", "county", 1, "P18", "2026-09-01 10:00:00"),
+			Events: []petition.Event{ev(petition.EventAccepted, "2026-09-03 10:00:00"), ev(petition.EventReplied, "2026-10-01 09:00:00"),
+				ev(petition.EventMarkedMajor, "2026-10-01 10:00:00"), report("city_bureau", "2026-10-01 10:30:00"),
+				{Type: petition.EventEvaluated, At: local("2026-10-01 11:00:00"), Result: "basically_satisfied"},
+				report(petition.ReportCountyLeadership, "2026-10-01 11:00:01")}},
 		// an online petition to the national bureau today: lawful at any
 		// level (2022 Reg. art. 17), counted by level, never skip-level
 		{Case: newCase("O1", "u1", "other", "online", "national", 1, "P16", "2026-10-02 01:00:00")},
@@ -168,7 +184,7 @@ var fixtureWant = map[string]float64{
 	`petition_received_total{category="land_requisition",channel="visit",level="national",unit="u2"}`:      1,
 	`petition_received_total{category="other",channel="online",level="national",unit="u1"}`:                1,
 	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`:      1,
-	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  3,
+	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  5, // with M1 and M2
 	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u2"}`:        1,
 	`petition_stage_completed_total{stage="routing",unit="u2"}`:                                            1,
 	`petition_open{category="land_requisition",stage="routing",unit="u2"}`:                                 1,
@@ -185,7 +201,7 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="labour_social_security",stage="acceptance",unit="u1"}`:                        1,
 	`petition_open{category="labour_social_security",stage="handling",unit="u2"}`:                          1,
 	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                               4,
-	`petition_persons_received_total{category="other",unit="u1"}`:                                          6,
+	`petition_persons_received_total{category="other",unit="u1"}`:                                          8,
 	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               9,
 	`petition_persons_received_total{category="other",unit="u2"}`:                                          3,
 	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                            1,
@@ -197,23 +213,25 @@ var fixtureWant = map[string]float64{
 	`petition_skip_level_received_timely_total{level="province",unit="u2"}`:          1,
 	`petition_repeat_received_total{category="other",unit="u1"}`:                     1,
 	`petition_repeat_received_total{category="land_requisition",unit="u2"}`:          1,
-	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   5,
+	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   6,
 	`petition_stage_completed_late_total{stage="acceptance",unit="u1"}`:              1,
-	`petition_stage_completed_total{stage="handling",unit="u1"}`:                     1,
+	`petition_stage_completed_total{stage="handling",unit="u1"}`:                     2, // M2 replied on 1 October
 	`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                   2,
 	`petition_stage_completed_total{stage="handling",unit="u2"}`:                     1,
 	`petition_stage_completed_late_total{stage="handling",unit="u2"}`:                1,
 	`petition_evaluations_total{result="satisfied",unit="u1"}`:                       1,
+	`petition_evaluations_total{result="basically_satisfied",unit="u1"}`:             1, // M2
 	`petition_review_requests_total{stage="review",unit="u1"}`:                       1, // H2, within the window
 	`petition_evaluations_total{result="dissatisfied",unit="u2"}`:                    1,
 	`petition_received_window{category="land_requisition",unit="u2",window="today"}`: 1,
 	`petition_received_window{category="land_requisition",unit="u1",window="7d"}`:    1,
-	`petition_received_window{category="other",unit="u1",window="today"}`:            1,
-	`petition_received_window{category="other",unit="u1",window="7d"}`:               2,
+	`petition_received_window{category="other",unit="u1",window="today"}`:            2,
+	`petition_received_window{category="other",unit="u1",window="1h"}`:               1, // M1 at 02:30
+	`petition_received_window{category="other",unit="u1",window="7d"}`:               3,
 	`petition_received_window{category="land_requisition",unit="u2",window="7d"}`:    4,
 	`petition_received_window{category="other",unit="u2",window="7d"}`:               1,
 	`petition_received_window{category="land_requisition",unit="u1",window="30d"}`:   2,
-	`petition_received_window{category="other",unit="u1",window="30d"}`:              3,
+	`petition_received_window{category="other",unit="u1",window="30d"}`:              4, // M2 on 1 September is older
 	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:   4,
 	`petition_received_window{category="other",unit="u2",window="30d"}`:              2,
 	`petition_collective_received_window{unit="u2",window="today"}`:                  1,
@@ -227,7 +245,7 @@ var fixtureWant = map[string]float64{
 	`petition_repeat_received_window{unit="u2",window="7d"}`:                         1,
 	`petition_repeat_received_window{unit="u2",window="30d"}`:                        1,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u1"}`:        2,
-	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   4,
+	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   5,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u2"}`:        3,
 	`petition_open{category="other",stage="acceptance",unit="u2"}`:                   1,
 	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:          1,
@@ -238,13 +256,31 @@ var fixtureWant = map[string]float64{
 	`petition_supervised_open{level="city",unit="u1"}`:                               1, // C1
 	`petition_supervised_overdue{level="city",unit="u1"}`:                            1,
 	// D1 and C1 owe their written answer; R1 gave it
-	`petition_supervision_unanswered{level="county",unit="u2"}`:         1,
-	`petition_supervision_unanswered{level="city",unit="u1"}`:           1,
-	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:     float64(local("2026-09-21 00:00:00").Unix()), // H2's review
-	`petition_unit_info{name="一镇",unit="u1"}`:                           1,
-	`petition_unit_info{name="二局",unit="u2"}`:                           1,
-	`petition_category_info{category="land_requisition",name="农村土地征用"}`: 1,
-	`petition_category_info{category="other",name="其他"}`:                1,
+	`petition_supervision_unanswered{level="county",unit="u2"}`: 1,
+	`petition_supervision_unanswered{level="city",unit="u1"}`:   1,
+	// major matters (art. 25): D1, a visit to Beijing at midnight, has
+	// waited 3 hours for its report, past the hour; M1, marked major at
+	// 02:30, is within it; M2 was reported to the county leadership a
+	// second after its hour (late), to the city bureau in time
+	`petition_major_unreported{unit="u1"}`:                                                                      1,
+	`petition_major_unreported{unit="u2"}`:                                                                      1,
+	`petition_major_unreported_overdue{unit="u2"}`:                                                              1,
+	`petition_config_report_up_within_seconds{}`:                                                                3600,
+	`petition_major_reports_reporting_period{reporting_period="month",to="city_bureau",unit="u1"}`:              1,
+	`petition_major_reports_reporting_period{reporting_period="quarter",to="city_bureau",unit="u1"}`:            1,
+	`petition_major_reports_reporting_period{reporting_period="month",to="county_leadership",unit="u1"}`:        1,
+	`petition_major_reports_reporting_period{reporting_period="quarter",to="county_leadership",unit="u1"}`:      1,
+	`petition_major_reports_late_reporting_period{reporting_period="month",to="county_leadership",unit="u1"}`:   1,
+	`petition_major_reports_late_reporting_period{reporting_period="quarter",to="county_leadership",unit="u1"}`: 1,
+	`petition_evaluations_reporting_period{reporting_period="month",result="basically_satisfied",unit="u1"}`:    1,
+	`petition_evaluations_reporting_period{reporting_period="quarter",result="basically_satisfied",unit="u1"}`:  1,
+	`petition_stage_completed_reporting_period{reporting_period="month",stage="handling",unit="u1"}`:            1,
+	`petition_stage_completed_reporting_period{reporting_period="quarter",stage="handling",unit="u1"}`:          1,
+	`petition_overdue_oldest_deadline_timestamp_seconds{unit="u1"}`:                                             float64(local("2026-09-21 00:00:00").Unix()), // H2's review
+	`petition_unit_info{name="一镇",unit="u1"}`:                                                                   1,
+	`petition_unit_info{name="二局",unit="u2"}`:                                                                   1,
+	`petition_category_info{category="land_requisition",name="农村土地征用"}`:                                         1,
+	`petition_category_info{category="other",name="其他"}`:                                                        1,
 	// a fresh database has the county's default categories (migration 3)
 	`petition_category_info{category="enterprise_restructuring",name="企业改制"}`:       1,
 	`petition_category_info{category="labour_social_security",name="劳动和社会保障"}`:      1,
@@ -272,4 +308,7 @@ var fixtureSeries = map[string]int{
 	"petition_sensitive_period_active": 2, "petition_collective_received_timely_total": 2,
 	"petition_skip_level_received_timely_total": 4, "petition_stage_completed_reporting_period": 20,
 	"petition_stage_completed_late_reporting_period": 20, "petition_reporting_period_start_timestamp_seconds": 2,
+	"petition_major_unreported": 2, "petition_major_unreported_overdue": 2, "petition_config_report_up_within_seconds": 1,
+	"petition_major_reports_reporting_period": 16, "petition_major_reports_late_reporting_period": 16,
+	"petition_evaluations_reporting_period": 12,
 }

@@ -124,3 +124,35 @@ func TestLastHourWindowEdge(t *testing.T) {
 		})
 	}
 }
+
+// A major matter's report is late from any instant after the limit: M1,
+// marked major by the intake at 02:30, is unreported within the hour until
+// 03:30:00 and overdue from any instant after, as the API's report_due says.
+func TestMajorReportLimitEdge(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			c, clk := fixtureCollector(t, dialect)
+			const k = `petition_major_unreported_overdue{unit="u1"}`
+			limit := local("2026-10-02 03:30:00")
+			for _, tc := range []struct {
+				now  time.Time
+				want float64
+			}{
+				{limit.Add(-time.Second), 0},
+				{limit, 0},
+				{limit.Add(time.Nanosecond), 1},
+				{limit.Add(time.Second), 1},
+			} {
+				clk.t = tc.now
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				got := series(t, c)
+				if got[k] != tc.want || got[`petition_major_unreported{unit="u1"}`] != 1 {
+					t.Errorf("at %s: %s = %v, unreported %v; want %v, 1", tc.now.Format(time.RFC3339Nano), k, got[k],
+						got[`petition_major_unreported{unit="u1"}`], tc.want)
+				}
+			}
+		})
+	}
+}

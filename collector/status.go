@@ -84,6 +84,7 @@ func (st *refreshStatus) Collect(ch chan<- prometheus.Metric) {
 	cfg := st.config()
 	ch <- configDueSoonHorizon.metric(cfg.Rules.DueSoon.Seconds())
 	ch <- configCollectiveThreshold.metric(float64(cfg.Rules.CollectiveThreshold))
+	ch <- configMajorPersons.metric(float64(cfg.Rules.MajorPersons))
 	ch <- configStalenessLimit.metric(cfg.StalenessLimit.Seconds())
 	ch <- configRefreshInterval.metric(cfg.RefreshInterval.Seconds())
 	ch <- configBackfillHorizon.metric(cfg.Rules.BackfillHorizon.Seconds())

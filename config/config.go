@@ -171,6 +171,8 @@ var keys = []key{
 	{"collective_threshold", "5", intSetter(func(c *Config) *int { return &c.Rules.CollectiveThreshold }, 2, 10000), "persons at or above which a petition is collective"},
 	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
 	{"backfill_horizon", "24h", durSetter(func(c *Config) *time.Duration { return &c.Rules.BackfillHorizon }, time.Minute), "a case registered longer than this after its receipt is history: it is counted, but pages nobody"},
+	{"major_persons", "50", intSetter(func(c *Config) *int { return &c.Rules.MajorPersons }, 2, petition.MaxPersons), "persons at or above which a collective petition is a major matter, reported upward at once (2022 Reg. art. 25)"},
+	{"report_up_within", "1h", durSetter(func(c *Config) *time.Duration { return &c.Rules.ReportUpWithin }, time.Second), "a major matter not reported to the county leadership this long after it became one is late; a sensitive period may set a shorter report_up_within of its own"},
 	{"calendar_file", "", func(c *Config, v string) error {
 		cal := calendar.Shipped() // read once per process: most counties add no file
 		if v != "" {
@@ -277,6 +279,7 @@ func Load(src Source) (*Config, error) {
 			errs = append(errs, err)
 		}
 		c.Periods = periods
+		c.Rules.ReportUpLimits = reportUpLimits(periods)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -214,3 +214,37 @@ func TestDisputeDefaults(t *testing.T) {
 		t.Errorf("dispute rules %+v", d)
 	}
 }
+
+// A sensitive period may set its own, shorter limit for reporting a major
+// matter upward; a bad one is refused naming the period.
+func TestReportUpWithinPerPeriod(t *testing.T) {
+	file := writeFile(t, `report_up_within: 2h
+sensitive_periods:
+  - {name: national_day, start: 2026-10-01, end: 2026-10-07, report_up_within: 30m}
+  - {name: two_sessions, start: 2027-03-05, end: 2027-03-11}
+`)
+	c, err := Load(Source{File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for _, tc := range []struct {
+		since time.Time
+		want  time.Duration
+	}{
+		{time.Date(2026, 9, 30, 23, 0, 0, 0, sh), 2 * time.Hour},
+		{time.Date(2026, 10, 2, 3, 0, 0, 0, sh), 30 * time.Minute},
+		{time.Date(2027, 3, 6, 3, 0, 0, 0, sh), 2 * time.Hour}, // a period without a limit of its own
+	} {
+		if got := c.Rules.ReportUpDeadline(tc.since).Sub(tc.since); got != tc.want {
+			t.Errorf("limit for a matter major since %s: %s, want %s", tc.since, got, tc.want)
+		}
+	}
+	bad := writeFile(t, `sensitive_periods:
+  - {name: national_day, start: 2026-10-01, end: 2026-10-07, report_up_within: soon}
+`)
+	_, err = Load(Source{File: bad})
+	if err == nil || !strings.Contains(err.Error(), "national_day: report_up_within") {
+		t.Errorf("a bad period limit: %v, want an error naming the period and the key", err)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"riskmon/petition"
 )
 
 // Period is a sensitive period (敏感期) such as National Day or the Two
@@ -13,6 +15,9 @@ type Period struct {
 	Name  string
 	Start time.Time // inclusive
 	End   time.Time // exclusive
+	// ReportUpWithin is the period's own limit for reporting a major
+	// matter upward, 0 when it keeps report_up_within.
+	ReportUpWithin time.Duration
 }
 
 // PeriodSpec is a period as written in the configuration file.
@@ -21,6 +26,8 @@ type PeriodSpec struct {
 	Start    string // a date (2006-01-02) or an RFC 3339 time
 	End      string // a date (the whole day is in) or an RFC 3339 time (excluded)
 	Timezone string // of dates; the configured timezone when empty
+	// ReportUpWithin is a duration (30m), or "" to keep report_up_within.
+	ReportUpWithin string
 }
 
 // ResolvePeriods parses specs, reporting every bad one by its position and
@@ -49,7 +56,7 @@ var periodName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 func decodePeriods(v any) ([]PeriodSpec, error) {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, errors.New("must be a list of {name, start, end, timezone}")
+		return nil, errors.New("must be a list of {name, start, end, timezone, report_up_within}")
 	}
 	var out []PeriodSpec
 	for i, item := range list {
@@ -69,6 +76,8 @@ func decodePeriods(v any) ([]PeriodSpec, error) {
 				p.End = s
 			case "timezone":
 				p.Timezone = s
+			case "report_up_within":
+				p.ReportUpWithin = s
 			default:
 				return nil, fmt.Errorf("entry %d: unknown key %v", i, k)
 			}
@@ -103,7 +112,25 @@ func (sp PeriodSpec) resolve(def *time.Location) (Period, error) {
 	if !p.End.After(p.Start) {
 		return p, fmt.Errorf("period %s: end %s is not after start %s", sp.Name, sp.End, sp.Start)
 	}
+	if sp.ReportUpWithin != "" {
+		d, err := time.ParseDuration(sp.ReportUpWithin)
+		if err != nil || d < time.Second {
+			return p, fmt.Errorf("period %s: report_up_within: %q is not a duration of at least 1s, such as 30m", sp.Name, sp.ReportUpWithin)
+		}
+		p.ReportUpWithin = d
+	}
 	return p, nil
+}
+
+// reportUpLimits are the periods' own limits for reporting major matters.
+func reportUpLimits(periods []Period) []petition.Limit {
+	var out []petition.Limit
+	for _, p := range periods {
+		if p.ReportUpWithin > 0 {
+			out = append(out, petition.Limit{Start: p.Start, End: p.End, Within: p.ReportUpWithin})
+		}
+	}
+	return out
 }
 
 func parseBound(s string, loc *time.Location, end bool) (time.Time, error) {

@@ -37,6 +37,7 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 	b := base(p.Lang, "riskmon-command-center", "信访指挥中心", "Petition command center", "30s", "wall-screen").
 		WithVariable(configVariable("due_soon_hours", "max(petition_config_due_soon_horizon_seconds) / 3600")).
 		WithVariable(configVariable("collective_persons", "max(petition_config_collective_threshold)")).
+		WithVariable(configVariable("major_persons", "max(petition_config_major_persons)")).
 		// Row 1: the state of the day and the service, banner-sized.
 		WithPanel(statPanel(t("敏感期", "Sensitive period"),
 			t("是否处于国庆、两会等敏感期：敏感期内告警阈值更严。", "Whether a sensitive period (National Day, the Two Sessions, ...) is in force: alert thresholds are stricter."),
@@ -58,17 +59,24 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 			"percentunit", 3, instant(`petition:repeat_rate_30d:ratio`, ""),
 			thresholdQuery("petition:repeat_rate_threshold:warning", "petition:repeat_rate_threshold:warning")).
 			WithTransformation(fromRecorded)).
-		// Row 2: the backlog.
+		// Row 2: the backlog, and the major matters owing a report upward.
 		WithPanel(statPanel(t("在办", "Open"), t("各阶段在办案件总数。", "Cases open in any stage."),
-			"short", 6, instant(`sum(petition_open)`, "")).Height(4)).
+			"short", 4, instant(`sum(petition_open)`, "")).Height(4)).
 		WithPanel(statPanel(t("超期", "Overdue"), t("超过法定期限仍未办结的案件数。", "Open cases past their statutory deadline."),
-			"short", 6, instant(`sum(petition_overdue)`, "")).
+			"short", 4, instant(`sum(petition_overdue)`, "")).
 			Height(4).Thresholds(steps(nil, "green", 1.0, "orange", 20.0, "red"))).
 		WithPanel(statPanel(t("${due_soon_hours}小时内到期", "Due within ${due_soon_hours} h"), t("期限将在 ${due_soon_hours} 小时内届满的在办案件数。", "Open cases whose deadline falls within ${due_soon_hours} hours."),
-			"short", 6, instant(`sum(petition_due_soon)`, "")).
+			"short", 4, instant(`sum(petition_due_soon)`, "")).
 			Height(4).Thresholds(steps(nil, "green", 10.0, "orange"))).
 		WithPanel(statPanel(t("领导督办在办", "Supervised open"), t("领导督办、包案的在办案件数。", "Open cases under leadership supervision."),
-			"short", 6, instant(`sum(petition_supervised_open)`, "")).Height(4))
+			"short", 4, instant(`sum(petition_supervised_open)`, "")).Height(4)).
+		// Major matters owe a report upward at once (2022 Reg. art. 25).
+		WithPanel(statPanel(t("重大事项待上报", "Major matters awaiting report"), t("重大信访事项（${major_persons} 人以上集体访、进京走访、标为重大或高风险纠纷转成）尚未向县委县政府报告的件数。", "Major matters (collective of ${major_persons} or more, a visit to Beijing, marked major, or a high-risk dispute escalated) not yet reported to the county leadership."),
+			"short", 4, instant(`sum(petition_major_unreported)`, "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))).
+		WithPanel(statPanel(t("重大事项超时未报", "Major matters past the report limit"), t("超过上报时限仍未向县委县政府报告的重大事项件数；迟报、瞒报须追责（第四十六条）。", "Major matters past the limit for reporting upward and still unreported; delaying a report is punished (art. 46)."),
+			"short", 4, instant(`sum(petition_major_unreported_overdue)`, "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "red")))
 	// Row 3: the dispute register and the daily reports.
 	b = withDisputes(p, b)
 	// Row 4: who and what.

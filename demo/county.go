@@ -85,8 +85,10 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 	// pages nobody. Three petitions of the last hours, registered now, give the
 	// screens and the alerts something of today to show.
 	for i, c := range []petition.Case{
+		// 60 persons: a major matter, not reported upward two hours on
+		// (2022 Reg. art. 25), as the duty officer is paged for
 		{CaseNo: "DEMO-NOW-1", ReceivedAt: now.Add(-2 * time.Hour), Channel: "visit", Category: "land_requisition",
-			Unit: Units[0].Code, Persons: 12, Level: "county"},
+			Unit: Units[0].Code, Persons: 60, Level: "county"},
 		// a visit at the province: skip-level (2022 Reg. art. 20)
 		{CaseNo: "DEMO-NOW-2", ReceivedAt: now.Add(-time.Hour), Channel: "visit", Category: "labour_social_security",
 			Unit: Units[1].Code, Persons: 1, Level: "province"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"riskmon/petition"
@@ -28,7 +29,7 @@ func Generate(r petition.Rules, key petition.Key, from, now time.Time, seed uint
 				continue
 			}
 			c := g.newCase(at, len(out))
-			out = append(out, store.LoadCase{Case: c, Events: g.history(c, now)})
+			out = append(out, store.LoadCase{Case: c, Events: g.reportedUp(c, g.history(c, now), now)})
 		}
 	}
 	return out
@@ -233,4 +234,38 @@ func (g *gen) evaluate(step func(petition.Event) bool, after time.Time) {
 		res := petition.EvaluationResults[g.pick([]float64{60, 25, 15})]
 		step(petition.Event{Type: petition.EventEvaluated, At: after.Add(time.Duration(1+g.rnd.IntN(72)) * time.Hour), Result: res})
 	}
+}
+
+// reportedUp adds to a case's history its reports upward (2022 Reg. art.
+// 25), made without a draw so that the rest of the demo stays as it was: a
+// major matter at receipt is reported to the county leadership within the
+// hour and to the city bureau after it; a case the province takes up is
+// marked major an hour later and reported two hours after that, late. A
+// report or mark neither needs nor changes anything the other events do, so
+// each goes in at its time; none after now.
+func (g *gen) reportedUp(c petition.Case, evs []petition.Event, now time.Time) []petition.Event {
+	var add []petition.Event
+	if g.r.Major(c) {
+		add = append(add, petition.Event{Type: petition.EventReportedUp, At: c.ReceivedAt.Add(40 * time.Minute), To: petition.ReportCountyLeadership},
+			petition.Event{Type: petition.EventReportedUp, At: c.ReceivedAt.Add(70 * time.Minute), To: "city_bureau"})
+	} else {
+		for _, e := range evs {
+			if e.Type == petition.EventSupervised && e.Level == "province" {
+				add = append(add, petition.Event{Type: petition.EventMarkedMajor, At: e.At.Add(time.Hour)},
+					petition.Event{Type: petition.EventReportedUp, At: e.At.Add(3 * time.Hour), To: petition.ReportCountyLeadership})
+				break
+			}
+		}
+	}
+	for _, a := range add {
+		if a.At.After(now) {
+			break
+		}
+		i := len(evs)
+		for i > 0 && evs[i-1].At.After(a.At) {
+			i--
+		}
+		evs = slices.Insert(evs, i, a)
+	}
+	return evs
 }

@@ -26,7 +26,7 @@ const chunkLines = 1000
 
 // csvColumns are the columns an import CSV may have; events is a JSON array.
 var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit", "persons", "level",
-	"petitioner_id", "repeat_of", "supervised", "routing", "events"}
+	"petitioner_id", "repeat_of", "supervised", "routing", "major", "events"}
 
 // rawLine is a line of the file (a record of a CSV file) as read, and where
 // it is.
@@ -320,7 +320,7 @@ func (f *File) csvLine(line int, rec []string) (ImportLine, []LineError) {
 	for _, flag := range []struct {
 		column string
 		to     *bool
-	}{{"supervised", &il.Supervised}, {"routing", &il.Routing}} {
+	}{{"supervised", &il.Supervised}, {"routing", &il.Routing}, {"major", &il.Major}} {
 		if s := get(flag.column); s != "" {
 			v, err := strconv.ParseBool(s)
 			if err != nil {

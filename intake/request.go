@@ -33,6 +33,7 @@ type CaseRequest struct {
 	RepeatOf     string `json:"repeat_of,omitempty"`
 	Supervised   bool   `json:"supervised,omitempty"`
 	Routing      bool   `json:"routing,omitempty"`
+	Major        bool   `json:"major,omitempty"` // a major matter whatever its size (art. 25)
 }
 
 // EventRequest is one step of a case.
@@ -43,6 +44,7 @@ type EventRequest struct {
 	Result string `json:"result,omitempty"`
 	Unit   string `json:"unit,omitempty"`
 	Level  string `json:"level,omitempty"`
+	To     string `json:"to,omitempty"`
 }
 
 // maxIDLen bounds a petitioner identifier before it is hashed.
@@ -72,6 +74,7 @@ func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, [
 	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,
 		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised, Routing: r.Routing,
+		Major: r.Major,
 	}
 	ds = withRuleProblems(ds, c.Problems(), map[string]string{"petitioner_hash": "petitioner_id"})
 	if len(ds) > 0 {
@@ -86,7 +89,7 @@ func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Ev
 	var ds details
 	bad := ds.add
 	at, _ := parseTime("at", r.At, now, bad)
-	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level}
+	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To}
 	if r.Days != nil {
 		e.Days = *r.Days
 	}

@@ -25,6 +25,9 @@ type CaseResponse struct {
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
 	Repeat       bool            `json:"repeat"`
+	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
+	ReportedTo   []string        `json:"reported_to,omitempty"`      // whom it was reported to
+	ReportDue    string          `json:"major_report_due,omitempty"` // while the county leadership has no report: when it is late
 	Status       string          `json:"status"`
 	Stage        string          `json:"stage,omitempty"`
 	Deadline     string          `json:"deadline,omitempty"`    // 24:00 of the last day, written 00:00 of the next
@@ -47,9 +50,12 @@ type EventResponse struct {
 	Level          string `json:"level,omitempty"`
 	CompletedStage string `json:"completed_stage,omitempty"`
 	Late           bool   `json:"late,omitempty"`
+	To             string `json:"to,omitempty"`
 	// LateRequest: a review or re-review request that the record shows
 	// outside the window, recorded all the same (arts. 35-36)
 	LateRequest bool `json:"late_request,omitempty"`
+	// LateReport: a major matter reported upward after the limit (art. 25)
+	LateReport bool `json:"late_report,omitempty"`
 }
 
 func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseResponse {
@@ -60,6 +66,15 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
+		Major: v.State.Major,
+	}
+	for _, to := range petition.ReportRecipients {
+		if v.State.ReportedTo(to) {
+			out.ReportedTo = append(out.ReportedTo, to)
+		}
+	}
+	if v.State.MajorUnreported() {
+		out.ReportDue = local(r.ReportUpDeadline(v.State.MajorSince))
 	}
 	if out.Stage != "" {
 		out.Deadline = local(v.State.Deadline)
@@ -73,7 +88,8 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
 			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
-			Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
+			To: e.Event.To, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
+			LateReport: e.Late && e.Event.Type == petition.EventReportedUp,
 		})
 	}
 	return out

@@ -20,6 +20,7 @@ type Case struct {
 	RepeatOf       string
 	Supervised     bool
 	Routing        bool // registered by the petition bureau (Unit) to be passed on: starts in routing
+	Major          bool // the intake found the matter major (重大事项) at receipt, whatever its size (art. 25)
 }
 
 // Problem is one field that breaks a rule, named as the API and the import

@@ -14,7 +14,11 @@ import (
 // identifier, phone number or address, and its leader by role only.
 
 // DisputeRisks grade a dispute's risk, highest first.
-var DisputeRisks = []string{"high", "medium", "low"}
+var DisputeRisks = []string{RiskHigh, "medium", "low"}
+
+// RiskHigh is the highest risk: such a dispute escalating into a petition
+// makes it a major matter (art. 25).
+const RiskHigh = "high"
 
 // DisputeSources say how a dispute came to the register.
 var DisputeSources = []string{"screening", "hotline", "grid", "petition", "other"}

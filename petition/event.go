@@ -1,13 +1,9 @@
 package petition
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
-
-	"riskmon/calendar"
 )
 
 // Event types, the steps recorded in a case's history.
@@ -29,6 +25,8 @@ const (
 	EventHearingEnded        = "hearing_ended"
 	EventTransferred         = "transferred"
 	EventSupervisionAnswered = "supervision_answered"
+	EventMarkedMajor         = "marked_major"
+	EventReportedUp          = "reported_up"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -38,6 +36,7 @@ const (
 	FieldResult = "result" // evaluated: one of EvaluationResults
 	FieldUnit   = "unit"   // reassigned, transferred: the new responsible unit, which must exist
 	FieldLevel  = "level"  // supervised: the level that takes the case up (SupervisionLevels)
+	FieldTo     = "to"     // reported_up: whom the matter was reported to (ReportRecipients)
 )
 
 // EventSpec is what is special about an event type. Everything that treats
@@ -70,6 +69,10 @@ var EventSpecs = []EventSpec{
 	{Type: EventHearingEnded},
 	{Type: EventTransferred, Field: FieldUnit},
 	{Type: EventSupervisionAnswered},
+	// a major matter (重大事项) is reported upward at once (art. 25), to
+	// each recipient once
+	{Type: EventMarkedMajor},
+	{Type: EventReportedUp, Field: FieldTo},
 }
 
 // EventTypes lists every event type.
@@ -100,6 +103,7 @@ type Event struct {
 	Result string
 	Unit   string
 	Level  string
+	To     string
 }
 
 // Spec is the spec of the event's type (the zero spec for an unknown type).
@@ -123,7 +127,7 @@ func (e Event) Problems(r Rules) []Problem {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}} {
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}} {
 		switch {
 		case f.set && spec.Field != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
@@ -140,6 +144,8 @@ func (e Event) Problems(r Rules) []Problem {
 		ps = append(ps, CodeProblem(FieldUnit, e.Unit)...)
 	case spec.Field == FieldLevel && e.Level != "":
 		ps = append(ps, vocabProblem(FieldLevel, e.Level, SupervisionLevels)...)
+	case spec.Field == FieldTo && e.To != "":
+		ps = append(ps, vocabProblem(FieldTo, e.To, ReportRecipients)...)
 	}
 	return ps
 }
@@ -170,233 +176,9 @@ func typesWith(field string) string {
 // Outcome is what an event did besides changing the state: the stage it
 // completed (if any) and whether that was after the deadline; for a review or
 // re-review request, whether the record shows it outside the petitioner's
-// window (it is recorded all the same).
+// window (it is recorded all the same); for a report upward of a major
+// matter, whether it came after the limit (Rules.ReportUpDeadline).
 type Outcome struct {
 	CompletedStage string
 	Late           bool
-}
-
-// ErrTransition is wrapped by every refusal of an event the case's status does
-// not allow.
-var ErrTransition = errors.New("event not allowed")
-
-// ErrInvalidEvent is wrapped when the event itself is malformed.
-var ErrInvalidEvent = errors.New("invalid event")
-
-// Apply returns the state after e, or an error naming why e is refused.
-func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
-	if ps := e.Problems(r); len(ps) > 0 {
-		return s, Outcome{}, fmt.Errorf("%w: %s", ErrInvalidEvent, ps[0])
-	}
-	if e.At.Before(s.LastEventAt) {
-		return s, Outcome{}, fmt.Errorf("%w: %s at %s is earlier than the case's last event at %s",
-			ErrTransition, e.Type, e.At.UTC().Format(time.RFC3339), s.LastEventAt.UTC().Format(time.RFC3339))
-	}
-	refuse := func() (State, Outcome, error) {
-		return s, Outcome{}, fmt.Errorf("%w: %s in status %s", ErrTransition, e.Type, s.Status)
-	}
-	next := s
-	next.LastEventAt = e.At
-	// ended is what e does when it ends the open stage: that stage completed,
-	// late when after its deadline
-	ended := Outcome{CompletedStage: s.Stage(), Late: e.At.After(s.Deadline)}
-	complete := func(status string) (State, Outcome, error) {
-		next.Status = status
-		next.StageStart = time.Time{}
-		next.DecidedAt, next.Evaluated, next.DeliveredAt = e.At, false, time.Time{}
-		if status == StatusReplied || status == StatusReviewed || status == StatusReReviewed {
-			next.Decision = status
-		}
-		return r.WithDeadline(next), ended, nil
-	}
-	// open starts the clock of the stage status is open in.
-	open := func(status string) (State, Outcome, error) {
-		next.Status = status
-		next.StageStart = e.At
-		return r.WithDeadline(next), Outcome{}, nil
-	}
-	// the window counts from the delivery of the decision, or from the
-	// decision itself when its delivery is not recorded
-	requestWindowOpen := func() bool {
-		from := s.DecidedAt
-		if !s.DeliveredAt.IsZero() {
-			from = s.DeliveredAt
-		}
-		return !e.At.After(r.RequestWindowEnd(from))
-	}
-	// request records a review or re-review request. The window runs from the
-	// petitioner's receipt of the written decision (arts. 35-36), which the
-	// record may not hold: a request the record shows outside it is
-	// recorded and marked late, never refused. The reviewing organ it names
-	// answers for the stage from then on.
-	request := func(status string) (State, Outcome, error) {
-		if e.Unit != "" {
-			if e.Unit == s.Unit {
-				return s, Outcome{}, fmt.Errorf("%w: the case is with %s already; name the reviewing organ, the level above", ErrTransition, e.Unit)
-			}
-			next.Unit = e.Unit
-		}
-		late := !requestWindowOpen()
-		next, out, err := open(status)
-		out.Late = late
-		return next, out, err
-	}
-	// after decision: the petitioner may ask for the next step even when the
-	// unit has closed the case after its decision
-	waitingAfter := func(decision string) bool {
-		return s.Status == decision || (s.Status == StatusClosed && s.Decision == decision)
-	}
-
-	switch e.Type {
-	case EventAccepted:
-		if s.Status != StatusReceived {
-			return refuse()
-		}
-		_, out, _ := complete(StatusAccepted)
-		next, _, _ = open(StatusAccepted)
-		return next, out, nil
-	case EventNotAccepted:
-		if s.Status != StatusReceived {
-			return refuse()
-		}
-		return complete(StatusNotAccepted)
-	case EventExtended:
-		if s.Status != StatusAccepted {
-			return refuse()
-		}
-		if s.Extended() {
-			return s, Outcome{}, fmt.Errorf("%w: handling was already extended once", ErrTransition)
-		}
-		if e.At.After(s.Deadline) {
-			return s, Outcome{}, fmt.Errorf("%w: extended after the handling deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
-		}
-		next.Extension = e.Days
-		return r.WithDeadline(next), Outcome{}, nil
-	case EventReplied:
-		if s.Status != StatusAccepted {
-			return refuse()
-		}
-		return complete(StatusReplied)
-	case EventReviewRequested:
-		if !waitingAfter(StatusReplied) {
-			return refuse()
-		}
-		return request(StatusReviewRequested)
-	case EventReviewed:
-		if s.Status != StatusReviewRequested {
-			return refuse()
-		}
-		return complete(StatusReviewed)
-	case EventReReviewRequested:
-		if !waitingAfter(StatusReviewed) {
-			return refuse()
-		}
-		return request(StatusReReviewRequested)
-	case EventReReviewed:
-		if s.Status != StatusReReviewRequested {
-			return refuse()
-		}
-		if !s.HearingSince.IsZero() {
-			return s, Outcome{}, fmt.Errorf("%w: the re-review's hearing has not ended", ErrTransition)
-		}
-		return complete(StatusReReviewed)
-	case EventClosed:
-		switch s.Status {
-		case StatusReplied, StatusReviewed, StatusReReviewed:
-			next.Status = StatusClosed
-			return next, Outcome{}, nil
-		}
-		return refuse()
-	case EventEvaluated:
-		switch s.Status {
-		case StatusReplied, StatusReviewed, StatusReReviewed, StatusClosed:
-			// one evaluation a decision: the satisfaction rate counts each once
-			if s.Evaluated {
-				return s, Outcome{}, fmt.Errorf("%w: the decision of %s was already evaluated", ErrTransition,
-					s.DecidedAt.In(r.Location).Format(time.RFC3339))
-			}
-			next.Evaluated = true
-			return next, Outcome{}, nil
-		}
-		return refuse()
-	case EventReassigned:
-		if s.Status == StatusClosed || s.Status == StatusNotAccepted {
-			return refuse()
-		}
-		next.Unit = e.Unit
-		return next, Outcome{}, nil
-	case EventTransferred:
-		// 转送/交办: the bureau passes the case on (completing routing), or a
-		// unit passes on a case that is not its own before deciding on it.
-		// The new unit's acceptance starts the day after it received the
-		// transfer (At); the old unit's time is not charged to it, and the
-		// stage the transfer ends is counted for the unit that held it.
-		if s.Status != StatusRegistered && s.Status != StatusReceived {
-			return refuse()
-		}
-		if e.Unit == s.Unit {
-			return s, Outcome{}, fmt.Errorf("%w: the case is with %s already", ErrTransition, e.Unit)
-		}
-		next.Status, next.Unit, next.StageStart = StatusReceived, e.Unit, e.At
-		if s.Status == StatusReceived {
-			// passing a case on decides nothing: acceptance is completed by
-			// a decision either way (art. 23), so the timely acceptance
-			// rate counts decisions only
-			return r.WithDeadline(next), Outcome{}, nil
-		}
-		// the bureau's routing is done by passing the case on (art. 22)
-		return r.WithDeadline(next), ended, nil
-	case EventHearingStarted:
-		// a hearing (听证) during a re-review pauses its clock (2022 Reg. art.
-		// 36 ¶2); like the extension, it must start within the limit, or a
-		// late hearing would clear an overdue case
-		if s.Status != StatusReReviewRequested || !s.HearingSince.IsZero() {
-			return refuse()
-		}
-		if e.At.After(s.Deadline) {
-			return s, Outcome{}, fmt.Errorf("%w: hearing started after the re-review deadline %s", ErrTransition, s.Deadline.Format(time.RFC3339))
-		}
-		next.HearingSince = e.At
-		return r.WithDeadline(next), Outcome{}, nil
-	case EventHearingEnded:
-		if s.HearingSince.IsZero() {
-			return refuse()
-		}
-		// the days the hearing took, both ends included, do not count
-		next.Paused += int(calendar.DayOf(e.At, r.Location)-calendar.DayOf(s.HearingSince, r.Location)) + 1
-		next.HearingSince = time.Time{}
-		return r.WithDeadline(next), Outcome{}, nil
-	case EventReplyDelivered:
-		// once a decision, before the petitioner asks for the next step
-		if s.Decision == "" || !waitingAfter(s.Decision) || !s.DeliveredAt.IsZero() {
-			return refuse()
-		}
-		next.DeliveredAt = e.At
-		return next, Outcome{}, nil
-	case EventSupervised:
-		// Supervision (督办) can start at any time until the case is closed,
-		// not only while a stage is open: the bureau supervises a case
-		// accepted or handled against the rules, delayed, or whose handling
-		// opinion is not carried out (2022 Reg. art. 40), which is after the
-		// reply or the refusal. A higher level can take it up after a lower
-		// one, and the organ then owes it a written answer again.
-		if s.Status == StatusClosed {
-			return refuse()
-		}
-		if slices.Index(SupervisionLevels, e.Level) <= slices.Index(SupervisionLevels, s.Supervision) {
-			return s, Outcome{}, fmt.Errorf("%w: already supervised at %s level", ErrTransition, s.Supervision)
-		}
-		next.Supervision, next.SupervisionAnswered = e.Level, false
-		return next, Outcome{}, nil
-	case EventSupervisionAnswered:
-		// the organ's written answer to the supervision (书面反馈, art. 40 ¶4),
-		// once for each level that took the case up
-		if s.Supervision == "" || s.SupervisionAnswered {
-			return refuse()
-		}
-		next.SupervisionAnswered = true
-		return next, Outcome{}, nil
-	}
-	// Problems refused unknown types: a spec without a transition is a bug.
-	return s, Outcome{}, fmt.Errorf("%w: event type %q has no transition", ErrInvalidEvent, e.Type)
 }

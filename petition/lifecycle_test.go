@@ -20,27 +20,33 @@ var lifecycle = []struct {
 }{
 	// at the petition bureau: passed on (transferred), or another unit
 	// made responsible; supervision may start at once
-	{"registered", "transferred reassigned supervised"},
-	{"received", "accepted not_accepted transferred reassigned supervised"},
+	{"registered", "transferred reassigned supervised marked_major reported_up"},
+	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up"},
 	// a not-accepted case is finished: nothing to decide, evaluate or move;
 	// a higher level may still supervise the refusal (art. 40)
-	{"not_accepted", "supervised"},
-	{"accepted", "extended replied reassigned supervised"},
+	{"not_accepted", "supervised marked_major reported_up"},
+	{"accepted", "extended replied reassigned supervised marked_major reported_up"},
 	// supervised: the organ answers it in writing, once a level (art. 40 ¶4)
-	{"accepted, supervised", "extended replied reassigned supervised supervision_answered"},
-	{"accepted, supervision answered", "extended replied reassigned supervised"},
+	{"accepted, supervised", "extended replied reassigned supervised supervision_answered marked_major reported_up"},
+	{"accepted, supervision answered", "extended replied reassigned supervised marked_major reported_up"},
 	// after a decision: the next step may be requested, the reply
 	// delivered, the decision evaluated once, the case closed; a decision
 	// not carried out may be supervised (art. 40)
-	{"replied", "review_requested closed evaluated reassigned reply_delivered supervised"},
-	{"review_requested", "reviewed reassigned supervised"},
-	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered supervised"},
-	{"re_review_requested", "re_reviewed hearing_started reassigned supervised"},
-	{"re_review_requested, hearing", "hearing_ended reassigned supervised"},
-	{"re_reviewed", "closed evaluated reassigned reply_delivered supervised"},
+	{"replied", "review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
+	{"review_requested", "reviewed reassigned supervised marked_major reported_up"},
+	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
+	{"re_review_requested", "re_reviewed hearing_started reassigned supervised marked_major reported_up"},
+	{"re_review_requested, hearing", "hearing_ended reassigned supervised marked_major reported_up"},
+	{"re_reviewed", "closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
 	// closed after the reply: review may still be requested within the window
-	{"closed after replied", "review_requested evaluated reply_delivered"},
-	{"closed after reviewed", "re_review_requested evaluated reply_delivered"},
+	{"closed after replied", "review_requested evaluated reply_delivered reported_up"},
+	{"closed after reviewed", "re_review_requested evaluated reply_delivered reported_up"},
+	// a major matter is reported upward, to each recipient once (art.
+	// 25); a report is never refused for the status, nor a matter for not
+	// being major; marking it major again is refused
+	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up"},
+	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major"},
+	{"received, major, reported", "accepted not_accepted transferred reassigned supervised"},
 }
 
 // lifecycleStates builds each state of the table by its history, a day
@@ -61,6 +67,9 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 		"re_reviewed":                    {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventReReviewRequested, EventReReviewed},
 		"closed after replied":           {EventAccepted, EventReplied, EventClosed},
 		"closed after reviewed":          {EventAccepted, EventReplied, EventReviewRequested, EventReviewed, EventClosed},
+		"received, major":                {EventMarkedMajor},
+		"received, reported":             {EventReportedUp},
+		"received, major, reported":      {EventMarkedMajor, EventReportedUp},
 	}
 	out := map[string]State{}
 	for name, types := range steps {
@@ -68,8 +77,11 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 		for i, typ := range types {
 			var err error
 			e := Event{Type: typ, At: recv.Add(time.Duration(i+1) * 24 * time.Hour)}
-			if typ == EventSupervised {
+			switch typ {
+			case EventSupervised:
 				e.Level = SupervisionLevels[0] // the probe's level is the highest
+			case EventReportedUp:
+				e.To = ReportRecipients[0] // the probe's recipient
 			}
 			st, _, err = r.Apply(st, e)
 			if err != nil {
@@ -94,6 +106,8 @@ func probe(typ string, s State) Event {
 		e.Unit = "u2"
 	case FieldLevel:
 		e.Level = SupervisionLevels[len(SupervisionLevels)-1]
+	case FieldTo:
+		e.To = ReportRecipients[0]
 	}
 	return e
 }

@@ -12,18 +12,23 @@ import (
 // Rules are the configurable parameters of petition work. The zero value is not
 // usable: start from DefaultRules.
 type Rules struct {
-	RoutingDays         int            // 转送/交办: the petition bureau passes a case on within N days (2005 Reg. art. 21)
-	AcceptanceDays      int            // 受理: decide within N days of receipt (2022 Reg. art. 23)
-	HandlingDays        int            // 办理: reply within N days of acceptance (art. 34)
-	MaxExtensionDays    int            // one extension of handling, at most N days (art. 34)
-	ReviewDays          int            // 复查 decision within N days of the request (art. 35)
-	ReReviewDays        int            // 复核 decision within N days of the request (art. 36)
-	RequestWindowDays   int            // a review may be requested within N days of the decision
-	DueSoon             time.Duration  // warning horizon before a deadline
-	CollectiveThreshold int            // persons at or above which a petition is collective
-	RepeatLookbackDays  int            // same person + same matter within N days is a repeat
-	BackfillHorizon     time.Duration  // a case registered this long after its receipt is history: it pages nobody
-	Location            *time.Location // days are the local days of this zone
+	RoutingDays         int           // 转送/交办: the petition bureau passes a case on within N days (2005 Reg. art. 21)
+	AcceptanceDays      int           // 受理: decide within N days of receipt (2022 Reg. art. 23)
+	HandlingDays        int           // 办理: reply within N days of acceptance (art. 34)
+	MaxExtensionDays    int           // one extension of handling, at most N days (art. 34)
+	ReviewDays          int           // 复查 decision within N days of the request (art. 35)
+	ReReviewDays        int           // 复核 decision within N days of the request (art. 36)
+	RequestWindowDays   int           // a review may be requested within N days of the decision
+	DueSoon             time.Duration // warning horizon before a deadline
+	CollectiveThreshold int           // persons at or above which a petition is collective
+	RepeatLookbackDays  int           // same person + same matter within N days is a repeat
+	BackfillHorizon     time.Duration // a case registered this long after its receipt is history: it pages nobody
+	MajorPersons        int           // a collective petition of at least N persons is a major matter (art. 25)
+	// ReportUpWithin is how soon a major matter is reported upward (art.
+	// 25: 及时, "at once"); ReportUpLimits may shorten it in sensitive periods.
+	ReportUpWithin time.Duration
+	ReportUpLimits []Limit
+	Location       *time.Location // days are the local days of this zone
 
 	// Calendar says which days are rest days; Roll whether a period whose
 	// last day is one ends on the next working day; DayCount how each stage
@@ -50,6 +55,8 @@ func DefaultRules(loc *time.Location) Rules {
 		CollectiveThreshold: 5,
 		RepeatLookbackDays:  365,
 		BackfillHorizon:     24 * time.Hour,
+		MajorPersons:        50,
+		ReportUpWithin:      time.Hour,
 		Location:            loc,
 		Calendar:            calendar.Shipped(),
 		Roll:                calendar.RollRestDays,
@@ -198,6 +205,9 @@ type State struct {
 	// SupervisionAnswered: the organ answered that level's supervision in
 	// writing (supervision_answered, art. 40 ¶4)
 	SupervisionAnswered bool
+	Major               bool      // a major matter (Rules.Major, marked_major): reported upward at once
+	MajorSince          time.Time // when it became one: the report's limit counts from it; zero for one stored before reports were recorded
+	Reported            uint8     // the ReportRecipients it was reported to, a bit each (ReportedTo)
 	LastEventAt         time.Time // receipt or the latest event
 }
 
@@ -256,6 +266,9 @@ func (r Rules) Received(c Case) State {
 	}
 	if c.Supervised {
 		st.Supervision = SupervisionLevels[0]
+	}
+	if r.Major(c) {
+		st.Major, st.MajorSince = true, c.ReceivedAt
 	}
 	if c.Routing {
 		st.Status = StatusRegistered

@@ -14,7 +14,10 @@ var Channels = []string{"letter", ChannelVisit, "online", "phone"}
 const ChannelVisit = "visit"
 
 // Levels at which a petition can be lodged, from the county up to Beijing.
-var Levels = []string{"county", "city", "province", "national"}
+var Levels = []string{"county", "city", "province", NationalLevel}
+
+// NationalLevel is the national bureau in Beijing (国家信访局).
+const NationalLevel = "national"
 
 // Stages with a statutory clock, in the order a case passes through them. A
 // case lodged directly with its unit starts in acceptance.
@@ -81,4 +84,4 @@ func SkipLevel(channel, level string) bool {
 }
 
 // SkipLevels are the levels at which a county case's visit skipped levels.
-var SkipLevels = []string{"province", "national"}
+var SkipLevels = []string{"province", NationalLevel}

@@ -178,10 +178,7 @@ func newLoadTallies(loc *time.Location) *loadTallies {
 // merge adds o's counts to t's.
 func (t *loadTallies) merge(o *loadTallies) {
 	t.receipts.merge(o.receipts)
-	t.events.completions.merge(o.events.completions)
-	t.events.days.merge(o.events.days)
-	t.events.evaluations.merge(o.events.evaluations)
-	t.events.requests.merge(o.events.requests)
+	t.events.merge(o.events)
 }
 
 // replay applies a case's history to its received state in order, calling
@@ -311,13 +308,20 @@ func (b *bulkInsert) add(vals ...any) {
 
 func (b *bulkInsert) full() bool { return b.rows >= bulkRows }
 
+// maxStatementVars is the most placeholders one statement may have
+// (SQLite's SQLITE_MAX_VARIABLE_NUMBER; MySQL allows 65535).
+const maxStatementVars = 32766
+
+// flush inserts the rows added, in statements of at most bulkRows rows and
+// maxStatementVars values.
 func (b *bulkInsert) flush(ctx context.Context) error {
-	if b.rows == 0 {
-		return nil
-	}
-	q := b.prefix + strings.TrimSuffix(strings.Repeat(b.row+", ", b.rows), ", ")
-	if _, err := b.tx.ExecContext(ctx, q, b.args...); err != nil {
-		return fmt.Errorf("bulk insert: %w", err)
+	per := min(bulkRows, maxStatementVars/b.cols)
+	for start := 0; start < b.rows; start += per {
+		n := min(per, b.rows-start)
+		q := b.prefix + strings.TrimSuffix(strings.Repeat(b.row+", ", n), ", ")
+		if _, err := b.tx.ExecContext(ctx, q, b.args[start*b.cols:(start+n)*b.cols]...); err != nil {
+			return fmt.Errorf("bulk insert: %w", err)
+		}
 	}
 	b.args, b.rows = b.args[:0], 0
 	return nil

@@ -83,13 +83,14 @@ type caseRow struct {
 	RepeatOf       sql.NullString `db:"repeat_of"`
 	Supervised     bool           `db:"supervised"`
 	Routing        bool           `db:"routing"`
+	Major          bool           `db:"major"`
 }
 
 func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
 		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
-		r.Routing == c.Routing
+		r.Routing == c.Routing && r.Major == c.Major
 }
 
 // CreateCase stores a new case with its derived flags and counts it, and

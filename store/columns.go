@@ -12,7 +12,7 @@ import (
 const (
 	// caseContentColumns are a case's content as received: never updated.
 	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
-		"repeat_of, supervised, routing"
+		"repeat_of, supervised, routing, major"
 	// caseRegistrationColumns say when riskmon stored the case and whether
 	// that was timely (petition.Rules.Timely).
 	caseRegistrationColumns = "registered_at, timely"
@@ -23,13 +23,16 @@ const (
 	// every event; stage is derived from status, for the backlog's index.
 	// stage_start and extension_days are what the deadline is computed from
 	// (petition.Rules.WithDeadline); stage_deadline caches the result.
+	// major_unreported is derived too (petition.State.MajorUnreported), for
+	// the collector's index.
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, hearing_since, " +
 		"paused_days, decided_at, " +
-		"decision, delivered_at, evaluated, supervision, supervision_answered, last_event_at, last_seq"
+		"decision, delivered_at, evaluated, supervision, supervision_answered, " +
+		"is_major, major_since, reported_to, major_unreported, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
-	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level"
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to"
 )
 
 // columns splits a column list.
@@ -40,7 +43,7 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
 	return append([]any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-		nullString(c.RepeatOf), c.Supervised, c.Routing,
+		nullString(c.RepeatOf), c.Supervised, c.Routing, c.Major,
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level), repeat,
 	}, stateValues(st, seq)...)
@@ -57,6 +60,7 @@ func stateValues(st petition.State, seq int) []any {
 	return []any{
 		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
 		st.Extension, nullUnix(st.HearingSince), st.Paused, nullUnix(st.DecidedAt), nullString(st.Decision),
-		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.SupervisionAnswered, st.LastEventAt.Unix(), seq,
+		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.SupervisionAnswered,
+		st.Major, nullUnix(st.MajorSince), st.Reported, st.MajorUnreported(), st.LastEventAt.Unix(), seq,
 	}
 }

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"riskmon/calendar"
+	"riskmon/petition"
 )
 
 // completionDayZoneSetting names the zone whose local days
@@ -55,32 +57,38 @@ func (s *Store) RecountCompletionDays(ctx context.Context, loc *time.Location) (
 	return rebuilt, nil
 }
 
+// rebuildCompletionDays counts every day tally (dayTallies) again from the
+// events, by the local days of loc, and records loc as their zone.
 func rebuildCompletionDays(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) error {
-	rows, err := tx.QueryContext(ctx, "SELECT unit, completed_stage, at, late FROM case_events WHERE completed_stage IS NOT NULL")
+	rows, err := tx.QueryContext(ctx, `SELECT unit, completed_stage, result, report_to, at, late FROM case_events
+WHERE completed_stage IS NOT NULL OR result IS NOT NULL OR report_to IS NOT NULL`)
 	if err != nil {
-		return fmt.Errorf("read completions: %w", err)
+		return fmt.Errorf("read the events of the day tallies: %w", err)
 	}
 	defer rows.Close()
-	days := completionDayTallies()
+	days := newDayTallies()
 	var (
-		unit, stage string
-		at          int64
-		late        bool
+		unit              string
+		stage, result, to sql.NullString
+		at                int64
+		late              bool
 	)
 	for rows.Next() {
-		if err := rows.Scan(&unit, &stage, &at, &late); err != nil {
-			return fmt.Errorf("read completions: %w", err)
+		if err := rows.Scan(&unit, &stage, &result, &to, &at, &late); err != nil {
+			return fmt.Errorf("read the events of the day tallies: %w", err)
 		}
-		days.countDay(unit, stage, fromUnix(at), late, loc)
+		days.countDays(unit, petition.Event{At: fromUnix(at), Result: result.String, To: to.String}, stage.String, late, loc)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read completions: %w", err)
+		return fmt.Errorf("read the events of the day tallies: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM completion_day_tally"); err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	if err := days.write(ctx, tx, d); err != nil {
-		return err
+	for _, t := range []*tallyAdds{days.completions, days.evaluations, days.reports} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.table); err != nil {
+			return fmt.Errorf("reset %s: %w", t.table, err)
+		}
+		if err := t.write(ctx, tx, d); err != nil {
+			return err
+		}
 	}
 	return recordCompletionDayZone(ctx, tx, d, loc)
 }
@@ -117,9 +125,41 @@ type PeriodCompletions struct {
 // while the tally counts by another zone's days (RecountCompletionDays has
 // not run for loc yet): the counts would be wrong, not just late.
 func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) (out []PeriodCompletions, ok bool, err error) {
+	sums, ok, err := r.daySumsSince(ctx, loc, newDayTallies().completions, starts)
+	for _, s := range sums {
+		out = append(out, PeriodCompletions{Unit: s.Unit, Stage: s.Key, Completed: s.Vals[0], Late: s.Vals[1]})
+	}
+	return out, ok, err
+}
+
+// PeriodSums is what a day tally counts for a unit and a key (a stage, a
+// result, a recipient) since each start given: Vals[v][i] sums the tally's
+// value column v since start i.
+type PeriodSums struct {
+	Unit, Key string
+	Vals      [][]int64
+}
+
+// EvaluationsSince counts evaluations by unit and result since each start,
+// like CompletionsSince.
+func (r *Reader) EvaluationsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, newDayTallies().evaluations, starts)
+}
+
+// ReportsSince counts reports upward by unit and recipient since each
+// start (Vals: reports, of them late), like CompletionsSince.
+func (r *Reader) ReportsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, newDayTallies().reports, starts)
+}
+
+// daySumsSince reads day tally t (its key columns: unit, the key, day)
+// summed since each start; ok is false while the day tallies count by
+// another zone's days.
+func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t *tallyAdds, starts []calendar.Day) (out []PeriodSums, ok bool, err error) {
+	what := "read " + strings.TrimSuffix(t.table, "_tally")
 	zone, err := completionDayZone(ctx, r.tx, "")
 	if err != nil {
-		return nil, false, fmt.Errorf("read period completions: %w", err)
+		return nil, false, fmt.Errorf("%s: %w", what, err)
 	}
 	if zone != loc.String() || len(starts) == 0 {
 		return nil, false, nil
@@ -128,29 +168,33 @@ func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, start
 	for i, s := range starts {
 		days[i] = int64(s)
 	}
-	cols, args := sumsSince("day", []string{"completed", "late"}, days)
+	cols, args := sumsSince("day", t.valCols, days)
+	key := t.keyCols[1]
 	// The day leads the key: the range of the earliest start is all that is read.
-	q := "SELECT unit, stage, " + cols + " FROM completion_day_tally WHERE day >= ? GROUP BY unit, stage"
+	q := "SELECT unit, " + key + ", " + cols + " FROM " + t.table + " WHERE day >= ? GROUP BY unit, " + key
 	rows, err := r.tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("read period completions: %w", err)
+		return nil, false, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	n := len(starts)
 	for rows.Next() {
-		vals := make([]int64, 2*n)
-		pc := PeriodCompletions{Completed: vals[:n], Late: vals[n:]}
-		dest := []any{&pc.Unit, &pc.Stage}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		flat := make([]int64, len(t.valCols)*n)
+		ps := PeriodSums{}
+		dest := []any{&ps.Unit, &ps.Key}
+		for i := range flat {
+			dest = append(dest, &flat[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, false, fmt.Errorf("read period completions: %w", err)
+			return nil, false, fmt.Errorf("%s: %w", what, err)
 		}
-		out = append(out, pc)
+		for v := range t.valCols {
+			ps.Vals = append(ps.Vals, flat[v*n:(v+1)*n])
+		}
+		out = append(out, ps)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("read period completions: %w", err)
+		return nil, false, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, true, nil
 }

@@ -187,6 +187,11 @@ resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, la
 	if err != nil {
 		return DisputeView{}, false, fmt.Errorf("update dispute: %w", err)
 	}
+	if out.Escalated && stored.State.Risk == petition.RiskHigh {
+		if err := caseBecameMajor(ctx, tx, s.dialect, e.CaseNo, e.At); err != nil {
+			return DisputeView{}, false, err
+		}
+	}
 	if out.Resolved || out.Escalated {
 		d := stored.Found
 		pages := out.Escalated && timely
@@ -316,6 +321,21 @@ func majorCase(ctx context.Context, tx *sqlx.Tx, caseNo string) (bool, error) {
 		return false, fmt.Errorf("look up case: %w", err)
 	}
 	return c.Collective || c.SkipLevel, nil
+}
+
+// caseBecameMajor makes the case a high-risk dispute escalated into a major
+// matter from at, in tx: the register saw the risk, and the petition is
+// reported upward like any major matter (art. 25).
+func caseBecameMajor(ctx context.Context, tx *sqlx.Tx, d dialect, caseNo string, at time.Time) error {
+	var row stateRow
+	if err := tx.GetContext(ctx, &row, selectState+d.forUpdate, caseNo); err != nil {
+		return fmt.Errorf("read the escalated case: %w", err)
+	}
+	st := row.state()
+	if st.Major {
+		return nil
+	}
+	return updateStates(ctx, tx, []stateUpdate{{row.ID, row.LastSeq, st.BecameMajor(at)}})
 }
 
 // knownIn reads whether a unit and a category exist, in tx.

@@ -181,3 +181,44 @@ func TestUnitReports(t *testing.T) {
 		})
 	}
 }
+
+// A high-risk dispute escalating into a petition makes it a major matter
+// from the escalation (2022 Reg. art. 25); a medium-risk one does not; the
+// mark survives the case's later events, and its report is due from then.
+func TestHighRiskEscalationIsMajor(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := setup(t, dialect)
+			up := time.Date(2026, 9, 22, 10, 0, 0, 0, shanghai)
+			for _, tc := range []struct {
+				dispute, caseNo, risk string
+				major                 bool
+			}{{"D-HIGH", "C-HIGH", "high", true}, {"D-MED", "C-MED", "medium", false}} {
+				d := sampleDispute(tc.dispute)
+				d.Risk = tc.risk
+				if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
+					t.Fatal(err)
+				}
+				c := sample(tc.caseNo)
+				c.ReceivedAt = up.Add(-time.Hour)
+				if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := s.AddDisputeEvent(ctx, rules, roles, tc.dispute, petition.DisputeEvent{Type: "escalated", At: up, CaseNo: tc.caseNo}); err != nil {
+					t.Fatal(err)
+				}
+				v, _, err := s.AddEvent(ctx, rules, tc.caseNo, petition.Event{Type: petition.EventAccepted, At: up.Add(time.Hour)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := v.State.Major; got != tc.major {
+					t.Errorf("%s escalated into %s: major %v, want %v", tc.risk, tc.caseNo, got, tc.major)
+				}
+				if tc.major && (!v.State.MajorSince.Equal(up) || !v.State.MajorUnreported()) {
+					t.Errorf("%s: major since %s, unreported %v; want since the escalation, unreported", tc.caseNo, v.State.MajorSince, v.State.MajorUnreported())
+				}
+			}
+		})
+	}
+}

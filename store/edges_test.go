@@ -50,6 +50,23 @@ func edgeCase(no, who string, recv time.Time, events ...petition.Event) store.Lo
 	return store.LoadCase{Case: c, Events: events}
 }
 
+func persons(lc store.LoadCase, n int) store.LoadCase { lc.Case.Persons = n; return lc }
+
+func majorAtIntake(lc store.LoadCase) store.LoadCase { lc.Case.Major = true; return lc }
+
+// reported checks a major matter reported to the county leadership, its
+// report late or not.
+func reported(late bool) func(store.CaseView) string {
+	return func(v store.CaseView) string {
+		last := v.Events[len(v.Events)-1]
+		if !v.State.Major || v.State.MajorUnreported() || last.Late != late || last.Event.To != petition.ReportCountyLeadership {
+			return fmt.Sprintf("major %v unreported %v, report to %q late %v: want major, reported, late %v",
+				v.State.Major, v.State.MajorUnreported(), last.Event.To, last.Late, late)
+		}
+		return ""
+	}
+}
+
 // The rules at their exact edges give the same result on every write path.
 func TestEdgesOnEveryWritePath(t *testing.T) {
 	recv := at("2026-03-02 10:00:00")
@@ -144,6 +161,34 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		{name: "supervising a closed case", refused: true, cases: []store.LoadCase{edgeCase("S", "s", recv,
 			with(with(decided[:2], petition.Event{Type: petition.EventClosed, At: at("2026-04-20 10:00:00")}),
 				petition.Event{Type: petition.EventSupervised, At: at("2026-04-21 10:00:00"), Level: "city"})...)}},
+		// art. 25: a major matter is reported upward within the limit (an
+		// hour by default), counted from receipt or from the mark
+		{name: "major matter reported at the limit", cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(time.Hour), To: petition.ReportCountyLeadership}), 60)},
+			check: reported(false)},
+		{name: "major matter reported a second after", cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(time.Hour + time.Second), To: petition.ReportCountyLeadership}), 60)},
+			check: reported(true)},
+		{name: "marked major by the intake, then reported late", cases: []store.LoadCase{majorAtIntake(edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(2 * time.Hour), To: petition.ReportCountyLeadership}))},
+			check: reported(true)},
+		{name: "marked major later, reported within the hour of the mark", cases: []store.LoadCase{edgeCase("M", "m", recv, accept,
+			petition.Event{Type: petition.EventMarkedMajor, At: acceptedAt.Add(24 * time.Hour)},
+			petition.Event{Type: petition.EventReportedUp, At: acceptedAt.Add(25 * time.Hour), To: petition.ReportCountyLeadership})},
+			check: reported(false)},
+		{name: "major matter, reported to the city bureau only", cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(time.Minute), To: "city_bureau"}), 60)},
+			check: func(v store.CaseView) string {
+				if !v.State.MajorUnreported() {
+					return "the county leadership's report counted as made"
+				}
+				return ""
+			}},
+		{name: "reported twice to the same recipient", refused: true, cases: []store.LoadCase{edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(time.Minute), To: "city_bureau"},
+			petition.Event{Type: petition.EventReportedUp, At: recv.Add(2 * time.Minute), To: "city_bureau"})}},
+		{name: "marked major twice", refused: true, cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
+			petition.Event{Type: petition.EventMarkedMajor, At: recv.Add(time.Minute)}), 60)}},
 	} {
 		for path, write := range writePaths {
 			for _, dialect := range storetest.Dialects {

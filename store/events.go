@@ -31,6 +31,10 @@ type stateRow struct {
 	Evaluated   bool           `db:"evaluated"`
 	Supervision sql.NullString `db:"supervision"`
 	Answered    bool           `db:"supervision_answered"`
+	Major       bool           `db:"is_major"`
+	MajorSince  sql.NullInt64  `db:"major_since"`
+	Reported    uint8          `db:"reported_to"`
+	Unreported  bool           `db:"major_unreported"` // derived: read, never used
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
@@ -50,6 +54,9 @@ func (r stateRow) state() petition.State {
 		Evaluated:           r.Evaluated,
 		Supervision:         r.Supervision.String,
 		SupervisionAnswered: r.Answered,
+		Major:               r.Major,
+		MajorSince:          fromNullUnix(r.MajorSince),
+		Reported:            r.Reported,
 		LastEventAt:         fromUnix(r.LastEventAt),
 	}
 }
@@ -139,7 +146,8 @@ func eventValues(caseID int64, seq int, unit string, e petition.Event, out petit
 	// Only the field of the event type's spec is set (petition.Event.Problems):
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
-		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level)}
+		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level),
+		nullString(e.To)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -157,13 +165,14 @@ type eventRow struct {
 	Result         sql.NullString `db:"result"`
 	NewUnit        sql.NullString `db:"new_unit"`
 	Level          sql.NullString `db:"level"`
+	ReportTo       sql.NullString `db:"report_to"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
 
 func (r eventRow) event() petition.Event {
 	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String,
-		Level: r.Level.String}
+		Level: r.Level.String, To: r.ReportTo.String}
 }
 
 // sameEvent compares events by value; times by instant, whatever their zone.

@@ -18,8 +18,8 @@ import (
 const loadInProgressSetting = "bulk_load_in_progress"
 
 // tallyTable is a counter table, its key and value columns and how the facts
-// count it; the day tally is counted in Go (rebuildCompletionDays), by the
-// zone's days.
+// count it; the day tallies are counted in Go (rebuildCompletionDays), by
+// the zone's days.
 type tallyTable struct {
 	name       string
 	keys, vals []string
@@ -48,6 +48,8 @@ SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP
 SELECT unit, CASE type WHEN 'review_requested' THEN 'review' ELSE 're_review' END, COUNT(*), SUM(late), 0 FROM case_events
 WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`},
 	{"completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}, ""},
+	{"evaluation_day_tally", []string{"unit", "result", "day"}, []string{"evaluations"}, ""},
+	{"report_day_tally", []string{"unit", "recipient", "day"}, []string{"reports", "late"}, ""},
 	disputeTallyTable(),
 }
 

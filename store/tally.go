@@ -58,31 +58,66 @@ func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, 
 }
 
 // eventTallies count what events completed: stages (on time or late), all
-// time and by the local day of loc, and evaluations.
+// time and by the local day of loc; evaluations, all time and by day;
+// review requests; reports upward by day.
 type eventTallies struct {
-	completions, days, evaluations, requests *tallyAdds
-	loc                                      *time.Location
+	completions, days, evaluations, evaluationDays, requests, reports *tallyAdds
+	loc                                                               *time.Location
 }
 
 func newEventTallies(loc *time.Location) eventTallies {
+	days := newDayTallies()
 	return eventTallies{
-		completions: newTallyAdds("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}),
-		days:        completionDayTallies(),
-		evaluations: newTallyAdds("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}),
-		requests:    newTallyAdds("request_tally", []string{"unit", "stage", "shard"}, []string{"requests", "late"}),
-		loc:         loc,
+		completions:    newTallyAdds("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}),
+		days:           days.completions,
+		evaluations:    newTallyAdds("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}),
+		evaluationDays: days.evaluations,
+		requests:       newTallyAdds("request_tally", []string{"unit", "stage", "shard"}, []string{"requests", "late"}),
+		reports:        days.reports,
+		loc:            loc,
 	}
 }
 
-// completionDayTallies count stage completions by local day
-// (completion_day_tally); RecountCompletionDays fills them too.
-func completionDayTallies() *tallyAdds {
-	return newTallyAdds("completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"})
+// tables are every tally the events add to, in the order they are written.
+func (t eventTallies) tables() []*tallyAdds {
+	return []*tallyAdds{t.completions, t.days, t.evaluations, t.evaluationDays, t.requests, t.reports}
 }
 
-// countDay adds a completed stage on the local day of at.
-func (t *tallyAdds) countDay(unit, stage string, at time.Time, late bool, loc *time.Location) {
-	t.add(tallyKey{[4]string{unit, stage}, int(calendar.DayOf(at, loc))}, 1, b2i(late))
+// dayTallies count by local day what the rates of a calendar month or
+// quarter need: stage completions (on-time rate), evaluations (satisfaction
+// and participation) and reports upward (within the limit or after).
+// rebuildDayTallies fills them too, from the events.
+type dayTallies struct {
+	completions, evaluations, reports *tallyAdds
+}
+
+func newDayTallies() dayTallies {
+	return dayTallies{
+		completions: newTallyAdds("completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}),
+		evaluations: newTallyAdds("evaluation_day_tally", []string{"unit", "result", "day"}, []string{"evaluations"}),
+		reports:     newTallyAdds("report_day_tally", []string{"unit", "recipient", "day"}, []string{"reports", "late"}),
+	}
+}
+
+// countDay adds a fact about unit and key (a stage, a result, a recipient)
+// on the local day of at.
+func (t *tallyAdds) countDay(unit, key string, at time.Time, loc *time.Location, vals ...int) {
+	t.add(tallyKey{[4]string{unit, key}, int(calendar.DayOf(at, loc))}, vals...)
+}
+
+// countDays adds one stored event to the day tallies; unit is the case's
+// when it happened. What an event adds is decided here alone, for the
+// writers and the rebuild.
+func (t dayTallies) countDays(unit string, e petition.Event, completed string, late bool, loc *time.Location) {
+	if completed != "" {
+		t.completions.countDay(unit, completed, e.At, loc, 1, b2i(late))
+	}
+	if e.Result != "" {
+		t.evaluations.countDay(unit, e.Result, e.At, loc, 1)
+	}
+	if e.To != "" {
+		t.reports.countDay(unit, e.To, e.At, loc, 1, b2i(late))
+	}
 }
 
 // count adds an applied event of a case, under the unit the case had then.
@@ -90,8 +125,8 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 	shard := int(caseID % tallyShards)
 	if out.CompletedStage != "" {
 		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
-		t.days.countDay(unit, out.CompletedStage, e.At, out.Late, t.loc)
 	}
+	dayTallies{t.days, t.evaluationDays, t.reports}.countDays(unit, e, out.CompletedStage, out.Late, t.loc)
 	if e.Spec().Field == petition.FieldResult {
 		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
 	}
@@ -103,12 +138,19 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 }
 
 func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range []*tallyAdds{t.completions, t.days, t.evaluations, t.requests} {
+	for _, ta := range t.tables() {
 		if err := ta.write(ctx, tx, d); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// merge adds o's counts to t's.
+func (t eventTallies) merge(o eventTallies) {
+	for i, ta := range t.tables() {
+		ta.merge(o.tables()[i])
+	}
 }
 
 func (t *tallyAdds) add(k tallyKey, vals ...int) {

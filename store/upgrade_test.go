@@ -174,3 +174,92 @@ timely_cases, timely_collective) VALUES ('u1', 'other', 'letter', 'county', 0, 1
 		})
 	}
 }
+
+// Migration 19: major matters (2022 Reg. art. 25). Cases stored before are
+// major by the default rule (60 persons, a visit to the national bureau, a
+// high-risk dispute escalated into one), not an online petition to Beijing;
+// none of them owes a report riskmon could not have recorded, so nothing
+// pages after the upgrade; evaluations are counted by day from the events
+// at the next start, and the tallies equal a recount.
+func TestUpgradeMajorMatters(t *testing.T) {
+	recv := time.Date(2026, 10, 2, 1, 0, 0, 0, shanghai)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := upgraded(t, dialect, 18, func(ctx context.Context, s *store.Store) {
+				exec := func(q string, args ...any) {
+					t.Helper()
+					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
+				for _, c := range []struct {
+					no, channel, level string
+					persons            int
+				}{{"BIG", "visit", "county", 60}, {"NAT", "visit", "national", 1}, {"ONL", "online", "national", 1},
+					{"ESC", "letter", "county", 1}, {"SMALL", "visit", "county", 49}} {
+					exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
+stage_deadline, extended, last_event_at, last_seq) VALUES (?, ?, ?, 'other', 'u1', 'u1', ?, ?, ?, 0, 0, ?, 1, 0, 0, 0,
+'received', 'acceptance', ?, ?, 0, ?, 0)`, c.no, recv.Unix(), c.channel, c.persons, c.level, petition.PetitionerHash([]byte("k"), c.no),
+						recv.Unix(), recv.Unix(), recv.Add(20*24*time.Hour).Unix(), recv.Unix())
+				}
+				exec(`INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate, found_handler_assigned,
+source, registered_at, status, risk, handler_assigned, escalated_case, last_event_at, last_seq)
+VALUES ('D-1', ?, 'u1', 'other', 'high', 30, 0, 'screening', ?, 'escalated', 'high', 0, 'ESC', ?, 1)`,
+					recv.Add(-time.Hour).Unix(), recv.Add(-time.Hour).Unix(), recv.Unix())
+				exec(`INSERT INTO dispute_events (dispute_id, seq, type, at, case_no, timely) SELECT id, 1, 'escalated', ?, 'ESC', 1 FROM disputes`, recv.Unix())
+				// SMALL was accepted, replied and evaluated before the upgrade
+				exec(`INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late, result)
+SELECT id, 1, 'evaluated', ?, 'u1', NULL, 0, 'satisfied' FROM cases WHERE case_no = 'SMALL'`, recv.Unix())
+				exec(`INSERT INTO settings (name, value) VALUES ('completion_day_zone', 'Asia/Shanghai')`)
+			})
+			ctx := context.Background()
+			for _, tc := range []struct {
+				no    string
+				major bool
+			}{{"BIG", true}, {"NAT", true}, {"ESC", true}, {"ONL", false}, {"SMALL", false}} {
+				st, err := s.CaseState(ctx, tc.no)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := st.Major; got != tc.major {
+					t.Errorf("%s: major %v after the upgrade, want %v", tc.no, got, tc.major)
+				}
+				if st.MajorUnreported() {
+					t.Errorf("%s: owes a report riskmon never recorded", tc.no)
+				}
+			}
+			var pending []store.MajorPending
+			err := s.Read(ctx, func(r *store.Reader) (err error) { pending, err = r.MajorUnreported(ctx); return err })
+			if err != nil || len(pending) != 0 {
+				t.Errorf("unreported major matters after the upgrade: %v %v, want none", pending, err)
+			}
+			rebuilt, err := s.RecountCompletionDays(ctx, shanghai)
+			if err != nil || !rebuilt {
+				t.Errorf("the day tallies were not rebuilt at the first start after the upgrade: %v %v", rebuilt, err)
+			}
+			var evaluations int
+			if err := s.DB().QueryRowContext(ctx, "SELECT SUM(evaluations) FROM evaluation_day_tally").Scan(&evaluations); err != nil || evaluations != 1 {
+				t.Errorf("evaluations by day after the upgrade: %d %v, want the stored one", evaluations, err)
+			}
+			// the test wrote no receipt or register tallies: only the day
+			// tallies, which the upgrade counts, must equal a recount
+			diffs, err := s.CheckTallies(ctx, shanghai)
+			for _, d := range diffs {
+				if strings.HasSuffix(d.Table, "_day_tally") {
+					t.Errorf("after the upgrade: %s", d)
+				}
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			// a report after the upgrade is recorded and late for nobody
+			r := petition.DefaultRules(shanghai)
+			v, _, err := s.AddEvent(ctx, r, "BIG", petition.Event{Type: petition.EventReportedUp, At: recv.Add(48 * time.Hour), To: petition.ReportCountyLeadership})
+			if err != nil || len(v.Events) != 1 || v.Events[0].Late {
+				t.Errorf("a report after the upgrade: %+v %v, want recorded, not late", v.Events, err)
+			}
+		})
+	}
+}
