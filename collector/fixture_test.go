@@ -69,6 +69,8 @@ func fixture() []store.LoadCase {
 	extended := petition.Event{Type: petition.EventExtended, At: local("2026-09-10 09:00:00"), Days: 30}
 	satisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-08-02 09:00:00"), Result: "satisfied"}
 	dissatisfied := petition.Event{Type: petition.EventEvaluated, At: local("2026-06-20 09:00:00"), Result: "dissatisfied"}
+	suggestion := newCase("S1", "u2", "other", "online", "city", 1, "P20", "2026-07-01 10:00:00")
+	suggestion.MatterType = petition.MatterSuggestion
 	marked := newCase("M1", "u1", "other", "letter", "county", 1, "P17", "2026-10-02 02:30:00")
 	marked.Major = true
 	report := func(to, at string) petition.Event {
@@ -87,6 +89,14 @@ func fixture() []store.LoadCase {
 		// collective, a visit in Beijing (进京访), at local midnight today: a
 		// major matter, unreported 3 hours later, past the hour's limit
 		{Case: supervised},
+		// a claim for the courts, diverted (导入) in June, 123 days ago:
+		// neither open nor overdue, counted as diverted
+		{Case: newCase("V1", "u1", "other", "letter", "county", 1, "P19", "2026-06-01 10:00:00"),
+			Events: []petition.Event{ev(petition.EventAccepted, "2026-06-03 10:00:00"),
+				{Type: petition.EventDiverted, At: local("2026-06-20 10:00:00"), Procedure: "litigation"}}},
+		// a suggestion accepted in July and not yet answered: open in
+		// handling, with no statutory limit, never overdue (art. 29)
+		{Case: suggestion, Events: []petition.Event{ev(petition.EventAccepted, "2026-07-02 10:00:00")}},
 		// marked major by the intake half an hour ago: unreported, in time
 		{Case: marked},
 		// replied on 1 October, found major an hour later and reported to the
@@ -184,13 +194,13 @@ var fixtureWant = map[string]float64{
 	`petition_received_total{category="land_requisition",channel="visit",level="national",unit="u2"}`:      1,
 	`petition_received_total{category="other",channel="online",level="national",unit="u1"}`:                1,
 	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`:      1,
-	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  5, // with M1 and M2
+	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  6, // with M1, M2 and V1
 	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u2"}`:        1,
 	`petition_stage_completed_total{stage="routing",unit="u2"}`:                                            1,
 	`petition_open{category="land_requisition",stage="routing",unit="u2"}`:                                 1,
 	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:                  2,
 	`petition_received_total{category="land_requisition",channel="online",level="city",unit="u2"}`:         1,
-	`petition_received_total{category="other",channel="online",level="city",unit="u2"}`:                    1,
+	`petition_received_total{category="other",channel="online",level="city",unit="u2"}`:                    2, // H3 and S1
 	`petition_received_total{category="other",channel="phone",level="county",unit="u1"}`:                   1,
 	`petition_received_total{category="labour_social_security",channel="letter",level="county",unit="u1"}`: 1,
 	`petition_received_total{category="labour_social_security",channel="visit",level="county",unit="u2"}`:  1,
@@ -201,9 +211,9 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="labour_social_security",stage="acceptance",unit="u1"}`:                        1,
 	`petition_open{category="labour_social_security",stage="handling",unit="u2"}`:                          1,
 	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                               4,
-	`petition_persons_received_total{category="other",unit="u1"}`:                                          8,
+	`petition_persons_received_total{category="other",unit="u1"}`:                                          9,
 	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               9,
-	`petition_persons_received_total{category="other",unit="u2"}`:                                          3,
+	`petition_persons_received_total{category="other",unit="u2"}`:                                          4,
 	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                            1,
 	// registered at 03:00 on 2 October, D1 (received at midnight), E1 (a
 	// second before) and O1 are timely; the rest were received days before.
@@ -213,10 +223,10 @@ var fixtureWant = map[string]float64{
 	`petition_skip_level_received_timely_total{level="province",unit="u2"}`:          1,
 	`petition_repeat_received_total{category="other",unit="u1"}`:                     1,
 	`petition_repeat_received_total{category="land_requisition",unit="u2"}`:          1,
-	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   6,
+	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   7,
 	`petition_stage_completed_late_total{stage="acceptance",unit="u1"}`:              1,
 	`petition_stage_completed_total{stage="handling",unit="u1"}`:                     2, // M2 replied on 1 October
-	`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                   2,
+	`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                   3,
 	`petition_stage_completed_total{stage="handling",unit="u2"}`:                     1,
 	`petition_stage_completed_late_total{stage="handling",unit="u2"}`:                1,
 	`petition_evaluations_total{result="satisfied",unit="u1"}`:                       1,
@@ -248,6 +258,8 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="other",stage="acceptance",unit="u1"}`:                   5,
 	`petition_open{category="land_requisition",stage="acceptance",unit="u2"}`:        3,
 	`petition_open{category="other",stage="acceptance",unit="u2"}`:                   1,
+	`petition_open{category="other",stage="handling",unit="u2"}`:                     1, // S1, a suggestion: no limit
+	`petition_diverted_total{category="other",procedure="litigation",unit="u1"}`:     1, // V1
 	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:          1,
 	`petition_open{category="land_requisition",stage="review",unit="u1"}`:            1,
 	`petition_overdue{category="other",stage="acceptance",unit="u1"}`:                1,
@@ -310,5 +322,5 @@ var fixtureSeries = map[string]int{
 	"petition_stage_completed_late_reporting_period": 20, "petition_reporting_period_start_timestamp_seconds": 2,
 	"petition_major_unreported": 2, "petition_major_unreported_overdue": 2, "petition_config_report_up_within_seconds": 1,
 	"petition_major_reports_reporting_period": 16, "petition_major_reports_late_reporting_period": 16,
-	"petition_evaluations_reporting_period": 12,
+	"petition_evaluations_reporting_period": 12, "petition_diverted_total": 2 * 7 * 8,
 }

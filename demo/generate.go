@@ -29,7 +29,8 @@ func Generate(r petition.Rules, key petition.Key, from, now time.Time, seed uint
 				continue
 			}
 			c := g.newCase(at, len(out))
-			out = append(out, store.LoadCase{Case: c, Events: g.reportedUp(c, g.history(c, now), now)})
+			c, evs := g.asMatter(c, len(out), g.history(c, now), now)
+			out = append(out, store.LoadCase{Case: c, Events: g.reportedUp(c, evs, now)})
 		}
 	}
 	return out
@@ -268,4 +269,67 @@ func (g *gen) reportedUp(c petition.Case, evs []petition.Event, now time.Time) [
 		evs = slices.Insert(evs, i, a)
 	}
 	return evs
+}
+
+// asMatter makes some cases of the demo other matters than claims (2022 Reg.
+// art. 28), by their number and without a draw, so that the rest of the demo
+// stays as it was: about one in 90 an accusation, passed to discipline
+// inspection two days after receipt (art. 30); one in 97 a suggestion,
+// answered without the claim's limit (art. 29); one in four law-related
+// claims diverted to the political-legal departments after a week (诉访分离,
+// arts. 22 ¶2, 28). history was drawn for a claim: what the matter does not
+// allow (an extension, a review) is dropped.
+func (g *gen) asMatter(c petition.Case, n int, evs []petition.Event, now time.Time) (petition.Case, []petition.Event) {
+	switch {
+	case n%89 == 7:
+		c.MatterType = petition.MatterAccusation
+		return c, g.divert(c, nil, c.ReceivedAt.Add(48*time.Hour), "discipline_inspection", now)
+	case n%97 == 13:
+		c.MatterType = petition.MatterSuggestion
+		return c, g.allowed(c, evs)
+	case c.Category == "law_litigation" && n%4 == 1:
+		cut := c.ReceivedAt.Add(7 * 24 * time.Hour)
+		var kept []petition.Event
+		for _, e := range evs {
+			if e.At.Before(cut) {
+				kept = append(kept, e)
+			}
+		}
+		return c, g.divert(c, g.allowed(c, kept), cut, "political_legal", now)
+	}
+	return c, evs
+}
+
+// allowed is evs without the events case c's rules refuse.
+func (g *gen) allowed(c petition.Case, evs []petition.Event) []petition.Event {
+	st := g.r.Received(c)
+	var out []petition.Event
+	for _, e := range evs {
+		if next, _, err := g.r.Apply(st, e); err == nil {
+			st, out = next, append(out, e)
+		}
+	}
+	return out
+}
+
+// divert adds to evs the diversion of c into procedure at at, when that is
+// before now and the case is still before its handling decision.
+func (g *gen) divert(c petition.Case, evs []petition.Event, at time.Time, procedure string, now time.Time) []petition.Event {
+	e := petition.Event{Type: petition.EventDiverted, At: at, Procedure: procedure}
+	if at.After(now) {
+		return evs
+	}
+	if _, _, err := g.r.Apply(g.replayed(c, evs), e); err != nil {
+		return evs
+	}
+	return append(evs, e)
+}
+
+// replayed is the state of c after evs, all allowed.
+func (g *gen) replayed(c petition.Case, evs []petition.Event) petition.State {
+	st := g.r.Received(c)
+	for _, e := range evs {
+		st, _, _ = g.r.Apply(st, e)
+	}
+	return st
 }

@@ -203,7 +203,7 @@ func TestCreateCase(t *testing.T) {
 	want := intake.CaseResponse{CaseNo: "C-1", ReceivedAt: "2026-10-01T10:00:00+08:00", Channel: "visit", Category: "other",
 		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Supervision: "county", Collective: true, SkipLevel: true,
 		// a visit to the national bureau is a major matter: reported upward within the hour (art. 25)
-		Major: true, ReportDue: "2026-10-01T11:00:00+08:00",
+		MatterType: "claim", Major: true, ReportDue: "2026-10-01T11:00:00+08:00",
 		Status: "received", Stage: "acceptance", Deadline: "2026-10-17T00:00:00+08:00", Events: []intake.EventResponse{}} // 24:00 of Friday 16 October
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("created case\n got %+v\nwant %+v", got, want)

@@ -29,9 +29,10 @@ func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
 	persons := c.Persons
 	line := ImportLine{CaseRequest: CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
 		Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
-		RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Major: c.Major}}
+		RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Major: c.Major,
+		MatterType: c.MatterType}}
 	for _, e := range lc.Events {
-		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level, To: e.To}
+		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level, To: e.To, Procedure: e.Procedure}
 		if e.Spec().Field == petition.FieldDays {
 			days := e.Days
 			r.Days = &days

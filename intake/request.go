@@ -33,18 +33,20 @@ type CaseRequest struct {
 	RepeatOf     string `json:"repeat_of,omitempty"`
 	Supervised   bool   `json:"supervised,omitempty"`
 	Routing      bool   `json:"routing,omitempty"`
-	Major        bool   `json:"major,omitempty"` // a major matter whatever its size (art. 25)
+	Major        bool   `json:"major,omitempty"`       // a major matter whatever its size (art. 25)
+	MatterType   string `json:"matter_type,omitempty"` // claim (the default), suggestion or accusation (art. 28)
 }
 
 // EventRequest is one step of a case.
 type EventRequest struct {
-	Type   string `json:"type"`
-	At     string `json:"at"`
-	Days   *int   `json:"days,omitempty"`
-	Result string `json:"result,omitempty"`
-	Unit   string `json:"unit,omitempty"`
-	Level  string `json:"level,omitempty"`
-	To     string `json:"to,omitempty"`
+	Type      string `json:"type"`
+	At        string `json:"at"`
+	Days      *int   `json:"days,omitempty"`
+	Result    string `json:"result,omitempty"`
+	Unit      string `json:"unit,omitempty"`
+	Level     string `json:"level,omitempty"`
+	To        string `json:"to,omitempty"`
+	Procedure string `json:"procedure,omitempty"`
 }
 
 // maxIDLen bounds a petitioner identifier before it is hashed.
@@ -74,7 +76,7 @@ func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, [
 	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,
 		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised, Routing: r.Routing,
-		Major: r.Major,
+		Major: r.Major, MatterType: r.MatterType,
 	}
 	ds = withRuleProblems(ds, c.Problems(), map[string]string{"petitioner_hash": "petitioner_id"})
 	if len(ds) > 0 {
@@ -89,7 +91,7 @@ func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Ev
 	var ds details
 	bad := ds.add
 	at, _ := parseTime("at", r.At, now, bad)
-	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To}
+	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To, Procedure: r.Procedure}
 	if r.Days != nil {
 		e.Days = *r.Days
 	}

@@ -25,6 +25,7 @@ type CaseResponse struct {
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
 	Repeat       bool            `json:"repeat"`
+	MatterType   string          `json:"matter_type"`                // claim, suggestion or accusation (art. 28)
 	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
 	ReportedTo   []string        `json:"reported_to,omitempty"`      // whom it was reported to
 	ReportDue    string          `json:"major_report_due,omitempty"` // while the county leadership has no report: when it is late
@@ -51,6 +52,7 @@ type EventResponse struct {
 	CompletedStage string `json:"completed_stage,omitempty"`
 	Late           bool   `json:"late,omitempty"`
 	To             string `json:"to,omitempty"`
+	Procedure      string `json:"procedure,omitempty"`
 	// LateRequest: a review or re-review request that the record shows
 	// outside the window, recorded all the same (arts. 35-36)
 	LateRequest bool `json:"late_request,omitempty"`
@@ -66,7 +68,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
-		Major: v.State.Major,
+		Major: v.State.Major, MatterType: petition.MatterOf(v.State.MatterType),
 	}
 	for _, to := range petition.ReportRecipients {
 		if v.State.ReportedTo(to) {
@@ -80,7 +82,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Deadline = local(v.State.Deadline)
 		// Say what moved it only when the rules in force give the stored
 		// deadline (a recompute after a change of rules may be under way).
-		if end, nominal := r.Deadline(out.Stage, v.State.StageStart, v.State.ExtraDays()); end.Equal(v.State.Deadline) && !nominal.Equal(end) {
+		if end, nominal := r.StageDeadline(v.State); end.Equal(v.State.Deadline) && !nominal.Equal(end) {
 			out.RolledFrom = local(nominal)
 		}
 	}
@@ -88,7 +90,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
 			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
-			To: e.Event.To, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
+			To: e.Event.To, Procedure: e.Event.Procedure, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
 			LateReport: e.Late && e.Event.Type == petition.EventReportedUp,
 		})
 	}

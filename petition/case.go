@@ -19,8 +19,9 @@ type Case struct {
 	PetitionerHash string
 	RepeatOf       string
 	Supervised     bool
-	Routing        bool // registered by the petition bureau (Unit) to be passed on: starts in routing
-	Major          bool // the intake found the matter major (重大事项) at receipt, whatever its size (art. 25)
+	Routing        bool   // registered by the petition bureau (Unit) to be passed on: starts in routing
+	MatterType     string // MatterTypes; "" is a claim, the default
+	Major          bool   // the intake found the matter major (重大事项) at receipt, whatever its size (art. 25)
 }
 
 // Problem is one field that breaks a rule, named as the API and the import
@@ -98,6 +99,9 @@ func (c Case) Problems() []Problem {
 		ps = append(ps, Problem{"persons", fmt.Sprintf("%d is outside 1..%d", c.Persons, MaxPersons)})
 	}
 	ps = append(ps, vocabProblem("level", c.Level, Levels)...)
+	if c.MatterType != "" {
+		ps = append(ps, vocabProblem("matter_type", c.MatterType, MatterTypes)...)
+	}
 	if !isHash(c.PetitionerHash) {
 		ps = append(ps, Problem{"petitioner_hash", "must be a hex HMAC-SHA256"})
 	}

@@ -27,6 +27,7 @@ const (
 	EventSupervisionAnswered = "supervision_answered"
 	EventMarkedMajor         = "marked_major"
 	EventReportedUp          = "reported_up"
+	EventDiverted            = "diverted"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -37,6 +38,8 @@ const (
 	FieldUnit   = "unit"   // reassigned, transferred: the new responsible unit, which must exist
 	FieldLevel  = "level"  // supervised: the level that takes the case up (SupervisionLevels)
 	FieldTo     = "to"     // reported_up: whom the matter was reported to (ReportRecipients)
+	// FieldProcedure: diverted: the procedure the matter goes into (Procedures)
+	FieldProcedure = "procedure"
 )
 
 // EventSpec is what is special about an event type. Everything that treats
@@ -73,6 +76,9 @@ var EventSpecs = []EventSpec{
 	// each recipient once
 	{Type: EventMarkedMajor},
 	{Type: EventReportedUp, Field: FieldTo},
+	// a matter for another procedure leaves the petition procedure (arts.
+	// 28, 30, 31(1)-(5))
+	{Type: EventDiverted, Field: FieldProcedure},
 }
 
 // EventTypes lists every event type.
@@ -97,13 +103,14 @@ func SpecOf(eventType string) (spec EventSpec, ok bool) {
 // Event is one step in a case's history. Of Days, Result and Unit only the
 // field of its type's spec is set.
 type Event struct {
-	Type   string
-	At     time.Time
-	Days   int
-	Result string
-	Unit   string
-	Level  string
-	To     string
+	Type      string
+	At        time.Time
+	Days      int
+	Result    string
+	Unit      string
+	Level     string
+	To        string
+	Procedure string
 }
 
 // Spec is the spec of the event's type (the zero spec for an unknown type).
@@ -127,7 +134,7 @@ func (e Event) Problems(r Rules) []Problem {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}} {
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}, {FieldProcedure, e.Procedure != ""}} {
 		switch {
 		case f.set && spec.Field != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
@@ -146,6 +153,8 @@ func (e Event) Problems(r Rules) []Problem {
 		ps = append(ps, vocabProblem(FieldLevel, e.Level, SupervisionLevels)...)
 	case spec.Field == FieldTo && e.To != "":
 		ps = append(ps, vocabProblem(FieldTo, e.To, ReportRecipients)...)
+	case spec.Field == FieldProcedure && e.Procedure != "":
+		ps = append(ps, vocabProblem(FieldProcedure, e.Procedure, Procedures)...)
 	}
 	return ps
 }

@@ -20,15 +20,15 @@ var lifecycle = []struct {
 }{
 	// at the petition bureau: passed on (transferred), or another unit
 	// made responsible; supervision may start at once
-	{"registered", "transferred reassigned supervised marked_major reported_up"},
-	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up"},
+	{"registered", "transferred reassigned supervised marked_major reported_up diverted"},
+	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted"},
 	// a not-accepted case is finished: nothing to decide, evaluate or move;
 	// a higher level may still supervise the refusal (art. 40)
 	{"not_accepted", "supervised marked_major reported_up"},
-	{"accepted", "extended replied reassigned supervised marked_major reported_up"},
+	{"accepted", "extended replied reassigned supervised marked_major reported_up diverted"},
 	// supervised: the organ answers it in writing, once a level (art. 40 ¶4)
-	{"accepted, supervised", "extended replied reassigned supervised supervision_answered marked_major reported_up"},
-	{"accepted, supervision answered", "extended replied reassigned supervised marked_major reported_up"},
+	{"accepted, supervised", "extended replied reassigned supervised supervision_answered marked_major reported_up diverted"},
+	{"accepted, supervision answered", "extended replied reassigned supervised marked_major reported_up diverted"},
 	// after a decision: the next step may be requested, the reply
 	// delivered, the decision evaluated once, the case closed; a decision
 	// not carried out may be supervised (art. 40)
@@ -44,9 +44,17 @@ var lifecycle = []struct {
 	// a major matter is reported upward, to each recipient once (art.
 	// 25); a report is never refused for the status, nor a matter for not
 	// being major; marking it major again is refused
-	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up"},
-	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major"},
-	{"received, major, reported", "accepted not_accepted transferred reassigned supervised"},
+	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up diverted"},
+	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major diverted"},
+	{"received, major, reported", "accepted not_accepted transferred reassigned supervised diverted"},
+	// diverted into another procedure (arts. 28, 30, 31(1)-(5)): out of the
+	// petition procedure, nothing to decide or move; the bureau may still
+	// supervise an improper diversion (art. 40) and report the matter
+	{"diverted", "supervised marked_major reported_up"},
+	// a suggestion is answered without the claim's limit: no extension, no
+	// review of the answer (arts. 29, 34-35)
+	{"suggestion accepted", "replied reassigned supervised marked_major reported_up diverted"},
+	{"suggestion replied", "closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
 }
 
 // lifecycleStates builds each state of the table by its history, a day
@@ -70,10 +78,17 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 		"received, major":                {EventMarkedMajor},
 		"received, reported":             {EventReportedUp},
 		"received, major, reported":      {EventMarkedMajor, EventReportedUp},
+		"diverted":                       {EventDiverted},
+		"suggestion accepted":            {EventAccepted},
+		"suggestion replied":             {EventAccepted, EventReplied},
 	}
 	out := map[string]State{}
 	for name, types := range steps {
-		st := r.Received(Case{Unit: "u1", ReceivedAt: recv, Routing: name == "registered"})
+		c := Case{Unit: "u1", ReceivedAt: recv, Routing: name == "registered"}
+		if strings.HasPrefix(name, "suggestion") {
+			c.MatterType = MatterSuggestion
+		}
+		st := r.Received(c)
 		for i, typ := range types {
 			var err error
 			e := Event{Type: typ, At: recv.Add(time.Duration(i+1) * 24 * time.Hour)}
@@ -82,6 +97,8 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 				e.Level = SupervisionLevels[0] // the probe's level is the highest
 			case EventReportedUp:
 				e.To = ReportRecipients[0] // the probe's recipient
+			case EventDiverted:
+				e.Procedure = Procedures[0]
 			}
 			st, _, err = r.Apply(st, e)
 			if err != nil {
@@ -108,6 +125,8 @@ func probe(typ string, s State) Event {
 		e.Level = SupervisionLevels[len(SupervisionLevels)-1]
 	case FieldTo:
 		e.To = ReportRecipients[0]
+	case FieldProcedure:
+		e.Procedure = Procedures[0]
 	}
 	return e
 }
@@ -144,7 +163,7 @@ func TestLifecycleTable(t *testing.T) {
 		}
 	}
 	for _, status := range []string{StatusRegistered, StatusReceived, StatusAccepted, StatusNotAccepted, StatusReplied,
-		StatusReviewRequested, StatusReviewed, StatusReReviewRequested, StatusReReviewed, StatusClosed} {
+		StatusReviewRequested, StatusReviewed, StatusReReviewRequested, StatusReReviewed, StatusClosed, StatusDiverted} {
 		if !seen[status] {
 			t.Errorf("status %s has no row in the table", status)
 		}

@@ -14,7 +14,8 @@ import (
 type Rules struct {
 	RoutingDays         int           // 转送/交办: the petition bureau passes a case on within N days (2005 Reg. art. 21)
 	AcceptanceDays      int           // 受理: decide within N days of receipt (2022 Reg. art. 23)
-	HandlingDays        int           // 办理: reply within N days of acceptance (art. 34)
+	HandlingDays        int           // 办理: reply within N days of acceptance (art. 34), for a claim
+	SuggestionReplyDays int           // a suggestion is answered within N days of acceptance; 0: no limit (art. 29)
 	MaxExtensionDays    int           // one extension of handling, at most N days (art. 34)
 	ReviewDays          int           // 复查 decision within N days of the request (art. 35)
 	ReReviewDays        int           // 复核 decision within N days of the request (art. 36)
@@ -114,6 +115,9 @@ func (r Rules) Deadline(stage string, start time.Time, extra int) (end, rolledFr
 func (r Rules) DeadlineFingerprint() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d %d %d %d %d %s %s", r.RoutingDays, r.AcceptanceDays, r.HandlingDays, r.ReviewDays, r.ReReviewDays, r.Location, r.Roll)
+	if r.SuggestionReplyDays != 0 { // absent when unset, so that older fingerprints stay valid
+		fmt.Fprintf(h, " suggestion=%d", r.SuggestionReplyDays)
+	}
 	for _, st := range Stages {
 		fmt.Fprintf(h, " %s=%s", st, r.dayCount(st))
 	}
@@ -168,6 +172,7 @@ const (
 	StatusReReviewRequested = "re_review_requested"
 	StatusReReviewed        = "re_reviewed"
 	StatusClosed            = "closed"
+	StatusDiverted          = "diverted" // into another procedure (art. 31(1)-(5), 28, 30): out of the petition procedure
 )
 
 // StageOf returns the stage a case in status is open in, or "" when it is open
@@ -190,6 +195,7 @@ func StageOf(status string) string {
 
 // State is what a case's history adds up to; the store keeps it on the case row.
 type State struct {
+	MatterType   string // the case's matter type (MatterTypes), fixed at receipt; "" is a claim
 	Status       string
 	Unit         string
 	StageStart   time.Time // the event that started the open stage's clock; zero when open in none
@@ -219,12 +225,30 @@ func (s State) Extended() bool { return s.Extension > 0 }
 // it is refreshed when the rules change. A stage paused for a hearing has no
 // deadline until the hearing ends.
 func (r Rules) WithDeadline(s State) State {
-	if stage := s.Stage(); stage != "" && s.HearingSince.IsZero() {
-		s.Deadline, _ = r.Deadline(stage, s.StageStart, s.ExtraDays())
-	} else {
-		s.Deadline = time.Time{}
-	}
+	s.Deadline, _ = r.StageDeadline(s)
 	return s
+}
+
+// StageDeadline is the deadline of s's open stage by r and what it was
+// before a rest day moved it (Deadline); zero when open in none, paused for
+// a hearing, or in a stage its matter type gives no limit (a suggestion's
+// answer without suggestion_reply_days, an accusation's handling).
+func (r Rules) StageDeadline(s State) (end, rolledFrom time.Time) {
+	stage := s.Stage()
+	if stage == "" || !s.HearingSince.IsZero() {
+		return time.Time{}, time.Time{}
+	}
+	days := r.stageDays(stage)
+	if stage == StageHandling {
+		if days = r.handlingDays(s); days == 0 {
+			return time.Time{}, time.Time{}
+		}
+	}
+	if r.Calendar == nil {
+		panic("petition: Rules without a calendar (start from DefaultRules)")
+	}
+	end, rolledFrom = r.Calendar.PeriodEnd(s.StageStart, r.Location, days+s.ExtraDays(), r.dayCount(stage), r.Roll)
+	return end.UTC(), rolledFrom.UTC()
 }
 
 // ExtraDays is what lengthens the open stage's period: the extension of
@@ -259,6 +283,7 @@ func (s State) DueSoon(now time.Time, horizon time.Duration) bool {
 // supervision (督办/包案 at receipt) is supervised by the county.
 func (r Rules) Received(c Case) State {
 	st := State{
+		MatterType:  MatterOf(c.MatterType),
 		Status:      StatusReceived,
 		Unit:        c.Unit,
 		StageStart:  c.ReceivedAt,

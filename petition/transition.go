@@ -97,6 +97,9 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		if s.Status != StatusAccepted {
 			return refuse()
 		}
+		if !s.Claim() {
+			return s, Outcome{}, fmt.Errorf("%w: only a claim's handling has a limit to extend (art. 34); this is a %s", ErrTransition, s.MatterType)
+		}
 		if s.Extended() {
 			return s, Outcome{}, fmt.Errorf("%w: handling was already extended once", ErrTransition)
 		}
@@ -113,6 +116,11 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 	case EventReviewRequested:
 		if !waitingAfter(StatusReplied) {
 			return refuse()
+		}
+		if !s.Claim() {
+			// arts. 35-36 review the handling opinion of a claim; a
+			// suggestion's answer or an accusation's passing on is not one
+			return s, Outcome{}, fmt.Errorf("%w: only a claim's handling opinion is reviewed (art. 35); this is a %s", ErrTransition, s.MatterType)
 		}
 		return request(StatusReviewRequested)
 	case EventReviewed:
@@ -153,7 +161,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		return refuse()
 	case EventReassigned:
-		if s.Status == StatusClosed || s.Status == StatusNotAccepted {
+		if s.Status == StatusClosed || s.Status == StatusNotAccepted || s.Status == StatusDiverted {
 			return refuse()
 		}
 		next.Unit = e.Unit
@@ -229,6 +237,17 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		next.SupervisionAnswered = true
 		return next, Outcome{}, nil
+	case EventDiverted:
+		// 导入: a matter for litigation, arbitration, another procedure or
+		// another organ leaves the petition procedure, from registration up
+		// to the handling decision (arts. 28, 30, 31(1)-(5)); its clocks end
+		// there, completing nothing, late or not
+		switch s.Status {
+		case StatusRegistered, StatusReceived, StatusAccepted:
+			next.Status, next.StageStart, next.HearingSince = StatusDiverted, time.Time{}, time.Time{}
+			return r.WithDeadline(next), Outcome{}, nil
+		}
+		return refuse()
 	case EventMarkedMajor:
 		// the bureau or the unit finds a matter major after receipt: its
 		// report upward is due from now (art. 25)

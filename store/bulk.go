@@ -260,7 +260,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 		id := int64(job.first + i + 1)
 		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
 			eventRows.add(eventValues(id, seq, unit, e, out)...)
-			t.events.count(id, unit, e, out)
+			t.events.count(id, unit, c.Category, e, out)
 		})
 		if err != nil {
 			return err

@@ -84,13 +84,14 @@ type caseRow struct {
 	Supervised     bool           `db:"supervised"`
 	Routing        bool           `db:"routing"`
 	Major          bool           `db:"major"`
+	MatterType     string         `db:"matter_type"`
 }
 
 func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
 		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
-		r.Routing == c.Routing && r.Major == c.Major
+		r.Routing == c.Routing && r.Major == c.Major && r.MatterType == petition.MatterOf(c.MatterType)
 }
 
 // CreateCase stores a new case with its derived flags and counts it, and

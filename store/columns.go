@@ -12,7 +12,7 @@ import (
 const (
 	// caseContentColumns are a case's content as received: never updated.
 	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
-		"repeat_of, supervised, routing, major"
+		"repeat_of, supervised, routing, major, matter_type"
 	// caseRegistrationColumns say when riskmon stored the case and whether
 	// that was timely (petition.Rules.Timely).
 	caseRegistrationColumns = "registered_at, timely"
@@ -32,7 +32,7 @@ const (
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
-	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to"
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to"
 )
 
 // columns splits a column list.
@@ -43,7 +43,7 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
 	return append([]any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-		nullString(c.RepeatOf), c.Supervised, c.Routing, c.Major,
+		nullString(c.RepeatOf), c.Supervised, c.Routing, c.Major, st.MatterType,
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level), repeat,
 	}, stateValues(st, seq)...)

@@ -45,9 +45,9 @@ func (s *Store) RecomputeDeadlines(ctx context.Context, r petition.Rules) (Recom
 		res.Current = true
 		return res, nil
 	}
-	q := "SELECT id, " + caseStateColumns + " FROM cases WHERE stage IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+	q := "SELECT " + stateReadColumns + " FROM cases WHERE stage IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
 	for after := int64(0); ; {
-		var rows []stateRow
+		var rows []matterStateRow
 		if err := s.db.SelectContext(ctx, &rows, q, after, recomputeBatch); err != nil {
 			return res, fmt.Errorf("recompute deadlines: %w", err)
 		}

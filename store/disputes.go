@@ -327,7 +327,7 @@ func majorCase(ctx context.Context, tx *sqlx.Tx, caseNo string) (bool, error) {
 // matter from at, in tx: the register saw the risk, and the petition is
 // reported upward like any major matter (art. 25).
 func caseBecameMajor(ctx context.Context, tx *sqlx.Tx, d dialect, caseNo string, at time.Time) error {
-	var row stateRow
+	var row matterStateRow
 	if err := tx.GetContext(ctx, &row, selectState+d.forUpdate, caseNo); err != nil {
 		return fmt.Errorf("read the escalated case: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +55,8 @@ func edgeCase(no, who string, recv time.Time, events ...petition.Event) store.Lo
 func persons(lc store.LoadCase, n int) store.LoadCase { lc.Case.Persons = n; return lc }
 
 func majorAtIntake(lc store.LoadCase) store.LoadCase { lc.Case.Major = true; return lc }
+
+func matter(lc store.LoadCase, t string) store.LoadCase { lc.Case.MatterType = t; return lc }
 
 // reported checks a major matter reported to the county leadership, its
 // report late or not.
@@ -187,6 +191,35 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		{name: "reported twice to the same recipient", refused: true, cases: []store.LoadCase{edgeCase("M", "m", recv,
 			petition.Event{Type: petition.EventReportedUp, At: recv.Add(time.Minute), To: "city_bureau"},
 			petition.Event{Type: petition.EventReportedUp, At: recv.Add(2 * time.Minute), To: "city_bureau"})}},
+		// arts. 28, 31(1)-(5): a claim for another procedure leaves the
+		// petition procedure, even past its deadline, completing nothing
+		{name: "claim diverted after its handling deadline", cases: []store.LoadCase{edgeCase("D", "d", recv, accept,
+			petition.Event{Type: petition.EventDiverted, At: handlingDeadline.Add(24 * time.Hour), Procedure: "litigation"})},
+			check: func(v store.CaseView) string {
+				last := v.Events[len(v.Events)-1]
+				if v.State.Status != petition.StatusDiverted || v.State.Stage() != "" || !v.State.Deadline.IsZero() ||
+					last.CompletedStage != "" || last.Late || last.Event.Procedure != "litigation" {
+					return fmt.Sprintf("status %s stage %q deadline %s, event %+v: want diverted, no stage, nothing completed",
+						v.State.Status, v.State.Stage(), v.State.Deadline, last)
+				}
+				return ""
+			}},
+		{name: "diverted after the reply", refused: true, cases: []store.LoadCase{edgeCase("D", "d", recv,
+			with(decided[:2], petition.Event{Type: petition.EventDiverted, At: at("2026-04-02 10:00:00"), Procedure: "litigation"})...)}},
+		// art. 29: a suggestion is answered without the claim's limit; its
+		// handling is not extended, its answer not reviewed
+		{name: "suggestion accepted: no handling deadline", cases: []store.LoadCase{matter(edgeCase("G", "g", recv, accept), petition.MatterSuggestion)},
+			check: func(v store.CaseView) string {
+				if v.State.Stage() != petition.StageHandling || !v.State.Deadline.IsZero() || v.State.MatterType != petition.MatterSuggestion {
+					return fmt.Sprintf("stage %q deadline %s matter %q: want handling without a deadline, a suggestion",
+						v.State.Stage(), v.State.Deadline, v.State.MatterType)
+				}
+				return ""
+			}},
+		{name: "suggestion extended", refused: true, cases: []store.LoadCase{matter(edgeCase("G", "g", recv, accept,
+			petition.Event{Type: petition.EventExtended, At: acceptedAt.Add(time.Hour), Days: 30}), petition.MatterSuggestion)}},
+		{name: "review of an accusation's answer", refused: true, cases: []store.LoadCase{matter(edgeCase("A", "a", recv,
+			with(decided[:2], petition.Event{Type: petition.EventReviewRequested, At: at("2026-04-10 10:00:00")})...), petition.MatterAccusation)}},
 		{name: "marked major twice", refused: true, cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
 			petition.Event{Type: petition.EventMarkedMajor, At: recv.Add(time.Minute)}), 60)}},
 	} {
@@ -235,4 +268,45 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Diversions are counted on every write path by the unit that held the
+// matter and its category, and the count is what the facts count.
+func TestDiversionsCountedOnEveryWritePath(t *testing.T) {
+	recv := at("2026-03-02 10:00:00")
+	cases := []store.LoadCase{
+		edgeCase("D1", "d1", recv, petition.Event{Type: petition.EventDiverted, At: recv.Add(time.Hour), Procedure: "arbitration"}),
+		matter(edgeCase("D2", "d2", recv, petition.Event{Type: petition.EventDiverted, At: recv.Add(time.Hour), Procedure: "discipline_inspection"}),
+			petition.MatterAccusation),
+	}
+	for path, write := range writePaths {
+		for _, dialect := range storetest.Dialects {
+			t.Run(path+"/"+dialect, func(t *testing.T) {
+				s := setup(t, dialect)
+				ctx := context.Background()
+				if err := write(ctx, s, cases); err != nil {
+					t.Fatal(err)
+				}
+				var got []store.DiversionCount
+				if err := s.Read(ctx, func(r *store.Reader) (err error) { got, err = r.Diversions(ctx); return err }); err != nil {
+					t.Fatal(err)
+				}
+				if want := "u1/other/arbitration=1 u1/other/discipline_inspection=1"; fmt.Sprint(diversionsString(got)) != want {
+					t.Errorf("diversions %s, want %s", diversionsString(got), want)
+				}
+				if diffs, err := s.CheckTallies(ctx, rules.Location); err != nil || len(diffs) > 0 {
+					t.Errorf("the counters are not what the facts count: %v %v", diffs, err)
+				}
+			})
+		}
+	}
+}
+
+func diversionsString(rows []store.DiversionCount) string {
+	var parts []string
+	for _, r := range rows {
+		parts = append(parts, fmt.Sprintf("%s/%s/%s=%d", r.Unit, r.Category, r.DivertedTo, r.Diversions))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
 }

@@ -101,7 +101,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			t = newEventTallies(w.r.Location)
 			tallies[w.r.Location] = t
 		}
-		t.count(p.id, st.Unit, w.e, out)
+		t.count(p.id, st.Unit, p.view.Category, w.e, out)
 		p.view.State, p.changed = next, true
 		p.view.Events = append(p.view.Events, EventView{Seq: seq, Event: w.e, Unit: st.Unit, CompletedStage: out.CompletedStage, Late: out.Late})
 		res[i] = eventResult{view: p.now(), added: true}

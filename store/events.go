@@ -61,11 +61,27 @@ func (r stateRow) state() petition.State {
 	}
 }
 
-const selectState = "SELECT id, " + caseStateColumns + " FROM cases WHERE case_no = ?"
+// matterStateRow is a state with the case's matter type, which the rules
+// read (petition.State.MatterType) and no event changes: it is content.
+type matterStateRow struct {
+	stateRow
+	MatterType string `db:"matter_type"`
+}
+
+func (r matterStateRow) state() petition.State {
+	st := r.stateRow.state()
+	st.MatterType = r.MatterType
+	return st
+}
+
+// stateReadColumns are the columns of a matterStateRow.
+const stateReadColumns = "id, matter_type, " + caseStateColumns
+
+const selectState = "SELECT " + stateReadColumns + " FROM cases WHERE case_no = ?"
 
 // CaseState returns the current state of a case.
 func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, error) {
-	var row stateRow
+	var row matterStateRow
 	if err := s.db.GetContext(ctx, &row, selectState, caseNo); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return petition.State{}, fmt.Errorf("case %s: %w", caseNo, ErrNotFound)
@@ -147,7 +163,7 @@ func eventValues(caseID int64, seq int, unit string, e petition.Event, out petit
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
 		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level),
-		nullString(e.To)}
+		nullString(e.To), nullString(e.Procedure)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -166,13 +182,14 @@ type eventRow struct {
 	NewUnit        sql.NullString `db:"new_unit"`
 	Level          sql.NullString `db:"level"`
 	ReportTo       sql.NullString `db:"report_to"`
+	DivertedTo     sql.NullString `db:"diverted_to"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
 
 func (r eventRow) event() petition.Event {
 	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String,
-		Level: r.Level.String, To: r.ReportTo.String}
+		Level: r.Level.String, To: r.ReportTo.String, Procedure: r.DivertedTo.String}
 }
 
 // sameEvent compares events by value; times by instant, whatever their zone.

@@ -218,12 +218,12 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	for i, lc := range cases {
 		nos[i] = lc.Case.CaseNo
 	}
-	q, args, err := sqlx.In("SELECT id, case_no, "+caseStateColumns+" FROM cases WHERE case_no IN (?)"+s.dialect.forUpdate, nos)
+	q, args, err := sqlx.In("SELECT case_no, "+stateReadColumns+" FROM cases WHERE case_no IN (?)"+s.dialect.forUpdate, nos)
 	if err != nil {
 		return fmt.Errorf("read states: %w", err)
 	}
 	var rows []struct {
-		stateRow
+		matterStateRow
 		CaseNo string `db:"case_no"`
 	}
 	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
@@ -246,7 +246,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 		}
 		st, err := applyFrom(r, lc, p.st, p.seq, func(seq int, e petition.Event, unit string, out petition.Outcome) {
 			events.add(eventValues(p.id, seq, unit, e, out)...)
-			tallies.count(p.id, unit, e, out)
+			tallies.count(p.id, unit, lc.Case.Category, e, out)
 		})
 		if err != nil {
 			return err

@@ -47,6 +47,11 @@ SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP
 		`INSERT INTO request_tally (unit, stage, requests, late, shard)
 SELECT unit, CASE type WHEN 'review_requested' THEN 'review' ELSE 're_review' END, COUNT(*), SUM(late), 0 FROM case_events
 WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`},
+	{"diversion_tally", []string{"unit", "category", "diverted_to"}, []string{"diversions"},
+		// only diversions name a procedure; the category is the case's
+		`INSERT INTO diversion_tally (unit, category, diverted_to, diversions, shard)
+SELECT e.unit, c.category, e.diverted_to, COUNT(*), 0 FROM case_events e JOIN cases c ON c.id = e.case_id
+WHERE e.diverted_to IS NOT NULL GROUP BY e.unit, c.category, e.diverted_to`},
 	{"completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}, ""},
 	{"evaluation_day_tally", []string{"unit", "result", "day"}, []string{"evaluations"}, ""},
 	{"report_day_tally", []string{"unit", "recipient", "day"}, []string{"reports", "late"}, ""},

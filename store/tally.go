@@ -61,8 +61,8 @@ func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, 
 // time and by the local day of loc; evaluations, all time and by day;
 // review requests; reports upward by day.
 type eventTallies struct {
-	completions, days, evaluations, evaluationDays, requests, reports *tallyAdds
-	loc                                                               *time.Location
+	completions, days, evaluations, evaluationDays, requests, reports, diversions *tallyAdds
+	loc                                                                           *time.Location
 }
 
 func newEventTallies(loc *time.Location) eventTallies {
@@ -74,13 +74,14 @@ func newEventTallies(loc *time.Location) eventTallies {
 		evaluationDays: days.evaluations,
 		requests:       newTallyAdds("request_tally", []string{"unit", "stage", "shard"}, []string{"requests", "late"}),
 		reports:        days.reports,
+		diversions:     newTallyAdds("diversion_tally", []string{"unit", "category", "diverted_to", "shard"}, []string{"diversions"}),
 		loc:            loc,
 	}
 }
 
 // tables are every tally the events add to, in the order they are written.
 func (t eventTallies) tables() []*tallyAdds {
-	return []*tallyAdds{t.completions, t.days, t.evaluations, t.evaluationDays, t.requests, t.reports}
+	return []*tallyAdds{t.completions, t.days, t.evaluations, t.evaluationDays, t.requests, t.reports, t.diversions}
 }
 
 // dayTallies count by local day what the rates of a calendar month or
@@ -120,8 +121,9 @@ func (t dayTallies) countDays(unit string, e petition.Event, completed string, l
 	}
 }
 
-// count adds an applied event of a case, under the unit the case had then.
-func (t eventTallies) count(caseID int64, unit string, e petition.Event, out petition.Outcome) {
+// count adds an applied event of a case of category, under the unit the
+// case had then.
+func (t eventTallies) count(caseID int64, unit, category string, e petition.Event, out petition.Outcome) {
 	shard := int(caseID % tallyShards)
 	if out.CompletedStage != "" {
 		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
@@ -134,6 +136,10 @@ func (t eventTallies) count(caseID int64, unit string, e petition.Event, out pet
 	// contest, and of them those the record shows outside the window
 	if stage := petition.RequestedStage(e.Type); stage != "" {
 		t.requests.add(tallyKey{[4]string{unit, stage}, shard}, 1, b2i(out.Late))
+	}
+	// matters diverted into another procedure, by the unit that held them
+	if e.Procedure != "" {
+		t.diversions.add(tallyKey{[4]string{unit, category, e.Procedure}, shard}, 1)
 	}
 }
 

@@ -263,3 +263,55 @@ SELECT id, 1, 'evaluated', ?, 'u1', NULL, 0, 'satisfied' FROM cases WHERE case_n
 		})
 	}
 }
+
+// Migration 20: matter types (2022 Reg. art. 28). Every case stored before
+// is a claim, its handling deadline where it was, and the diversion tally
+// starts empty and equal to a recount.
+func TestUpgradeCasesAreClaims(t *testing.T) {
+	recv := time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai)
+	r := petition.DefaultRules(shanghai)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			// accepted at 11:00 on 2 March: 60 days, last day 1 May, in the
+			// Labour Day holiday, moved to 6 May
+			deadline := time.Date(2026, 5, 7, 0, 0, 0, 0, shanghai).Unix()
+			s := upgraded(t, dialect, 19, func(ctx context.Context, s *store.Store) {
+				exec := func(q string, args ...any) {
+					t.Helper()
+					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
+				exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
+stage_deadline, extended, last_event_at, last_seq) VALUES ('OLD', ?, 'letter', 'other', 'u1', 'u1', 1, 'county', ?, 0, 0, ?, 0, 0, 0, 0,
+'accepted', 'handling', ?, ?, 0, ?, 1)`, recv.Unix(), petition.PetitionerHash([]byte("k"), "OLD"), recv.Unix(),
+					recv.Add(time.Hour).Unix(), deadline, recv.Add(time.Hour).Unix())
+				exec(`INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late) SELECT id, 1, 'accepted', ?, 'u1', 'acceptance', 0 FROM cases`,
+					recv.Add(time.Hour).Unix())
+				exec(`INSERT INTO receipt_tally (unit, category, channel, level, shard, cases, persons, collective, repeats,
+timely_cases, timely_collective) VALUES ('u1', 'other', 'letter', 'county', 0, 1, 1, 0, 0, 0, 0)`)
+				exec(`INSERT INTO completion_tally (unit, stage, shard, completed, late) VALUES ('u1', 'acceptance', 0, 1, 0)`)
+			})
+			ctx := context.Background()
+			v, err := s.Case(ctx, "OLD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !v.State.Claim() || v.State.Deadline.Unix() != deadline || v.State.Stage() != petition.StageHandling {
+				t.Errorf("after the upgrade: matter %q, deadline %s (was %s), stage %s; want a claim in handling, the deadline kept",
+					v.State.MatterType, v.State.Deadline, time.Unix(deadline, 0), v.State.Stage())
+			}
+			if _, _, err := s.AddEvent(ctx, r, "OLD", petition.Event{Type: petition.EventExtended, At: recv.Add(2 * time.Hour), Days: 30}); err != nil {
+				t.Errorf("a stored claim's extension after the upgrade: %v", err)
+			}
+			if _, err := s.RecountCompletionDays(ctx, shanghai); err != nil {
+				t.Fatal(err)
+			}
+			if diffs, err := s.CheckTallies(ctx, shanghai); err != nil || len(diffs) > 0 {
+				t.Errorf("tallies after the upgrade differ from a recount: %v %v", diffs, err)
+			}
+		})
+	}
+}
