@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/config"
 	"riskmon/petition"
 	"riskmon/store"
@@ -143,6 +144,15 @@ func fixture() []store.LoadCase {
 		{Case: routed("T1", "u2", "other", "letter", "P14", "2026-09-20 10:00:00"),
 			Events: []petition.Event{{Type: petition.EventTransferred, At: local("2026-09-25 10:00:00"), Unit: "u1"}}},
 		{Case: routed("T2", "u2", "land_requisition", "visit", "P15", "2026-10-01 09:00:00")},
+		// the bureau assigns (交办) T3 and T4 to u1 with dates for the
+		// completion report (art. 22(三)); both replied, neither reported
+		// done: T3's date, 30 September, has passed, T4's is to come
+		{Case: routed("T3", "u2", "other", "letter", "P21", "2026-09-01 10:00:00"),
+			Events: []petition.Event{{Type: petition.EventTransferred, At: local("2026-09-02 10:00:00"), Unit: "u1", Due: calendar.Date(2026, 9, 30)},
+				ev(petition.EventAccepted, "2026-09-03 10:00:00"), ev(petition.EventReplied, "2026-09-20 10:00:00")}},
+		{Case: routed("T4", "u2", "other", "letter", "P22", "2026-09-02 10:00:00"),
+			Events: []petition.Event{{Type: petition.EventTransferred, At: local("2026-09-03 10:00:00"), Unit: "u1", Due: calendar.Date(2026, 10, 20)},
+				ev(petition.EventAccepted, "2026-09-04 10:00:00"), ev(petition.EventReplied, "2026-09-21 10:00:00")}},
 		// National Day cases: last days 1 and 7 October move to 8 October. On
 		// 3 October neither is overdue; on 9 October N1, never accepted, is.
 		{Case: newCase("N1", "u1", "labour_social_security", "letter", "county", 1, "P12", "2026-09-16 10:00:00")},
@@ -196,9 +206,9 @@ var fixtureWant = map[string]float64{
 	`petition_received_total{category="land_requisition",channel="visit",level="province",unit="u2"}`:      1,
 	`petition_received_total{category="other",channel="letter",level="county",unit="u1"}`:                  6, // with M1, M2 and V1
 	`petition_received_total{category="land_requisition",channel="visit",level="county",unit="u2"}`:        1,
-	`petition_stage_completed_total{stage="routing",unit="u2"}`:                                            1,
+	`petition_stage_completed_total{stage="routing",unit="u2"}`:                                            3, // T1, T3, T4
 	`petition_open{category="land_requisition",stage="routing",unit="u2"}`:                                 1,
-	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:                  2,
+	`petition_received_total{category="other",channel="letter",level="county",unit="u2"}`:                  4, // R3, T1, T3 and T4
 	`petition_received_total{category="land_requisition",channel="online",level="city",unit="u2"}`:         1,
 	`petition_received_total{category="other",channel="online",level="city",unit="u2"}`:                    2, // H3 and S1
 	`petition_received_total{category="other",channel="phone",level="county",unit="u1"}`:                   1,
@@ -213,7 +223,7 @@ var fixtureWant = map[string]float64{
 	`petition_persons_received_total{category="land_requisition",unit="u1"}`:                               4,
 	`petition_persons_received_total{category="other",unit="u1"}`:                                          9,
 	`petition_persons_received_total{category="land_requisition",unit="u2"}`:                               9,
-	`petition_persons_received_total{category="other",unit="u2"}`:                                          4,
+	`petition_persons_received_total{category="other",unit="u2"}`:                                          6,
 	`petition_collective_received_total{category="land_requisition",unit="u2"}`:                            1,
 	// registered at 03:00 on 2 October, D1 (received at midnight), E1 (a
 	// second before) and O1 are timely; the rest were received days before.
@@ -223,9 +233,9 @@ var fixtureWant = map[string]float64{
 	`petition_skip_level_received_timely_total{level="province",unit="u2"}`:          1,
 	`petition_repeat_received_total{category="other",unit="u1"}`:                     1,
 	`petition_repeat_received_total{category="land_requisition",unit="u2"}`:          1,
-	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   7,
+	`petition_stage_completed_total{stage="acceptance",unit="u1"}`:                   9,
 	`petition_stage_completed_late_total{stage="acceptance",unit="u1"}`:              1,
-	`petition_stage_completed_total{stage="handling",unit="u1"}`:                     2, // M2 replied on 1 October
+	`petition_stage_completed_total{stage="handling",unit="u1"}`:                     4, // H1... M2 on 1 October, T3 and T4
 	`petition_stage_completed_total{stage="acceptance",unit="u2"}`:                   3,
 	`petition_stage_completed_total{stage="handling",unit="u2"}`:                     1,
 	`petition_stage_completed_late_total{stage="handling",unit="u2"}`:                1,
@@ -243,7 +253,7 @@ var fixtureWant = map[string]float64{
 	`petition_received_window{category="land_requisition",unit="u1",window="30d"}`:   2,
 	`petition_received_window{category="other",unit="u1",window="30d"}`:              4, // M2 on 1 September is older
 	`petition_received_window{category="land_requisition",unit="u2",window="30d"}`:   4,
-	`petition_received_window{category="other",unit="u2",window="30d"}`:              2,
+	`petition_received_window{category="other",unit="u2",window="30d"}`:              3,
 	`petition_collective_received_window{unit="u2",window="today"}`:                  1,
 	`petition_collective_received_window{unit="u2",window="7d"}`:                     1,
 	`petition_collective_received_window{unit="u2",window="30d"}`:                    1,
@@ -260,6 +270,8 @@ var fixtureWant = map[string]float64{
 	`petition_open{category="other",stage="acceptance",unit="u2"}`:                   1,
 	`petition_open{category="other",stage="handling",unit="u2"}`:                     1, // S1, a suggestion: no limit
 	`petition_diverted_total{category="other",procedure="litigation",unit="u1"}`:     1, // V1
+	`petition_assigned_open{unit="u1"}`:                                              2, // T3, T4
+	`petition_assigned_overdue{unit="u1"}`:                                           1, // T3, due 30 September
 	`petition_open{category="land_requisition",stage="handling",unit="u1"}`:          1,
 	`petition_open{category="land_requisition",stage="review",unit="u1"}`:            1,
 	`petition_overdue{category="other",stage="acceptance",unit="u1"}`:                1,
@@ -323,4 +335,5 @@ var fixtureSeries = map[string]int{
 	"petition_major_unreported": 2, "petition_major_unreported_overdue": 2, "petition_config_report_up_within_seconds": 1,
 	"petition_major_reports_reporting_period": 16, "petition_major_reports_late_reporting_period": 16,
 	"petition_evaluations_reporting_period": 12, "petition_diverted_total": 2 * 7 * 8,
+	"petition_assigned_open": 2, "petition_assigned_overdue": 2,
 }

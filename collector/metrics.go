@@ -129,6 +129,8 @@ var (
 	supervisedOpen         = gauge("supervised_open", "Open cases under supervision (督办/包案), by current unit and the highest level supervising them.", "unit", "level")
 	supervisedOverdue      = gauge("supervised_overdue", "Open supervised cases past their stage deadline.", "unit", "level")
 	supervisionUnanswered  = gauge("supervision_unanswered", "Cases under supervision, not closed, whose unit has not recorded its written answer to the highest level supervising them (supervision_answered, 2022 Reg. art. 40).", "unit", "level")
+	assignedOpen           = gauge("assigned_open", "Matters the petition bureau assigned (交办) with a date for the completion report, not yet reported done (completion_reported, 2022 Reg. art. 22(三)), by current unit.", "unit")
+	assignedOverdue        = gauge("assigned_overdue", "Of those, the ones past 24:00 of their date.", "unit")
 	majorUnreported        = gauge("major_unreported", "Major matters (重大事项: collective of at least petition_config_major_persons, a visit to the national bureau, marked major, or a high-risk dispute escalated) registered in time and not yet reported to the county leadership (2022 Reg. art. 25), by current unit. Backfilled history is not counted.", "unit")
 	majorUnreportedOverdue = gauge("major_unreported_overdue", "Of those, the ones past the limit for reporting upward (the report_up_within in force when each became major): concealing or delaying the report is punished (art. 46(4)).", "unit")
 	configReportUpWithin   = gauge("config_report_up_within_seconds", "Limit in force at the refresh for reporting a major matter upward: report_up_within, or a sensitive period's own.")

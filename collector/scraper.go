@@ -75,7 +75,7 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 // DefaultScrapers are the scrapers of a refresh.
 func DefaultScrapers() []Scraper {
 	return []Scraper{
-		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
+		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
 		Register{}, RegisterCounts{}, UnitReports{},
 	}
 }

@@ -14,6 +14,11 @@ import (
 	"riskmon/store"
 )
 
+// Bureau is the county's petition bureau (信访局), which registers some cases
+// to pass on (routing) and assigns some with a date (交办). It is not among
+// Units, which answer for the cases the demo draws.
+var Bureau = store.Unit{Code: "xinfangju", Name: "演示县信访局", Kind: petition.UnitDepartment}
+
 // Units of the fictional 演示县 (Demo County).
 var Units = []store.Unit{
 	{Code: "qingshan", Name: "演示县青山镇", Kind: petition.UnitTownship},
@@ -125,7 +130,7 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 
 // PutReference writes the demo units and the default categories.
 func PutReference(ctx context.Context, s *store.Store) error {
-	for _, u := range Units {
+	for _, u := range append(Units[:len(Units):len(Units)], Bureau) {
 		if err := s.PutUnit(ctx, u); err != nil {
 			return err
 		}

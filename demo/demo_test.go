@@ -117,12 +117,12 @@ func TestSimulatorAdvancesCases(t *testing.T) {
 		t.Errorf("after 200 steps: %d disputes registered (simulator made %d), %d of them ended", found, sim.dseq, ended)
 	}
 	// 200 steps of 7 minutes from noon span two days: each unit but the
-	// forgetful ones reported on both
+	// forgetful ones (and the bureau) reported on both
 	var reports int
 	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM unit_reports").Scan(&reports); err != nil {
 		t.Fatal(err)
 	}
-	if want := 2 * (len(Units) - len(ForgetfulUnits)); reports != want {
+	if want := 2 * (len(Units) + 1 - len(ForgetfulUnits)); reports != want {
 		t.Errorf("%d daily reports sent, want %d", reports, want)
 	}
 }

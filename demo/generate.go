@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -262,11 +263,7 @@ func (g *gen) reportedUp(c petition.Case, evs []petition.Event, now time.Time) [
 		if a.At.After(now) {
 			break
 		}
-		i := len(evs)
-		for i > 0 && evs[i-1].At.After(a.At) {
-			i--
-		}
-		evs = slices.Insert(evs, i, a)
+		evs = g.insert(evs, a)
 	}
 	return evs
 }
@@ -287,6 +284,11 @@ func (g *gen) asMatter(c petition.Case, n int, evs []petition.Event, now time.Ti
 	case n%97 == 13:
 		c.MatterType = petition.MatterSuggestion
 		return c, g.allowed(c, evs)
+	case n%71 == 3:
+		// told at once to go to the competent organ (告知, arts. 22-23)
+		return c, g.divertLike(c, petition.Event{Type: petition.EventRedirected, At: c.ReceivedAt.Add(5 * 24 * time.Hour)}, now)
+	case n%61 == 5:
+		return g.routed(c, n, evs, now)
 	case c.Category == "law_litigation" && n%4 == 1:
 		cut := c.ReceivedAt.Add(7 * 24 * time.Hour)
 		var kept []petition.Event
@@ -332,4 +334,59 @@ func (g *gen) replayed(c petition.Case, evs []petition.Event) petition.State {
 		st, _, _ = g.r.Apply(st, e)
 	}
 	return st
+}
+
+// routed makes c a case the bureau registered and passed on a day later,
+// assigning it (交办) with a date 30 days on (art. 22(三)); the unit reports
+// it done ten days after its reply, or, one in two, objects two days after
+// receiving it (art. 23 ¶3) and the case is back with the bureau. evs, drawn
+// for the unit, follow the transfer where the rules allow them.
+func (g *gen) routed(c petition.Case, n int, evs []petition.Event, now time.Time) (petition.Case, []petition.Event) {
+	unit := c.Unit
+	c.Unit, c.Routing = Bureau.Code, true
+	at := c.ReceivedAt.Add(24 * time.Hour)
+	if at.After(now) {
+		return c, nil
+	}
+	transfer := petition.Event{Type: petition.EventTransferred, At: at, Unit: unit, Due: calendar.DayOf(at, g.r.Location) + 30}
+	if n%122 == 5 {
+		out := []petition.Event{transfer}
+		if obj := at.Add(48 * time.Hour); !obj.After(now) {
+			out = append(out, petition.Event{Type: petition.EventObjected, At: obj})
+		}
+		return c, out
+	}
+	var later []petition.Event
+	for _, e := range evs {
+		if e.At.After(at) {
+			later = append(later, e)
+		}
+	}
+	out := g.allowed(c, append([]petition.Event{transfer}, later...))
+	for _, e := range out {
+		if e.Type == petition.EventReplied {
+			if done := e.At.Add(10 * 24 * time.Hour); !done.After(now) {
+				out = g.allowed(c, g.insert(out, petition.Event{Type: petition.EventCompletionReported, At: done}))
+			}
+			break
+		}
+	}
+	return c, out
+}
+
+// divertLike is the history of c that is only e, when e is before now.
+func (g *gen) divertLike(c petition.Case, e petition.Event, now time.Time) []petition.Event {
+	if e.At.After(now) {
+		return nil
+	}
+	return g.allowed(c, []petition.Event{e})
+}
+
+// insert puts e into evs at its time.
+func (g *gen) insert(evs []petition.Event, e petition.Event) []petition.Event {
+	i := len(evs)
+	for i > 0 && evs[i-1].At.After(e.At) {
+		i--
+	}
+	return slices.Insert(evs, i, e)
 }

@@ -39,7 +39,8 @@ func SeedRegister(ctx context.Context, s *store.Store, r petition.Rules, now tim
 // sendReports sends every unit's report for day, but the forgetful units'
 // for today; a few units miss a day now and then (seed varies which).
 func sendReports(ctx context.Context, s *store.Store, day calendar.Day, at time.Time, seed int) error {
-	for i, u := range Units {
+	// the bureau reports too, last, so that the units' gaps stay where they were
+	for i, u := range append(Units[:len(Units):len(Units)], Bureau) {
 		if seed == 0 && petition.Contains(ForgetfulUnits, u.Code) {
 			continue
 		}

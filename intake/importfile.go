@@ -33,6 +33,9 @@ func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
 		MatterType: c.MatterType}}
 	for _, e := range lc.Events {
 		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level, To: e.To, Procedure: e.Procedure}
+		if e.Due != 0 {
+			r.Due = e.Due.String()
+		}
 		if e.Spec().Field == petition.FieldDays {
 			days := e.Days
 			r.Days = &days

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -47,6 +48,7 @@ type EventRequest struct {
 	Level     string `json:"level,omitempty"`
 	To        string `json:"to,omitempty"`
 	Procedure string `json:"procedure,omitempty"`
+	Due       string `json:"due,omitempty"` // transferred: the assignment's date, 2006-01-02 (local)
 }
 
 // maxIDLen bounds a petitioner identifier before it is hashed.
@@ -94,6 +96,14 @@ func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Ev
 	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To, Procedure: r.Procedure}
 	if r.Days != nil {
 		e.Days = *r.Days
+	}
+	if r.Due != "" {
+		d, err := time.ParseInLocation(time.DateOnly, r.Due, rules.Location)
+		if err != nil {
+			bad("due", "%q is not a date such as 2026-10-20", r.Due)
+		} else {
+			e.Due = calendar.DayOf(d, rules.Location)
+		}
 	}
 	ds = withRuleProblems(ds, e.Problems(rules), nil)
 	if len(ds) > 0 {

@@ -27,6 +27,7 @@ type CaseResponse struct {
 	Repeat       bool            `json:"repeat"`
 	MatterType   string          `json:"matter_type"`                // claim, suggestion or accusation (art. 28)
 	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
+	AssignedDue  string          `json:"assigned_due,omitempty"`     // an assignment's date for the completion report, while open (art. 22(三))
 	ReportedTo   []string        `json:"reported_to,omitempty"`      // whom it was reported to
 	ReportDue    string          `json:"major_report_due,omitempty"` // while the county leadership has no report: when it is late
 	Status       string          `json:"status"`
@@ -53,6 +54,7 @@ type EventResponse struct {
 	Late           bool   `json:"late,omitempty"`
 	To             string `json:"to,omitempty"`
 	Procedure      string `json:"procedure,omitempty"`
+	Due            string `json:"due,omitempty"`
 	// LateRequest: a review or re-review request that the record shows
 	// outside the window, recorded all the same (arts. 35-36)
 	LateRequest bool `json:"late_request,omitempty"`
@@ -75,6 +77,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 			out.ReportedTo = append(out.ReportedTo, to)
 		}
 	}
+	out.AssignedDue = dayString(v.State.AssignedDue)
 	if v.State.MajorUnreported() {
 		out.ReportDue = local(r.ReportUpDeadline(v.State.MajorSince))
 	}
@@ -90,7 +93,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
 			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
-			To: e.Event.To, Procedure: e.Event.Procedure, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
+			To: e.Event.To, Procedure: e.Event.Procedure, Due: dayString(e.Event.Due), Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
 			LateReport: e.Late && e.Event.Type == petition.EventReportedUp,
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"riskmon/calendar"
 )
 
 // Event types, the steps recorded in a case's history.
@@ -28,6 +30,9 @@ const (
 	EventMarkedMajor         = "marked_major"
 	EventReportedUp          = "reported_up"
 	EventDiverted            = "diverted"
+	EventCompletionReported  = "completion_reported"
+	EventObjected            = "objected"
+	EventRedirected          = "redirected"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -40,6 +45,9 @@ const (
 	FieldTo     = "to"     // reported_up: whom the matter was reported to (ReportRecipients)
 	// FieldProcedure: diverted: the procedure the matter goes into (Procedures)
 	FieldProcedure = "procedure"
+	// FieldDue: transferred, optionally besides its unit: the date by which
+	// the unit reports the assigned matter done (交办, art. 22(三))
+	FieldDue = "due"
 )
 
 // EventSpec is what is special about an event type. Everything that treats
@@ -47,8 +55,9 @@ const (
 // it here; the transitions are in Apply.
 type EventSpec struct {
 	Type     string
-	Field    string // the one extra field the event carries, or ""
+	Field    string // the extra field the event carries, or ""
 	Optional bool   // the field may be left out
+	Also     string // a second field, always optional, or ""
 }
 
 // EventSpecs lists every event type, in the order a case meets them.
@@ -70,7 +79,9 @@ var EventSpecs = []EventSpec{
 	{Type: EventReplyDelivered},
 	{Type: EventHearingStarted},
 	{Type: EventHearingEnded},
-	{Type: EventTransferred, Field: FieldUnit},
+	// a transfer (转送) names the unit; the bureau's assignment (交办) also a
+	// date for the completion report (art. 22(三))
+	{Type: EventTransferred, Field: FieldUnit, Also: FieldDue},
 	{Type: EventSupervisionAnswered},
 	// a major matter (重大事项) is reported upward at once (art. 25), to
 	// each recipient once
@@ -79,6 +90,13 @@ var EventSpecs = []EventSpec{
 	// a matter for another procedure leaves the petition procedure (arts.
 	// 28, 30, 31(1)-(5))
 	{Type: EventDiverted, Field: FieldProcedure},
+	// the unit reports the assigned matter done (办结报告, art. 22(三))
+	{Type: EventCompletionReported},
+	// the unit objects to a transfer outside its remit, within 5 working
+	// days of receiving it (art. 23 ¶3)
+	{Type: EventObjected},
+	// the petitioner is told to go to the competent organ (告知, arts. 22-23)
+	{Type: EventRedirected},
 }
 
 // EventTypes lists every event type.
@@ -111,6 +129,7 @@ type Event struct {
 	Level     string
 	To        string
 	Procedure string
+	Due       calendar.Day // transferred: the assignment's date, 0 for none
 }
 
 // Spec is the spec of the event's type (the zero spec for an unknown type).
@@ -134,9 +153,9 @@ func (e Event) Problems(r Rules) []Problem {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}, {FieldProcedure, e.Procedure != ""}} {
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}, {FieldProcedure, e.Procedure != ""}, {FieldDue, e.Due != 0}} {
 		switch {
-		case f.set && spec.Field != f.name:
+		case f.set && spec.Field != f.name && spec.Also != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
 		case !f.set && spec.Field == f.name && !spec.Optional:
 			ps = append(ps, Problem{f.name, "is required for " + e.Type + " events"})
@@ -175,7 +194,7 @@ func RequestedStage(eventType string) string {
 func typesWith(field string) string {
 	var types []string
 	for _, s := range EventSpecs {
-		if s.Field == field {
+		if s.Field == field || s.Also == field {
 			types = append(types, s.Type)
 		}
 	}

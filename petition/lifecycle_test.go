@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"riskmon/calendar"
 )
 
 // lifecycle is the case life cycle as the Regulations and the county's
@@ -20,8 +22,8 @@ var lifecycle = []struct {
 }{
 	// at the petition bureau: passed on (transferred), or another unit
 	// made responsible; supervision may start at once
-	{"registered", "transferred reassigned supervised marked_major reported_up diverted"},
-	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted"},
+	{"registered", "transferred reassigned supervised marked_major reported_up diverted redirected"},
+	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected"},
 	// a not-accepted case is finished: nothing to decide, evaluate or move;
 	// a higher level may still supervise the refusal (art. 40)
 	{"not_accepted", "supervised marked_major reported_up"},
@@ -44,13 +46,23 @@ var lifecycle = []struct {
 	// a major matter is reported upward, to each recipient once (art.
 	// 25); a report is never refused for the status, nor a matter for not
 	// being major; marking it major again is refused
-	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up diverted"},
-	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major diverted"},
-	{"received, major, reported", "accepted not_accepted transferred reassigned supervised diverted"},
+	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up diverted redirected"},
+	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major diverted redirected"},
+	{"received, major, reported", "accepted not_accepted transferred reassigned supervised diverted redirected"},
 	// diverted into another procedure (arts. 28, 30, 31(1)-(5)): out of the
 	// petition procedure, nothing to decide or move; the bureau may still
 	// supervise an improper diversion (art. 40) and report the matter
 	{"diverted", "supervised marked_major reported_up"},
+	// told to go to the competent organ (告知, arts. 22-23): decided, the
+	// same as diverted for what may follow
+	{"redirected", "supervised marked_major reported_up"},
+	// received from the bureau's transfer: the unit may object within 5
+	// working days (art. 23 ¶3); assigned (交办) with a date, it reports
+	// completion (art. 22(三)), whatever the status
+	{"received from the bureau", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected"},
+	{"assigned", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected completion_reported"},
+	{"accepted, assigned", "extended replied reassigned supervised marked_major reported_up diverted completion_reported"},
+	{"assigned, reported done", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected"},
 	// a suggestion is answered without the claim's limit: no extension, no
 	// review of the answer (arts. 29, 34-35)
 	{"suggestion accepted", "replied reassigned supervised marked_major reported_up diverted"},
@@ -79,12 +91,18 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 		"received, reported":             {EventReportedUp},
 		"received, major, reported":      {EventMarkedMajor, EventReportedUp},
 		"diverted":                       {EventDiverted},
+		"redirected":                     {EventRedirected},
+		"received from the bureau":       {EventTransferred},
+		"assigned":                       {EventTransferred},
+		"accepted, assigned":             {EventTransferred, EventAccepted},
+		"assigned, reported done":        {EventTransferred, EventCompletionReported},
 		"suggestion accepted":            {EventAccepted},
 		"suggestion replied":             {EventAccepted, EventReplied},
 	}
 	out := map[string]State{}
 	for name, types := range steps {
-		c := Case{Unit: "u1", ReceivedAt: recv, Routing: name == "registered"}
+		bureau := name == "registered" || strings.Contains(name, "bureau") || strings.Contains(name, "assigned")
+		c := Case{Unit: "u1", ReceivedAt: recv, Routing: bureau}
 		if strings.HasPrefix(name, "suggestion") {
 			c.MatterType = MatterSuggestion
 		}
@@ -99,6 +117,11 @@ func lifecycleStates(r Rules, recv time.Time) map[string]State {
 				e.To = ReportRecipients[0] // the probe's recipient
 			case EventDiverted:
 				e.Procedure = Procedures[0]
+			case EventTransferred:
+				e.Unit = "u3" // the probe transfers to u2
+				if strings.Contains(name, "assigned") {
+					e.Due = calendar.DayOf(e.At, r.Location) + 15
+				}
 			}
 			st, _, err = r.Apply(st, e)
 			if err != nil {
@@ -163,7 +186,7 @@ func TestLifecycleTable(t *testing.T) {
 		}
 	}
 	for _, status := range []string{StatusRegistered, StatusReceived, StatusAccepted, StatusNotAccepted, StatusReplied,
-		StatusReviewRequested, StatusReviewed, StatusReReviewRequested, StatusReReviewed, StatusClosed, StatusDiverted} {
+		StatusReviewRequested, StatusReviewed, StatusReReviewRequested, StatusReReviewed, StatusClosed, StatusDiverted, StatusRedirected} {
 		if !seen[status] {
 			t.Errorf("status %s has no row in the table", status)
 		}

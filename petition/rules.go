@@ -133,6 +133,23 @@ func (r Rules) RequestWindowEnd(decided time.Time) time.Time {
 	return end.UTC()
 }
 
+// ObjectionDays is the period, in working days from receipt, within which a
+// unit objects to a transfer outside its remit (2022 Reg. art. 23 ¶3).
+const ObjectionDays = 5
+
+// ObjectionWindowEnd is when the window to object to a transfer received at
+// transferred closes: 24:00 of the fifth working day after it.
+func (r Rules) ObjectionWindowEnd(transferred time.Time) time.Time {
+	end, _ := r.Calendar.PeriodEnd(transferred, r.Location, ObjectionDays, calendar.WorkingDays, r.Roll)
+	return end.UTC()
+}
+
+// AssignmentOverdue reports whether the completion report of an assigned
+// matter (交办) is past its date: after 24:00 of the due day.
+func (s State) AssignmentOverdue(now time.Time, loc *time.Location) bool {
+	return s.AssignedDue != 0 && now.After((s.AssignedDue + 1).Start(loc))
+}
+
 // Timely reports whether a case received at received and registered at
 // registered is news rather than history: registered within the backfill
 // horizon of its receipt. Only timely receipts page (collective, skip-level).
@@ -172,7 +189,8 @@ const (
 	StatusReReviewRequested = "re_review_requested"
 	StatusReReviewed        = "re_reviewed"
 	StatusClosed            = "closed"
-	StatusDiverted          = "diverted" // into another procedure (art. 31(1)-(5), 28, 30): out of the petition procedure
+	StatusDiverted          = "diverted"   // into another procedure (art. 31(1)-(5), 28, 30): out of the petition procedure
+	StatusRedirected        = "redirected" // the petitioner was told to go to the competent organ (告知, arts. 22-23)
 )
 
 // StageOf returns the stage a case in status is open in, or "" when it is open
@@ -211,10 +229,17 @@ type State struct {
 	// SupervisionAnswered: the organ answered that level's supervision in
 	// writing (supervision_answered, art. 40 ¶4)
 	SupervisionAnswered bool
-	Major               bool      // a major matter (Rules.Major, marked_major): reported upward at once
-	MajorSince          time.Time // when it became one: the report's limit counts from it; zero for one stored before reports were recorded
-	Reported            uint8     // the ReportRecipients it was reported to, a bit each (ReportedTo)
-	LastEventAt         time.Time // receipt or the latest event
+	// AssignedDue is the date by which the unit reports an assigned matter
+	// done (交办, art. 22(三)), 0 when none is open; TransferredBy and
+	// TransferredAt name who passed the case on and when, for an objection
+	// (art. 23 ¶3), empty when it was not transferred.
+	AssignedDue   calendar.Day
+	TransferredBy string
+	TransferredAt time.Time
+	Major         bool      // a major matter (Rules.Major, marked_major): reported upward at once
+	MajorSince    time.Time // when it became one: the report's limit counts from it; zero for one stored before reports were recorded
+	Reported      uint8     // the ReportRecipients it was reported to, a bit each (ReportedTo)
+	LastEventAt   time.Time // receipt or the latest event
 }
 
 // Extended reports whether handling was extended.

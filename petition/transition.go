@@ -161,7 +161,7 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		}
 		return refuse()
 	case EventReassigned:
-		if s.Status == StatusClosed || s.Status == StatusNotAccepted || s.Status == StatusDiverted {
+		if s.Status == StatusClosed || s.Status == StatusNotAccepted || s.Status == StatusDiverted || s.Status == StatusRedirected {
 			return refuse()
 		}
 		next.Unit = e.Unit
@@ -179,6 +179,27 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 			return s, Outcome{}, fmt.Errorf("%w: the case is with %s already", ErrTransition, e.Unit)
 		}
 		next.Status, next.Unit, next.StageStart = StatusReceived, e.Unit, e.At
+		// a unit passing the case on hands the assignment on with it; a new
+		// transfer by the bureau sets its own
+		next.TransferredBy, next.TransferredAt = "", time.Time{}
+		if s.Status == StatusRegistered {
+			next.AssignedDue = e.Due
+		}
+		if e.Due != 0 {
+			// 交办: the bureau assigns the matter with a date for the
+			// completion report (art. 22(三)); a unit passing a case on
+			// assigns nothing
+			if s.Status != StatusRegistered {
+				return s, Outcome{}, fmt.Errorf("%w: only the petition bureau's transfer assigns (交办) with a date", ErrTransition)
+			}
+			if e.Due < calendar.DayOf(e.At, r.Location) {
+				return s, Outcome{}, fmt.Errorf("%w: due %s is before the transfer", ErrInvalidEvent, e.Due)
+			}
+		}
+		if s.Status == StatusRegistered {
+			// the unit may object to the bureau's transfer (art. 23 ¶3)
+			next.TransferredBy, next.TransferredAt = s.Unit, e.At
+		}
 		if s.Status == StatusReceived {
 			// passing a case on decides nothing: acceptance is completed by
 			// a decision either way (art. 23), so the timely acceptance
@@ -248,6 +269,36 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 			return r.WithDeadline(next), Outcome{}, nil
 		}
 		return refuse()
+	case EventCompletionReported:
+		// the unit's report that the assigned matter is done (办结报告, art.
+		// 22(三)) ends the assignment, whatever the case's status
+		if s.AssignedDue == 0 {
+			return refuse()
+		}
+		next.AssignedDue = 0
+		return next, Outcome{}, nil
+	case EventObjected:
+		// a unit that finds the bureau's transfer outside its remit objects
+		// within 5 working days of receiving it (art. 23 ¶3); the case goes
+		// back to the bureau's routing, whose clock starts again. Passing it
+		// on completes nothing for the unit.
+		if s.Status != StatusReceived || s.TransferredBy == "" {
+			return refuse()
+		}
+		if end := r.ObjectionWindowEnd(s.TransferredAt); e.At.After(end) {
+			return s, Outcome{}, fmt.Errorf("%w: objected after the 5 working days of art. 23 ¶3, which ended %s", ErrTransition,
+				end.In(r.Location).Format(time.RFC3339))
+		}
+		next.Status, next.Unit, next.StageStart = StatusRegistered, s.TransferredBy, e.At
+		next.AssignedDue, next.TransferredBy, next.TransferredAt = 0, "", time.Time{}
+		return r.WithDeadline(next), Outcome{}, nil
+	case EventRedirected:
+		// 告知: the petitioner is told to go to the competent organ (arts.
+		// 22-23), a decision that completes routing or acceptance
+		if s.Status != StatusRegistered && s.Status != StatusReceived {
+			return refuse()
+		}
+		return complete(StatusRedirected)
 	case EventMarkedMajor:
 		// the bureau or the unit finds a matter major after receipt: its
 		// report upward is due from now (art. 25)

@@ -28,11 +28,11 @@ const (
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, hearing_since, " +
 		"paused_days, decided_at, " +
 		"decision, delivered_at, evaluated, supervision, supervision_answered, " +
-		"is_major, major_since, reported_to, major_unreported, last_event_at, last_seq"
+		"is_major, major_since, reported_to, major_unreported, assigned_due, transferred_by, transferred_at, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
-	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to"
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to, due"
 )
 
 // columns splits a column list.
@@ -61,6 +61,7 @@ func stateValues(st petition.State, seq int) []any {
 		st.Status, nullString(st.Stage()), st.Unit, nullUnix(st.StageStart), nullUnix(st.Deadline), st.Extended(),
 		st.Extension, nullUnix(st.HearingSince), st.Paused, nullUnix(st.DecidedAt), nullString(st.Decision),
 		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.SupervisionAnswered,
-		st.Major, nullUnix(st.MajorSince), st.Reported, st.MajorUnreported(), st.LastEventAt.Unix(), seq,
+		st.Major, nullUnix(st.MajorSince), st.Reported, st.MajorUnreported(), nullDay(st.AssignedDue), nullString(st.TransferredBy),
+		nullUnix(st.TransferredAt), st.LastEventAt.Unix(), seq,
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
@@ -57,6 +58,9 @@ func persons(lc store.LoadCase, n int) store.LoadCase { lc.Case.Persons = n; ret
 func majorAtIntake(lc store.LoadCase) store.LoadCase { lc.Case.Major = true; return lc }
 
 func matter(lc store.LoadCase, t string) store.LoadCase { lc.Case.MatterType = t; return lc }
+
+// routedEdge is lc registered by the bureau (its unit, u1) to be passed on.
+func routedEdge(lc store.LoadCase) store.LoadCase { lc.Case.Routing = true; return lc }
 
 // reported checks a major matter reported to the county leadership, its
 // report late or not.
@@ -220,6 +224,49 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 			petition.Event{Type: petition.EventExtended, At: acceptedAt.Add(time.Hour), Days: 30}), petition.MatterSuggestion)}},
 		{name: "review of an accusation's answer", refused: true, cases: []store.LoadCase{matter(edgeCase("A", "a", recv,
 			with(decided[:2], petition.Event{Type: petition.EventReviewRequested, At: at("2026-04-10 10:00:00")})...), petition.MatterAccusation)}},
+		// art. 23 ¶3: an objection to the bureau's transfer within 5 working
+		// days of receiving it (Thursday 5 March: to 24:00 of Thursday the
+		// 12th) sends the case back to the bureau's routing
+		{name: "objection at the end of the 5 working days", cases: []store.LoadCase{routedEdge(edgeCase("O", "o", recv,
+			petition.Event{Type: petition.EventTransferred, At: at("2026-03-05 10:00:00"), Unit: "u2"},
+			petition.Event{Type: petition.EventObjected, At: at("2026-03-13 00:00:00")}))},
+			check: func(v store.CaseView) string {
+				if v.State.Status != petition.StatusRegistered || v.State.Unit != "u1" || v.State.Stage() != petition.StageRouting {
+					return fmt.Sprintf("status %s unit %s: want back in routing with the bureau u1", v.State.Status, v.State.Unit)
+				}
+				return ""
+			}},
+		{name: "objection a second after", refused: true, cases: []store.LoadCase{routedEdge(edgeCase("O", "o", recv,
+			petition.Event{Type: petition.EventTransferred, At: at("2026-03-05 10:00:00"), Unit: "u2"},
+			petition.Event{Type: petition.EventObjected, At: at("2026-03-13 00:00:01")}))}},
+		// art. 22(三): the bureau's assignment with a date, reported done
+		{name: "assigned and reported done", cases: []store.LoadCase{routedEdge(edgeCase("A", "a", recv,
+			petition.Event{Type: petition.EventTransferred, At: at("2026-03-05 10:00:00"), Unit: "u2", Due: calendar.Date(2026, 3, 31)},
+			petition.Event{Type: petition.EventAccepted, At: at("2026-03-06 10:00:00")},
+			petition.Event{Type: petition.EventCompletionReported, At: at("2026-03-30 10:00:00")}))},
+			check: func(v store.CaseView) string {
+				if v.State.AssignedDue != 0 || v.Events[0].Event.Due != calendar.Date(2026, 3, 31) {
+					return fmt.Sprintf("open assignment %s, transfer's date %s: want ended, 2026-03-31", v.State.AssignedDue, v.Events[0].Event.Due)
+				}
+				return ""
+			}},
+		{name: "assigned, not yet reported", cases: []store.LoadCase{routedEdge(edgeCase("A", "a", recv,
+			petition.Event{Type: petition.EventTransferred, At: at("2026-03-05 10:00:00"), Unit: "u2", Due: calendar.Date(2026, 3, 31)}))},
+			check: func(v store.CaseView) string {
+				if v.State.AssignedDue != calendar.Date(2026, 3, 31) || v.State.TransferredBy != "u1" {
+					return fmt.Sprintf("open assignment %s by %q: want 2026-03-31 by u1", v.State.AssignedDue, v.State.TransferredBy)
+				}
+				return ""
+			}},
+		// 告知 completes the acceptance, here late (last day 17 March)
+		{name: "redirected after the acceptance deadline", cases: []store.LoadCase{edgeCase("T", "t", recv,
+			petition.Event{Type: petition.EventRedirected, At: at("2026-03-20 10:00:00")})},
+			check: func(v store.CaseView) string {
+				if last := v.Events[0]; v.State.Status != petition.StatusRedirected || last.CompletedStage != petition.StageAcceptance || !last.Late {
+					return fmt.Sprintf("status %s, %+v: want redirected, acceptance completed late", v.State.Status, last)
+				}
+				return ""
+			}},
 		{name: "marked major twice", refused: true, cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
 			petition.Event{Type: petition.EventMarkedMajor, At: recv.Add(time.Minute)}), 60)}},
 	} {

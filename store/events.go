@@ -11,6 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -35,6 +36,9 @@ type stateRow struct {
 	MajorSince  sql.NullInt64  `db:"major_since"`
 	Reported    uint8          `db:"reported_to"`
 	Unreported  bool           `db:"major_unreported"` // derived: read, never used
+	AssignedDue sql.NullInt32  `db:"assigned_due"`
+	TransferBy  sql.NullString `db:"transferred_by"`
+	TransferAt  sql.NullInt64  `db:"transferred_at"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
@@ -57,6 +61,9 @@ func (r stateRow) state() petition.State {
 		Major:               r.Major,
 		MajorSince:          fromNullUnix(r.MajorSince),
 		Reported:            r.Reported,
+		AssignedDue:         calendar.Day(r.AssignedDue.Int32),
+		TransferredBy:       r.TransferBy.String,
+		TransferredAt:       fromNullUnix(r.TransferAt),
 		LastEventAt:         fromUnix(r.LastEventAt),
 	}
 }
@@ -163,7 +170,7 @@ func eventValues(caseID int64, seq int, unit string, e petition.Event, out petit
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
 		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level),
-		nullString(e.To), nullString(e.Procedure)}
+		nullString(e.To), nullString(e.Procedure), nullDay(e.Due)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -183,13 +190,15 @@ type eventRow struct {
 	Level          sql.NullString `db:"level"`
 	ReportTo       sql.NullString `db:"report_to"`
 	DivertedTo     sql.NullString `db:"diverted_to"`
+	Due            sql.NullInt32  `db:"due"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
 
 func (r eventRow) event() petition.Event {
 	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String,
-		Level: r.Level.String, To: r.ReportTo.String, Procedure: r.DivertedTo.String}
+		Level: r.Level.String, To: r.ReportTo.String, Procedure: r.DivertedTo.String,
+		Due: calendar.Day(r.Due.Int32)}
 }
 
 // sameEvent compares events by value; times by instant, whatever their zone.

@@ -27,6 +27,10 @@ func setup(t *testing.T, dialect string) *store.Store {
 	if err := s.PutUnit(ctx, store.Unit{Code: "u1", Name: "一镇", Kind: "township"}); err != nil {
 		t.Fatal(err)
 	}
+	// u2 receives the transfers of the edge cases
+	if err := s.PutUnit(ctx, store.Unit{Code: "u2", Name: "二局", Kind: "department"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.PutCategory(ctx, store.Category{Code: "other", Name: "其他"}); err != nil {
 		t.Fatal(err)
 	}

@@ -315,3 +315,44 @@ timely_cases, timely_collective) VALUES ('u1', 'other', 'letter', 'county', 0, 1
 		})
 	}
 }
+
+// Migration 21: assignments and objections (2022 Reg. arts. 22(三), 23 ¶3).
+// A case the bureau passed on before the upgrade, still waiting for its
+// acceptance decision, keeps who passed it on and when: the unit may object
+// within its 5 working days after the upgrade, and the case goes back.
+func TestUpgradeKeepsTheObjectionWindow(t *testing.T) {
+	recv := time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai)
+	passed := recv.Add(24 * time.Hour)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := upgraded(t, dialect, 20, func(ctx context.Context, s *store.Store) {
+				exec := func(q string, args ...any) {
+					t.Helper()
+					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				exec("INSERT INTO units (code, name, kind) VALUES ('b', '信访局', 'department'), ('u1', '一镇', 'township')")
+				exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
+stage_deadline, extended, last_event_at, last_seq) VALUES ('ROUTED', ?, 'letter', 'other', 'b', 'u1', 1, 'county', ?, 0, 1, ?, 0, 0, 0, 0,
+'received', 'acceptance', ?, ?, 0, ?, 1)`, recv.Unix(), petition.PetitionerHash([]byte("k"), "ROUTED"), recv.Unix(),
+					passed.Unix(), passed.Add(15*24*time.Hour).Unix(), passed.Unix())
+				exec(`INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late, new_unit) SELECT id, 1, 'transferred', ?, 'b', 'routing', 0, 'u1' FROM cases`,
+					passed.Unix())
+			})
+			ctx := context.Background()
+			st, err := s.CaseState(ctx, "ROUTED")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.TransferredBy != "b" || !st.TransferredAt.Equal(passed) || st.AssignedDue != 0 {
+				t.Fatalf("after the upgrade: transferred by %q at %s, assigned %s; want by b at %s, no assignment", st.TransferredBy, st.TransferredAt, st.AssignedDue, passed)
+			}
+			v, _, err := s.AddEvent(ctx, petition.DefaultRules(shanghai), "ROUTED", petition.Event{Type: petition.EventObjected, At: passed.Add(48 * time.Hour)})
+			if err != nil || v.State.Unit != "b" || v.State.Status != petition.StatusRegistered {
+				t.Errorf("objection after the upgrade: %s with %s, %v; want back with the bureau", v.State.Status, v.State.Unit, err)
+			}
+		})
+	}
+}
