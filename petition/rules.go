@@ -12,7 +12,7 @@ import (
 // Rules are the configurable parameters of petition work. The zero value is not
 // usable: start from DefaultRules.
 type Rules struct {
-	RoutingDays         int           // 转送/交办: the petition bureau passes a case on within N days (2005 Reg. art. 21)
+	RoutingDays         int           // 转送/交办: the petition bureau passes a case on within N days (2022 Reg. art. 22 ¶1)
 	AcceptanceDays      int           // 受理: decide within N days of receipt (2022 Reg. art. 23)
 	HandlingDays        int           // 办理: reply within N days of acceptance (art. 34), for a claim
 	SuggestionReplyDays int           // a suggestion is answered within N days of acceptance; 0: no limit (art. 29)
