@@ -135,6 +135,18 @@ func TestOperationsAndAPIOnTheirOwnListeners(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	})
+	// ready once the first refresh has made a snapshot, which can come after
+	// the API answers (the full suite on 2 cores saw /readyz 503 here)
+	waitFor(t, "the first snapshot", func() bool {
+		req, _ := http.NewRequest(http.MethodGet, opsBase+"/readyz", nil)
+		req.SetBasicAuth("prometheus", "s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
 	for _, tc := range []struct {
 		url  string
 		auth func(*http.Request)
