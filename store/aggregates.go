@@ -55,14 +55,10 @@ type ReceiptCount struct {
 	TimelyCollective int64 `db:"timely_collective"`
 }
 
-const receiptTallyQuery = `SELECT unit, category, channel, level, SUM(cases) AS cases, SUM(persons) AS persons,
-SUM(collective) AS collective, SUM(repeats) AS repeats, SUM(timely_cases) AS timely_cases,
-SUM(timely_collective) AS timely_collective FROM receipt_tally GROUP BY unit, category, channel, level`
-
 // Receipts returns the all-time receipt counters by the unit and category the
 // cases had when received.
 func (r *Reader) Receipts(ctx context.Context) ([]ReceiptCount, error) {
-	return selectAll[ReceiptCount](ctx, r.tx, "receipt counts", receiptTallyQuery)
+	return selectAll[ReceiptCount](ctx, r.tx, "receipt counts", receiptTally.sumQuery())
 }
 
 // CompletionCount is one row of the stage completion counters.
@@ -73,12 +69,9 @@ type CompletionCount struct {
 	Late      int64  `db:"late"`
 }
 
-const completionTallyQuery = `SELECT unit, stage, SUM(completed) AS completed, SUM(late) AS late
-FROM completion_tally GROUP BY unit, stage`
-
 // Completions returns how many stages each unit completed, and how many late.
 func (r *Reader) Completions(ctx context.Context) ([]CompletionCount, error) {
-	return selectAll[CompletionCount](ctx, r.tx, "completion counts", completionTallyQuery)
+	return selectAll[CompletionCount](ctx, r.tx, "completion counts", completionTally.sumQuery())
 }
 
 // EvaluationCount is one row of the evaluation counters.
@@ -88,11 +81,9 @@ type EvaluationCount struct {
 	Evaluations int64  `db:"evaluations"`
 }
 
-const evaluationTallyQuery = `SELECT unit, result, SUM(evaluations) AS evaluations FROM evaluation_tally GROUP BY unit, result`
-
 // Evaluations returns the petitioners' evaluations by unit and result.
 func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {
-	return selectAll[EvaluationCount](ctx, r.tx, "evaluation counts", evaluationTallyQuery)
+	return selectAll[EvaluationCount](ctx, r.tx, "evaluation counts", evaluationTally.sumQuery())
 }
 
 // RequestCount is one row of the review request counters.
@@ -103,12 +94,10 @@ type RequestCount struct {
 	Late     int64  `db:"late"`
 }
 
-const requestTallyQuery = `SELECT unit, stage, SUM(requests) AS requests, SUM(late) AS late FROM request_tally GROUP BY unit, stage`
-
 // Requests returns the review and re-review requests by the unit whose
 // decision they contest, and how many the record shows outside the window.
 func (r *Reader) Requests(ctx context.Context) ([]RequestCount, error) {
-	return selectAll[RequestCount](ctx, r.tx, "request counts", requestTallyQuery)
+	return selectAll[RequestCount](ctx, r.tx, "request counts", requestTally.sumQuery())
 }
 
 func selectAll[T any](ctx context.Context, tx *sqlx.Tx, what, query string, args ...any) ([]T, error) {

@@ -207,11 +207,11 @@ func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step 
 	return st, nil
 }
 
-// write replaces the tallies with the load's counts, the day tally's by the
-// local days of the load's zone, which it records.
+// write replaces every tally the load counts with the load's counts, the
+// day tallies' by the local days of the load's zone, which it records.
 func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, q := range []string{"DELETE FROM receipt_tally", "DELETE FROM completion_tally", "DELETE FROM completion_day_tally", "DELETE FROM evaluation_tally"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+	for _, ta := range append([]*tallyAdds{t.receipts}, t.events.tables()...) {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+ta.table); err != nil {
 			return fmt.Errorf("reset tallies: %w", err)
 		}
 	}

@@ -125,7 +125,7 @@ type PeriodCompletions struct {
 // while the tally counts by another zone's days (RecountCompletionDays has
 // not run for loc yet): the counts would be wrong, not just late.
 func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) (out []PeriodCompletions, ok bool, err error) {
-	sums, ok, err := r.daySumsSince(ctx, loc, newDayTallies().completions, starts)
+	sums, ok, err := r.daySumsSince(ctx, loc, completionDayTally, starts)
 	for _, s := range sums {
 		out = append(out, PeriodCompletions{Unit: s.Unit, Stage: s.Key, Completed: s.Vals[0], Late: s.Vals[1]})
 	}
@@ -143,20 +143,20 @@ type PeriodSums struct {
 // EvaluationsSince counts evaluations by unit and result since each start,
 // like CompletionsSince.
 func (r *Reader) EvaluationsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
-	return r.daySumsSince(ctx, loc, newDayTallies().evaluations, starts)
+	return r.daySumsSince(ctx, loc, evaluationDayTally, starts)
 }
 
 // ReportsSince counts reports upward by unit and recipient since each
 // start (Vals: reports, of them late), like CompletionsSince.
 func (r *Reader) ReportsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
-	return r.daySumsSince(ctx, loc, newDayTallies().reports, starts)
+	return r.daySumsSince(ctx, loc, reportDayTally, starts)
 }
 
 // daySumsSince reads day tally t (its key columns: unit, the key, day)
 // summed since each start; ok is false while the day tallies count by
 // another zone's days.
-func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t *tallyAdds, starts []calendar.Day) (out []PeriodSums, ok bool, err error) {
-	what := "read " + strings.TrimSuffix(t.table, "_tally")
+func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTable, starts []calendar.Day) (out []PeriodSums, ok bool, err error) {
+	what := "read " + strings.TrimSuffix(t.name, "_tally")
 	zone, err := completionDayZone(ctx, r.tx, "")
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", what, err)
@@ -168,10 +168,10 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t *tallyA
 	for i, s := range starts {
 		days[i] = int64(s)
 	}
-	cols, args := sumsSince("day", t.valCols, days)
-	key := t.keyCols[1]
+	cols, args := sumsSince("day", t.vals, days)
+	key := t.keys[1]
 	// The day leads the key: the range of the earliest start is all that is read.
-	q := "SELECT unit, " + key + ", " + cols + " FROM " + t.table + " WHERE day >= ? GROUP BY unit, " + key
+	q := "SELECT unit, " + key + ", " + cols + " FROM " + t.name + " WHERE day >= ? GROUP BY unit, " + key
 	rows, err := r.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", what, err)
@@ -179,7 +179,7 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t *tallyA
 	defer rows.Close()
 	n := len(starts)
 	for rows.Next() {
-		flat := make([]int64, len(t.valCols)*n)
+		flat := make([]int64, len(t.vals)*n)
 		ps := PeriodSums{}
 		dest := []any{&ps.Unit, &ps.Key}
 		for i := range flat {
@@ -188,7 +188,7 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t *tallyA
 		if err := rows.Scan(dest...); err != nil {
 			return nil, false, fmt.Errorf("%s: %w", what, err)
 		}
-		for v := range t.valCols {
+		for v := range t.vals {
 			ps.Vals = append(ps.Vals, flat[v*n:(v+1)*n])
 		}
 		out = append(out, ps)

@@ -35,7 +35,7 @@ func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []
 		if err != nil {
 			return err
 		}
-		t := disputeTally()
+		t := disputeTallies()
 		for _, ld := range ds {
 			if err := s.loadDisputeTx(ctx, tx, rules, roles, ld, known, t); err != nil {
 				return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)

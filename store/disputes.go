@@ -38,14 +38,11 @@ type DisputeEventView struct {
 	Late  bool // a resolution after the last day of the time limit
 }
 
-// disputeTally counts the register: found by the risk when found, resolved
-// (late or not) and escalated by the risk then; of the escalations, those
-// recorded within the backfill horizon (timely: they page) and of them
-// those into a collective or skip-level petition (major).
-func disputeTally() *tallyAdds {
-	t := disputeTallyTable()
-	return newTallyAdds(t.name, append(t.keys, "shard"), t.vals)
-}
+// disputeTallies count the register (disputeTally): found by the risk when
+// found, resolved (late or not) and escalated by the risk then; of the
+// escalations, those recorded within the backfill horizon (timely: they
+// page) and of them those into a collective or skip-level petition (major).
+func disputeTallies() *tallyAdds { return disputeTally.adds() }
 
 // DisputeProblems names every reference of d that does not exist.
 func (k Known) DisputeProblems(d petition.Dispute) []petition.Problem {
@@ -78,7 +75,7 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 
 func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		t := disputeTally()
+		t := disputeTallies()
 		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", t, func() (Known, error) { return knownIn(ctx, tx, d.Unit, d.Category) })
 		if err != nil {
 			return err
@@ -141,7 +138,7 @@ func (s *Store) AddDisputeEvent(ctx context.Context, rules petition.Rules, roles
 		if err != nil {
 			return err
 		}
-		t := disputeTally()
+		t := disputeTallies()
 		view, added, err = s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, t)
 		if err != nil {
 			return err

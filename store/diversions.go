@@ -10,12 +10,9 @@ type DiversionCount struct {
 	Diversions int64  `db:"diversions"`
 }
 
-const diversionTallyQuery = `SELECT unit, category, diverted_to, SUM(diversions) AS diversions FROM diversion_tally
-GROUP BY unit, category, diverted_to`
-
 // Diversions returns the matters diverted into another procedure (2022 Reg.
 // arts. 28, 30, 31(1)-(5)) by the unit that held them, the case's category
 // and the procedure.
 func (r *Reader) Diversions(ctx context.Context) ([]DiversionCount, error) {
-	return selectAll[DiversionCount](ctx, r.tx, "diversion counts", diversionTallyQuery)
+	return selectAll[DiversionCount](ctx, r.tx, "diversion counts", diversionTally.sumQuery())
 }

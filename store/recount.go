@@ -17,69 +17,6 @@ import (
 // count them again from the facts.
 const loadInProgressSetting = "bulk_load_in_progress"
 
-// tallyTable is a counter table, its key and value columns and how the facts
-// count it; the day tallies are counted in Go (rebuildCompletionDays), by
-// the zone's days.
-type tallyTable struct {
-	name       string
-	keys, vals []string
-	fromFacts  string // INSERT ... SELECT from cases or case_events; "" for the day tally
-}
-
-var tallyTables = []tallyTable{
-	{"receipt_tally", []string{"unit", "category", "channel", "level"},
-		[]string{"cases", "persons", "collective", "repeats", "timely_cases", "timely_collective"},
-		`INSERT INTO receipt_tally (unit, category, channel, level, cases, persons, collective, repeats, timely_cases,
-timely_collective, shard)
-SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), SUM(timely),
-SUM(timely * collective), 0
-FROM cases GROUP BY received_unit, category, channel, level`},
-	{"completion_tally", []string{"unit", "stage"}, []string{"completed", "late"},
-		`INSERT INTO completion_tally (unit, stage, completed, late, shard)
-SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events
-WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`},
-	{"evaluation_tally", []string{"unit", "result"}, []string{"evaluations"},
-		// only evaluations carry a result
-		`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
-SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`},
-	{"request_tally", []string{"unit", "stage"}, []string{"requests", "late"},
-		// only the two request types open the review stages
-		`INSERT INTO request_tally (unit, stage, requests, late, shard)
-SELECT unit, CASE type WHEN 'review_requested' THEN 'review' ELSE 're_review' END, COUNT(*), SUM(late), 0 FROM case_events
-WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`},
-	{"diversion_tally", []string{"unit", "category", "diverted_to"}, []string{"diversions"},
-		// only diversions name a procedure; the category is the case's
-		`INSERT INTO diversion_tally (unit, category, diverted_to, diversions, shard)
-SELECT e.unit, c.category, e.diverted_to, COUNT(*), 0 FROM case_events e JOIN cases c ON c.id = e.case_id
-WHERE e.diverted_to IS NOT NULL GROUP BY e.unit, c.category, e.diverted_to`},
-	{"completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}, ""},
-	{"evaluation_day_tally", []string{"unit", "result", "day"}, []string{"evaluations"}, ""},
-	{"report_day_tally", []string{"unit", "recipient", "day"}, []string{"reports", "late"}, ""},
-	disputeTallyTable(),
-}
-
-// disputeTallyTable counts the register from its facts: found by the risk
-// when found; resolved and escalated by the risk at the end, which no event
-// changes after either; late and timely from the dispute's last event, the
-// one that ended it; major from the case it became.
-func disputeTallyTable() tallyTable {
-	return tallyTable{"dispute_tally", []string{"unit", "category", "risk"},
-		[]string{"found", "resolved", "resolved_late", "escalated", "escalated_timely", "escalated_major_timely"},
-		`INSERT INTO dispute_tally (unit, category, risk, shard, found, resolved, resolved_late, escalated, escalated_timely,
-escalated_major_timely)
-SELECT unit, category, risk, 0, SUM(found), SUM(resolved), SUM(late), SUM(escalated), SUM(timely), SUM(major) FROM (
-SELECT unit, category, found_risk AS risk, 1 AS found, 0 AS resolved, 0 AS late, 0 AS escalated, 0 AS timely, 0 AS major
-FROM disputes
-UNION ALL
-SELECT d.unit, d.category, d.risk, 0, CASE WHEN d.status = 'resolved' THEN 1 ELSE 0 END, CASE WHEN d.status = 'resolved' THEN e.late ELSE 0 END,
-CASE WHEN d.status = 'escalated' THEN 1 ELSE 0 END, CASE WHEN d.status = 'escalated' THEN e.timely ELSE 0 END,
-CASE WHEN d.status = 'escalated' AND e.timely = 1 AND (c.collective = 1 OR c.skip_level = 1) THEN 1 ELSE 0 END
-FROM disputes d JOIN dispute_events e ON e.dispute_id = d.id AND e.seq = d.last_seq
-LEFT JOIN cases c ON c.case_no = d.escalated_case
-WHERE d.status IN ('resolved', 'escalated')
-) facts GROUP BY unit, category, risk`}
-}
-
 // TallyDiff is a counter whose stored value was not what the facts count.
 type TallyDiff struct {
 	Table         string
@@ -169,18 +106,14 @@ func recountTx(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) 
 func readTallies(ctx context.Context, tx *sqlx.Tx) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for _, t := range tallyTables {
-		sums := make([]string, len(t.vals))
-		for i, v := range t.vals {
-			sums[i] = "SUM(" + v + ")"
-		}
-		keys := strings.Join(t.keys, ", ")
-		rows, err := tx.QueryContext(ctx, "SELECT "+keys+", "+strings.Join(sums, ", ")+" FROM "+t.name+" GROUP BY "+keys)
+		keys := t.groupKeys()
+		rows, err := tx.QueryContext(ctx, t.sumQuery())
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", t.name, err)
 		}
 		m := map[string]string{}
 		for rows.Next() {
-			kv := make([]string, len(t.keys))
+			kv := make([]string, len(keys))
 			vv := make([]int64, len(t.vals))
 			dest := make([]any, 0, len(kv)+len(vv))
 			for i := range kv {
@@ -196,7 +129,7 @@ func readTallies(ctx context.Context, tx *sqlx.Tx) (map[string]map[string]string
 			if slices.Equal(vv, make([]int64, len(vv))) {
 				continue // a zero row counts what no row counts
 			}
-			m[joinPairs(t.keys, kv)] = joinPairs(t.vals, vv)
+			m[joinPairs(keys, kv)] = joinPairs(t.vals, vv)
 		}
 		if err := rows.Err(); err != nil {
 			rows.Close()

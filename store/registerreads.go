@@ -58,13 +58,9 @@ type DisputeCount struct {
 	EscalatedMajorTimely int64  `db:"escalated_major_timely"`
 }
 
-const disputeTallyQuery = `SELECT unit, category, risk, SUM(found) AS found, SUM(resolved) AS resolved,
-SUM(resolved_late) AS resolved_late, SUM(escalated) AS escalated, SUM(escalated_timely) AS escalated_timely,
-SUM(escalated_major_timely) AS escalated_major_timely FROM dispute_tally GROUP BY unit, category, risk`
-
 // DisputeCounts returns the register's all-time counters.
 func (r *Reader) DisputeCounts(ctx context.Context) ([]DisputeCount, error) {
-	return selectAll[DisputeCount](ctx, r.tx, "dispute counts", disputeTallyQuery)
+	return selectAll[DisputeCount](ctx, r.tx, "dispute counts", disputeTally.sumQuery())
 }
 
 // ReportDays is a unit's latest reported date and whether it reported on

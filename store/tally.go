@@ -36,12 +36,8 @@ func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
 	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[6]int{}}
 }
 
-// receiptTallies count receipts: a case, its persons, whether collective and
-// whether a repeat, and of them the timely ones (petition.Rules.Timely).
-func receiptTallies() *tallyAdds {
-	return newTallyAdds("receipt_tally", []string{"unit", "category", "channel", "level", "shard"},
-		[]string{"cases", "persons", "collective", "repeats", "timely_cases", "timely_collective"})
-}
+// receiptTallies count receipts (receiptTally).
+func receiptTallies() *tallyAdds { return receiptTally.adds() }
 
 // receipt is what one case adds to the receipt tally.
 type receipt struct {
@@ -68,13 +64,13 @@ type eventTallies struct {
 func newEventTallies(loc *time.Location) eventTallies {
 	days := newDayTallies()
 	return eventTallies{
-		completions:    newTallyAdds("completion_tally", []string{"unit", "stage", "shard"}, []string{"completed", "late"}),
+		completions:    completionTally.adds(),
 		days:           days.completions,
-		evaluations:    newTallyAdds("evaluation_tally", []string{"unit", "result", "shard"}, []string{"evaluations"}),
+		evaluations:    evaluationTally.adds(),
 		evaluationDays: days.evaluations,
-		requests:       newTallyAdds("request_tally", []string{"unit", "stage", "shard"}, []string{"requests", "late"}),
+		requests:       requestTally.adds(),
 		reports:        days.reports,
-		diversions:     newTallyAdds("diversion_tally", []string{"unit", "category", "diverted_to", "shard"}, []string{"diversions"}),
+		diversions:     diversionTally.adds(),
 		loc:            loc,
 	}
 }
@@ -94,9 +90,9 @@ type dayTallies struct {
 
 func newDayTallies() dayTallies {
 	return dayTallies{
-		completions: newTallyAdds("completion_day_tally", []string{"unit", "stage", "day"}, []string{"completed", "late"}),
-		evaluations: newTallyAdds("evaluation_day_tally", []string{"unit", "result", "day"}, []string{"evaluations"}),
-		reports:     newTallyAdds("report_day_tally", []string{"unit", "recipient", "day"}, []string{"reports", "late"}),
+		completions: completionDayTally.adds(),
+		evaluations: evaluationDayTally.adds(),
+		reports:     reportDayTally.adds(),
 	}
 }
 
