@@ -82,7 +82,7 @@ WHERE completed_stage IS NOT NULL OR result IS NOT NULL OR report_to IS NOT NULL
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read the events of the day tallies: %w", err)
 	}
-	for _, t := range []*tallyAdds{days.completions, days.evaluations, days.reports} {
+	for _, t := range days.tables() {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.table); err != nil {
 			return fmt.Errorf("reset %s: %w", t.table, err)
 		}
@@ -111,25 +111,13 @@ func completionDayZone(ctx context.Context, q sqlx.QueryerContext, lock string) 
 	return zone, err
 }
 
-// PeriodCompletions counts a unit's completions of a stage since each of the
-// starts given to CompletionsSince, in the same order.
-type PeriodCompletions struct {
-	Unit      string
-	Stage     string
-	Completed []int64
-	Late      []int64
-}
-
-// CompletionsSince counts stage completions since the start of each local day
-// of starts (of loc), from the day tally. ok is false, and nothing is read,
-// while the tally counts by another zone's days (RecountCompletionDays has
-// not run for loc yet): the counts would be wrong, not just late.
-func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) (out []PeriodCompletions, ok bool, err error) {
-	sums, ok, err := r.daySumsSince(ctx, loc, completionDayTally, starts)
-	for _, s := range sums {
-		out = append(out, PeriodCompletions{Unit: s.Unit, Stage: s.Key, Completed: s.Vals[0], Late: s.Vals[1]})
-	}
-	return out, ok, err
+// CompletionsSince counts stage completions by unit and stage (Vals:
+// completed, of them late) since the start of each local day of starts (of
+// loc), from the day tally. ok is false, and nothing is read, while the
+// tally counts by another zone's days (RecountCompletionDays has not run for
+// loc yet): the counts would be wrong, not just late.
+func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, completionDayTally, starts)
 }
 
 // PeriodSums is what a day tally counts for a unit and a key (a stage, a

@@ -57,27 +57,26 @@ func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, 
 // time and by the local day of loc; evaluations, all time and by day;
 // review requests; reports upward by day.
 type eventTallies struct {
-	completions, days, evaluations, evaluationDays, requests, reports, diversions *tallyAdds
-	loc                                                                           *time.Location
+	completions, evaluations, requests, diversions *tallyAdds
+	days                                           dayTallies
+	loc                                            *time.Location
 }
 
 func newEventTallies(loc *time.Location) eventTallies {
-	days := newDayTallies()
 	return eventTallies{
-		completions:    completionTally.adds(),
-		days:           days.completions,
-		evaluations:    evaluationTally.adds(),
-		evaluationDays: days.evaluations,
-		requests:       requestTally.adds(),
-		reports:        days.reports,
-		diversions:     diversionTally.adds(),
-		loc:            loc,
+		completions: completionTally.adds(),
+		evaluations: evaluationTally.adds(),
+		requests:    requestTally.adds(),
+		diversions:  diversionTally.adds(),
+		days:        newDayTallies(),
+		loc:         loc,
 	}
 }
 
-// tables are every tally the events add to, in the order they are written.
+// tables are every tally the events add to, in the order every writer
+// writes them.
 func (t eventTallies) tables() []*tallyAdds {
-	return []*tallyAdds{t.completions, t.days, t.evaluations, t.evaluationDays, t.requests, t.reports, t.diversions}
+	return []*tallyAdds{t.completions, t.days.completions, t.evaluations, t.days.evaluations, t.requests, t.days.reports, t.diversions}
 }
 
 // dayTallies count by local day what the rates of a calendar month or
@@ -94,6 +93,11 @@ func newDayTallies() dayTallies {
 		evaluations: evaluationDayTally.adds(),
 		reports:     reportDayTally.adds(),
 	}
+}
+
+// tables are the day tallies, in the order they are written.
+func (t dayTallies) tables() []*tallyAdds {
+	return []*tallyAdds{t.completions, t.evaluations, t.reports}
 }
 
 // countDay adds a fact about unit and key (a stage, a result, a recipient)
@@ -124,7 +128,7 @@ func (t eventTallies) count(caseID int64, unit, category string, e petition.Even
 	if out.CompletedStage != "" {
 		t.completions.add(tallyKey{[4]string{unit, out.CompletedStage}, shard}, 1, b2i(out.Late))
 	}
-	dayTallies{t.days, t.evaluationDays, t.reports}.countDays(unit, e, out.CompletedStage, out.Late, t.loc)
+	t.days.countDays(unit, e, out.CompletedStage, out.Late, t.loc)
 	if e.Spec().Field == petition.FieldResult {
 		t.evaluations.add(tallyKey{[4]string{unit, e.Result}, shard}, 1)
 	}
