@@ -30,22 +30,60 @@ func (PeriodCompletions) Scrape(ctx context.Context, r *store.Reader, env *Env, 
 	if err != nil || !ok {
 		return err
 	}
-	byUS := map[unitAnd]store.PeriodCompletions{}
-	for _, row := range rows {
-		byUS[unitAnd{row.Unit, row.Stage}] = row
+	emitPeriodSums(env, rows, petition.Stages, 2, func(unit, stage string, i int, vals [][]int64) {
+		emit(stageCompletedPeriod, float64(vals[0][i]), unit, stage, ReportingPeriods[i])
+		emit(stageCompletedLatePeriod, float64(vals[1][i]), unit, stage, ReportingPeriods[i])
+	})
+	return nil
+}
+
+// PeriodEvaluations emits the evaluations of the current month and quarter,
+// for the satisfaction and participation rates of a period.
+type PeriodEvaluations struct{}
+
+var _ Scraper = PeriodEvaluations{}
+
+// Name of the scraper.
+func (PeriodEvaluations) Name() string { return "period_evaluations" }
+
+// Scrape emits the evaluations of every unit and result since the starts of
+// the periods, while the day tallies count by the configured zone.
+func (PeriodEvaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, ok, err := r.EvaluationsSince(ctx, env.Rules.Location, env.ReportingPeriodStarts())
+	if err != nil || !ok {
+		return err
 	}
+	emitPeriodSums(env, rows, petition.EvaluationResults, 1, func(unit, result string, i int, vals [][]int64) {
+		emit(evaluationsPeriod, float64(vals[0][i]), unit, result, ReportingPeriods[i])
+	})
+	return nil
+}
+
+// emitPeriodSums calls fn for every unit, key of keys and reporting period,
+// with the sums read for them: nvals value columns, zeros when none were read.
+func emitPeriodSums(env *Env, rows []store.PeriodSums, keys []string, nvals int, fn func(unit, key string, period int, vals [][]int64)) {
+	byKey := map[unitAnd][][]int64{}
+	for _, row := range rows {
+		byKey[unitAnd{row.Unit, row.Key}] = row.Vals
+	}
+	none := zeroSums(nvals, len(ReportingPeriods))
 	env.eachUnit(func(unit string) {
-		for _, st := range petition.Stages {
-			row, found := byUS[unitAnd{unit, st}]
-			for i, p := range ReportingPeriods {
-				var done, late float64
-				if found {
-					done, late = float64(row.Completed[i]), float64(row.Late[i])
-				}
-				emit(stageCompletedPeriod, done, unit, st, p)
-				emit(stageCompletedLatePeriod, late, unit, st, p)
+		for _, k := range keys {
+			vals, found := byKey[unitAnd{unit, k}]
+			if !found {
+				vals = none
+			}
+			for i := range ReportingPeriods {
+				fn(unit, k, i, vals)
 			}
 		}
 	})
-	return nil
+}
+
+func zeroSums(vals, periods int) [][]int64 {
+	out := make([][]int64, vals)
+	for i := range out {
+		out[i] = make([]int64, periods)
+	}
+	return out
 }

@@ -22,7 +22,7 @@ func periodCounts(t *testing.T, s *store.Store, loc *time.Location, starts ...ca
 	err := s.Read(context.Background(), func(r *store.Reader) error {
 		rows, k, err := r.CompletionsSince(context.Background(), loc, starts)
 		for _, row := range rows {
-			out[row.Unit+"/"+row.Stage] = append(append([]int64(nil), row.Completed...), row.Late...)
+			out[row.Unit+"/"+row.Key] = append(append([]int64(nil), row.Vals[0]...), row.Vals[1]...)
 		}
 		ok = k
 		return err
