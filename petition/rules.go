@@ -95,20 +95,6 @@ func (r Rules) dayCount(stage string) calendar.Count {
 	return calendar.CalendarDays
 }
 
-// Deadline is when a stage whose clock started at start ends, its period
-// lengthened by extra days (an extension of handling, the days a re-review
-// spent in hearings): 24:00 local time of the period's last day, moved past
-// rest days as r.Roll says (calendar.Calendar.PeriodEnd). rolledFrom is the
-// end the period would have had without moving; equal to end when it did not
-// move.
-func (r Rules) Deadline(stage string, start time.Time, extra int) (end, rolledFrom time.Time) {
-	if r.Calendar == nil {
-		panic("petition: Rules without a calendar (start from DefaultRules)")
-	}
-	end, rolledFrom = r.Calendar.PeriodEnd(start, r.Location, r.stageDays(stage)+extra, r.dayCount(stage), r.Roll)
-	return end.UTC(), rolledFrom.UTC()
-}
-
 // DeadlineFingerprint identifies everything a stored deadline is computed
 // from: the stages' days and how they are counted, the roll-forward rule,
 // the zone and the calendar. When it changes, stored deadlines are stale.
@@ -254,10 +240,14 @@ func (r Rules) WithDeadline(s State) State {
 	return s
 }
 
-// StageDeadline is the deadline of s's open stage by r and what it was
-// before a rest day moved it (Deadline); zero when open in none, paused for
-// a hearing, or in a stage its matter type gives no limit (a suggestion's
-// answer without suggestion_reply_days, an accusation's handling).
+// StageDeadline is the deadline of s's open stage by r: 24:00 local time of
+// the last day of the stage's period, lengthened by its extra days (an
+// extension of handling, the days a re-review spent in hearings) and moved
+// past rest days as r.Roll says (calendar.Calendar.PeriodEnd); rolledFrom is
+// the end before any move, equal to end when it did not move. Both are zero
+// when the case is open in no stage, paused for a hearing, or in a stage its
+// matter type gives no limit (a suggestion's answer without
+// suggestion_reply_days, an accusation's handling).
 func (r Rules) StageDeadline(s State) (end, rolledFrom time.Time) {
 	stage := s.Stage()
 	if stage == "" || !s.HearingSince.IsZero() {

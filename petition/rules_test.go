@@ -255,7 +255,7 @@ func TestDeadlineFollowsTheRulesInForce(t *testing.T) {
 	noRoll := r
 	noRoll.Roll = calendar.RollNone
 	s2 := r.Received(Case{Unit: "u1", ReceivedAt: at("2026-09-20 10:00:00")})
-	end, nominal := r.Deadline(StageAcceptance, s2.StageStart, 0)
+	end, nominal := r.StageDeadline(s2)
 	if !end.Equal(at("2026-10-09 00:00:00")) || !nominal.Equal(at("2026-10-06 00:00:00")) {
 		t.Errorf("rolled: end %s from %s", end, nominal)
 	}
