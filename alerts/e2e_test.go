@@ -54,6 +54,18 @@ func firing(alerts []systemtest.Alert, name string, labels map[string]string) (b
 	return false, fmt.Sprintf("%s alerts: %v", name, seen)
 }
 
+// waitFiring waits until prom shows alert name firing with labels.
+func waitFiring(t *testing.T, ctx context.Context, prom *systemtest.Prometheus, what, name string, labels map[string]string) {
+	t.Helper()
+	systemtest.Eventually(t, time.Minute, what, func() (bool, string) {
+		alerts, err := prom.Alerts(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		return firing(alerts, name, labels)
+	})
+}
+
 // TestEndToEnd: a real Prometheus scrapes a running riskmon on MariaDB. During
 // an active sensitive period, last month's collective petition imported now
 // pages nobody, nor do petitions to the national level online, by letter or
@@ -150,23 +162,11 @@ sum(petition_received_total{unit="qingshan",level="national",channel=~"online|le
 
 	// A collective petition received two hours ago and registered now pages.
 	collective("E2E-1", time.Now().Add(-2*time.Hour))
-	systemtest.Eventually(t, time.Minute, "PetitionCollectiveReceived critical", func() (bool, string) {
-		alerts, err := prom.Alerts(ctx)
-		if err != nil {
-			return false, err.Error()
-		}
-		return firing(alerts, "PetitionCollectiveReceived", map[string]string{
-			"severity": "critical", "period": "sensitive", "unit": "qingshan", "name": "演示县青山镇"})
-	})
+	waitFiring(t, ctx, prom, "PetitionCollectiveReceived critical", "PetitionCollectiveReceived", map[string]string{
+		"severity": "critical", "period": "sensitive", "unit": "qingshan", "name": "演示县青山镇"})
 	// ...and, a visit in Beijing (进京访), as skip-level
-	systemtest.Eventually(t, time.Minute, "PetitionSkipLevelReceived critical", func() (bool, string) {
-		alerts, err := prom.Alerts(ctx)
-		if err != nil {
-			return false, err.Error()
-		}
-		return firing(alerts, "PetitionSkipLevelReceived", map[string]string{
-			"severity": "critical", "period": "sensitive", "unit": "qingshan", "level": "national"})
-	})
+	waitFiring(t, ctx, prom, "PetitionSkipLevelReceived critical", "PetitionSkipLevelReceived", map[string]string{
+		"severity": "critical", "period": "sensitive", "unit": "qingshan", "level": "national"})
 
 	// A 60-person collective visit at the county, received two hours ago:
 	// a major matter past its hour, unreported (2022 Reg. art. 25), pages;
@@ -177,14 +177,8 @@ sum(petition_received_total{unit="qingshan",level="national",channel=~"online|le
 	if _, _, err := s.CreateCase(ctx, r, big); err != nil {
 		t.Fatal(err)
 	}
-	systemtest.Eventually(t, time.Minute, "PetitionMajorMatterUnreported critical", func() (bool, string) {
-		alerts, err := prom.Alerts(ctx)
-		if err != nil {
-			return false, err.Error()
-		}
-		return firing(alerts, "PetitionMajorMatterUnreported", map[string]string{
-			"severity": "critical", "period": "sensitive", "unit": "baishui", "name": "演示县白水镇"})
-	})
+	waitFiring(t, ctx, prom, "PetitionMajorMatterUnreported critical", "PetitionMajorMatterUnreported", map[string]string{
+		"severity": "critical", "period": "sensitive", "unit": "baishui", "name": "演示县白水镇"})
 	report := petition.Event{Type: petition.EventReportedUp, At: time.Now(), To: petition.ReportCountyLeadership}
 	if _, _, err := s.AddEvent(ctx, r, big.CaseNo, report); err != nil {
 		t.Fatal(err)
@@ -222,21 +216,9 @@ sum(petition_received_total{unit="qingshan",level="national",channel=~"online|le
 		{"PetitionDisputeEscalated", map[string]string{"severity": "critical", "period": "sensitive", "unit": "qingshan"}},
 		{"PetitionMajorDisputeUnowned", map[string]string{"severity": "critical", "unit": "qingshan", "missing": "leader"}},
 	} {
-		systemtest.Eventually(t, time.Minute, want.alert+" critical", func() (bool, string) {
-			alerts, err := prom.Alerts(ctx)
-			if err != nil {
-				return false, err.Error()
-			}
-			return firing(alerts, want.alert, want.labels)
-		})
+		waitFiring(t, ctx, prom, want.alert+" critical", want.alert, want.labels)
 	}
 
 	px.Cut()
-	systemtest.Eventually(t, time.Minute, "PetitionDataStale after the database is gone", func() (bool, string) {
-		alerts, err := prom.Alerts(ctx)
-		if err != nil {
-			return false, err.Error()
-		}
-		return firing(alerts, "PetitionDataStale", map[string]string{"severity": "critical"})
-	})
+	waitFiring(t, ctx, prom, "PetitionDataStale after the database is gone", "PetitionDataStale", map[string]string{"severity": "critical"})
 }

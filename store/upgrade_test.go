@@ -12,6 +12,17 @@ import (
 	"riskmon/store/storetest"
 )
 
+// execer runs statements on s's database as an older riskmon wrote them,
+// failing the test on an error.
+func execer(t *testing.T, ctx context.Context, s *store.Store) func(q string, args ...any) {
+	return func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // upgraded opens a database as riskmon left it at migration version, lets
 // prepare write to it as that riskmon would have, then migrates it to the
 // current schema.
@@ -44,12 +55,7 @@ func TestUpgradeSkipLevelIsAVisit(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			s := upgraded(t, dialect, 15, func(ctx context.Context, s *store.Store) {
 				recv := now.Add(-time.Hour).Unix()
-				exec := func(q string, args ...any) {
-					t.Helper()
-					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-						t.Fatal(err)
-					}
-				}
+				exec := execer(t, ctx, s)
 				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
 				// as riskmon before 16 stored them: every channel above the
 				// city flagged skip-level, and the receipt tally by channel and level
@@ -118,12 +124,7 @@ func TestUpgradeTransfersCompleteNoAcceptance(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := upgraded(t, dialect, 16, func(ctx context.Context, s *store.Store) {
-				exec := func(q string, args ...any) {
-					t.Helper()
-					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-						t.Fatal(err)
-					}
-				}
+				exec := execer(t, ctx, s)
 				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township'), ('u2', '二局', 'department'), ('b', '信访局', 'department')")
 				for _, c := range []struct {
 					no, unit string
@@ -186,12 +187,7 @@ func TestUpgradeMajorMatters(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := upgraded(t, dialect, 18, func(ctx context.Context, s *store.Store) {
-				exec := func(q string, args ...any) {
-					t.Helper()
-					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-						t.Fatal(err)
-					}
-				}
+				exec := execer(t, ctx, s)
 				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
 				for _, c := range []struct {
 					no, channel, level string
@@ -276,12 +272,7 @@ func TestUpgradeCasesAreClaims(t *testing.T) {
 			// Labour Day holiday, moved to 6 May
 			deadline := time.Date(2026, 5, 7, 0, 0, 0, 0, shanghai).Unix()
 			s := upgraded(t, dialect, 19, func(ctx context.Context, s *store.Store) {
-				exec := func(q string, args ...any) {
-					t.Helper()
-					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-						t.Fatal(err)
-					}
-				}
+				exec := execer(t, ctx, s)
 				exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
 				exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
 petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
@@ -326,12 +317,7 @@ func TestUpgradeKeepsTheObjectionWindow(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := upgraded(t, dialect, 20, func(ctx context.Context, s *store.Store) {
-				exec := func(q string, args ...any) {
-					t.Helper()
-					if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-						t.Fatal(err)
-					}
-				}
+				exec := execer(t, ctx, s)
 				exec("INSERT INTO units (code, name, kind) VALUES ('b', '信访局', 'department'), ('u1', '一镇', 'township')")
 				exec(`INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
 petitioner_hash, supervised, routing, registered_at, timely, collective, skip_level, is_repeat, status, stage, stage_start,
