@@ -167,17 +167,17 @@ type loadJob struct {
 
 // loadTallies are the counters of a bulk load.
 type loadTallies struct {
-	receipts *tallyAdds
-	events   eventTallies
+	cases  caseTallies
+	events eventTallies
 }
 
 func newLoadTallies(loc *time.Location) *loadTallies {
-	return &loadTallies{receipts: receiptTallies(), events: newEventTallies(loc)}
+	return &loadTallies{cases: newCaseTallies(), events: newEventTallies(loc)}
 }
 
 // merge adds o's counts to t's.
 func (t *loadTallies) merge(o *loadTallies) {
-	t.receipts.merge(o.receipts)
+	t.cases.merge(o.cases)
 	t.events.merge(o.events)
 }
 
@@ -210,12 +210,12 @@ func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step 
 // write replaces every tally the load counts with the load's counts, the
 // day tallies' by the local days of the load's zone, which it records.
 func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range append([]*tallyAdds{t.receipts}, t.events.tables()...) {
+	for _, ta := range append(t.cases.tables(), t.events.tables()...) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+ta.table); err != nil {
 			return fmt.Errorf("reset tallies: %w", err)
 		}
 	}
-	if err := t.receipts.write(ctx, tx, d); err != nil {
+	if err := t.cases.write(ctx, tx, d); err != nil {
 		return err
 	}
 	if err := t.events.write(ctx, tx, d); err != nil {
@@ -266,7 +266,8 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 			return err
 		}
 		caseRows.add(append([]any{id}, caseValues(r, c, registered, job.repeats[i], st, len(lc.Events))...)...)
-		t.receipts.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, job.repeats[i]))
+		t.cases.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, job.repeats[i]))
+		t.cases.backlog.countOpen(c.Category, st, 1)
 		// events reference their case: flush cases first
 		if caseRows.full() || eventRows.full() {
 			if err := caseRows.flush(ctx); err != nil {

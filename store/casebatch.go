@@ -104,7 +104,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 	var (
 		existing []int
 		later    []int64
-		tallies  = receiptTallies()
+		tallies  = newCaseTallies()
 		rows     = newBulkInsert(tx, "cases", columns(caseColumns))
 	)
 	for _, i := range round {
@@ -127,13 +127,14 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 				// Cases received later that this one now precedes become
 				// repeats: history loaded out of order ends as if in order.
 				later = append(later, o.ID)
-				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, receipt{repeat: true})
+				tallies.countReceipt(c.CaseNo, c.Unit, c.Category, o.Channel, o.Level, receipt{at: o.ReceivedAt, repeat: true})
 			}
 		}
 		st := r.Received(c)
 		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level)
 		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))
+		tallies.backlog.countOpen(c.Category, st, 1)
 		res[i] = createResult{created: true, view: CaseView{
 			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
 			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Collective: collective,

@@ -51,8 +51,8 @@ func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat 
 
 // receiptOf is what c, registered at registered, adds to the receipt tally.
 func receiptOf(r petition.Rules, c petition.Case, registered time.Time, repeat bool) receipt {
-	return receipt{cases: 1, persons: c.Persons, collective: r.Collective(c.Persons), repeat: repeat,
-		timely: r.Timely(c.ReceivedAt, registered)}
+	return receipt{at: c.ReceivedAt.Unix(), cases: 1, persons: c.Persons, collective: r.Collective(c.Persons),
+		skipLevel: petition.SkipLevel(c.Channel, c.Level), repeat: repeat, timely: r.Timely(c.ReceivedAt, registered)}
 }
 
 // stateValues are the values of caseStateColumns for state st after seq events.

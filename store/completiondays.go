@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,4 +186,19 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTa
 		return nil, false, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, true, nil
+}
+
+// sumsSince returns, for each of exprs and each of starts in that order, a
+// column summing the expression over the rows whose col is at or after the
+// start, with their arguments followed by the earliest start: the argument
+// of the WHERE col >= ? that lets one pass over the widest range serve all.
+func sumsSince(col string, exprs []string, starts []int64) (cols string, args []any) {
+	var sums []string
+	for _, e := range exprs {
+		for _, s := range starts {
+			sums = append(sums, fmt.Sprintf("SUM(CASE WHEN %s >= ? THEN %s ELSE 0 END)", col, e))
+			args = append(args, s)
+		}
+	}
+	return strings.Join(sums, ", "), append(args, slices.Min(starts))
 }

@@ -29,8 +29,9 @@ type Recomputed struct {
 
 // RecomputeDeadlines brings the stored deadlines of open cases in line with r:
 // each is computed again from its stage's clock start (a stored deadline is
-// a cache of the rules), batch by batch, touching no history and no counter,
-// and r's fingerprint is recorded last. When the recorded fingerprint is r's
+// a cache of the rules), batch by batch, touching no history and no counter
+// but the backlog's, which counts open cases by deadline and moves with
+// them, and r's fingerprint is recorded last. When the recorded fingerprint is r's
 // already it reads nothing. A case that an event changes meanwhile keeps the
 // deadline the event computed.
 func (s *Store) RecomputeDeadlines(ctx context.Context, r petition.Rules) (Recomputed, error) {
@@ -88,29 +89,42 @@ type movedDeadline struct {
 	deadline int64
 }
 
-// moveDeadlines stores new deadlines in one statement, each only if its case
-// has had no event since it was read (last_seq unchanged); it returns how
-// many it stored.
+// moveDeadlines stores new deadlines, each only if its case has had no
+// event since it was read (last_seq unchanged), through updateStates like
+// every change of a state, so the backlog tally moves with them; it returns
+// how many it stored.
 func (s *Store) moveDeadlines(ctx context.Context, moved []movedDeadline) (int, error) {
 	if len(moved) == 0 {
 		return 0, nil
 	}
-	var n int64
+	byID := make(map[int64]movedDeadline, len(moved))
+	ids := make([]int64, len(moved))
+	for i, m := range moved {
+		byID[m.id], ids[i] = m, m.id
+	}
+	var n int
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		q := "UPDATE cases SET stage_deadline = CASE id"
-		var args, keys []any
-		for _, m := range moved {
-			q += " WHEN ? THEN ?"
-			args = append(args, m.id, m.deadline)
-			keys = append(keys, m.id, m.seq)
-		}
-		q += " END WHERE (id, last_seq) IN " + s.dialect.rowList(2, len(moved))
-		res, err := tx.ExecContext(ctx, q, append(args, keys...)...)
+		q, args, err := sqlx.In("SELECT "+stateReadColumns+" FROM cases WHERE id IN (?) ORDER BY id"+s.dialect.forUpdate, ids)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		var rows []matterStateRow
+		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+			return err
+		}
+		var ups []stateUpdate
+		for _, row := range rows {
+			m := byID[row.ID]
+			if row.LastSeq != m.seq {
+				continue // an event came first and computed its own
+			}
+			st := row.state()
+			next := st
+			next.Deadline = fromUnix(m.deadline)
+			ups = append(ups, stateUpdate{row.ID, row.LastSeq, row.Category, st, next})
+		}
+		n = len(ups)
+		return updateStates(ctx, tx, s.dialect, ups)
 	})
-	return int(n), err
+	return n, err
 }

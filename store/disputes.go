@@ -332,7 +332,7 @@ func caseBecameMajor(ctx context.Context, tx *sqlx.Tx, d dialect, caseNo string,
 	if st.Major {
 		return nil
 	}
-	return updateStates(ctx, tx, []stateUpdate{{row.ID, row.LastSeq, st.BecameMajor(at)}})
+	return updateStates(ctx, tx, d, []stateUpdate{{row.ID, row.LastSeq, row.Category, st, st.BecameMajor(at)}})
 }
 
 // knownIn reads whether a unit and a category exist, in tx.

@@ -25,7 +25,13 @@
 //   - the counters: the tally accumulator in tally.go. Every write adds to the
 //     all-time tallies in the transaction that writes the facts, so the
 //     counters never go down and never disagree with the rows (Recount is
-//     the tests' check of that). The day tally of completions counts by the
+//     the tests' check of that). What a refresh reports at an instant is
+//     kept the same way, so that its cost is the number of series and not
+//     the size of the archive: the open cases by unit, category, stage and
+//     deadline (backlogTally, moved by every change of a stored state in
+//     updateStates), and the receipts by hour and UTC day (the windows,
+//     receiptwindows.go). Store.ReadFacts counts both from the cases
+//     instead: the reference the differential tests hold them to. The day tally of completions counts by the
 //     local days of the rules' zone; RecountCompletionDays rebuilds it when
 //     the zone recorded with it is another (completiondays.go).
 //

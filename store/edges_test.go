@@ -18,30 +18,30 @@ import (
 // writePaths write cases with their events as the API does (one case, then
 // one event at a time), as an import into a database with cases does, and as
 // a bulk load does. Each starts from an empty database.
-var writePaths = map[string]func(ctx context.Context, s *store.Store, cases []store.LoadCase) error{
-	"one by one": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
+var writePaths = map[string]func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error{
+	"one by one": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
 		for _, lc := range cases {
-			if _, _, err := s.CreateCase(ctx, rules, lc.Case); err != nil {
+			if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
 				return err
 			}
 			for _, e := range lc.Events {
-				if _, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e); err != nil {
+				if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	},
-	"incremental import": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
+	"incremental import": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
 		other := sample("OTHER") // a case of someone else: the database is not empty
 		other.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
-		if _, _, err := s.CreateCase(ctx, rules, other); err != nil {
+		if _, _, err := s.CreateCase(ctx, r, other); err != nil {
 			return err
 		}
-		return s.Import(ctx, rules, store.Cases(cases), nil)
+		return s.Import(ctx, r, store.Cases(cases), nil)
 	},
-	"bulk load": func(ctx context.Context, s *store.Store, cases []store.LoadCase) error {
-		return s.Load(ctx, rules, cases)
+	"bulk load": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
+		return s.Load(ctx, r, cases)
 	},
 }
 
@@ -275,7 +275,7 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 				t.Run(tc.name+"/"+path+"/"+dialect, func(t *testing.T) {
 					s := setup(t, dialect)
 					ctx := context.Background()
-					err := write(ctx, s, tc.cases)
+					err := write(ctx, s, rules, tc.cases)
 					if tc.refused {
 						if !errors.Is(err, petition.ErrTransition) {
 							t.Fatalf("err = %v, want a refused transition", err)
@@ -331,7 +331,7 @@ func TestDiversionsCountedOnEveryWritePath(t *testing.T) {
 			t.Run(path+"/"+dialect, func(t *testing.T) {
 				s := setup(t, dialect)
 				ctx := context.Background()
-				if err := write(ctx, s, cases); err != nil {
+				if err := write(ctx, s, rules, cases); err != nil {
 					t.Fatal(err)
 				}
 				var got []store.DiversionCount

@@ -46,6 +46,7 @@ func (s *Store) addEventsInTx(ctx context.Context, ws []eventWrite) ([]eventResu
 type caseStep struct {
 	id      int64
 	view    CaseView
+	stored  petition.State // as read: where the case counts in the backlog tally
 	changed bool
 }
 
@@ -112,10 +113,10 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 	var ups []stateUpdate
 	for _, no := range order {
 		if p := cur[no]; p.changed {
-			ups = append(ups, stateUpdate{p.id, len(p.view.Events), p.view.State})
+			ups = append(ups, stateUpdate{p.id, len(p.view.Events), p.view.Category, p.stored, p.view.State})
 		}
 	}
-	if err := updateStates(ctx, tx, ups); err != nil {
+	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
 		return nil, err
 	}
 	for _, t := range tallies {
@@ -151,6 +152,7 @@ func (s *Store) caseSteps(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) (cu
 	var ids []int64
 	for _, row := range rows {
 		p := &caseStep{id: row.caseRow.ID, view: row.view()}
+		p.stored = p.view.State
 		cur[row.CaseNo], byID[p.id] = p, p
 		order = append(order, row.CaseNo)
 		if row.LastSeq > 0 {

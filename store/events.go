@@ -73,6 +73,7 @@ func (r stateRow) state() petition.State {
 type matterStateRow struct {
 	stateRow
 	MatterType string `db:"matter_type"`
+	Category   string `db:"category"` // content too: where the case counts in the backlog
 }
 
 func (r matterStateRow) state() petition.State {
@@ -82,7 +83,7 @@ func (r matterStateRow) state() petition.State {
 }
 
 // stateReadColumns are the columns of a matterStateRow.
-const stateReadColumns = "id, matter_type, " + caseStateColumns
+const stateReadColumns = "id, matter_type, category, " + caseStateColumns
 
 const selectState = "SELECT " + stateReadColumns + " FROM cases WHERE case_no = ?"
 
@@ -120,19 +121,26 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 	return call.res.view, call.res.added, nil
 }
 
-// stateUpdate is a case's state after its event seq.
+// stateUpdate is a case of category going from the stored state from to
+// st, its state after its event seq.
 type stateUpdate struct {
-	id  int64
-	seq int
-	st  petition.State
+	id       int64
+	seq      int
+	category string
+	from, st petition.State
 }
 
 // updateStates stores the new states of cases in one statement: each
 // column set by a CASE on the id. A batch of events saves a round trip a
-// case.
-func updateStates(ctx context.Context, tx *sqlx.Tx, ups []stateUpdate) error {
+// case. Every change of a stored state comes here, so the cases' places in
+// the backlog tally move here alone, in the same transaction.
+func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
+	}
+	backlog := backlogTally.adds()
+	for _, u := range ups {
+		backlog.moveOpen(u.category, u.from, u.st)
 	}
 	cols := columns(caseStateColumns)
 	vals := make([][]any, len(ups))
@@ -160,7 +168,7 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, ups []stateUpdate) error {
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("update cases: %w", err)
 	}
-	return nil
+	return backlog.write(ctx, tx, d)
 }
 
 // eventValues are an applied event's column values, unit being the case's

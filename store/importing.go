@@ -203,10 +203,12 @@ func (s *Store) importCases(ctx context.Context, tx *sqlx.Tx, r petition.Rules, 
 
 // caseProgress is where a case's history stands during an import.
 type caseProgress struct {
-	id      int64
-	seq     int
-	st      petition.State
-	changed bool
+	id       int64
+	seq      int
+	category string
+	stored   petition.State // as read
+	st       petition.State
+	changed  bool
 }
 
 // importEvents adds to each case the events beyond those stored: the cases'
@@ -231,7 +233,8 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	}
 	cur := make(map[string]*caseProgress, len(rows))
 	for _, row := range rows {
-		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, st: row.state()}
+		st := row.state()
+		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, category: row.Category, stored: st, st: st}
 	}
 	events := newBulkInsert(tx, "case_events", columns(eventColumns))
 	tallies := newEventTallies(r.Location)
@@ -267,9 +270,9 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	}
 	ups := make([]stateUpdate, len(changed))
 	for i, p := range changed {
-		ups[i] = stateUpdate{p.id, p.seq, p.st}
+		ups[i] = stateUpdate{p.id, p.seq, p.category, p.stored, p.st}
 	}
-	if err := updateStates(ctx, tx, ups); err != nil {
+	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
 		return err
 	}
 	return tallies.write(ctx, tx, s.dialect)

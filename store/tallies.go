@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -15,13 +16,19 @@ import (
 type tallyTable struct {
 	name       string
 	keys, vals []string
-	num        string // "shard" or "day"
+	num        string // "shard", "day", "deadline", "hour" or "utc_day"
 	fromFacts  string // INSERT ... SELECT from cases or case_events; "" for a day tally
+	// prune: the table counts what is open now, not what happened, so its
+	// rows go to zero as cases close; a writer deletes the rows it brought
+	// to zero, and a read never walks the closed past.
+	prune bool
 }
 
 // adds is an empty collection of additions to t.
 func (t tallyTable) adds() *tallyAdds {
-	return newTallyAdds(t.name, append(slices.Clip(t.keys), t.num), t.vals)
+	a := newTallyAdds(t.name, append(slices.Clip(t.keys), t.num), t.vals)
+	a.prune = t.prune
+	return a
 }
 
 // groupKeys are the key columns a read sums over the shards by: a day
@@ -52,39 +59,39 @@ var receiptTally = tallyTable{"receipt_tally", []string{"unit", "category", "cha
 timely_collective, shard)
 SELECT received_unit, category, channel, level, COUNT(*), SUM(persons), SUM(collective), SUM(is_repeat), SUM(timely),
 SUM(timely * collective), 0
-FROM cases GROUP BY received_unit, category, channel, level`}
+FROM cases GROUP BY received_unit, category, channel, level`, false}
 
 // Stage completions, on time or late, by the unit that completed them.
 var completionTally = tallyTable{"completion_tally", []string{"unit", "stage"}, []string{"completed", "late"}, "shard",
 	`INSERT INTO completion_tally (unit, stage, completed, late, shard)
 SELECT unit, completed_stage, COUNT(*), SUM(late), 0 FROM case_events
-WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`}
+WHERE completed_stage IS NOT NULL GROUP BY unit, completed_stage`, false}
 
 // Evaluations by result; only evaluations carry a result.
 var evaluationTally = tallyTable{"evaluation_tally", []string{"unit", "result"}, []string{"evaluations"}, "shard",
 	`INSERT INTO evaluation_tally (unit, result, evaluations, shard)
-SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`}
+SELECT unit, result, COUNT(*), 0 FROM case_events WHERE result IS NOT NULL GROUP BY unit, result`, false}
 
 // Review and re-review requests, by the unit whose decision they contest,
 // and of them those the record shows outside the window.
 var requestTally = tallyTable{"request_tally", []string{"unit", "stage"}, []string{"requests", "late"}, "shard",
 	`INSERT INTO request_tally (unit, stage, requests, late, shard)
 SELECT unit, CASE type WHEN 'review_requested' THEN 'review' ELSE 're_review' END, COUNT(*), SUM(late), 0 FROM case_events
-WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`}
+WHERE type IN ('review_requested', 're_review_requested') GROUP BY unit, type`, false}
 
 // Matters diverted into another procedure, by the unit that held them and
 // the case's category; only diversions name a procedure.
 var diversionTally = tallyTable{"diversion_tally", []string{"unit", "category", "diverted_to"}, []string{"diversions"}, "shard",
 	`INSERT INTO diversion_tally (unit, category, diverted_to, diversions, shard)
 SELECT e.unit, c.category, e.diverted_to, COUNT(*), 0 FROM case_events e JOIN cases c ON c.id = e.case_id
-WHERE e.diverted_to IS NOT NULL GROUP BY e.unit, c.category, e.diverted_to`}
+WHERE e.diverted_to IS NOT NULL GROUP BY e.unit, c.category, e.diverted_to`, false}
 
 // The day tallies, for the rates of a calendar month or quarter: stage
 // completions, evaluations, reports upward (dayTallies).
 var (
-	completionDayTally = tallyTable{"completion_day_tally", []string{"unit", "stage"}, []string{"completed", "late"}, "day", ""}
-	evaluationDayTally = tallyTable{"evaluation_day_tally", []string{"unit", "result"}, []string{"evaluations"}, "day", ""}
-	reportDayTally     = tallyTable{"report_day_tally", []string{"unit", "recipient"}, []string{"reports", "late"}, "day", ""}
+	completionDayTally = tallyTable{"completion_day_tally", []string{"unit", "stage"}, []string{"completed", "late"}, "day", "", false}
+	evaluationDayTally = tallyTable{"evaluation_day_tally", []string{"unit", "result"}, []string{"evaluations"}, "day", "", false}
+	reportDayTally     = tallyTable{"report_day_tally", []string{"unit", "recipient"}, []string{"reports", "late"}, "day", "", false}
 )
 
 // The register: found by the risk when found; resolved and escalated by the
@@ -105,8 +112,46 @@ CASE WHEN d.status = 'escalated' AND e.timely = 1 AND (c.collective = 1 OR c.ski
 FROM disputes d JOIN dispute_events e ON e.dispute_id = d.id AND e.seq = d.last_seq
 LEFT JOIN cases c ON c.case_no = d.escalated_case
 WHERE d.status IN ('resolved', 'escalated')
-) facts GROUP BY unit, category, risk`}
+) facts GROUP BY unit, category, risk`, false}
+
+// Receipts by the hour and by the UTC day they were received in, for the
+// receipt windows (today, 7 and 30 days, the last hour): a window is its
+// whole days, its whole hours before the first of them and the cases of
+// the part-hour at its start (receiptwindows.go). Hours and days are
+// counted from the Unix epoch, floored (received_at may be before 1970),
+// so they need no zone and no rebuild when the zone changes.
+var (
+	receiptHourTally = tallyTable{"receipt_hour_tally", []string{"unit", "category"},
+		[]string{"received", "collective", "skip_level", "repeats"}, "hour",
+		`INSERT INTO receipt_hour_tally (unit, category, hour, received, collective, skip_level, repeats)
+SELECT received_unit, category, ` + floorDivSQL("received_at", secondsPerHour) + ` AS h, COUNT(*), SUM(collective),
+SUM(skip_level), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, h`, false}
+	receiptDayTally = tallyTable{"receipt_utc_day_tally", []string{"unit", "category"},
+		[]string{"received", "collective", "skip_level", "repeats"}, "utc_day",
+		`INSERT INTO receipt_utc_day_tally (unit, category, utc_day, received, collective, skip_level, repeats)
+SELECT received_unit, category, ` + floorDivSQL("received_at", secondsPerDay) + ` AS d, COUNT(*), SUM(collective),
+SUM(skip_level), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, d`, false}
+)
+
+// The open cases by current unit, category, stage and stage deadline (Unix
+// seconds; 0 for an open stage without a clock, which is never overdue):
+// the backlog, overdue and due-soon counts at any instant are sums over it
+// (backlog.go). Deadlines fall at the end of a day, so its rows are the open
+// cases' distinct days, not the cases.
+var backlogTally = tallyTable{"backlog_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "deadline",
+	`INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
+SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
+GROUP BY unit, category, stage, dl`, true}
+
+// floorDivSQL is col divided by n rounded down, in both dialects (their %
+// and integer / round toward zero).
+func floorDivSQL(col string, n int) string {
+	m := strconv.Itoa(n)
+	return "((" + col + " - ((" + col + " % " + m + ") + " + m + ") % " + m + ") / " + m + ")"
+}
 
 // tallyTables are every tally, in the order recount rebuilds them.
-var tallyTables = []tallyTable{receiptTally, completionTally, evaluationTally, requestTally, diversionTally,
-	completionDayTally, evaluationDayTally, reportDayTally, disputeTally}
+var tallyTables = []tallyTable{receiptTally, receiptHourTally, receiptDayTally, backlogTally, completionTally,
+	evaluationTally, requestTally, diversionTally, completionDayTally, evaluationDayTally, reportDayTally, disputeTally}

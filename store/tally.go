@@ -21,6 +21,7 @@ type tallyAdds struct {
 	keyCols []string // the key columns, the integer one (shard or day) last
 	valCols []string
 	rows    map[tallyKey]*[6]int
+	prune   bool // tallyTable.prune
 }
 
 // tallyKey is a tally row's key: its text columns in keyCols' order (the
@@ -36,21 +37,57 @@ func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
 	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[6]int{}}
 }
 
-// receiptTallies count receipts (receiptTally).
-func receiptTallies() *tallyAdds { return receiptTally.adds() }
+// caseTallies count what cases add as they are stored: their receipt, all
+// time (receiptTally) and by the hour and UTC day of receipt (the windows),
+// and their place among the open cases (backlogTally). Events move a case
+// in the backlog through updateStates.
+type caseTallies struct {
+	receipts, hours, days, backlog *tallyAdds
+}
 
-// receipt is what one case adds to the receipt tally.
+func newCaseTallies() caseTallies {
+	return caseTallies{receiptTally.adds(), receiptHourTally.adds(), receiptDayTally.adds(), backlogTally.adds()}
+}
+
+// tables are the tallies a new case adds to, in the order every writer
+// writes them.
+func (t caseTallies) tables() []*tallyAdds {
+	return []*tallyAdds{t.receipts, t.hours, t.days, t.backlog}
+}
+
+func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	for _, ta := range t.tables() {
+		if err := ta.write(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merge adds o's counts to t's.
+func (t caseTallies) merge(o caseTallies) {
+	for i, ta := range t.tables() {
+		ta.merge(o.tables()[i])
+	}
+}
+
+// receipt is what one case adds to the receipt tallies.
 type receipt struct {
-	cases, persons             int
-	collective, repeat, timely bool
+	at                                    int64 // received_at, Unix seconds
+	cases, persons                        int
+	collective, skipLevel, repeat, timely bool
 }
 
 // countReceipt adds a received case, shard by its number, with the matter
-// and channel and level given (those of a later case it made a repeat).
-func (t *tallyAdds) countReceipt(caseNo, unit, category, channel, level string, rc receipt) {
+// and channel and level given (those of a later case it made a repeat), to
+// the all-time receipts and to the windows' hours and days.
+func (t caseTallies) countReceipt(caseNo, unit, category, channel, level string, rc receipt) {
 	timely := b2i(rc.timely)
-	t.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, rc.cases, rc.persons, b2i(rc.collective),
-		b2i(rc.repeat), timely*rc.cases, timely*b2i(rc.collective))
+	t.receipts.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, rc.cases, rc.persons,
+		b2i(rc.collective), b2i(rc.repeat), timely*rc.cases, timely*b2i(rc.collective))
+	vals := []int{rc.cases, b2i(rc.collective), b2i(rc.skipLevel), b2i(rc.repeat)}
+	t.hours.add(tallyKey{[4]string{unit, category}, int(floorDiv(rc.at, secondsPerHour))}, vals...)
+	t.days.add(tallyKey{[4]string{unit, category}, int(floorDiv(rc.at, secondsPerDay))}, vals...)
 }
 
 // eventTallies count what events completed: stages (on time or late), all
@@ -181,6 +218,7 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	slices.SortFunc(keys, func(a, b tallyKey) int {
 		return cmp.Or(slices.Compare(a.cols[:], b.cols[:]), cmp.Compare(a.num, b.num))
 	})
+	keys = slices.DeleteFunc(keys, func(k tallyKey) bool { return *t.rows[k] == [6]int{} }) // moved away and back
 	texts := len(t.keyCols) - 1
 	for start := 0; start < len(keys); start += bulkRows {
 		chunk := keys[start:min(start+bulkRows, len(keys))]
@@ -199,7 +237,48 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
 		}
 	}
+	if t.prune {
+		return t.deleteEmptied(ctx, tx, d, keys)
+	}
 	return nil
+}
+
+// deleteEmptied deletes the rows among keys that this write took down and
+// that now count nothing (a pruned tally's first value column is its count).
+func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, keys []tallyKey) error {
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return t.rows[k][0] >= 0 })
+	texts := len(t.keyCols) - 1
+	per := maxStatementVars / len(t.keyCols)
+	for start := 0; start < len(keys); start += per {
+		chunk := keys[start:min(start+per, len(keys))]
+		args := make([]any, 0, len(chunk)*len(t.keyCols))
+		for _, k := range chunk {
+			for _, c := range k.cols[:texts] {
+				args = append(args, c)
+			}
+			args = append(args, k.num)
+		}
+		q := "DELETE FROM " + t.table + " WHERE " + t.valCols[0] + " = 0 AND (" + strings.Join(t.keyCols, ", ") +
+			") IN " + d.rowList(len(t.keyCols), len(chunk))
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
+		}
+	}
+	return nil
+}
+
+const (
+	secondsPerHour = 3600
+	secondsPerDay  = 24 * secondsPerHour
+)
+
+// floorDiv is a / n rounded down (n > 0), as floorDivSQL.
+func floorDiv(a, n int64) int64 {
+	q := a / n
+	if a%n < 0 {
+		q--
+	}
+	return q
 }
 
 // merge adds o's rows to t's.

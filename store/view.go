@@ -76,7 +76,7 @@ func (row viewRow) view() CaseView {
 		CaseNo: row.CaseNo, ReceivedAt: fromUnix(row.ReceivedAt), Channel: row.Channel, Category: row.Category,
 		ReceivedUnit: row.ReceivedUnit, Persons: row.Persons, Level: row.Level, RepeatOf: row.RepeatOf.String,
 		Supervised: row.Supervised, Routing: row.Routing, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
-		State: matterStateRow{row.stateRow, row.MatterType}.state(),
+		State: matterStateRow{row.stateRow, row.MatterType, row.Category}.state(),
 	}
 }
 

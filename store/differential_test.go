@@ -1,0 +1,304 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"riskmon/demo"
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// The refresh reads the open cases and the receipt windows from tallies the
+// writers keep (backlog.go, receiptwindows.go). These tests hold them to
+// what the facts alone say (Store.ReadFacts), on random histories written
+// through every path into both databases, at instants on every edge a
+// deadline or a window can cross, to the nanosecond (issue 23).
+
+// diffZones are zones whose local midnight falls on the UTC hour, on a
+// half hour and on a quarter hour: the "today" window's first part-hour is
+// read from the cases, and a zone off the hour puts cases in it.
+var diffZones = []string{"Asia/Shanghai", "America/St_Johns", "Asia/Kathmandu"}
+
+// diffOffsets are where around an edge an instant is taken.
+var diffOffsets = []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second}
+
+// diffCounty is a random county of about 200 cases received in the 45 days
+// before now, each with the history it would have by now (every event type
+// the demo knows: transfers, assignments, objections, diversions, reviews,
+// reports upward), and now. Random receipts almost never fall on the edge
+// of an hour or a day, where a tally's bucket ends: cases received on such
+// edges, a second either side and on the second itself, are added.
+func diffCounty(r petition.Rules, seed uint64) ([]store.LoadCase, time.Time) {
+	// 8 October: the day after National Day, so deadlines roll over the holiday
+	now := time.Date(2026, 10, 8, 15, 30, 0, 0, r.Location)
+	cases := demo.Generate(r, demo.Key, now.AddDate(0, 0, -45), now, seed, 4)
+	local := now.AddDate(0, 0, -2)
+	for i, edge := range []time.Time{
+		now.Truncate(24*time.Hour).AddDate(0, 0, -3),                                // a UTC midnight
+		now.Truncate(time.Hour).Add(-5 * time.Hour),                                 // an hour
+		time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, r.Location), // a local midnight
+	} {
+		for j, off := range []time.Duration{-time.Second, 0, time.Second} {
+			c := cases[i*3+j].Case
+			c.CaseNo, c.ReceivedAt = fmt.Sprintf("EDGE-%d-%d", i, j), edge.Add(off)
+			cases = append(cases, store.LoadCase{Case: c})
+		}
+	}
+	return cases, now
+}
+
+// diffStore is a store of dialect holding the demo's reference data.
+func diffStore(t *testing.T, dialect string) *store.Store {
+	t.Helper()
+	s := setup(t, dialect)
+	if err := demo.PutReference(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// edgeInstants are the instants at which a kept count could differ from the
+// facts': around every open case's deadline and the moment it comes within
+// the due-soon horizon, and around every moment a receipt, the hour or the
+// UTC day it fell in, leaves a window (the last hour, 7 and 30 days: the
+// tallies split a window at its first whole hour and UTC day) or today's
+// (the next local midnight). At most max of them, drawn with seed, and
+// every deadline edge at 0, where an off-by-one in the overdue count shows.
+func edgeInstants(t *testing.T, s *store.Store, r petition.Rules, cases []store.LoadCase, max int, seed uint64) []time.Time {
+	t.Helper()
+	var must, edges []time.Time
+	for _, lc := range cases {
+		st, err := s.CaseState(context.Background(), lc.Case.CaseNo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Stage() != "" && !st.Deadline.IsZero() {
+			must = append(must, st.Deadline, st.Deadline.Add(-r.DueSoon))
+			edges = append(edges, st.Deadline, st.Deadline.Add(-r.DueSoon))
+		}
+		recv := lc.Case.ReceivedAt.Truncate(time.Second)
+		local := recv.In(r.Location)
+		edges = append(edges, time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, r.Location))
+		for _, w := range []time.Duration{time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour} {
+			edges = append(edges, recv.Add(w), recv.Truncate(time.Hour).Add(w), recv.Truncate(time.Hour).Add(time.Hour+w),
+				recv.Truncate(24*time.Hour).Add(w), recv.Truncate(24*time.Hour).Add(24*time.Hour+w))
+		}
+	}
+	var out []time.Time
+	for _, e := range edges {
+		for _, off := range diffOffsets {
+			out = append(out, e.Add(off))
+		}
+	}
+	rnd := rand.New(rand.NewPCG(seed, 1))
+	rnd.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	out = append(must, out[:min(max, len(out))]...)
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.CompactFunc(out, time.Time.Equal)
+}
+
+// countsAt are the backlog and the receipt windows at each instant, read in
+// one transaction: from the tallies, or from the facts.
+type countsAt struct {
+	backlog []store.BacklogCount
+	windows []store.WindowCount
+}
+
+func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, instants []time.Time) []countsAt {
+	t.Helper()
+	ctx := context.Background()
+	read := s.Read
+	if facts {
+		read = s.ReadFacts
+	}
+	out := make([]countsAt, len(instants))
+	err := read(ctx, func(rd *store.Reader) error {
+		for i, now := range instants {
+			var err error
+			if out[i].backlog, err = rd.Backlog(ctx, now, r.DueSoon); err != nil {
+				return err
+			}
+			slices.SortFunc(out[i].backlog, func(a, b store.BacklogCount) int {
+				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Stage, b.Stage))
+			})
+			if out[i].windows, err = rd.Windows(ctx, windowStarts(r, now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// windowStarts are the collector's windows (collector.Env.WindowStarts):
+// today from local midnight, 7 and 30 days, the last hour.
+func windowStarts(r petition.Rules, now time.Time) []time.Time {
+	local := now.In(r.Location)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, r.Location)
+	return []time.Time{midnight, now.Add(-7 * 24 * time.Hour), now.Add(-30 * 24 * time.Hour), now.Add(-time.Hour)}
+}
+
+// sameAsFacts fails t at the first instants where the tallies' counts are
+// not the facts', and when the tallies are not what a recount makes.
+func sameAsFacts(t *testing.T, s *store.Store, r petition.Rules, instants []time.Time) {
+	t.Helper()
+	kept := readCountsAt(t, s, r, false, instants)
+	facts := readCountsAt(t, s, r, true, instants)
+	bad := 0
+	for i, now := range instants {
+		if !reflect.DeepEqual(kept[i], facts[i]) && bad < 5 {
+			bad++
+			t.Errorf("at %s the tallies say\n%+v\nthe facts say\n%+v", now.UTC().Format(time.RFC3339Nano), kept[i], facts[i])
+		}
+	}
+	if diffs, err := s.CheckTallies(context.Background(), r.Location); err != nil || len(diffs) > 0 {
+		t.Errorf("the tallies are not what a recount makes: %v %v", diffs, err)
+	}
+}
+
+// nonEmpty fails t unless the counts at instants show open, overdue and
+// due-soon cases and receipts in every window: a comparison of empty
+// results proves nothing.
+func nonEmpty(t *testing.T, counts []countsAt) {
+	t.Helper()
+	var open, overdue, dueSoon int64
+	var windows [4]int64
+	for _, c := range counts {
+		for _, b := range c.backlog {
+			open, overdue, dueSoon = open+b.Open, overdue+b.Overdue, dueSoon+b.DueSoon
+		}
+		for _, w := range c.windows {
+			for i, n := range w.Received {
+				windows[i] += n
+			}
+		}
+	}
+	if open == 0 || overdue == 0 || dueSoon == 0 || slices.Contains(windows[:], 0) {
+		t.Fatalf("open %d, overdue %d, due soon %d, window receipts %v: the county proves nothing", open, overdue, dueSoon, windows)
+	}
+}
+
+func TestKeptTalliesEqualTheFactsOnEveryWritePath(t *testing.T) {
+	for zi, zone := range diffZones {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := petition.DefaultRules(loc)
+		cases, _ := diffCounty(r, uint64(zi+1))
+		for path, write := range writePaths {
+			for _, dialect := range storetest.Dialects {
+				t.Run(zone+"/"+path+"/"+dialect, func(t *testing.T) {
+					t.Parallel() // the reads of one wait on MariaDB while another's run
+					s := diffStore(t, dialect)
+					if err := write(context.Background(), s, r, cases); err != nil {
+						t.Fatal(err)
+					}
+					instants := edgeInstants(t, s, r, cases, 400, uint64(zi))
+					nonEmpty(t, readCountsAt(t, s, r, true, instants))
+					sameAsFacts(t, s, r, instants)
+				})
+			}
+		}
+	}
+}
+
+// Writers that run at once, creating cases and adding their events one by
+// one as the API's clients do, leave the tallies the facts' own.
+func TestKeptTalliesEqualTheFactsUnderConcurrentWriters(t *testing.T) {
+	r := rules
+	cases, _ := diffCounty(r, 7)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := diffStore(t, dialect)
+			ctx := context.Background()
+			const writers = 8
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			for w := range writers {
+				wg.Go(func() {
+					for i := w; i < len(cases); i += writers {
+						lc := cases[i]
+						if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+							errs <- fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+							return
+						}
+						for _, e := range lc.Events {
+							if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
+								errs <- fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+								return
+							}
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			sameAsFacts(t, s, r, edgeInstants(t, s, r, cases, 800, 7))
+		})
+	}
+}
+
+// A change of the rules moves the stored deadlines of open cases
+// (RecomputeDeadlines), and the backlog's tally moves with them.
+func TestKeptTalliesFollowRecomputedDeadlines(t *testing.T) {
+	cases, _ := diffCounty(rules, 11)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := diffStore(t, dialect)
+			ctx := context.Background()
+			if err := s.Load(ctx, rules, cases); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.RecomputeDeadlines(ctx, rules); err != nil { // records the fingerprint
+				t.Fatal(err)
+			}
+			shorter := rules
+			shorter.HandlingDays, shorter.AcceptanceDays = 30, 10
+			res, err := s.RecomputeDeadlines(ctx, shorter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Moved == 0 {
+				t.Fatalf("%+v: no deadline moved, nothing is proved", res)
+			}
+			sameAsFacts(t, s, shorter, edgeInstants(t, s, shorter, cases, 800, 11))
+		})
+	}
+}
+
+// Migration 22 fills the tallies from the cases an older riskmon stored.
+func TestUpgradeFillsTheKeptTallies(t *testing.T) {
+	cases, _ := diffCounty(rules, 13)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := diffStore(t, dialect)
+			ctx := context.Background()
+			if err := s.Load(ctx, rules, cases); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.MigrateDownTo(ctx, s, 21); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			sameAsFacts(t, s, rules, edgeInstants(t, s, rules, cases, 800, 13))
+		})
+	}
+}

@@ -1,0 +1,51 @@
+-- +goose Up
+-- The refresh reads what the writers keep instead of scanning the archive
+-- (issue 23): the open cases by current unit, category, stage and deadline
+-- (0: an open stage without a clock), whose rows a writer deletes when they
+-- count nothing; and the receipts by the hour and by the UTC day they came
+-- in (hours and days since the Unix epoch, floored), for the windows. Each
+-- is filled here from the cases, so the figures are right at once.
+CREATE TABLE backlog_tally (
+    unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    category VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    stage VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    deadline BIGINT NOT NULL,
+    cases BIGINT NOT NULL,
+    PRIMARY KEY (unit, category, stage, deadline)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+CREATE TABLE receipt_hour_tally (
+    hour BIGINT NOT NULL,
+    unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    category VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    received BIGINT NOT NULL,
+    collective BIGINT NOT NULL,
+    skip_level BIGINT NOT NULL,
+    repeats BIGINT NOT NULL,
+    PRIMARY KEY (hour, unit, category)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+CREATE TABLE receipt_utc_day_tally (
+    utc_day BIGINT NOT NULL,
+    unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    category VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    received BIGINT NOT NULL,
+    collective BIGINT NOT NULL,
+    skip_level BIGINT NOT NULL,
+    repeats BIGINT NOT NULL,
+    PRIMARY KEY (utc_day, unit, category)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
+SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
+GROUP BY unit, category, stage, dl;
+INSERT INTO receipt_hour_tally (unit, category, hour, received, collective, skip_level, repeats)
+SELECT received_unit, category, ((received_at - ((received_at % 3600) + 3600) % 3600) / 3600) AS h, COUNT(*),
+SUM(collective), SUM(skip_level), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, h;
+INSERT INTO receipt_utc_day_tally (unit, category, utc_day, received, collective, skip_level, repeats)
+SELECT received_unit, category, ((received_at - ((received_at % 86400) + 86400) % 86400) / 86400) AS d, COUNT(*),
+SUM(collective), SUM(skip_level), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, d;
+
+-- +goose Down
+DROP TABLE receipt_utc_day_tally;
+DROP TABLE receipt_hour_tally;
+DROP TABLE backlog_tally;
