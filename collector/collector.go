@@ -54,11 +54,14 @@ type Collector struct {
 	http      *HTTPMetrics
 
 	refreshed func(error) // if set, Run calls it after each refresh (tests)
+	// read opens a refresh's read: the store's tallies (Store.Read), or in
+	// the differential test the facts alone (Store.ReadFacts).
+	read func(context.Context, func(*store.Reader) error) error
 }
 
 // New returns a collector over s. now is the clock; pass time.Now outside tests.
 func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildInfo) *Collector {
-	c := &Collector{store: s, scrapers: DefaultScrapers(), now: now, self: prometheus.NewRegistry()}
+	c := &Collector{store: s, scrapers: DefaultScrapers(), now: now, self: prometheus.NewRegistry(), read: s.Read}
 	c.cfg.Store(cfg)
 	c.status = newRefreshStatus(c.scrapers, build, c.cfg.Load)
 	c.http = newHTTPMetrics()
@@ -125,7 +128,7 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 		metrics = append(metrics, d.metric(v, labels...))
 	}
 	runs := make([]scraperRun, len(c.scrapers))
-	err := c.store.Read(ctx, func(r *store.Reader) error {
+	err := c.read(ctx, func(r *store.Reader) error {
 		var err error
 		if env.Units, err = r.Units(ctx); err != nil {
 			return fmt.Errorf("read the vocabulary: %w", err) // no scraper can run

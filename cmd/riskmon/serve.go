@@ -94,9 +94,11 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 		return err
 	}
 	defer s.Close()
+	live := config.NewLive(cfg)
 	col := collector.New(s, cfg, time.Now, collector.BuildInfo{Version: version, Revision: revision})
+	live.OnChange(col.SetConfig)
 	var ready atomic.Bool
-	api := &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger, Ready: ready.Load}
+	api := &intake.API{Store: s, Config: live.Load, Now: time.Now, Logger: logger, Ready: ready.Load}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := serveAll(runCtx, cancel, lns, col, s, api, cfg, logger)
@@ -129,16 +131,14 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 	}()
 	go col.Run(runCtx, logger)
 	if demoMode {
-		sim := demo.NewSimulator(s, func() petition.Rules { return col.Config().Rules }, cfg.PetitionerKey, time.Now, uint64(time.Now().UnixNano()))
+		sim := demo.NewSimulator(s, func() petition.Rules { return live.Load().Rules }, cfg.PetitionerKey, time.Now, uint64(time.Now().UnixNano()))
 		go sim.Run(runCtx, cfg.SimulateEvery, func(err error) { logger.Error("demo simulator", "err", err) })
 	}
 	keeper := newRulesKeeper(s, logger)
 	keeper.request(cfg.Rules)
+	live.OnChange(func(next *config.Config) { keeper.request(next.Rules) })
 	go keeper.run(runCtx)
-	go reloadOnHUP(runCtx, load, func(next *config.Config) {
-		col.SetConfig(next)
-		keeper.request(next.Rules)
-	}, col.Config, logger)
+	go reloadOnHUP(runCtx, load, live.Store, live.Load, logger)
 	return <-served
 }
 

@@ -43,7 +43,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	// The client address of the access log is the peer's: an X-Forwarded-For
 	// header is anyone's to forge, unless the peer is a trusted proxy.
 	e.IPExtractor = echo.ExtractIPDirect()
-	if proxies := col.Config().TrustedProxies; len(proxies) > 0 {
+	if proxies := api.Config().TrustedProxies; len(proxies) > 0 {
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 		for _, n := range proxies {
 			opts = append(opts, echo.TrustIPRange(n))
