@@ -22,10 +22,11 @@ func (s *Store) Read(ctx context.Context, fn func(*Reader) error) error {
 	return s.read(ctx, false, fn)
 }
 
-// ReadFacts is Read with the backlog and the receipt windows counted from
-// the cases themselves instead of the tallies the writers keep: the
-// reference the kept tallies are tested against, at a cost that grows with
-// the archive (every open case, every receipt of the last 30 days).
+// ReadFacts is Read with the backlog, the supervised cases and the receipt
+// windows counted from the cases themselves instead of the tallies the
+// writers keep: the reference the kept tallies are tested against, at a
+// cost that grows with the archive (every open case, every supervised case,
+// every receipt of the last 30 days).
 func (s *Store) ReadFacts(ctx context.Context, fn func(*Reader) error) error {
 	return s.read(ctx, true, fn)
 }
@@ -132,42 +133,4 @@ func secondAtOrAfter(t time.Time) int64 {
 		s++
 	}
 	return s
-}
-
-// SupervisedCount counts the open cases a level supervises in a unit.
-type SupervisedCount struct {
-	Unit    string `db:"unit"`
-	Level   string `db:"level"`
-	Open    int64  `db:"open"`
-	Overdue int64  `db:"overdue"`
-}
-
-// Supervised cases are few: idx_cases_supervision holds them apart from
-// the others. Overdue as in the backlog: the deadline has passed.
-const supervisedQuery = `SELECT unit, supervision AS level, COUNT(*) AS open,
-SUM(CASE WHEN stage_deadline < ? THEN 1 ELSE 0 END) AS overdue
-FROM cases WHERE supervision IS NOT NULL AND stage IS NOT NULL GROUP BY supervision, unit`
-
-// Supervised returns the open supervised cases by current unit and level at now.
-func (r *Reader) Supervised(ctx context.Context, now time.Time) ([]SupervisedCount, error) {
-	return selectAll[SupervisedCount](ctx, r.tx, "supervised cases", supervisedQuery, secondAtOrAfter(now))
-}
-
-// UnansweredCount counts the cases a level supervises whose organ has not
-// answered in writing (art. 40 ¶4), by current unit.
-type UnansweredCount struct {
-	Unit       string `db:"unit"`
-	Level      string `db:"level"`
-	Unanswered int64  `db:"unanswered"`
-}
-
-// idx_cases_supervision_answer holds the unanswered apart: a closed case owes
-// no answer.
-const unansweredQuery = `SELECT unit, supervision AS level, COUNT(*) AS unanswered FROM cases
-WHERE supervision_answered = 0 AND supervision IS NOT NULL AND status <> 'closed' GROUP BY supervision, unit`
-
-// SupervisionUnanswered returns the supervised cases not yet answered, by
-// current unit and level.
-func (r *Reader) SupervisionUnanswered(ctx context.Context) ([]UnansweredCount, error) {
-	return selectAll[UnansweredCount](ctx, r.tx, "unanswered supervision", unansweredQuery)
 }

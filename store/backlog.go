@@ -1,33 +1,67 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"riskmon/petition"
 )
 
-// countOpen adds n (1 or -1) to the backlog tally for st, the state of a
-// case of category: its current unit, stage and deadline. A closed case has
-// no place in it.
-func (t *tallyAdds) countOpen(category string, st petition.State, n int) {
-	stage := st.Stage()
-	if stage == "" {
-		return
-	}
-	var deadline int64 // no clock: never overdue nor due (backlogTally)
-	if !st.Deadline.IsZero() {
-		deadline = st.Deadline.Unix()
-	}
-	t.add(tallyKey{[4]string{st.Unit, category, stage}, int(deadline)}, n)
+// stateTallies count where cases stand now, not what happened to them: the
+// open cases by deadline (backlogTally) and in all (openTally), and the
+// supervised ones (supervisionTally). A case's place moves with every change
+// of its stored state (updateStates), so that a refresh reads these instead
+// of the open cases.
+type stateTallies struct{ backlog, open, supervision *tallyAdds }
+
+func newStateTallies() stateTallies {
+	return stateTallies{backlogTally.adds(), openTally.adds(), supervisionTally.adds()}
 }
 
-// moveOpen moves a case of category from its place in the backlog at state
-// from to its place at state to.
-func (t *tallyAdds) moveOpen(category string, from, to petition.State) {
-	t.countOpen(category, from, -1)
-	t.countOpen(category, to, 1)
+// tables are the state tallies in the order every writer writes them.
+func (t stateTallies) tables() []*tallyAdds { return []*tallyAdds{t.backlog, t.open, t.supervision} }
+
+// count adds n (1 or -1) for a case of category in state st. A closed case
+// has no place in any of them.
+func (t stateTallies) count(category string, st petition.State, n int) {
+	if stage := st.Stage(); stage != "" {
+		var deadline int64 // no clock: never overdue nor due
+		if !st.Deadline.IsZero() {
+			deadline = st.Deadline.Unix()
+		}
+		t.backlog.add(tallyKey{[4]string{st.Unit, category, stage}, int(deadline)}, n)
+		t.open.add(tallyKey{[4]string{st.Unit, category, stage}, 0}, n)
+	}
+	t.countSupervised(st, n)
+}
+
+// move moves a case of category from its places at state from to its
+// places at state to.
+func (t stateTallies) move(category string, from, to petition.State) {
+	t.count(category, from, -1)
+	t.count(category, to, 1)
+}
+
+func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	for _, ta := range t.tables() {
+		if err := ta.write(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merge adds o's counts to t's.
+func (t stateTallies) merge(o stateTallies) {
+	for i, ta := range t.tables() {
+		ta.merge(o.tables()[i])
+	}
 }
 
 // BacklogCount describes the open cases of a unit, category and stage.
@@ -44,16 +78,9 @@ type BacklogCount struct {
 // A case is overdue when its deadline has passed (deadline <
 // secondAtOrAfter(now)): at the deadline instant itself it is on time, and
 // due soon; due soon up to the deadline now + horizon, whose whole seconds
-// are those at or before its Unix(). The tally is read whole, in its key's
-// order: a row a unit, category, stage and deadline day of the open cases,
-// whatever the size of the archive.
-const backlogQuery = `SELECT unit, category, stage, SUM(cases) AS open,
-SUM(CASE WHEN deadline <> 0 AND deadline < ? THEN cases ELSE 0 END) AS overdue,
-SUM(CASE WHEN deadline <> 0 AND deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon,
-MIN(CASE WHEN deadline <> 0 AND deadline < ? AND cases > 0 THEN deadline END) AS oldest
-FROM backlog_tally GROUP BY unit, category, stage`
+// are those at or before its Unix().
 
-// backlogFactsQuery is backlogQuery counted from the cases: the reference.
+// backlogFactsQuery counts the backlog from the cases: the reference.
 // GROUP BY follows idx_cases_open so the index is read in order, with no
 // temporary table; it reads every open case.
 const backlogFactsQuery = `SELECT unit, category, stage, COUNT(*) AS open,
@@ -62,12 +89,61 @@ SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS 
 MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
 FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
+// From the tallies, the open cases of each unit, category and stage, and
+// the first deadline among them (a seek of backlog_tally's key for each);
+// the overdue are those less the ones without a clock and the ones due from
+// now on, read through idx_backlog_tally_due: the deadlines ahead are at
+// most a stage's length away (arts. 22, 34-36), so neither read walks the
+// past, however long the archive.
+const (
+	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
+(SELECT MIN(b.deadline) FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
+AND b.deadline > 0 AND b.cases > 0) AS oldest
+FROM open_tally o WHERE o.cases > 0`
+	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
+SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon
+FROM backlog_tally WHERE deadline = 0 OR deadline >= ? GROUP BY unit, category, stage`
+)
+
 // Backlog returns the open cases by current unit, category and stage at now.
 func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Duration) ([]BacklogCount, error) {
 	p := secondAtOrAfter(now)
-	q := backlogQuery
 	if r.facts {
-		q = backlogFactsQuery
+		return selectAll[BacklogCount](ctx, r.tx, "backlog", backlogFactsQuery, p, p, now.Add(horizon).Unix(), p)
 	}
-	return selectAll[BacklogCount](ctx, r.tx, "backlog", q, p, p, now.Add(horizon).Unix(), p)
+	open, err := selectAll[BacklogCount](ctx, r.tx, "backlog", backlogOpenQuery)
+	if err != nil {
+		return nil, err
+	}
+	type ahead struct {
+		Unit       string `db:"unit"`
+		Category   string `db:"category"`
+		Stage      string `db:"stage"`
+		NotOverdue int64  `db:"not_overdue"`
+		DueSoon    int64  `db:"due_soon"`
+	}
+	rows, err := selectAll[ahead](ctx, r.tx, "backlog", backlogAheadQuery, p, now.Add(horizon).Unix(), p)
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[[3]string]ahead, len(rows))
+	for _, a := range rows {
+		byKey[[3]string{a.Unit, a.Category, a.Stage}] = a
+	}
+	for i := range open {
+		b := &open[i]
+		a := byKey[[3]string{b.Unit, b.Category, b.Stage}]
+		b.Overdue, b.DueSoon = b.Open-a.NotOverdue, a.DueSoon
+		if b.Oldest.Valid && b.Oldest.Int64 >= p {
+			b.Oldest = sql.NullInt64{} // the first deadline has not passed
+		}
+		if b.Overdue < 0 {
+			return nil, fmt.Errorf("backlog: %s/%s/%s: %d open, %d not overdue: the tallies disagree (riskmon recount repairs them)",
+				b.Unit, b.Category, b.Stage, b.Open, a.NotOverdue)
+		}
+	}
+	slices.SortFunc(open, func(a, b BacklogCount) int {
+		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category))
+	})
+	return open, nil
 }

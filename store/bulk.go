@@ -267,7 +267,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 		}
 		caseRows.add(append([]any{id}, caseValues(r, c, registered, job.repeats[i], st, len(lc.Events))...)...)
 		t.cases.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, job.repeats[i]))
-		t.cases.backlog.countOpen(c.Category, st, 1)
+		t.cases.state.count(c.Category, st, 1)
 		// events reference their case: flush cases first
 		if caseRows.full() || eventRows.full() {
 			if err := caseRows.flush(ctx); err != nil {

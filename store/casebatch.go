@@ -134,7 +134,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		collective, skip := r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level)
 		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))
-		tallies.backlog.countOpen(c.Category, st, 1)
+		tallies.state.count(c.Category, st, 1)
 		res[i] = createResult{created: true, view: CaseView{
 			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
 			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Collective: collective,

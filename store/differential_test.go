@@ -114,8 +114,10 @@ func edgeInstants(t *testing.T, s *store.Store, r petition.Rules, cases []store.
 // countsAt are the backlog and the receipt windows at each instant, read in
 // one transaction: from the tallies, or from the facts.
 type countsAt struct {
-	backlog []store.BacklogCount
-	windows []store.WindowCount
+	backlog    []store.BacklogCount
+	windows    []store.WindowCount
+	supervised []store.SupervisedCount
+	unanswered []store.UnansweredCount
 }
 
 func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, instants []time.Time) []countsAt {
@@ -138,6 +140,18 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 			if out[i].windows, err = rd.Windows(ctx, windowStarts(r, now)); err != nil {
 				return err
 			}
+			if out[i].supervised, err = rd.Supervised(ctx, now); err != nil {
+				return err
+			}
+			slices.SortFunc(out[i].supervised, func(a, b store.SupervisedCount) int {
+				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Level, b.Level))
+			})
+			if out[i].unanswered, err = rd.SupervisionUnanswered(ctx); err != nil {
+				return err
+			}
+			slices.SortFunc(out[i].unanswered, func(a, b store.UnansweredCount) int {
+				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Level, b.Level))
+			})
 		}
 		return nil
 	})
@@ -174,15 +188,21 @@ func sameAsFacts(t *testing.T, s *store.Store, r petition.Rules, instants []time
 }
 
 // nonEmpty fails t unless the counts at instants show open, overdue and
-// due-soon cases and receipts in every window: a comparison of empty
-// results proves nothing.
+// due-soon cases, supervised ones open, overdue and unanswered, and receipts
+// in every window: a comparison of empty results proves nothing.
 func nonEmpty(t *testing.T, counts []countsAt) {
 	t.Helper()
-	var open, overdue, dueSoon int64
+	var open, overdue, dueSoon, supervised, supervisedOverdue, unanswered int64
 	var windows [4]int64
 	for _, c := range counts {
 		for _, b := range c.backlog {
 			open, overdue, dueSoon = open+b.Open, overdue+b.Overdue, dueSoon+b.DueSoon
+		}
+		for _, s := range c.supervised {
+			supervised, supervisedOverdue = supervised+s.Open, supervisedOverdue+s.Overdue
+		}
+		for _, u := range c.unanswered {
+			unanswered += u.Unanswered
 		}
 		for _, w := range c.windows {
 			for i, n := range w.Received {
@@ -190,8 +210,10 @@ func nonEmpty(t *testing.T, counts []countsAt) {
 			}
 		}
 	}
-	if open == 0 || overdue == 0 || dueSoon == 0 || slices.Contains(windows[:], 0) {
-		t.Fatalf("open %d, overdue %d, due soon %d, window receipts %v: the county proves nothing", open, overdue, dueSoon, windows)
+	if open == 0 || overdue == 0 || dueSoon == 0 || supervised == 0 || supervisedOverdue == 0 || unanswered == 0 ||
+		slices.Contains(windows[:], 0) {
+		t.Fatalf("open %d, overdue %d, due soon %d, supervised %d, of them overdue %d, unanswered %d, window receipts %v: the county proves nothing",
+			open, overdue, dueSoon, supervised, supervisedOverdue, unanswered, windows)
 	}
 }
 

@@ -73,7 +73,7 @@ func (r stateRow) state() petition.State {
 type matterStateRow struct {
 	stateRow
 	MatterType string `db:"matter_type"`
-	Category   string `db:"category"` // content too: where the case counts in the backlog
+	Category   string `db:"category"` // content too: where the case counts in the backlog tally
 }
 
 func (r matterStateRow) state() petition.State {
@@ -133,14 +133,14 @@ type stateUpdate struct {
 // updateStates stores the new states of cases in one statement: each
 // column set by a CASE on the id. A batch of events saves a round trip a
 // case. Every change of a stored state comes here, so the cases' places in
-// the backlog tally move here alone, in the same transaction.
+// the state tallies (stateTallies) move here alone, in the same transaction.
 func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
 	}
-	backlog := backlogTally.adds()
+	state := newStateTallies()
 	for _, u := range ups {
-		backlog.moveOpen(u.category, u.from, u.st)
+		state.move(u.category, u.from, u.st)
 	}
 	cols := columns(caseStateColumns)
 	vals := make([][]any, len(ups))
@@ -168,7 +168,7 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("update cases: %w", err)
 	}
-	return backlog.write(ctx, tx, d)
+	return state.write(ctx, tx, d)
 }
 
 // eventValues are an applied event's column values, unit being the case's

@@ -20,7 +20,7 @@ type tallyTable struct {
 	fromFacts  string // INSERT ... SELECT from cases or case_events; "" for a day tally
 	// prune: the table counts what is open now, not what happened, so its
 	// rows go to zero as cases close; a writer deletes the rows it brought
-	// to zero, and a read never walks the closed past.
+	// to zero in every value, and a read never walks the closed past.
 	prune bool
 }
 
@@ -137,13 +137,36 @@ FROM cases GROUP BY received_unit, category, d`, false}
 
 // The open cases by current unit, category, stage and stage deadline (Unix
 // seconds; 0 for an open stage without a clock, which is never overdue):
-// the backlog, overdue and due-soon counts at any instant are sums over it
-// (backlog.go). Deadlines fall at the end of a day, so its rows are the open
-// cases' distinct days, not the cases.
+// the due-soon counts and the oldest overdue deadline at any instant are
+// read from it (backlog.go). Deadlines fall at the end of a day, so its
+// rows are the open cases' distinct days, not the cases. A refresh reads
+// only its rows due from now on (idx_backlog_tally_due) and the first
+// deadline of each unit, category and stage: the overdue are the open
+// (openTally) less those.
 var backlogTally = tallyTable{"backlog_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "deadline",
 	`INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
 SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
 GROUP BY unit, category, stage, dl`, true}
+
+// The open cases by current unit, category and stage, whatever their
+// deadline: a row a unit, category and stage (shard 0 only: the rows of
+// backlogTally are as hot), for the open counts and the overdue's
+// complement.
+var openTally = tallyTable{"open_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "shard",
+	`INSERT INTO open_tally (unit, category, stage, cases, shard)
+SELECT unit, category, stage, COUNT(*), 0 FROM cases WHERE stage IS NOT NULL GROUP BY unit, category, stage`, true}
+
+// The supervised cases not closed (2022 Reg. art. 40), by current unit,
+// the highest level supervising and the open stage's deadline (0: a stage
+// without a clock; -1: no open stage): open counts those in a stage, and
+// unanswered those whose organ has not answered in writing. A case that
+// counts in neither has no place in it (supervision.go).
+var supervisionTally = tallyTable{"supervision_tally", []string{"unit", "level"}, []string{"open", "unanswered"}, "deadline",
+	`INSERT INTO supervision_tally (unit, level, deadline, open, unanswered)
+SELECT unit, supervision, CASE WHEN stage IS NULL THEN -1 ELSE COALESCE(stage_deadline, 0) END AS dl,
+SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END), SUM(1 - supervision_answered)
+FROM cases WHERE supervision IS NOT NULL AND status <> 'closed' GROUP BY unit, supervision, dl
+HAVING SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END) + SUM(1 - supervision_answered) > 0`, true}
 
 // floorDivSQL is col divided by n rounded down, in both dialects (their %
 // and integer / round toward zero).
@@ -153,5 +176,6 @@ func floorDivSQL(col string, n int) string {
 }
 
 // tallyTables are every tally, in the order recount rebuilds them.
-var tallyTables = []tallyTable{receiptTally, receiptHourTally, receiptDayTally, backlogTally, completionTally,
-	evaluationTally, requestTally, diversionTally, completionDayTally, evaluationDayTally, reportDayTally, disputeTally}
+var tallyTables = []tallyTable{receiptTally, receiptHourTally, receiptDayTally, backlogTally, openTally,
+	supervisionTally, completionTally, evaluationTally, requestTally, diversionTally, completionDayTally,
+	evaluationDayTally, reportDayTally, disputeTally}

@@ -39,20 +39,21 @@ func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
 
 // caseTallies count what cases add as they are stored: their receipt, all
 // time (receiptTally) and by the hour and UTC day of receipt (the windows),
-// and their place among the open cases (backlogTally). Events move a case
-// in the backlog through updateStates.
+// and where they stand now (stateTallies). Events move a case in the latter
+// through updateStates.
 type caseTallies struct {
-	receipts, hours, days, backlog *tallyAdds
+	receipts, hours, days *tallyAdds
+	state                 stateTallies
 }
 
 func newCaseTallies() caseTallies {
-	return caseTallies{receiptTally.adds(), receiptHourTally.adds(), receiptDayTally.adds(), backlogTally.adds()}
+	return caseTallies{receiptTally.adds(), receiptHourTally.adds(), receiptDayTally.adds(), newStateTallies()}
 }
 
 // tables are the tallies a new case adds to, in the order every writer
 // writes them.
 func (t caseTallies) tables() []*tallyAdds {
-	return []*tallyAdds{t.receipts, t.hours, t.days, t.backlog}
+	return append([]*tallyAdds{t.receipts, t.hours, t.days}, t.state.tables()...)
 }
 
 func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
@@ -244,9 +245,10 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 }
 
 // deleteEmptied deletes the rows among keys that this write took down and
-// that now count nothing (a pruned tally's first value column is its count).
+// that now count nothing in any value.
 func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, keys []tallyKey) error {
-	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return t.rows[k][0] >= 0 })
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return slices.Min(t.rows[k][:len(t.valCols)]) >= 0 })
+	zero := strings.Join(t.valCols, " = 0 AND ") + " = 0"
 	texts := len(t.keyCols) - 1
 	per := maxStatementVars / len(t.keyCols)
 	for start := 0; start < len(keys); start += per {
@@ -258,7 +260,7 @@ func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, k
 			}
 			args = append(args, k.num)
 		}
-		q := "DELETE FROM " + t.table + " WHERE " + t.valCols[0] + " = 0 AND (" + strings.Join(t.keyCols, ", ") +
+		q := "DELETE FROM " + t.table + " WHERE " + zero + " AND (" + strings.Join(t.keyCols, ", ") +
 			") IN " + d.rowList(len(t.keyCols), len(chunk))
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)

@@ -1,10 +1,13 @@
 -- +goose Up
 -- The refresh reads what the writers keep instead of scanning the archive
 -- (issue 23): the open cases by current unit, category, stage and deadline
--- (0: an open stage without a clock), whose rows a writer deletes when they
--- count nothing; and the receipts by the hour and by the UTC day they came
--- in (hours and days since the Unix epoch, floored), for the windows. Each
--- is filled here from the cases, so the figures are right at once.
+-- (0: an open stage without a clock), with an index of the deadlines for
+-- the ones due from now on, and in all by unit, category and stage; the
+-- supervised cases not closed by unit, level and deadline (-1: no open
+-- stage); rows that count nothing are deleted by the writer that empties
+-- them. And the receipts by the hour and by the UTC day they came in (hours
+-- and days since the Unix epoch, floored), for the windows. Each is filled
+-- here from the cases, so the figures are right at once.
 CREATE TABLE backlog_tally (
     unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     category VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -13,6 +16,23 @@ CREATE TABLE backlog_tally (
     cases BIGINT NOT NULL,
     PRIMARY KEY (unit, category, stage, deadline)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+CREATE TABLE open_tally (
+    unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    category VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    stage VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    shard BIGINT NOT NULL,
+    cases BIGINT NOT NULL,
+    PRIMARY KEY (unit, category, stage, shard)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+CREATE TABLE supervision_tally (
+    unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    level VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    deadline BIGINT NOT NULL,
+    open BIGINT NOT NULL,
+    unanswered BIGINT NOT NULL,
+    PRIMARY KEY (unit, level, deadline)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+CREATE INDEX idx_backlog_tally_due ON backlog_tally (deadline, unit, category, stage, cases);
 CREATE TABLE receipt_hour_tally (
     hour BIGINT NOT NULL,
     unit VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -36,6 +56,13 @@ CREATE TABLE receipt_utc_day_tally (
 INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
 SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
 GROUP BY unit, category, stage, dl;
+INSERT INTO open_tally (unit, category, stage, cases, shard)
+SELECT unit, category, stage, COUNT(*), 0 FROM cases WHERE stage IS NOT NULL GROUP BY unit, category, stage;
+INSERT INTO supervision_tally (unit, level, deadline, open, unanswered)
+SELECT unit, supervision, CASE WHEN stage IS NULL THEN -1 ELSE COALESCE(stage_deadline, 0) END AS dl,
+SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END), SUM(1 - supervision_answered)
+FROM cases WHERE supervision IS NOT NULL AND status <> 'closed' GROUP BY unit, supervision, dl
+HAVING SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END) + SUM(1 - supervision_answered) > 0;
 INSERT INTO receipt_hour_tally (unit, category, hour, received, collective, skip_level, repeats)
 SELECT received_unit, category, ((received_at - ((received_at % 3600) + 3600) % 3600) / 3600) AS h, COUNT(*),
 SUM(collective), SUM(skip_level), SUM(is_repeat)
@@ -48,4 +75,6 @@ FROM cases GROUP BY received_unit, category, d;
 -- +goose Down
 DROP TABLE receipt_utc_day_tally;
 DROP TABLE receipt_hour_tally;
+DROP TABLE supervision_tally;
+DROP TABLE open_tally;
 DROP TABLE backlog_tally;
