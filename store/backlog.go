@@ -90,15 +90,17 @@ MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
 FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // From the tallies, the open cases of each unit, category and stage, and
-// the first deadline among them (a seek of backlog_tally's key for each);
+// the first deadline among them (a seek of backlog_tally's key for each:
+// MariaDB reads a group whole for a MIN in a correlated subquery, and stops
+// at the first row for an ORDER BY with LIMIT 1);
 // the overdue are those less the ones without a clock and the ones due from
 // now on, read through idx_backlog_tally_due: the deadlines ahead are at
 // most a stage's length away (arts. 22, 34-36), so neither read walks the
 // past, however long the archive.
 const (
 	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
-(SELECT MIN(b.deadline) FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
-AND b.deadline > 0 AND b.cases > 0) AS oldest
+(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
+AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS oldest
 FROM open_tally o WHERE o.cases > 0`
 	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
 SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon
