@@ -119,9 +119,9 @@ func (c *Collector) Refresh(ctx context.Context) error {
 func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time) (*Snapshot, []scraperRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.QueryTimeout)
 	defer cancel()
-	env := &Env{Now: now, Rules: cfg.Rules, Periods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes}
+	env := &Env{Now: now, Rules: cfg.Rules, SensitivePeriods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes}
 	for _, name := range cfg.PeriodNames() {
-		env.Periods[name] = cfg.PeriodActive(name, now)
+		env.SensitivePeriods[name] = cfg.PeriodActive(name, now)
 	}
 	var metrics []prometheus.Metric
 	emit := func(d typedDesc, v float64, labels ...string) {

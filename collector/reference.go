@@ -27,16 +27,16 @@ func (Reference) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit)
 }
 
 // Periods emits whether each configured sensitive period is in force.
-type Periods struct{}
+type SensitivePeriods struct{}
 
-var _ Scraper = Periods{}
+var _ Scraper = SensitivePeriods{}
 
 // Name of the scraper.
-func (Periods) Name() string { return "sensitive_periods" }
+func (SensitivePeriods) Name() string { return "sensitive_periods" }
 
 // Scrape emits 0 or 1 for every configured period.
-func (Periods) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
-	for name, active := range env.Periods {
+func (SensitivePeriods) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
+	for name, active := range env.SensitivePeriods {
 		v := 0.0
 		if active {
 			v = 1

@@ -10,16 +10,16 @@ import (
 // Register emits the open disputes of the register (矛盾纠纷排查调处台账):
 // how many, how many overdue, which of the four haves they miss and the
 // people at stake.
-type Register struct{}
+type Disputes struct{}
 
-var _ Scraper = Register{}
+var _ Scraper = Disputes{}
 
 // Name of the scraper.
-func (Register) Name() string { return "disputes" }
+func (Disputes) Name() string { return "disputes" }
 
 // Scrape emits the register's gauges at env.Now for every unit, category,
 // risk and missing have.
-func (Register) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
 	rows, err := r.OpenDisputes(ctx, env.Now, env.Rules.Location, env.InspectEvery())
 	if err != nil {
 		return err
@@ -58,16 +58,16 @@ func (Register) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 }
 
 // RegisterCounts emits the register's all-time counters.
-type RegisterCounts struct{}
+type DisputeCounts struct{}
 
-var _ Scraper = RegisterCounts{}
+var _ Scraper = DisputeCounts{}
 
 // Name of the scraper.
-func (RegisterCounts) Name() string { return "dispute_counts" }
+func (DisputeCounts) Name() string { return "dispute_counts" }
 
 // Scrape emits found, resolved, late, escalated and the escalations that
 // page, from dispute_tally.
-func (RegisterCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+func (DisputeCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
 	rows, err := r.DisputeCounts(ctx)
 	if err != nil {
 		return err

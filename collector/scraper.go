@@ -23,13 +23,13 @@ type Emit func(d typedDesc, v float64, labels ...string)
 // Env is what every scraper of one refresh shares: the moment, the rules and
 // the label vocabularies read at the start of the refresh.
 type Env struct {
-	Now        time.Time
-	Rules      petition.Rules
-	Units      []store.Unit
-	Categories []store.Category
-	Periods    map[string]bool // name -> active now
-	Sensitive  bool            // some period is active now
-	Disputes   petition.DisputeRules
+	Now              time.Time
+	Rules            petition.Rules
+	Units            []store.Unit
+	Categories       []store.Category
+	SensitivePeriods map[string]bool // name -> active now
+	Sensitive        bool            // some period is active now
+	Disputes         petition.DisputeRules
 }
 
 // InspectEvery is how long an inspection of a dispute counts now.
@@ -75,7 +75,7 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 // DefaultScrapers are the scrapers of a refresh.
 func DefaultScrapers() []Scraper {
 	return []Scraper{
-		Reference{}, Periods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
-		Register{}, RegisterCounts{}, UnitReports{},
+		Reference{}, SensitivePeriods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
+		Disputes{}, DisputeCounts{}, UnitReports{},
 	}
 }

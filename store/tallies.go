@@ -121,19 +121,18 @@ WHERE d.status IN ('resolved', 'escalated')
 // counted from the Unix epoch, floored (received_at may be before 1970),
 // so they need no zone and no rebuild when the zone changes.
 var (
-	receiptHourTally = tallyTable{"receipt_hour_tally", []string{"unit", "category"},
-		[]string{"received", "collective", "skip_level", "repeats"}, "hour",
-		`INSERT INTO receipt_hour_tally (unit, category, hour, received, collective, skip_level, repeats)
-SELECT received_unit, category, ` + floorDivSQL("received_at", secondsPerHour) + ` AS h, COUNT(*), SUM(collective),
-SUM(skip_level), SUM(is_repeat)
-FROM cases GROUP BY received_unit, category, h`, false}
-	receiptDayTally = tallyTable{"receipt_utc_day_tally", []string{"unit", "category"},
-		[]string{"received", "collective", "skip_level", "repeats"}, "utc_day",
-		`INSERT INTO receipt_utc_day_tally (unit, category, utc_day, received, collective, skip_level, repeats)
-SELECT received_unit, category, ` + floorDivSQL("received_at", secondsPerDay) + ` AS d, COUNT(*), SUM(collective),
-SUM(skip_level), SUM(is_repeat)
-FROM cases GROUP BY received_unit, category, d`, false}
+	receiptHourTally = receiptBucketTally("receipt_hour_tally", "hour", secondsPerHour)
+	receiptDayTally  = receiptBucketTally("receipt_utc_day_tally", "utc_day", secondsPerDay)
 )
+
+// receiptBucketTally counts receipts by buckets of seconds, numbered in col.
+func receiptBucketTally(name, col string, seconds int) tallyTable {
+	return tallyTable{name, []string{"unit", "category"}, []string{"received", "collective", "skip_level", "repeats"}, col,
+		`INSERT INTO ` + name + ` (unit, category, ` + col + `, received, collective, skip_level, repeats)
+SELECT received_unit, category, ` + floorDivSQL("received_at", seconds) + ` AS b, COUNT(*), SUM(collective),
+SUM(skip_level), SUM(is_repeat)
+FROM cases GROUP BY received_unit, category, b`, false}
+}
 
 // The open cases by current unit, category, stage and stage deadline (Unix
 // seconds; 0 for an open stage without a clock, which is never overdue):
