@@ -14,18 +14,18 @@ import (
 )
 
 // stateTallies count where cases stand now, not what happened to them: the
-// open cases by deadline (backlogTally) and in all (openTally), and the
-// supervised ones (supervisionTally). A case's place moves with every change
-// of its stored state (updateStates), so that a refresh reads these instead
-// of the open cases.
-type stateTallies struct{ backlog, open, supervision *tallyAdds }
+// open cases by deadline and in all (backlogTally), and the supervised ones
+// (supervisionTally). A case's place moves with every change of its stored
+// state (updateStates), so that a refresh reads these instead of the open
+// cases.
+type stateTallies struct{ backlog, supervision *tallyAdds }
 
 func newStateTallies() stateTallies {
-	return stateTallies{backlogTally.adds(), openTally.adds(), supervisionTally.adds()}
+	return stateTallies{backlogTally.adds(), supervisionTally.adds()}
 }
 
 // tables are the state tallies in the order every writer writes them.
-func (t stateTallies) tables() []*tallyAdds { return []*tallyAdds{t.backlog, t.open, t.supervision} }
+func (t stateTallies) tables() []*tallyAdds { return []*tallyAdds{t.backlog, t.supervision} }
 
 // count adds n (1 or -1) for a case of category in state st. A closed case
 // has no place in any of them.
@@ -36,7 +36,7 @@ func (t stateTallies) count(category string, st petition.State, n int) {
 			deadline = st.Deadline.Unix()
 		}
 		t.backlog.add(tallyKey{[4]string{st.Unit, category, stage}, int(deadline)}, n)
-		t.open.add(tallyKey{[4]string{st.Unit, category, stage}, 0}, n)
+		t.backlog.add(tallyKey{[4]string{st.Unit, category, stage}, allOpen}, n)
 	}
 	t.countSupervised(st, n)
 }
@@ -89,19 +89,19 @@ SUM(CASE WHEN stage_deadline >= ? AND stage_deadline <= ? THEN 1 ELSE 0 END) AS 
 MIN(CASE WHEN stage_deadline < ? THEN stage_deadline END) AS oldest
 FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
-// From the tallies, the open cases of each unit, category and stage, and
-// the first deadline among them (a seek of backlog_tally's key for each:
-// MariaDB reads a group whole for a MIN in a correlated subquery, and stops
-// at the first row for an ORDER BY with LIMIT 1);
-// the overdue are those less the ones without a clock and the ones due from
-// now on, read through idx_backlog_tally_due: the deadlines ahead are at
-// most a stage's length away (arts. 22, 34-36), so neither read walks the
-// past, however long the archive.
+// From the tallies, the open cases of each unit, category and stage (the
+// rows of allOpen, through idx_backlog_tally_due), and the first deadline
+// among them (a seek of backlog_tally's key for each: MariaDB reads a group
+// whole for a MIN in a correlated subquery, and stops at the first row for
+// an ORDER BY with LIMIT 1); the overdue are those less the ones without a
+// clock and the ones due from now on, read through idx_backlog_tally_due:
+// the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
+// so no read walks the past, however long the archive.
 const (
 	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
 (SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
 AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS oldest
-FROM open_tally o WHERE o.cases > 0`
+FROM backlog_tally o WHERE o.deadline = -1 AND o.cases > 0`
 	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
 SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon
 FROM backlog_tally WHERE deadline = 0 OR deadline >= ? GROUP BY unit, category, stage`

@@ -21,20 +21,23 @@ type WindowCount struct {
 	Repeats    []int64
 }
 
-// windowSource is where receipts are counted: the cases themselves or one of
-// the receipt tallies, with its unit column, the column the window ranges
-// over and the four values summed (received, collective, skip-level,
-// repeats).
+// windowSource is where receipts are counted: the cases themselves or one
+// span of the receipt buckets, with its unit column, the column the window
+// ranges over and the four values summed (received, collective,
+// skip-level, repeats).
 type windowSource struct {
 	what, table, unit, col string
 	vals                   []string
+	span                   string // of receiptBucketTally; "" for the cases
 }
 
 var (
 	windowCases = windowSource{"receipts", "cases", "received_unit", "received_at",
-		[]string{"1", "collective", "skip_level", "is_repeat"}}
-	windowHours = windowSource{"receipts by hour", receiptHourTally.name, "unit", receiptHourTally.num, receiptHourTally.vals}
-	windowDays  = windowSource{"receipts by day", receiptDayTally.name, "unit", receiptDayTally.num, receiptDayTally.vals}
+		[]string{"1", "collective", "skip_level", "is_repeat"}, ""}
+	windowHours = windowSource{"receipts by hour", receiptBucketTally.name, "unit", receiptBucketTally.num,
+		receiptBucketTally.vals, spanHour}
+	windowDays = windowSource{"receipts by day", receiptBucketTally.name, "unit", receiptBucketTally.num,
+		receiptBucketTally.vals, spanDay}
 )
 
 // span is [from, to) of a source's column.
@@ -111,8 +114,13 @@ func (r *Reader) windowSums(ctx context.Context, src windowSource, spans []span,
 	if len(where) == 0 {
 		return nil
 	}
+	cond := "(" + strings.Join(where, " OR ") + ")"
+	if src.span != "" {
+		cond = "span = ? AND " + cond
+		whereArgs = append([]any{src.span}, whereArgs...)
+	}
 	q := "SELECT " + src.unit + ", category, " + strings.Join(sums, ", ") + " FROM " + src.table +
-		" WHERE " + strings.Join(where, " OR ") + " GROUP BY " + src.unit + ", category"
+		" WHERE " + cond + " GROUP BY " + src.unit + ", category"
 	rows, err := r.tx.QueryContext(ctx, q, append(args, whereArgs...)...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", src.what, err)

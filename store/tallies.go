@@ -119,41 +119,51 @@ WHERE d.status IN ('resolved', 'escalated')
 // whole days, its whole hours before the first of them and the cases of
 // the part-hour at its start (receiptwindows.go). Hours and days are
 // counted from the Unix epoch, floored (received_at may be before 1970),
-// so they need no zone and no rebuild when the zone changes.
-var (
-	receiptHourTally = receiptBucketTally("receipt_hour_tally", "hour", secondsPerHour)
-	receiptDayTally  = receiptBucketTally("receipt_utc_day_tally", "utc_day", secondsPerDay)
+// so they need no zone and no rebuild when the zone changes. One table,
+// a row's span "hour" or "day", so that a create writes both in one
+// statement.
+var receiptBucketTally = tallyTable{"receipt_bucket_tally", []string{"span", "unit", "category"},
+	[]string{"received", "collective", "skip_level", "repeats"}, "bucket",
+	`INSERT INTO receipt_bucket_tally (span, unit, category, bucket, received, collective, skip_level, repeats)
+` + receiptBucketsFromCases(spanHour) + `
+UNION ALL
+` + receiptBucketsFromCases(spanDay), false}
+
+// The receipt buckets' spans, and their lengths in seconds.
+const (
+	spanHour = "hour"
+	spanDay  = "day"
 )
 
-// receiptBucketTally counts receipts by buckets of seconds, numbered in col.
-func receiptBucketTally(name, col string, seconds int) tallyTable {
-	return tallyTable{name, []string{"unit", "category"}, []string{"received", "collective", "skip_level", "repeats"}, col,
-		`INSERT INTO ` + name + ` (unit, category, ` + col + `, received, collective, skip_level, repeats)
-SELECT received_unit, category, ` + floorDivSQL("received_at", seconds) + ` AS b, COUNT(*), SUM(collective),
-SUM(skip_level), SUM(is_repeat)
-FROM cases GROUP BY received_unit, category, b`, false}
+var spanSeconds = map[string]int64{spanHour: secondsPerHour, spanDay: secondsPerDay}
+
+// receiptBucketsFromCases counts the receipts by buckets of span from the cases.
+func receiptBucketsFromCases(span string) string {
+	return `SELECT '` + span + `', received_unit, category, ` + floorDivSQL("received_at", int(spanSeconds[span])) + ` AS b,
+COUNT(*), SUM(collective), SUM(skip_level), SUM(is_repeat) FROM cases GROUP BY received_unit, category, b`
 }
 
 // The open cases by current unit, category, stage and stage deadline (Unix
-// seconds; 0 for an open stage without a clock, which is never overdue):
-// the due-soon counts and the oldest overdue deadline at any instant are
-// read from it (backlog.go). Deadlines fall at the end of a day, so its
-// rows are the open cases' distinct days, not the cases. A refresh reads
-// only its rows due from now on (idx_backlog_tally_due) and the first
-// deadline of each unit, category and stage: the overdue are the open
-// (openTally) less those.
+// seconds; 0 for an open stage without a clock, which is never overdue),
+// and, under the deadline -1, all the open cases of the unit, category and
+// stage (one table, so that a write moves both in one statement): the
+// due-soon counts and the oldest overdue deadline at any instant are read
+// from it (backlog.go). Deadlines fall at the end of a day, so its rows are
+// the open cases' distinct days, not the cases. A refresh reads only the
+// rows of -1, 0 and the deadlines from now on (idx_backlog_tally_due) and
+// the first deadline of each unit, category and stage: the overdue are the
+// open less the others.
 var backlogTally = tallyTable{"backlog_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "deadline",
 	`INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
 SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
-GROUP BY unit, category, stage, dl`, true}
+GROUP BY unit, category, stage, dl
+UNION ALL
+SELECT unit, category, stage, ` + strconv.Itoa(allOpen) + `, COUNT(*) FROM cases WHERE stage IS NOT NULL
+GROUP BY unit, category, stage`, true}
 
-// The open cases by current unit, category and stage, whatever their
-// deadline: a row a unit, category and stage (shard 0 only: the rows of
-// backlogTally are as hot), for the open counts and the overdue's
-// complement.
-var openTally = tallyTable{"open_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "shard",
-	`INSERT INTO open_tally (unit, category, stage, cases, shard)
-SELECT unit, category, stage, COUNT(*), 0 FROM cases WHERE stage IS NOT NULL GROUP BY unit, category, stage`, true}
+// allOpen is the deadline under which backlogTally counts every open case
+// of a unit, category and stage.
+const allOpen = -1
 
 // The supervised cases not closed (2022 Reg. art. 40), by current unit,
 // the highest level supervising and the open stage's deadline (0: a stage
@@ -175,6 +185,5 @@ func floorDivSQL(col string, n int) string {
 }
 
 // tallyTables are every tally, in the order recount rebuilds them.
-var tallyTables = []tallyTable{receiptTally, receiptHourTally, receiptDayTally, backlogTally, openTally,
-	supervisionTally, completionTally, evaluationTally, requestTally, diversionTally, completionDayTally,
+var tallyTables = []tallyTable{receiptTally, receiptBucketTally, backlogTally, supervisionTally, completionTally, evaluationTally, requestTally, diversionTally, completionDayTally,
 	evaluationDayTally, reportDayTally, disputeTally}

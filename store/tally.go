@@ -42,18 +42,18 @@ func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
 // and where they stand now (stateTallies). Events move a case in the latter
 // through updateStates.
 type caseTallies struct {
-	receipts, hours, days *tallyAdds
-	state                 stateTallies
+	receipts, buckets *tallyAdds
+	state             stateTallies
 }
 
 func newCaseTallies() caseTallies {
-	return caseTallies{receiptTally.adds(), receiptHourTally.adds(), receiptDayTally.adds(), newStateTallies()}
+	return caseTallies{receiptTally.adds(), receiptBucketTally.adds(), newStateTallies()}
 }
 
 // tables are the tallies a new case adds to, in the order every writer
 // writes them.
 func (t caseTallies) tables() []*tallyAdds {
-	return append([]*tallyAdds{t.receipts, t.hours, t.days}, t.state.tables()...)
+	return append([]*tallyAdds{t.receipts, t.buckets}, t.state.tables()...)
 }
 
 func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
@@ -87,8 +87,9 @@ func (t caseTallies) countReceipt(caseNo, unit, category, channel, level string,
 	t.receipts.add(tallyKey{[4]string{unit, category, channel, level}, shardOf(caseNo)}, rc.cases, rc.persons,
 		b2i(rc.collective), b2i(rc.repeat), timely*rc.cases, timely*b2i(rc.collective))
 	vals := []int{rc.cases, b2i(rc.collective), b2i(rc.skipLevel), b2i(rc.repeat)}
-	t.hours.add(tallyKey{[4]string{unit, category}, int(floorDiv(rc.at, secondsPerHour))}, vals...)
-	t.days.add(tallyKey{[4]string{unit, category}, int(floorDiv(rc.at, secondsPerDay))}, vals...)
+	for span, secs := range spanSeconds {
+		t.buckets.add(tallyKey{[4]string{span, unit, category}, int(floorDiv(rc.at, secs))}, vals...)
+	}
 }
 
 // eventTallies count what events completed: stages (on time or late), all
