@@ -27,13 +27,14 @@
 //     counters never go down and never disagree with the rows (Recount is
 //     the tests' check of that). What a refresh reports at an instant is
 //     kept the same way, so that its cost is the number of series and not
-//     the size of the archive: the open cases by unit, category, stage and
-//     deadline (backlogTally, moved by every change of a stored state in
-//     updateStates), and the receipts by hour and UTC day (the windows,
-//     receiptwindows.go). Store.ReadFacts counts both from the cases
-//     instead: the reference the differential tests hold them to. The day tally of completions counts by the
-//     local days of the rules' zone; RecountCompletionDays rebuilds it when
-//     the zone recorded with it is another (completiondays.go).
+//     the size of the archive: where cases stand now (stateTallies in
+//     backlog.go: the open cases by deadline, the supervised ones), moved
+//     by every change of a stored state in updateStates, and the receipts
+//     by hour and UTC day (receiptwindows.go). Store.ReadFacts counts the
+//     same from the cases instead: the reference the differential tests
+//     hold them to. The day tally of completions counts by the local days
+//     of the rules' zone; RecountCompletionDays rebuilds it when the zone
+//     recorded with it is another (completiondays.go).
 //
 // # Locking
 //
