@@ -57,13 +57,6 @@ func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	return nil
 }
 
-// merge adds o's counts to t's.
-func (t stateTallies) merge(o stateTallies) {
-	for i, ta := range t.tables() {
-		ta.merge(o.tables()[i])
-	}
-}
-
 // BacklogCount describes the open cases of a unit, category and stage.
 type BacklogCount struct {
 	Unit     string        `db:"unit"`
