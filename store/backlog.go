@@ -90,11 +90,11 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 // clock and the ones due from now on, read through idx_backlog_tally_due:
 // the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
 // so no read walks the past, however long the archive.
-const (
+var (
 	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
 (SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
 AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS oldest
-FROM backlog_tally o WHERE o.deadline = -1 AND o.cases > 0`
+FROM backlog_tally o WHERE o.deadline = ` + allOpenSQL + ` AND o.cases > 0`
 	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
 SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon
 FROM backlog_tally WHERE deadline = 0 OR deadline >= ? GROUP BY unit, category, stage`

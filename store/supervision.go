@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"riskmon/petition"
@@ -18,7 +19,7 @@ func (t stateTallies) countSupervised(st petition.State, n int) {
 	if open+unanswered == 0 {
 		return
 	}
-	deadline := int64(-1) // no open stage
+	deadline := int64(noStage)
 	if open == 1 {
 		deadline = 0 // a stage without a clock
 		if !st.Deadline.IsZero() {
@@ -27,6 +28,12 @@ func (t stateTallies) countSupervised(st petition.State, n int) {
 	}
 	t.supervision.add(tallyKey{[4]string{st.Unit, st.Supervision}, int(deadline)}, n*open, n*unanswered)
 }
+
+// noStage is the deadline under which supervisionTally counts the cases not
+// in a stage.
+const noStage = -1
+
+var noStageSQL = strconv.Itoa(noStage)
 
 // SupervisedCount counts the open cases a level supervises in a unit.
 type SupervisedCount struct {

@@ -158,21 +158,23 @@ var backlogTally = tallyTable{"backlog_tally", []string{"unit", "category", "sta
 SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
 GROUP BY unit, category, stage, dl
 UNION ALL
-SELECT unit, category, stage, ` + strconv.Itoa(allOpen) + `, COUNT(*) FROM cases WHERE stage IS NOT NULL
+SELECT unit, category, stage, ` + allOpenSQL + `, COUNT(*) FROM cases WHERE stage IS NOT NULL
 GROUP BY unit, category, stage`, true}
 
 // allOpen is the deadline under which backlogTally counts every open case
 // of a unit, category and stage.
 const allOpen = -1
 
+var allOpenSQL = strconv.Itoa(allOpen)
+
 // The supervised cases not closed (2022 Reg. art. 40), by current unit,
 // the highest level supervising and the open stage's deadline (0: a stage
-// without a clock; -1: no open stage): open counts those in a stage, and
+// without a clock; noStage: no open stage): open counts those in a stage, and
 // unanswered those whose organ has not answered in writing. A case that
 // counts in neither has no place in it (supervision.go).
 var supervisionTally = tallyTable{"supervision_tally", []string{"unit", "level"}, []string{"open", "unanswered"}, "deadline",
 	`INSERT INTO supervision_tally (unit, level, deadline, open, unanswered)
-SELECT unit, supervision, CASE WHEN stage IS NULL THEN -1 ELSE COALESCE(stage_deadline, 0) END AS dl,
+SELECT unit, supervision, CASE WHEN stage IS NULL THEN ` + noStageSQL + ` ELSE COALESCE(stage_deadline, 0) END AS dl,
 SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END), SUM(1 - supervision_answered)
 FROM cases WHERE supervision IS NOT NULL AND status <> 'closed' GROUP BY unit, supervision, dl
 HAVING SUM(CASE WHEN stage IS NULL THEN 0 ELSE 1 END) + SUM(1 - supervision_answered) > 0`, true}
