@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -19,20 +20,64 @@ const WeekdayRate = 12.0
 // each would have by now, about perWeekday a weekday (WeekdayRate for the demo
 // county; more for benchmarks). The same seed gives the same county.
 func Generate(r petition.Rules, key petition.Key, from, now time.Time, seed uint64, perWeekday float64) []store.LoadCase {
+	d := newDays(r, key, from, now, seed, perWeekday)
+	var out []store.LoadCase
+	for !d.done() {
+		out = append(out, d.next()...)
+	}
+	return out
+}
+
+// Stream is Generate as a source of the bulk load, a day's cases at a time
+// in the order they were received: the same cases, never all in memory, so
+// that a county of ten million cases can be seeded.
+func Stream(r petition.Rules, key petition.Key, from, now time.Time, seed uint64, perWeekday float64) store.CaseSource {
+	d := newDays(r, key, from, now, seed, perWeekday)
+	return func(ctx context.Context) ([]store.LoadCase, error) {
+		for !d.done() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if day := d.next(); len(day) > 0 {
+				slices.SortStableFunc(day, func(a, b store.LoadCase) int { return a.Case.ReceivedAt.Compare(b.Case.ReceivedAt) })
+				return day, nil
+			}
+		}
+		return nil, nil
+	}
+}
+
+// days draws the county one day at a time, in the order Generate always has:
+// the same seed gives the same cases.
+type days struct {
+	g        *gen
+	day, now time.Time
+	made     int // cases so far: their numbers
+}
+
+func newDays(r petition.Rules, key petition.Key, from, now time.Time, seed uint64, perWeekday float64) *days {
 	g := newGen(r, key, seed)
 	g.rate = perWeekday
+	return &days{g: g, day: from, now: now}
+}
+
+func (d *days) done() bool { return !d.day.Before(d.now) }
+
+// next draws the cases received on the next day, each with its history by now.
+func (d *days) next() []store.LoadCase {
+	g, day, now := d.g, d.day, d.now
+	d.day = day.Add(24 * time.Hour)
 	var out []store.LoadCase
-	for day := from; day.Before(now); day = day.Add(24 * time.Hour) {
-		n := g.poisson(g.dailyRate(day))
-		for i := 0; i < n; i++ {
-			at := day.Add(time.Duration(g.rnd.Int64N(int64(24 * time.Hour))))
-			if !at.Before(now) {
-				continue
-			}
-			c := g.newCase(at, len(out))
-			c, evs := g.asMatter(c, len(out), g.history(c, now), now)
-			out = append(out, store.LoadCase{Case: c, Events: g.reportedUp(c, evs, now)})
+	n := g.poisson(g.dailyRate(day))
+	for i := 0; i < n; i++ {
+		at := day.Add(time.Duration(g.rnd.Int64N(int64(24 * time.Hour))))
+		if !at.Before(now) {
+			continue
 		}
+		c := g.newCase(at, d.made)
+		c, evs := g.asMatter(c, d.made, g.history(c, now), now)
+		out = append(out, store.LoadCase{Case: c, Events: g.reportedUp(c, evs, now)})
+		d.made++
 	}
 	return out
 }

@@ -51,6 +51,15 @@ func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) er
 	return s.load(ctx, r, Cases(cases), nil)
 }
 
+// LoadFrom is Load from a source read a batch at a time, for a county too
+// large to hold in memory (riskmon seed). The source's histories must follow
+// the rules (a generator's do by construction): they are not checked first,
+// and a case the rules refuse stops the load half-way, marked interrupted,
+// as a cut-off load is (LoadInterrupted).
+func (s *Store) LoadFrom(ctx context.Context, r petition.Rules, src CaseSource) error {
+	return s.load(ctx, r, src, nil)
+}
+
 // load is Load from a source, whose histories the caller has checked: a
 // case the rules refuse stops the load half-way, marked interrupted.
 func (s *Store) load(ctx context.Context, r petition.Rules, src CaseSource, progress func(done int)) error {
