@@ -30,9 +30,9 @@ type Recomputed struct {
 // RecomputeDeadlines brings the stored deadlines of open cases in line with r:
 // each is computed again from its stage's clock start (a stored deadline is
 // a cache of the rules), batch by batch, touching no history and no counter
-// but the backlog's, which counts open cases by deadline and moves with
-// them, and r's fingerprint is recorded last. When the recorded fingerprint is r's
-// already it reads nothing. A case that an event changes meanwhile keeps the
+// but those of where cases stand now (stateTallies), which count open cases
+// by deadline and move with them, and r's fingerprint is recorded last. When
+// the recorded fingerprint is r's already it reads nothing. A case that an event changes meanwhile keeps the
 // deadline the event computed.
 func (s *Store) RecomputeDeadlines(ctx context.Context, r petition.Rules) (Recomputed, error) {
 	var res Recomputed
@@ -91,7 +91,7 @@ type movedDeadline struct {
 
 // moveDeadlines stores new deadlines, each only if its case has had no
 // event since it was read (last_seq unchanged), through updateStates like
-// every change of a state, so the backlog tally moves with them; it returns
+// every change of a state, so the state tallies move with them; it returns
 // how many it stored.
 func (s *Store) moveDeadlines(ctx context.Context, moved []movedDeadline) (int, error) {
 	if len(moved) == 0 {
