@@ -49,12 +49,7 @@ func (t stateTallies) move(category string, from, to petition.State) {
 }
 
 func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range t.tables() {
-		if err := ta.write(ctx, tx, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeTallies(ctx, tx, d, t.tables())
 }
 
 // BacklogCount describes the open cases of a unit, category and stage.

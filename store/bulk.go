@@ -219,15 +219,13 @@ func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step 
 // write replaces every tally the load counts with the load's counts, the
 // day tallies' by the local days of the load's zone, which it records.
 func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range append(t.cases.tables(), t.events.tables()...) {
+	all := append(t.cases.tables(), t.events.tables()...)
+	for _, ta := range all {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+ta.table); err != nil {
 			return fmt.Errorf("reset tallies: %w", err)
 		}
 	}
-	if err := t.cases.write(ctx, tx, d); err != nil {
-		return err
-	}
-	if err := t.events.write(ctx, tx, d); err != nil {
+	if err := writeTallies(ctx, tx, d, all); err != nil {
 		return err
 	}
 	return recordCompletionDayZone(ctx, tx, d, t.events.loc)

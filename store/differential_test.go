@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"riskmon/collector"
 	"riskmon/demo"
 	"riskmon/petition"
 	"riskmon/store"
@@ -34,10 +35,10 @@ var diffOffsets = []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanose
 // diffCounty is a random county of about 200 cases received in the 45 days
 // before now, each with the history it would have by now (every event type
 // the demo knows: transfers, assignments, objections, diversions, reviews,
-// reports upward), and now. Random receipts almost never fall on the edge
+// reports upward). Random receipts almost never fall on the edge
 // of an hour or a day, where a tally's bucket ends: cases received on such
 // edges, a second either side and on the second itself, are added.
-func diffCounty(r petition.Rules, seed uint64) ([]store.LoadCase, time.Time) {
+func diffCounty(r petition.Rules, seed uint64) []store.LoadCase {
 	// 8 October: the day after National Day, so deadlines roll over the holiday
 	now := time.Date(2026, 10, 8, 15, 30, 0, 0, r.Location)
 	cases := demo.Generate(r, demo.Key, now.AddDate(0, 0, -45), now, seed, 4)
@@ -53,7 +54,7 @@ func diffCounty(r petition.Rules, seed uint64) ([]store.LoadCase, time.Time) {
 			cases = append(cases, store.LoadCase{Case: c})
 		}
 	}
-	return cases, now
+	return cases
 }
 
 // diffStore is a store of dialect holding the demo's reference data.
@@ -137,7 +138,7 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 			slices.SortFunc(out[i].backlog, func(a, b store.BacklogCount) int {
 				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Stage, b.Stage))
 			})
-			if out[i].windows, err = rd.Windows(ctx, windowStarts(r, now)); err != nil {
+			if out[i].windows, err = rd.Windows(ctx, (&collector.Env{Now: now, Rules: r}).WindowStarts()); err != nil {
 				return err
 			}
 			if out[i].supervised, err = rd.Supervised(ctx, now); err != nil {
@@ -159,14 +160,6 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 		t.Fatal(err)
 	}
 	return out
-}
-
-// windowStarts are the collector's windows (collector.Env.WindowStarts):
-// today from local midnight, 7 and 30 days, the last hour.
-func windowStarts(r petition.Rules, now time.Time) []time.Time {
-	local := now.In(r.Location)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, r.Location)
-	return []time.Time{midnight, now.Add(-7 * 24 * time.Hour), now.Add(-30 * 24 * time.Hour), now.Add(-time.Hour)}
 }
 
 // sameAsFacts fails t at the first instants where the tallies' counts are
@@ -224,7 +217,7 @@ func TestKeptTalliesEqualTheFactsOnEveryWritePath(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := petition.DefaultRules(loc)
-		cases, _ := diffCounty(r, uint64(zi+1))
+		cases := diffCounty(r, uint64(zi+1))
 		for path, write := range writePaths {
 			for _, dialect := range storetest.Dialects {
 				t.Run(zone+"/"+path+"/"+dialect, func(t *testing.T) {
@@ -246,7 +239,7 @@ func TestKeptTalliesEqualTheFactsOnEveryWritePath(t *testing.T) {
 // one as the API's clients do, leave the tallies the facts' own.
 func TestKeptTalliesEqualTheFactsUnderConcurrentWriters(t *testing.T) {
 	r := rules
-	cases, _ := diffCounty(r, 7)
+	cases := diffCounty(r, 7)
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := diffStore(t, dialect)
@@ -306,7 +299,7 @@ func TestKeptTalliesAfterAStep(t *testing.T) {
 			return rules, s.Migrate(ctx)
 		},
 	}
-	cases, _ := diffCounty(rules, 11)
+	cases := diffCounty(rules, 11)
 	for name, step := range steps {
 		for _, dialect := range storetest.Dialects {
 			t.Run(name+"/"+dialect, func(t *testing.T) {

@@ -46,7 +46,7 @@ func (s *Store) addEventsInTx(ctx context.Context, ws []eventWrite) ([]eventResu
 type caseStep struct {
 	id      int64
 	view    CaseView
-	stored  petition.State // as read: where the case counts in the backlog tally
+	stored  petition.State // as read: where the case counts in the state tallies
 	changed bool
 }
 

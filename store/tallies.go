@@ -16,7 +16,7 @@ import (
 type tallyTable struct {
 	name       string
 	keys, vals []string
-	num        string // "shard", "day", "deadline", "hour" or "utc_day"
+	num        string // the integer key column: "shard", "day", "deadline" or "bucket"
 	fromFacts  string // INSERT ... SELECT from cases or case_events; "" for a day tally
 	// prune: the table counts what is open now, not what happened, so its
 	// rows go to zero as cases close; a writer deletes the rows it brought
@@ -187,5 +187,5 @@ func floorDivSQL(col string, n int) string {
 }
 
 // tallyTables are every tally, in the order recount rebuilds them.
-var tallyTables = []tallyTable{receiptTally, receiptBucketTally, backlogTally, supervisionTally, completionTally, evaluationTally, requestTally, diversionTally, completionDayTally,
-	evaluationDayTally, reportDayTally, disputeTally}
+var tallyTables = []tallyTable{receiptTally, receiptBucketTally, backlogTally, supervisionTally, completionTally,
+	evaluationTally, requestTally, diversionTally, completionDayTally, evaluationDayTally, reportDayTally, disputeTally}

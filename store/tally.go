@@ -57,7 +57,15 @@ func (t caseTallies) tables() []*tallyAdds {
 }
 
 func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range t.tables() {
+	return writeTallies(ctx, tx, d, t.tables())
+}
+
+// merge adds o's counts to t's.
+func (t caseTallies) merge(o caseTallies) { mergeTallies(t.tables(), o.tables()) }
+
+// writeTallies writes each of ts, in order.
+func writeTallies(ctx context.Context, tx *sqlx.Tx, d dialect, ts []*tallyAdds) error {
+	for _, ta := range ts {
 		if err := ta.write(ctx, tx, d); err != nil {
 			return err
 		}
@@ -65,10 +73,10 @@ func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	return nil
 }
 
-// merge adds o's counts to t's.
-func (t caseTallies) merge(o caseTallies) {
-	for i, ta := range t.tables() {
-		ta.merge(o.tables()[i])
+// mergeTallies adds each of from to the tally in the same place of into.
+func mergeTallies(into, from []*tallyAdds) {
+	for i, ta := range into {
+		ta.merge(from[i])
 	}
 }
 
@@ -183,20 +191,11 @@ func (t eventTallies) count(caseID int64, unit, category string, e petition.Even
 }
 
 func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	for _, ta := range t.tables() {
-		if err := ta.write(ctx, tx, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeTallies(ctx, tx, d, t.tables())
 }
 
 // merge adds o's counts to t's.
-func (t eventTallies) merge(o eventTallies) {
-	for i, ta := range t.tables() {
-		ta.merge(o.tables()[i])
-	}
-}
+func (t eventTallies) merge(o eventTallies) { mergeTallies(t.tables(), o.tables()) }
 
 func (t *tallyAdds) add(k tallyKey, vals ...int) {
 	row := t.rows[k]
