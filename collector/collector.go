@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,10 +46,11 @@ type Collector struct {
 	cfg      atomic.Pointer[config.Config]
 	snap     atomic.Pointer[Snapshot]
 
-	self      *prometheus.Registry
-	selfCache atomic.Pointer[selfEncoding]
-	status    *refreshStatus
-	http      *HTTPMetrics
+	self     *prometheus.Registry
+	served   atomic.Pointer[response]
+	encoding sync.Mutex // held while one scrape encodes the response
+	status   *refreshStatus
+	http     *HTTPMetrics
 
 	refreshed func(error) // if set, Run calls it after each refresh (tests)
 	// read opens a refresh's read: the store's tallies (Store.Read), or in
@@ -75,7 +74,7 @@ func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildIn
 // SetConfig swaps in a reloaded configuration; the next refresh uses it.
 func (c *Collector) SetConfig(cfg *config.Config) {
 	c.cfg.Store(cfg)
-	c.selfCache.Store(nil) // the next scrape shows the configured values
+	c.served.Store(nil) // the next scrape shows the configured values
 }
 
 // Run refreshes at once and then every refresh interval until ctx ends. A
@@ -105,7 +104,7 @@ func (c *Collector) Refresh(ctx context.Context) error {
 	began := time.Now() // wall time spent, whatever the injected clock says
 	snap, runs, err := c.build(ctx, cfg, c.now())
 	c.status.record(time.Since(began), runs, snap)
-	c.selfCache.Store(nil) // the next scrape shows this refresh's self metrics
+	c.served.Store(nil) // the next scrape shows this refresh's self metrics
 	if err != nil {
 		return err
 	}
@@ -168,67 +167,6 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 func (c *Collector) Fresh() bool {
 	s := c.snap.Load()
 	return s != nil && c.now().Sub(s.TakenAt) <= c.cfg.Load().StalenessLimit
-}
-
-var textFormat = expfmt.NewFormat(expfmt.TypeTextPlain)
-
-// ServeHTTP writes the snapshot encoded at refresh time, then the live self
-// metrics: a scrape costs the same at ten cases or ten million and never
-// reaches the database. Prometheus asks for gzip; the snapshot was compressed
-// once at refresh and the self metrics follow as a second gzip member, which
-// RFC 1952 allows and Go's reader (Prometheus's) reads as one stream.
-func (c *Collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	self, err := c.selfMetrics()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	var snap *Snapshot
-	if c.Fresh() {
-		snap = c.snap.Load()
-	}
-	h := w.Header()
-	h.Set("Content-Type", string(textFormat))
-	h.Add("Vary", "Accept-Encoding")
-	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		if snap != nil {
-			w.Write(snap.text)
-		}
-		w.Write(self.text)
-		return
-	}
-	h.Set("Content-Encoding", "gzip")
-	if snap != nil {
-		w.Write(snap.gz)
-	}
-	w.Write(self.gz)
-}
-
-// selfEncoding is the self metrics encoded for at most selfCacheFor: many
-// Prometheus servers scraping at once share one gather, and a refresh clears it.
-type selfEncoding struct {
-	at       time.Time
-	text, gz []byte
-}
-
-const selfCacheFor = time.Second
-
-func (c *Collector) selfMetrics() (*selfEncoding, error) {
-	now := c.now()
-	if e := c.selfCache.Load(); e != nil && now.Sub(e.at) < selfCacheFor {
-		return e, nil
-	}
-	text, err := encodeGathered(c.self)
-	if err != nil {
-		return nil, fmt.Errorf("encode self metrics: %w", err)
-	}
-	gz, err := compress(text, gzip.BestSpeed)
-	if err != nil {
-		return nil, fmt.Errorf("compress self metrics: %w", err)
-	}
-	e := &selfEncoding{at: now, text: text, gz: gz}
-	c.selfCache.Store(e)
-	return e, nil
 }
 
 func compress(b []byte, level int) ([]byte, error) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,10 @@ func scrape(t testing.TB, c *Collector, gz bool) string {
 	c.ServeHTTP(rec, req)
 	if rec.Code != 200 {
 		t.Fatalf("/metrics: %d %s", rec.Code, rec.Body)
+	}
+	// One write of a known length: without it the answer goes out chunked.
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want {
+		t.Fatalf("Content-Length = %q, the body has %s bytes", got, want)
 	}
 	body := io.Reader(rec.Body)
 	if gz {

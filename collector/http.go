@@ -1,6 +1,12 @@
 package collector
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -15,11 +21,21 @@ var (
 		"histogram", true, "route").Doc
 )
 
-// HTTPMetrics are the request metrics; the server's middleware observes them
-// (promhttp's instrumentation, curried with the route).
+// HTTPMetrics are the request metrics; the server's middleware observes them.
 type HTTPMetrics struct {
 	Requests *prometheus.CounterVec
 	Duration *prometheus.HistogramVec
+	series   sync.Map // requestKey → requestSeries: a label lookup, once a route, method and code
+}
+
+type requestKey struct {
+	route, method string
+	code          int
+}
+
+type requestSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newHTTPMetrics() *HTTPMetrics {
@@ -32,3 +48,29 @@ func newHTTPMetrics() *HTTPMetrics {
 
 // HTTP returns the request metrics, registered with the self metrics.
 func (c *Collector) HTTP() *HTTPMetrics { return c.http }
+
+// Observe counts one answered request and its time. The method is lower case
+// as promhttp writes it; one the standard does not name is "other", so that a
+// client's invented methods add no series.
+func (m *HTTPMetrics) Observe(route, method string, code int, took time.Duration) {
+	k := requestKey{route, methodLabel(method), code}
+	s, ok := m.series.Load(k)
+	if !ok {
+		s, _ = m.series.LoadOrStore(k, requestSeries{
+			requests: m.Requests.WithLabelValues(k.route, k.method, strconv.Itoa(code)),
+			duration: m.Duration.WithLabelValues(route),
+		})
+	}
+	rs := s.(requestSeries)
+	rs.requests.Inc()
+	rs.duration.Observe(took.Seconds())
+}
+
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return strings.ToLower(m)
+	}
+	return "other"
+}

@@ -152,23 +152,31 @@ func TestDocumentedTypes(t *testing.T) {
 }
 
 // Scrapes within a second of each other share one encoding of the self
-// metrics; a second later they are encoded again.
+// metrics; a second later, or after a refresh, they are encoded again.
 func TestSelfMetricsCachedForASecond(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	c, clk := newCollector(t, s)
 	scrape(t, c, false)
-	first := c.selfCache.Load()
+	first := c.served.Load()
 	if first == nil || !first.at.Equal(fixtureNow) {
 		t.Fatalf("no self metrics cached at %s", fixtureNow)
 	}
 	clk.t = fixtureNow.Add(time.Second - time.Nanosecond)
 	scrape(t, c, true)
-	if c.selfCache.Load() != first {
+	if c.served.Load() != first {
 		t.Error("encoded again within the second")
 	}
 	clk.t = fixtureNow.Add(time.Second)
 	scrape(t, c, false)
-	if e := c.selfCache.Load(); e == first || !e.at.Equal(clk.t) {
+	second := c.served.Load()
+	if second == first || !second.at.Equal(clk.t) {
 		t.Error("the encoding of a second ago was served again")
+	}
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	scrape(t, c, true)
+	if got := c.served.Load(); got == second || got.snap != c.snap.Load() {
+		t.Error("a new snapshot waited for the self metrics' second")
 	}
 }

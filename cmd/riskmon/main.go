@@ -31,11 +31,16 @@ var (
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logs := newLogWriter(os.Stderr)
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil && !errors.Is(err, flag.ErrHelp) {
+	err := run(ctx, os.Args[1:], os.Stdout, logger)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		logger.Error("riskmon failed", "err", err)
+	}
+	logs.Close() // every line out before the exit
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		os.Exit(1)
 	}
 }

@@ -82,18 +82,30 @@ func TestRequestMetrics(t *testing.T) {
 	get(t, srv.URL+"/no/such/path-1")
 	get(t, srv.URL+"/no/such/path-2")
 	post(t, srv.URL+"/api/v1/cases/SECRET-CASE-NO/events", strings.NewReader("{"))
+	for _, m := range []string{"BREW", "brew-2"} { // a client's own methods add no series
+		req, err := http.NewRequest(m, srv.URL+"/healthz", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
 	_, body := get(t, srv.URL+"/metrics")
 	for _, want := range []string{
 		`petition_http_requests_total{code="200",method="get",route="/healthz"} 2`,
 		`petition_http_requests_total{code="404",method="get",route="unmatched"} 2`,
 		`petition_http_requests_total{code="400",method="post",route="/api/v1/cases/:case_no/events"} 1`,
-		`petition_http_request_duration_seconds_count{route="/healthz"} 2`,
+		`petition_http_requests_total{code="405",method="other",route="/healthz"} 2`,
+		`petition_http_request_duration_seconds_count{route="/healthz"} 4`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	for _, never := range []string{"SECRET-CASE-NO", "path-1"} {
+	for _, never := range []string{"SECRET-CASE-NO", "path-1", "brew"} {
 		if strings.Contains(body, never) {
 			t.Errorf("/metrics names %q, a client's path", never)
 		}

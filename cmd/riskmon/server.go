@@ -55,12 +55,15 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			attrs := []any{"method", capped(v.Method), "path", capped(v.URIPath), "status", v.Status,
-				"latency_ms", float64(v.Latency.Microseconds()) / 1000, "remote", capped(v.RemoteIP)}
+			attrs := [6]slog.Attr{slog.String("method", capped(v.Method)), slog.String("path", capped(v.URIPath)),
+				slog.Int("status", v.Status), slog.Float64("latency_ms", float64(v.Latency.Microseconds())/1000),
+				slog.String("remote", capped(v.RemoteIP))}
+			n := 5
 			if v.Error != nil {
-				attrs = append(attrs, "err", capped(v.Error.Error()))
+				attrs[n] = slog.String("err", capped(v.Error.Error()))
+				n++
 			}
-			logger.Info("request", attrs...)
+			logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs[:n]...)
 			return nil
 		},
 	}))
