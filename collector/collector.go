@@ -112,19 +112,34 @@ func (c *Collector) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// build runs every scraper in one read transaction. A scraper that fails
-// does not stop the others, so that each one's success is reported, but the
-// refresh is all or nothing: one failure and no snapshot is made.
+// build runs every scraper in one read transaction and encodes what they
+// emit. A scraper that fails does not stop the others, so that each one's
+// success is reported, but the refresh is all or nothing: one failure and no
+// snapshot is made.
 func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time) (*Snapshot, []scraperRun, error) {
+	exp := newExposition()
+	runs, err := c.scrape(ctx, cfg, now, exp.add)
+	if err != nil {
+		return nil, runs, fmt.Errorf("refresh: %w", err)
+	}
+	text, err := exp.text()
+	if err != nil {
+		return nil, runs, fmt.Errorf("refresh: %w", err)
+	}
+	gz, err := compress(text, gzip.DefaultCompression)
+	if err != nil {
+		return nil, runs, fmt.Errorf("refresh: %w", err)
+	}
+	return &Snapshot{TakenAt: now, text: text, gz: gz}, runs, nil
+}
+
+// scrape runs every scraper in one read transaction, emitting into emit.
+func (c *Collector) scrape(ctx context.Context, cfg *config.Config, now time.Time, emit Emit) ([]scraperRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.QueryTimeout)
 	defer cancel()
 	env := &Env{Now: now, Rules: cfg.Rules, SensitivePeriods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes}
 	for _, name := range cfg.PeriodNames() {
 		env.SensitivePeriods[name] = cfg.PeriodActive(name, now)
-	}
-	var metrics []prometheus.Metric
-	emit := func(d typedDesc, v float64, labels ...string) {
-		metrics = append(metrics, d.metric(v, labels...))
 	}
 	runs := make([]scraperRun, len(c.scrapers))
 	err := c.read(ctx, func(r *store.Reader) error {
@@ -149,18 +164,7 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	for i, s := range c.scrapers {
 		runs[i].name = s.Name() // also those that never ran: they failed with the refresh
 	}
-	if err != nil {
-		return nil, runs, fmt.Errorf("refresh: %w", err)
-	}
-	text, err := encode(constCollector(metrics))
-	if err != nil {
-		return nil, runs, fmt.Errorf("refresh: %w", err)
-	}
-	gz, err := compress(text, gzip.DefaultCompression)
-	if err != nil {
-		return nil, runs, fmt.Errorf("refresh: %w", err)
-	}
-	return &Snapshot{TakenAt: now, text: text, gz: gz}, runs, nil
+	return runs, err
 }
 
 // Fresh reports whether the latest snapshot is within the staleness limit.
@@ -184,15 +188,6 @@ func compress(b []byte, level int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// encode gathers the metrics of col and writes them in the text format.
-func encode(col prometheus.Collector) ([]byte, error) {
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(col); err != nil {
-		return nil, fmt.Errorf("register: %w", err)
-	}
-	return encodeGathered(reg)
-}
-
 func encodeGathered(g prometheus.Gatherer) ([]byte, error) {
 	mfs, err := g.Gather()
 	if err != nil {
@@ -206,17 +201,6 @@ func encodeGathered(g prometheus.Gatherer) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
-}
-
-// constCollector gathers a fixed set of const metrics.
-type constCollector []prometheus.Metric
-
-func (constCollector) Describe(chan<- *prometheus.Desc) {}
-
-func (m constCollector) Collect(ch chan<- prometheus.Metric) {
-	for _, x := range m {
-		ch <- x
-	}
 }
 
 // Config returns the configuration in force.
