@@ -126,7 +126,9 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	gz, err := compress(text, gzip.DefaultCompression)
+	// Level 5: within 1% of the default level's size in 60% of its time
+	// (1.18 MB of text at 1M cases: 75,259 bytes in 5.7 ms against 74,534 in 9.1).
+	gz, err := compress(text, 5)
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}

@@ -78,12 +78,30 @@ func (e *exposition) text() ([]byte, error) {
 	}
 	slices.Sort(names)
 	var buf bytes.Buffer
+	buf.Grow(e.size()) // growing by doubling cost more than writing
 	for _, name := range names {
 		if err := e.families[name].write(&buf); err != nil {
 			return nil, err
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// size is about the length of the text: a little more, so that it is written
+// into one buffer.
+func (e *exposition) size() int {
+	n := 0
+	for _, f := range e.families {
+		line := len(f.d.Doc.Name) + 32 // the value, braces and the newline
+		for _, l := range f.d.Doc.Labels {
+			line += len(l) + 4
+		}
+		n += 2*len(f.d.Doc.Name) + len(f.d.Doc.Help) + 32 + line*len(f.nums)
+		for _, v := range f.values {
+			n += len(v)
+		}
+	}
+	return n
 }
 
 func (f *family) write(buf *bytes.Buffer) error {

@@ -190,3 +190,20 @@ func BenchmarkExposition(b *testing.B) {
 		}
 	})
 }
+
+// The text is written into the buffer sized for it: growing it cost more
+// than writing it.
+func TestExpositionSizesItsBuffer(t *testing.T) {
+	c, _ := fixtureCollector(t, "sqlite")
+	e := newExposition()
+	if _, err := c.scrape(context.Background(), c.Config(), fixtureNow, e.add); err != nil {
+		t.Fatal(err)
+	}
+	text, err := e.text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := e.size(); size < len(text) || size > 2*len(text) {
+		t.Errorf("sized %d bytes for %d", size, len(text))
+	}
+}
