@@ -135,11 +135,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		rows.add(caseValues(r, c, registered, repeat, st, 0)...)
 		tallies.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, repeat))
 		tallies.state.count(c.Category, st, 1)
-		res[i] = createResult{created: true, view: CaseView{
-			CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
-			Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Collective: collective,
-			SkipLevel: skip, Repeat: repeat, State: st,
-		}}
+		res[i] = createResult{created: true, view: caseView(c, caseFlags{collective, skip, repeat}, st)}
 	}
 	if err := settleStored(ctx, tx, ws, existing, res); err != nil {
 		return err

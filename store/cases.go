@@ -87,6 +87,15 @@ type caseRow struct {
 	MatterType     string         `db:"matter_type"`
 }
 
+// petitionCase is the case the row stores.
+func (r caseRow) petitionCase() petition.Case {
+	return petition.Case{
+		CaseNo: r.CaseNo, ReceivedAt: fromUnix(r.ReceivedAt), Channel: r.Channel, Category: r.Category, Unit: r.ReceivedUnit,
+		Persons: r.Persons, Level: r.Level, PetitionerHash: r.PetitionerHash, RepeatOf: r.RepeatOf.String,
+		Supervised: r.Supervised, Routing: r.Routing, MatterType: r.MatterType, Major: r.Major,
+	}
+}
+
 func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&

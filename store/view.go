@@ -72,11 +72,20 @@ func (s *Store) Case(ctx context.Context, caseNo string) (CaseView, error) {
 
 // view is the case of a row, without its events.
 func (row viewRow) view() CaseView {
+	return caseView(row.caseRow.petitionCase(), caseFlags{row.Collective, row.SkipLevel, row.IsRepeat},
+		matterStateRow{row.stateRow, row.MatterType, row.Category}.state())
+}
+
+// caseFlags are what the store derives of a case when it is written.
+type caseFlags struct{ collective, skipLevel, repeat bool }
+
+// caseView is the one builder of a case's view: from a stored row (Case, the
+// event batches) and from a case as it is created.
+func caseView(c petition.Case, f caseFlags, st petition.State) CaseView {
 	return CaseView{
-		CaseNo: row.CaseNo, ReceivedAt: fromUnix(row.ReceivedAt), Channel: row.Channel, Category: row.Category,
-		ReceivedUnit: row.ReceivedUnit, Persons: row.Persons, Level: row.Level, RepeatOf: row.RepeatOf.String,
-		Supervised: row.Supervised, Routing: row.Routing, Collective: row.Collective, SkipLevel: row.SkipLevel, Repeat: row.IsRepeat,
-		State: matterStateRow{row.stateRow, row.MatterType, row.Category}.state(),
+		CaseNo: c.CaseNo, ReceivedAt: c.ReceivedAt, Channel: c.Channel, Category: c.Category, ReceivedUnit: c.Unit,
+		Persons: c.Persons, Level: c.Level, RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing,
+		Collective: f.collective, SkipLevel: f.skipLevel, Repeat: f.repeat, State: st,
 	}
 }
 
