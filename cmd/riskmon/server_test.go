@@ -139,6 +139,16 @@ func TestDatabaseOutage(t *testing.T) {
 // configuration of env, logging into logs.
 func logServer(t *testing.T, env map[string]string, logs *bytes.Buffer) *httptest.Server {
 	t.Helper()
+	h, _ := testHandler(t, env, logs)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// testHandler is riskmon's handler, every route, over an empty SQLite
+// database with the configuration of env, logging into logs.
+func testHandler(t testing.TB, env map[string]string, logs io.Writer) (http.Handler, *collector.Collector) {
+	t.Helper()
 	s := storetest.Open(t, "sqlite")
 	conf, err := config.Load(config.Source{Env: env})
 	if err != nil {
@@ -146,9 +156,7 @@ func logServer(t *testing.T, env map[string]string, logs *bytes.Buffer) *httptes
 	}
 	col := collector.New(s, conf, time.Now, collector.BuildInfo{})
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	srv := httptest.NewServer(newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger, serveOps|serveAPI))
-	t.Cleanup(srv.Close)
-	return srv
+	return newServer(col, s, &intake.API{Store: s, Config: col.Config, Now: time.Now, Logger: logger}, logger, serveOps|serveAPI), col
 }
 
 func TestLandingAndAccessLog(t *testing.T) {
