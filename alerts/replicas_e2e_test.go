@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"riskmon/calendar"
 	"riskmon/collector"
+	"riskmon/config"
 	"riskmon/demo"
 	"riskmon/petition"
 	"riskmon/store/storetest"
@@ -82,7 +84,19 @@ func TestTwoReplicas(t *testing.T) {
 		}
 		return len(v) == 1 && v[0].Value[1] == "2", fmt.Sprint(v)
 	})
-	_, _, err := s.CreateCase(ctx, petition.DefaultRules(time.UTC), petition.Case{CaseNo: "REP-1", ReceivedAt: time.Now().Add(-time.Hour),
+	// An hour ago, but not before the replicas' local midnight: the case must
+	// be in their "today" window (received_today below). Between 0:00 and
+	// 1:00 in Shanghai (16:00-17:00 UTC) an hour ago was yesterday there.
+	conf, err := config.Load(config.Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	received := now.Add(-time.Hour)
+	if midnight := calendar.DayOf(now, conf.Rules.Location).Start(conf.Rules.Location); received.Before(midnight) {
+		received = midnight.Add(now.Sub(midnight) / 2)
+	}
+	_, _, err = s.CreateCase(ctx, petition.DefaultRules(time.UTC), petition.Case{CaseNo: "REP-1", ReceivedAt: received,
 		Channel: "visit", Category: "land_requisition", Unit: "qingshan", Persons: 12, Level: "county",
 		PetitionerHash: petition.PetitionerHash([]byte(key), "REP-PERSON")})
 	if err != nil {

@@ -131,12 +131,16 @@ func TestPublicSecretsOnlyInTheDemo(t *testing.T) {
 func TestDocumentedSecretsAreRefused(t *testing.T) {
 	assignment := regexp.MustCompile(`(?:KEY|TOKEN)=([A-Za-z0-9._-]{8,})`)
 	var files []string
-	for _, pattern := range []string{"../README.md", "../docs/*.md", "../bench/*", "../alerts/*.md", "../CONTRIBUTING.md"} {
+	for _, pattern := range []string{"../README.md", "../docs/*.md", "../bench/*", "../bench/*/*", "../alerts/*.md", "../CONTRIBUTING.md"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, m...)
+		for _, f := range m {
+			if info, err := os.Stat(f); err != nil || !info.IsDir() { // a program of its own, as bench/barescrape
+				files = append(files, f)
+			}
+		}
 	}
 	found := 0
 	for _, f := range files {
