@@ -1,6 +1,8 @@
 // Package collector turns the database into metrics: a background refresh
-// builds an immutable snapshot of const metrics, and /metrics serves the
-// latest snapshot without touching the database.
+// builds an immutable snapshot, its samples written in the text format once
+// (exposition.go), and /metrics serves the latest snapshot without touching
+// the database. The live self metrics are the client library's, gathered
+// from a registry of their own.
 package collector
 
 import (
