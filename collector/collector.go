@@ -170,9 +170,13 @@ func (c *Collector) scrape(ctx context.Context, cfg *config.Config, now time.Tim
 }
 
 // Fresh reports whether the latest snapshot is within the staleness limit.
-func (c *Collector) Fresh() bool {
-	s := c.snap.Load()
-	return s != nil && c.now().Sub(s.TakenAt) <= c.cfg.Load().StalenessLimit
+func (c *Collector) Fresh() bool { return c.fresh(c.snap.Load(), c.now()) }
+
+// fresh reports whether s (nil: none yet) is within the staleness limit at
+// now; a caller that uses the snapshot passes the one it loaded, so that
+// what it reports and what it serves are one snapshot.
+func (c *Collector) fresh(s *Snapshot, now time.Time) bool {
+	return s != nil && now.Sub(s.TakenAt) <= c.cfg.Load().StalenessLimit
 }
 
 func compress(b []byte, level int) ([]byte, error) {

@@ -13,7 +13,8 @@ import (
 // refresh), and whether it is within the staleness limit: /metrics withholds
 // a stale one, the fallback screen says it is stale.
 func (c *Collector) Latest() (*Snapshot, bool) {
-	return c.snap.Load(), c.Fresh()
+	s := c.snap.Load()
+	return s, c.fresh(s, c.now())
 }
 
 // Families returns the snapshot's metrics by name, parsed from its text once

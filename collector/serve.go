@@ -83,9 +83,9 @@ func (r *response) plain() []byte {
 
 func (c *Collector) response() (*response, error) {
 	now := c.now()
-	var snap *Snapshot
-	if c.Fresh() {
-		snap = c.snap.Load()
+	snap := c.snap.Load()
+	if !c.fresh(snap, now) {
+		snap = nil // a stale snapshot is withheld
 	}
 	current := func() *response {
 		if r := c.served.Load(); r != nil && r.snap == snap && now.Sub(r.at) < selfCacheFor {
