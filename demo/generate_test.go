@@ -9,6 +9,7 @@ import (
 
 	"riskmon/petition"
 	"riskmon/store"
+	"riskmon/store/storetest"
 )
 
 // Stream yields Generate's cases, the same ones, a day at a time in the order
@@ -25,19 +26,7 @@ func TestStreamIsGenerateInReceivedOrder(t *testing.T) {
 	want := Generate(r, Key, from, now, 3, 20)
 	slices.SortStableFunc(want, func(a, b store.LoadCase) int { return a.Case.ReceivedAt.Compare(b.Case.ReceivedAt) })
 	src := Stream(r, Key, from, now, 3, 20)
-	var got []store.LoadCase
-	batches := 0
-	for {
-		batch, err := src(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		batches++
-		got = append(got, batch...)
-	}
+	got, batches := storetest.Drain(t, src)
 	if batches < 50 {
 		t.Errorf("%d batches for two months: not a day at a time", batches)
 	}

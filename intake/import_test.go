@@ -196,17 +196,7 @@ func TestImportLineOfReadsBack(t *testing.T) {
 	}
 	src, stop := intake.FileCases(f, context.Background())
 	defer stop()
-	var got []store.LoadCase
-	for {
-		batch, err := src(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		got = append(got, batch...)
-	}
+	got, _ := storetest.Drain(t, src)
 	if len(got) != len(want) {
 		t.Fatalf("got %d cases, want %d", len(got), len(want))
 	}

@@ -123,3 +123,20 @@ func CreateMySQLDatabase(t testing.TB) string {
 	})
 	return name
 }
+
+// Drain reads src to its end, as a load does, and returns every case and
+// how many batches they came in.
+func Drain(t testing.TB, src store.CaseSource) (cases []store.LoadCase, batches int) {
+	t.Helper()
+	for {
+		batch, err := src(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch) == 0 {
+			return cases, batches
+		}
+		batches++
+		cases = append(cases, batch...)
+	}
+}
