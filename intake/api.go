@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -165,11 +166,17 @@ type CategoryRequest struct {
 	Name string `json:"name"`
 }
 
+// maxName bounds the name of a unit, a category or a matter, in characters.
+const maxName = 100
+
+// checkName checks a registry entry's name: required, free text without a
+// person's identifiers (petition.NameProblems).
 func checkName(name string, ds []Detail) []Detail {
-	if n := strings.TrimSpace(name); n == "" || len([]rune(n)) > 100 {
-		ds = append(ds, Detail{Field: "name", Problem: "is required, at most 100 characters"})
+	n := strings.TrimSpace(name)
+	if n == "" {
+		return append(ds, Detail{Field: "name", Problem: fmt.Sprintf("is required, at most %d characters", maxName)})
 	}
-	return ds
+	return withRuleProblems(ds, petition.NameProblems("name", n, maxName), nil)
 }
 
 func checkCode(code string) []Detail {

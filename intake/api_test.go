@@ -367,6 +367,9 @@ func TestUnitsAndCategories(t *testing.T) {
 		{"/api/v1/units/bad%20code", map[string]string{"name": "x", "kind": "township"}, []string{"code"}},
 		{"/api/v1/categories/petition", map[string]string{"name": " "}, []string{"name"}},
 		{"/api/v1/units/u5", map[string]string{"name": strings.Repeat("镇", 101), "kind": "township"}, []string{"name"}}, // 101 characters
+		// names are free text: no phone or ID number, no control characters
+		{"/api/v1/units/u7", map[string]string{"name": "五镇 13800138000", "kind": "township"}, []string{"name"}},
+		{"/api/v1/categories/c7", map[string]string{"name": "征地\u202e"}, []string{"name"}},
 	} {
 		r := e.do("PUT", tc.path, rwToken, tc.body)
 		got := details(t, r)

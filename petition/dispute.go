@@ -3,7 +3,6 @@ package petition
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"riskmon/calendar"
 )
@@ -301,8 +300,5 @@ func (r UnitReport) Problems(now time.Time, loc *time.Location) []Problem {
 	if r.DisputesFound < 0 || r.DisputesFound > MaxDisputePersons {
 		ps = append(ps, Problem{"disputes_found", fmt.Sprintf("%d is outside 0..%d", r.DisputesFound, MaxDisputePersons)})
 	}
-	if n := utf8.RuneCountInString(r.Remark); n > MaxRemark || !utf8.ValidString(r.Remark) {
-		ps = append(ps, Problem{"remark", fmt.Sprintf("must be valid text of at most %d characters", MaxRemark)})
-	}
-	return ps
+	return append(ps, TextProblems("remark", r.Remark, MaxRemark)...)
 }

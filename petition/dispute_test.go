@@ -126,6 +126,10 @@ func TestDisputeAndReportProblems(t *testing.T) {
 		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 10, 2)}, []string{"date"}},
 		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 9, 1), DisputesFound: -1, Remark: strings.Repeat("字", 501)}, []string{"disputes_found", "remark"}},
 		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 9, 1), Remark: strings.Repeat("字", 500)}, nil},
+		// a remark is free text: no person's phone or ID number, no control characters
+		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 9, 1), Remark: "请联系13800138000"}, []string{"remark"}},
+		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 9, 1), Remark: "ok\x1b[2J"}, []string{"remark"}},
+		{petition.UnitReport{Unit: "u1", Day: calendar.Date(2026, 9, 1), Remark: "今日无新增\n已排查3处"}, nil},
 	} {
 		var got []string
 		for _, p := range tc.r.Problems(now, shanghai) {
