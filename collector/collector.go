@@ -139,7 +139,7 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 func (c *Collector) scrape(ctx context.Context, cfg *config.Config, now time.Time, emit Emit) ([]scraperRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.QueryTimeout)
 	defer cancel()
-	env := &Env{Now: now, Rules: cfg.Rules, SensitivePeriods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes}
+	env := &Env{Now: now, Rules: cfg.Rules, SensitivePeriods: map[string]bool{}, Sensitive: cfg.InSensitivePeriod(now), Disputes: cfg.Disputes, Matters: cfg.Matters}
 	for _, name := range cfg.PeriodNames() {
 		env.SensitivePeriods[name] = cfg.PeriodActive(name, now)
 	}

@@ -58,13 +58,31 @@ func routed(no, unit, category, channel, who, received string) petition.Case {
 
 func ev(typ, at string) petition.Event { return petition.Event{Type: typ, At: local(at)} }
 
+// raising is c naming the registered matter m.
+func raising(m string, c petition.Case) petition.Case {
+	c.Matter = m
+	return c
+}
+
+// fixtureMatters are the fixture county's registered matters. At
+// fixtureNow (a sensitive period: 2 petitioners make a matter rise):
+// chengdong is rising with 3 petitioners in 7 days (A1, T2 of another unit,
+// E1 linked later; B1 only in 30 days); xiaowan with one case and an open
+// high-risk dispute (G2); wages is not, its one petitioner in 7 days (P6)
+// counting once for two cases, its dispute (G3) of medium risk.
+var fixtureMatters = []store.Matter{
+	{Code: "chengdong", Name: "城东棚户区改造项目", Unit: "u1", Category: "land_requisition"},
+	{Code: "xiaowan", Name: "小湾村征地补偿", Unit: "u1", Category: "land_requisition"},
+	{Code: "wages", Name: "某厂欠薪", Unit: "u2", Category: "other"},
+}
+
 // fixture is a small county at fixtureNow, in the order it is written: R2 is
 // stored before the earlier R1 and R9, so its repeat status must come from the
 // received times, not the insertion order.
 func fixture() []store.LoadCase {
 	supervised := newCase("D1", "u2", "land_requisition", "visit", "national", 6, "P4", "2026-10-02 00:00:00")
 	supervised.Supervised = true
-	linked := newCase("L1", "u2", "land_requisition", "online", "city", 1, "P7", "2026-10-01 12:00:00")
+	linked := raising("xiaowan", newCase("L1", "u2", "land_requisition", "online", "city", 1, "P7", "2026-10-01 12:00:00"))
 	linked.RepeatOf = "E1"
 	reassigned := petition.Event{Type: petition.EventReassigned, At: local("2026-03-06 10:00:00"), Unit: "u2"}
 	extended := petition.Event{Type: petition.EventExtended, At: local("2026-09-10 09:00:00"), Days: 30}
@@ -78,10 +96,10 @@ func fixture() []store.LoadCase {
 		return petition.Event{Type: petition.EventReportedUp, At: local(at), To: to}
 	}
 	return []store.LoadCase{
-		{Case: newCase("A1", "u1", "land_requisition", "visit", "county", 1, "P1", "2026-09-30 10:00:00")},
+		{Case: raising("chengdong", newCase("A1", "u1", "land_requisition", "visit", "county", 1, "P1", "2026-09-30 10:00:00"))},
 		// last day 2 October, in the National Day holiday: the period ends at
 		// 24:00 of 8 October, so on the 2nd it is neither overdue nor due soon
-		{Case: newCase("B1", "u1", "land_requisition", "letter", "county", 1, "P2", "2026-09-17 03:00:01")},
+		{Case: raising("chengdong", newCase("B1", "u1", "land_requisition", "letter", "county", 1, "P2", "2026-09-17 03:00:01"))},
 		// received a second before midnight: last day Wednesday 30 September,
 		// overdue since 24:00 of that day
 		{Case: newCase("C1", "u1", "other", "online", "county", 1, "P3", "2026-09-15 23:59:59"),
@@ -111,10 +129,12 @@ func fixture() []store.LoadCase {
 		// an online petition to the national bureau today: lawful at any
 		// level (2022 Reg. art. 17), counted by level, never skip-level
 		{Case: newCase("O1", "u1", "other", "online", "national", 1, "P16", "2026-10-02 01:00:00")},
-		// one second before local midnight: yesterday, skip-level
-		{Case: newCase("E1", "u2", "land_requisition", "visit", "province", 1, "P5", "2026-10-01 23:59:59")},
+		// one second before local midnight: yesterday, skip-level; found an
+		// hour later to raise chengdong
+		{Case: newCase("E1", "u2", "land_requisition", "visit", "province", 1, "P5", "2026-10-01 23:59:59"),
+			Events: []petition.Event{{Type: petition.EventLinked, At: local("2026-10-02 01:00:00"), Matter: "chengdong"}}},
 		// last day Saturday 10 October, a make-up working day: it does not move
-		{Case: newCase("R2", "u1", "other", "letter", "county", 1, "P6", "2026-09-25 10:00:00")},
+		{Case: raising("wages", newCase("R2", "u1", "other", "letter", "county", 1, "P6", "2026-09-25 10:00:00"))},
 		// not accepted, then supervised for that refusal (art. 40) and
 		// answered: open in no stage, owing no answer
 		{Case: newCase("R1", "u1", "other", "letter", "county", 1, "P6", "2026-06-01 10:00:00"),
@@ -124,7 +144,7 @@ func fixture() []store.LoadCase {
 		{Case: newCase("R9", "u1", "other", "letter", "county", 1, "P6", "2024-01-01 10:00:00"),
 			Events: []petition.Event{ev(petition.EventNotAccepted, "2024-01-03 10:00:00")}},
 		// same person and matter, other unit: not a repeat
-		{Case: newCase("R3", "u2", "other", "letter", "county", 1, "P6", "2026-09-26 10:00:00")},
+		{Case: raising("wages", newCase("R3", "u2", "other", "letter", "county", 1, "P6", "2026-09-26 10:00:00"))},
 		{Case: linked},
 		// accepted exactly at the deadline, 24:00 of 16 July (on time), then extended
 		{Case: newCase("H1", "u1", "land_requisition", "letter", "county", 1, "P8", "2026-07-01 09:00:00"),
@@ -141,9 +161,9 @@ func fixture() []store.LoadCase {
 		// 25 September: routing done on time, u1's acceptance starts then
 		// (last day Saturday 10 October, a make-up working day); T2 waits
 		// for routing
-		{Case: routed("T1", "u2", "other", "letter", "P14", "2026-09-20 10:00:00"),
+		{Case: raising("wages", routed("T1", "u2", "other", "letter", "P14", "2026-09-20 10:00:00")),
 			Events: []petition.Event{{Type: petition.EventTransferred, At: local("2026-09-25 10:00:00"), Unit: "u1"}}},
-		{Case: routed("T2", "u2", "land_requisition", "visit", "P15", "2026-10-01 09:00:00")},
+		{Case: raising("chengdong", routed("T2", "u2", "land_requisition", "visit", "P15", "2026-10-01 09:00:00"))},
 		// the bureau assigns (交办) T3 and T4 to u1 with dates for the
 		// completion report (art. 22(三)); both replied, neither reported
 		// done: T3's date, 30 September, has passed, T4's is to come
@@ -171,6 +191,11 @@ func fixture() []store.LoadCase {
 // It sets the day tally's zone as serve does at start.
 func putFixtureReference(t testing.TB, s *store.Store) {
 	storetest.PutTwoUnits(t, s)
+	for _, m := range fixtureMatters {
+		if err := s.PutMatterWithin(context.Background(), m, len(fixtureMatters)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.SetClock(func() time.Time { return fixtureNow })
 	if _, err := s.RecountCompletionDays(context.Background(), shanghai); err != nil {
 		t.Fatal(err)
@@ -317,6 +342,25 @@ var fixtureWant = map[string]float64{
 	`petition_stage_completed_reporting_period{reporting_period="quarter",stage="acceptance",unit="u2"}`: 1,
 	`petition_reporting_period_start_timestamp_seconds{reporting_period="month"}`:                        float64(local("2026-10-01 00:00:00").Unix()),
 	`petition_reporting_period_start_timestamp_seconds{reporting_period="quarter"}`:                      float64(local("2026-10-01 00:00:00").Unix()),
+	// matters (fixtureMatters): chengdong and xiaowan rising, wages not
+	`petition_matters_rising{category="land_requisition",unit="u1"}`:             2,
+	`petition_matter_rising_info{matter="chengdong",name="城东棚户区改造项目",unit="u1"}`: 1,
+	`petition_matter_rising_info{matter="xiaowan",name="小湾村征地补偿",unit="u1"}`:     1,
+	`petition_matter_petitioners{matter="chengdong",unit="u1",window="7d"}`:      3,
+	`petition_matter_petitioners{matter="chengdong",unit="u1",window="30d"}`:     4,
+	`petition_matter_cases{matter="chengdong",unit="u1",window="7d"}`:            3,
+	`petition_matter_cases{matter="chengdong",unit="u1",window="30d"}`:           4,
+	`petition_matter_persons{matter="chengdong",unit="u1",window="7d"}`:          3,
+	`petition_matter_persons{matter="chengdong",unit="u1",window="30d"}`:         4,
+	`petition_matter_petitioners{matter="xiaowan",unit="u1",window="7d"}`:        1,
+	`petition_matter_petitioners{matter="xiaowan",unit="u1",window="30d"}`:       1,
+	`petition_matter_cases{matter="xiaowan",unit="u1",window="7d"}`:              1,
+	`petition_matter_cases{matter="xiaowan",unit="u1",window="30d"}`:             1,
+	`petition_matter_persons{matter="xiaowan",unit="u1",window="7d"}`:            1,
+	`petition_matter_persons{matter="xiaowan",unit="u1",window="30d"}`:           1,
+	`petition_matter_high_risk_disputes{matter="xiaowan",unit="u1"}`:             1,
+	`petition_config_rising_petitioners{}`:                                       2,
+	`petition_config_rising_matters_shown{}`:                                     20,
 }
 
 // fixtureSeries is how many series each domain metric has with 2 units, the
@@ -336,4 +380,7 @@ var fixtureSeries = map[string]int{
 	"petition_major_reports_reporting_period": 16, "petition_major_reports_late_reporting_period": 16,
 	"petition_evaluations_reporting_period": 12, "petition_diverted_total": 2 * 7 * 8,
 	"petition_assigned_open": 2, "petition_assigned_overdue": 2,
+	"petition_matters_rising": 14, "petition_matter_rising_info": 2, "petition_matter_petitioners": 4, "petition_matter_cases": 4,
+	"petition_matter_persons": 4, "petition_matter_high_risk_disputes": 2, "petition_config_rising_petitioners": 1,
+	"petition_config_rising_matters_shown": 1,
 }

@@ -159,6 +159,25 @@ var (
 	unitReportMissing        = gauge("unit_report_missing", "1 when the unit has not sent today's daily report and the cut-off (petition_config_report_cutoff_seconds after local midnight) has passed on a day in a sensitive period, else 0.", "unit")
 )
 
+// Matters: different people raising the same registered matter within days,
+// how a collective petition forms (petition/rising.go). Only counts: no
+// person is named. The matters are named only while rising, at most
+// rising_matters_shown of them, so the series stay bounded.
+var (
+	mattersRising            = gauge("matters_rising", "Registered matters rising now (at least petition_config_rising_petitioners distinct petitioners within 7 days, or a new case while an open high-risk dispute names the matter), by the matter's unit and category.", "unit", "category")
+	matterRisingInfo         = gauge("matter_rising_info", "A rising matter shown by name (at most rising_matters_shown, the most petitioners first); always 1.", "unit", "matter", "name")
+	matterPetitioners        = gauge("matter_petitioners", "Distinct petitioners of a rising matter's cases received in the window (7d, 30d), counted from the keyed hashes.", "unit", "matter", "window")
+	matterCases              = gauge("matter_cases", "Cases of a rising matter received in the window.", "unit", "matter", "window")
+	matterPersons            = gauge("matter_persons", "Persons of a rising matter's cases received in the window.", "unit", "matter", "window")
+	matterHighRiskDisputes   = gauge("matter_high_risk_disputes", "Open high-risk disputes in the register naming a rising matter.", "unit", "matter")
+	configRisingPetitioners  = gauge("config_rising_petitioners", "Distinct petitioners within 7 days at which a matter is rising, in force at the refresh: rising_petitioners, or rising_petitioners_sensitive in a sensitive period.")
+	configRisingMattersShown = gauge("config_rising_matters_shown", "Configured number of rising matters exported by name (rising_matters_shown).")
+)
+
+// MatterWindows are the windows of the matter counts: the rising rule's
+// (petition.RisingWindowDays) and the month beside it.
+var MatterWindows = []string{"7d", "30d"}
+
 // The self metrics, live: served even when the snapshot is stale, so that
 // the rules can tell why the domain metrics are missing.
 var (

@@ -26,6 +26,10 @@ func registerFixture() []struct {
 		d.LeaderRole, d.HandlerAssigned, d.ResolveBy = "township_head", true, resolveBy
 		return d
 	}
+	inMatter := func(m string, d petition.Dispute) petition.Dispute {
+		d.Matter = m
+		return d
+	}
 	at := func(typ, when string) petition.DisputeEvent { return petition.DisputeEvent{Type: typ, At: local(when)} }
 	return []struct {
 		d      petition.Dispute
@@ -35,10 +39,12 @@ func registerFixture() []struct {
 		{d: dispute("G1", "u1", "land_requisition", "high", 60, "2026-09-20 09:00:00")},
 		// its last day was yesterday: overdue; inspected exactly a day ago,
 		// which no longer counts
-		{d: owned(dispute("G2", "u1", "land_requisition", "high", 20, "2026-09-20 09:00:00"), calendar.Date(2026, 10, 1)),
+		// part of the matter xiaowan (fixtureMatters)
+		{d: inMatter("xiaowan", owned(dispute("G2", "u1", "land_requisition", "high", 20, "2026-09-20 09:00:00"), calendar.Date(2026, 10, 1))),
 			events: []petition.DisputeEvent{at("inspected", "2026-10-01 03:00:00")}},
 		// its last day is today: not overdue; inspected yesterday morning
-		{d: owned(dispute("G3", "u1", "other", "medium", 5, "2026-09-21 09:00:00"), calendar.Date(2026, 10, 2)),
+		// part of the matter wages
+		{d: inMatter("wages", owned(dispute("G3", "u1", "other", "medium", 5, "2026-09-21 09:00:00"), calendar.Date(2026, 10, 2))),
 			events: []petition.DisputeEvent{at("inspected", "2026-10-01 09:00:00")}},
 		// resolved three days after its last day
 		{d: owned(dispute("G4", "u2", "land_requisition", "high", 30, "2026-09-01 09:00:00"), calendar.Date(2026, 9, 25)),

@@ -30,6 +30,7 @@ type Env struct {
 	SensitivePeriods map[string]bool // name -> active now
 	Sensitive        bool            // some period is active now
 	Disputes         petition.DisputeRules
+	Matters          petition.MatterRules
 }
 
 // InspectEvery is how long an inspection of a dispute counts now.
@@ -76,6 +77,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 func DefaultScrapers() []Scraper {
 	return []Scraper{
 		Reference{}, SensitivePeriods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
-		Disputes{}, DisputeCounts{}, UnitReports{},
+		Disputes{}, DisputeCounts{}, UnitReports{}, Matters{},
 	}
 }

@@ -37,6 +37,7 @@ type Config struct {
 	APIMaxInFlight    int
 	MaxUnits          int
 	MaxCategories     int
+	MaxMatters        int
 	WebConfigFile     string
 	OpsListen         string
 	APIWebConfigFile  string
@@ -45,6 +46,7 @@ type Config struct {
 	CalendarFile      string
 	Rules             petition.Rules
 	Disputes          petition.DisputeRules
+	Matters           petition.MatterRules
 	Periods           []Period
 	SimulateEvery     time.Duration // demo simulator step
 
@@ -142,6 +144,7 @@ var keys = []key{
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
 	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
 	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
+	{"max_matters", "20000", intSetter(func(c *Config) *int { return &c.MaxMatters }, 1, 1000000), "matters the API may register in all; more get 422"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config of the operations endpoints (and of the API too without ops_listen): TLS and basic auth"},
 	{"ops_listen", "", func(c *Config, v string) error { c.OpsListen = v; return nil }, "address of a listener of its own for /metrics, /healthz and /readyz (with web_config_file); empty: they share listen with the API"},
 	{"api_web_config_file", "", func(c *Config, v string) error { c.APIWebConfigFile = v; return nil }, "exporter-toolkit web config of the API's listener when ops_listen is set: TLS only (the API authenticates with bearer tokens)"},
@@ -223,6 +226,9 @@ var keys = []key{
 		c.Disputes.ReportCutoff = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
 		return nil
 	}, "local time by which every unit sends its daily report in a sensitive period (零报告 included)"},
+	{"rising_petitioners", "3", intSetter(func(c *Config) *int { return &c.Matters.RisingPetitioners }, 2, 10000), "distinct petitioners raising one matter within 7 days at which it is rising (a collective petition forming)"},
+	{"rising_petitioners_sensitive", "2", intSetter(func(c *Config) *int { return &c.Matters.RisingPetitionersSensitive }, 2, 10000), "the same in a sensitive period"},
+	{"rising_matters_shown", "20", intSetter(func(c *Config) *int { return &c.Matters.RisingShown }, 1, 1000), "rising matters exported by name, the most petitioners first (the count covers them all)"},
 	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
 }
 

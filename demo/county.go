@@ -126,10 +126,14 @@ func SeedRate(ctx context.Context, s *store.Store, r petition.Rules, key petitio
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
+	if err := seedMatters(ctx, s, r, key, now); err != nil {
+		return err
+	}
 	return SeedRegister(ctx, s, r, now)
 }
 
-// PutReference writes the demo units and the default categories.
+// PutReference writes the demo units, the default categories and the demo's
+// matters.
 func PutReference(ctx context.Context, s *store.Store) error {
 	for _, u := range append(Units[:len(Units):len(Units)], Bureau) {
 		if err := s.PutUnit(ctx, u); err != nil {
@@ -141,5 +145,5 @@ func PutReference(ctx context.Context, s *store.Store) error {
 			return err
 		}
 	}
-	return nil
+	return putMatters(ctx, s)
 }

@@ -343,6 +343,11 @@ func (g *gen) asMatter(c petition.Case, n int, evs []petition.Event, now time.Ti
 			}
 		}
 		return c, g.divert(c, g.allowed(c, kept), cut, "political_legal", now)
+	case n%53 == 11 && c.ReceivedAt.Before(now.AddDate(0, 0, -31)):
+		// found a day later to raise one of the demo's matters; only cases
+		// older than the matters' 30-day window, which seedMatters sets
+		return c, g.insert(evs, petition.Event{Type: petition.EventLinked, At: c.ReceivedAt.Add(24 * time.Hour),
+			Matter: Matters[n%len(Matters)].Code})
 	}
 	return c, evs
 }

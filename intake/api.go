@@ -57,6 +57,8 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/units/:code", a.putUnit)
 	g.GET("/categories", a.listCategories)
 	g.PUT("/categories/:code", a.putCategory)
+	g.GET("/matters", a.listMatters)
+	g.PUT("/matters/:code", a.putMatter)
 	g.POST("/disputes", a.createDispute)
 	g.GET("/disputes/:dispute_no", a.getDispute)
 	g.POST("/disputes/:dispute_no/events", a.addDisputeEvent)

@@ -21,6 +21,7 @@ type DisputeRequest struct {
 	HandlerAssigned bool   `json:"handler_assigned,omitempty"`
 	ResolveBy       string `json:"resolve_by,omitempty"`
 	Source          string `json:"source"`
+	Matter          string `json:"matter,omitempty"` // the registered matter it is part of
 }
 
 // DisputeEventRequest is one step of a dispute.
@@ -55,7 +56,7 @@ func (r DisputeRequest) Validate(now time.Time, roles []string) (petition.Disput
 	}
 	d := petition.Dispute{No: r.DisputeNo, FoundAt: found, Unit: r.Unit, Category: r.Category, Risk: r.Risk,
 		PersonsEstimate: persons, LeaderRole: r.LeaderRole, HandlerAssigned: r.HandlerAssigned,
-		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Source: r.Source}
+		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Source: r.Source, Matter: r.Matter}
 	ds = withRuleProblems(ds, d.Problems(roles), nil)
 	if len(ds) > 0 {
 		return petition.Dispute{}, ds

@@ -30,9 +30,9 @@ func ImportLineOf(lc store.LoadCase, loc *time.Location) ImportLine {
 	line := ImportLine{CaseRequest: CaseRequest{CaseNo: c.CaseNo, ReceivedAt: ts(c.ReceivedAt), Channel: c.Channel,
 		Category: c.Category, Unit: c.Unit, Persons: &persons, Level: c.Level, PetitionerID: c.PetitionerHash,
 		RepeatOf: c.RepeatOf, Supervised: c.Supervised, Routing: c.Routing, Major: c.Major,
-		MatterType: c.MatterType}}
+		MatterType: c.MatterType, Matter: c.Matter}}
 	for _, e := range lc.Events {
-		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level, To: e.To, Procedure: e.Procedure}
+		r := EventRequest{Type: e.Type, At: ts(e.At), Result: e.Result, Unit: e.Unit, Level: e.Level, To: e.To, Procedure: e.Procedure, Matter: e.Matter}
 		if e.Due != 0 {
 			r.Due = e.Due.String()
 		}

@@ -36,6 +36,7 @@ type CaseRequest struct {
 	Routing      bool   `json:"routing,omitempty"`
 	Major        bool   `json:"major,omitempty"`       // a major matter whatever its size (art. 25)
 	MatterType   string `json:"matter_type,omitempty"` // claim (the default), suggestion or accusation (art. 28)
+	Matter       string `json:"matter,omitempty"`      // the registered matter it raises
 }
 
 // EventRequest is one step of a case.
@@ -48,7 +49,8 @@ type EventRequest struct {
 	Level     string `json:"level,omitempty"`
 	To        string `json:"to,omitempty"`
 	Procedure string `json:"procedure,omitempty"`
-	Due       string `json:"due,omitempty"` // transferred: the assignment's date, 2006-01-02 (local)
+	Due       string `json:"due,omitempty"`    // transferred: the assignment's date, 2006-01-02 (local)
+	Matter    string `json:"matter,omitempty"` // linked: the registered matter
 }
 
 // maxIDLen bounds a petitioner identifier before it is hashed.
@@ -78,7 +80,7 @@ func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, [
 	c := petition.Case{
 		CaseNo: r.CaseNo, ReceivedAt: received, Channel: r.Channel, Category: r.Category, Unit: r.Unit,
 		Persons: persons, Level: r.Level, PetitionerHash: hash, RepeatOf: r.RepeatOf, Supervised: r.Supervised, Routing: r.Routing,
-		Major: r.Major, MatterType: r.MatterType,
+		Major: r.Major, MatterType: r.MatterType, Matter: r.Matter,
 	}
 	ds = withRuleProblems(ds, c.Problems(), map[string]string{"petitioner_hash": "petitioner_id"})
 	if len(ds) > 0 {
@@ -93,7 +95,7 @@ func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Ev
 	var ds details
 	bad := ds.add
 	at, _ := parseTime("at", r.At, now, bad)
-	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To, Procedure: r.Procedure}
+	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To, Procedure: r.Procedure, Matter: r.Matter}
 	if r.Days != nil {
 		e.Days = *r.Days
 	}

@@ -26,6 +26,7 @@ type CaseResponse struct {
 	SkipLevel    bool            `json:"skip_level"`
 	Repeat       bool            `json:"repeat"`
 	MatterType   string          `json:"matter_type"`                // claim, suggestion or accusation (art. 28)
+	Matter       string          `json:"matter,omitempty"`           // the registered matter it raises now
 	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
 	AssignedDue  string          `json:"assigned_due,omitempty"`     // an assignment's date for the completion report, while open (art. 22(三))
 	ReportedTo   []string        `json:"reported_to,omitempty"`      // whom it was reported to
@@ -55,6 +56,7 @@ type EventResponse struct {
 	To             string `json:"to,omitempty"`
 	Procedure      string `json:"procedure,omitempty"`
 	Due            string `json:"due,omitempty"`
+	Matter         string `json:"matter,omitempty"`
 	// LateRequest: a review or re-review request that the record shows
 	// outside the window, recorded all the same (arts. 35-36)
 	LateRequest bool `json:"late_request,omitempty"`
@@ -70,7 +72,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
-		Major: v.State.Major, MatterType: petition.MatterOf(v.State.MatterType),
+		Major: v.State.Major, MatterType: petition.MatterOf(v.State.MatterType), Matter: v.State.Matter,
 	}
 	for _, to := range petition.ReportRecipients {
 		if v.State.ReportedTo(to) {
@@ -93,7 +95,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 		out.Events = append(out.Events, EventResponse{
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
 			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
-			To: e.Event.To, Procedure: e.Event.Procedure, Due: dayString(e.Event.Due), Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
+			To: e.Event.To, Procedure: e.Event.Procedure, Due: dayString(e.Event.Due), Matter: e.Event.Matter, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
 			LateReport: e.Late && e.Event.Type == petition.EventReportedUp,
 		})
 	}

@@ -22,6 +22,7 @@ type Case struct {
 	Routing        bool   // registered by the petition bureau (Unit) to be passed on: starts in routing
 	MatterType     string // MatterTypes; "" is a claim, the default
 	Major          bool   // the intake found the matter major (重大事项) at receipt, whatever its size (art. 25)
+	Matter         string // the registered matter the case raises (rising.go), or ""
 }
 
 // Problem is one field that breaks a rule, named as the API and the import
@@ -101,6 +102,9 @@ func (c Case) Problems() []Problem {
 	ps = append(ps, vocabProblem("level", c.Level, Levels)...)
 	if c.MatterType != "" {
 		ps = append(ps, vocabProblem("matter_type", c.MatterType, MatterTypes)...)
+	}
+	if c.Matter != "" {
+		ps = append(ps, MatterCodeProblem("matter", c.Matter)...)
 	}
 	if !isHash(c.PetitionerHash) {
 		ps = append(ps, Problem{"petitioner_hash", "must be a hex HMAC-SHA256"})

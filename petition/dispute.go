@@ -98,6 +98,7 @@ type Dispute struct {
 	HandlerAssigned bool
 	ResolveBy       calendar.Day // the local date it is to be resolved by; 0: not set
 	Source          string
+	Matter          string // the registered matter it is part of (rising.go), or ""
 }
 
 // Problems lists every field of d that breaks a rule, leader roles being
@@ -118,6 +119,9 @@ func (d Dispute) Problems(roles []string) []Problem {
 		ps = append(ps, vocabProblem("leader_role", d.LeaderRole, roles)...)
 	}
 	ps = append(ps, vocabProblem("source", d.Source, DisputeSources)...)
+	if d.Matter != "" {
+		ps = append(ps, MatterCodeProblem("matter", d.Matter)...)
+	}
 	return ps
 }
 

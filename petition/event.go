@@ -33,6 +33,7 @@ const (
 	EventCompletionReported  = "completion_reported"
 	EventObjected            = "objected"
 	EventRedirected          = "redirected"
+	EventLinked              = "linked"
 )
 
 // The fields an event may carry besides its type and time, named as the API
@@ -48,6 +49,8 @@ const (
 	// FieldDue: transferred, optionally besides its unit: the date by which
 	// the unit reports the assigned matter done (交办, art. 22(三))
 	FieldDue = "due"
+	// FieldMatter: linked: the registered matter the case raises
+	FieldMatter = "matter"
 )
 
 // EventSpec is what is special about an event type. Everything that treats
@@ -97,6 +100,10 @@ var EventSpecs = []EventSpec{
 	{Type: EventObjected},
 	// the petitioner is told to go to the competent organ (告知, arts. 22-23)
 	{Type: EventRedirected},
+	// the case is found to raise a registered matter, or another one than
+	// recorded: at any status, since a matter is often recognised only
+	// when others raise it too
+	{Type: EventLinked, Field: FieldMatter},
 }
 
 // EventTypes lists every event type.
@@ -130,6 +137,7 @@ type Event struct {
 	To        string
 	Procedure string
 	Due       calendar.Day // transferred: the assignment's date, 0 for none
+	Matter    string       // linked: the matter's code
 }
 
 // Spec is the spec of the event's type (the zero spec for an unknown type).
@@ -153,7 +161,7 @@ func (e Event) Problems(r Rules) []Problem {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}, {FieldProcedure, e.Procedure != ""}, {FieldDue, e.Due != 0}} {
+	}{{FieldDays, e.Days != 0}, {FieldResult, e.Result != ""}, {FieldUnit, e.Unit != ""}, {FieldLevel, e.Level != ""}, {FieldTo, e.To != ""}, {FieldProcedure, e.Procedure != ""}, {FieldDue, e.Due != 0}, {FieldMatter, e.Matter != ""}} {
 		switch {
 		case f.set && spec.Field != f.name && spec.Also != f.name:
 			ps = append(ps, Problem{f.name, "is only for " + typesWith(f.name) + " events"})
@@ -174,6 +182,8 @@ func (e Event) Problems(r Rules) []Problem {
 		ps = append(ps, vocabProblem(FieldTo, e.To, ReportRecipients)...)
 	case spec.Field == FieldProcedure && e.Procedure != "":
 		ps = append(ps, vocabProblem(FieldProcedure, e.Procedure, Procedures)...)
+	case spec.Field == FieldMatter && e.Matter != "":
+		ps = append(ps, MatterCodeProblem(FieldMatter, e.Matter)...)
 	}
 	return ps
 }

@@ -20,53 +20,55 @@ var lifecycle = []struct {
 	state   string // a name of lifecycleStates
 	allowed string // event types, space-separated
 }{
+	// linked to a registered matter: at every status (a matter is often
+	// recognised only when others raise it too)
 	// at the petition bureau: passed on (transferred), or another unit
 	// made responsible; supervision may start at once
-	{"registered", "transferred reassigned supervised marked_major reported_up diverted redirected"},
-	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected"},
+	{"registered", "transferred reassigned supervised marked_major reported_up diverted redirected linked"},
+	{"received", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected linked"},
 	// a not-accepted case is finished: nothing to decide, evaluate or move;
 	// a higher level may still supervise the refusal (art. 40)
-	{"not_accepted", "supervised marked_major reported_up"},
-	{"accepted", "extended replied reassigned supervised marked_major reported_up diverted"},
+	{"not_accepted", "supervised marked_major reported_up linked"},
+	{"accepted", "extended replied reassigned supervised marked_major reported_up diverted linked"},
 	// supervised: the organ answers it in writing, once a level (art. 40 ¶4)
-	{"accepted, supervised", "extended replied reassigned supervised supervision_answered marked_major reported_up diverted"},
-	{"accepted, supervision answered", "extended replied reassigned supervised marked_major reported_up diverted"},
+	{"accepted, supervised", "extended replied reassigned supervised supervision_answered marked_major reported_up diverted linked"},
+	{"accepted, supervision answered", "extended replied reassigned supervised marked_major reported_up diverted linked"},
 	// after a decision: the next step may be requested, the reply
 	// delivered, the decision evaluated once, the case closed; a decision
 	// not carried out may be supervised (art. 40)
-	{"replied", "review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
-	{"review_requested", "reviewed reassigned supervised marked_major reported_up"},
-	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
-	{"re_review_requested", "re_reviewed hearing_started reassigned supervised marked_major reported_up"},
-	{"re_review_requested, hearing", "hearing_ended reassigned supervised marked_major reported_up"},
-	{"re_reviewed", "closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
+	{"replied", "review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up linked"},
+	{"review_requested", "reviewed reassigned supervised marked_major reported_up linked"},
+	{"reviewed", "re_review_requested closed evaluated reassigned reply_delivered supervised marked_major reported_up linked"},
+	{"re_review_requested", "re_reviewed hearing_started reassigned supervised marked_major reported_up linked"},
+	{"re_review_requested, hearing", "hearing_ended reassigned supervised marked_major reported_up linked"},
+	{"re_reviewed", "closed evaluated reassigned reply_delivered supervised marked_major reported_up linked"},
 	// closed after the reply: review may still be requested within the window
-	{"closed after replied", "review_requested evaluated reply_delivered reported_up"},
-	{"closed after reviewed", "re_review_requested evaluated reply_delivered reported_up"},
+	{"closed after replied", "review_requested evaluated reply_delivered reported_up linked"},
+	{"closed after reviewed", "re_review_requested evaluated reply_delivered reported_up linked"},
 	// a major matter is reported upward, to each recipient once (art.
 	// 25); a report is never refused for the status, nor a matter for not
 	// being major; marking it major again is refused
-	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up diverted redirected"},
-	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major diverted redirected"},
-	{"received, major, reported", "accepted not_accepted transferred reassigned supervised diverted redirected"},
+	{"received, major", "accepted not_accepted transferred reassigned supervised reported_up diverted redirected linked"},
+	{"received, reported", "accepted not_accepted transferred reassigned supervised marked_major diverted redirected linked"},
+	{"received, major, reported", "accepted not_accepted transferred reassigned supervised diverted redirected linked"},
 	// diverted into another procedure (arts. 28, 30, 31(1)-(5)): out of the
 	// petition procedure, nothing to decide or move; the bureau may still
 	// supervise an improper diversion (art. 40) and report the matter
-	{"diverted", "supervised marked_major reported_up"},
+	{"diverted", "supervised marked_major reported_up linked"},
 	// told to go to the competent organ (告知, arts. 22-23): decided, the
 	// same as diverted for what may follow
-	{"redirected", "supervised marked_major reported_up"},
+	{"redirected", "supervised marked_major reported_up linked"},
 	// received from the bureau's transfer: the unit may object within 5
 	// working days (art. 23 ¶3); assigned (交办) with a date, it reports
 	// completion (art. 22(三)), whatever the status
-	{"received from the bureau", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected"},
-	{"assigned", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected completion_reported"},
-	{"accepted, assigned", "extended replied reassigned supervised marked_major reported_up diverted completion_reported"},
-	{"assigned, reported done", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected"},
+	{"received from the bureau", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected linked"},
+	{"assigned", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected completion_reported linked"},
+	{"accepted, assigned", "extended replied reassigned supervised marked_major reported_up diverted completion_reported linked"},
+	{"assigned, reported done", "accepted not_accepted transferred reassigned supervised marked_major reported_up diverted redirected objected linked"},
 	// a suggestion is answered without the claim's limit: no extension, no
 	// review of the answer (arts. 29, 34-35)
-	{"suggestion accepted", "replied reassigned supervised marked_major reported_up diverted"},
-	{"suggestion replied", "closed evaluated reassigned reply_delivered supervised marked_major reported_up"},
+	{"suggestion accepted", "replied reassigned supervised marked_major reported_up diverted linked"},
+	{"suggestion replied", "closed evaluated reassigned reply_delivered supervised marked_major reported_up linked"},
 }
 
 // lifecycleStates builds each state of the table by its history, a day
@@ -150,6 +152,8 @@ func probe(typ string, s State) Event {
 		e.To = ReportRecipients[0]
 	case FieldProcedure:
 		e.Procedure = Procedures[0]
+	case FieldMatter:
+		e.Matter = "chengdong-shantytown"
 	}
 	return e
 }

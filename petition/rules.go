@@ -200,6 +200,7 @@ func StageOf(status string) string {
 // State is what a case's history adds up to; the store keeps it on the case row.
 type State struct {
 	MatterType   string // the case's matter type (MatterTypes), fixed at receipt; "" is a claim
+	Matter       string // the registered matter it raises, from receipt or a linked event; "" for none
 	Status       string
 	Unit         string
 	StageStart   time.Time // the event that started the open stage's clock; zero when open in none
@@ -299,6 +300,7 @@ func (s State) DueSoon(now time.Time, horizon time.Duration) bool {
 func (r Rules) Received(c Case) State {
 	st := State{
 		MatterType:  MatterOf(c.MatterType),
+		Matter:      c.Matter,
 		Status:      StatusReceived,
 		Unit:        c.Unit,
 		StageStart:  c.ReceivedAt,

@@ -292,6 +292,14 @@ func (r Rules) Apply(s State, e Event) (State, Outcome, error) {
 		next.Status, next.Unit, next.StageStart = StatusRegistered, s.TransferredBy, e.At
 		next.AssignedDue, next.TransferredBy, next.TransferredAt = 0, "", time.Time{}
 		return r.WithDeadline(next), Outcome{}, nil
+	case EventLinked:
+		// which matter a case raises is a fact about the matter, not a step
+		// of the procedure: taken at any status, changing no clock
+		if e.Matter == s.Matter {
+			return s, Outcome{}, fmt.Errorf("%w: the case is linked to %s already", ErrTransition, e.Matter)
+		}
+		next.Matter = e.Matter
+		return next, Outcome{}, nil
 	case EventRedirected:
 		// 告知: the petitioner is told to go to the competent organ (arts.
 		// 22-23), a decision that completes routing or acceptance

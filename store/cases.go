@@ -85,6 +85,7 @@ type caseRow struct {
 	Routing        bool           `db:"routing"`
 	Major          bool           `db:"major"`
 	MatterType     string         `db:"matter_type"`
+	ReceivedMatter sql.NullString `db:"received_matter"`
 }
 
 // petitionCase is the case the row stores.
@@ -93,6 +94,7 @@ func (r caseRow) petitionCase() petition.Case {
 		CaseNo: r.CaseNo, ReceivedAt: fromUnix(r.ReceivedAt), Channel: r.Channel, Category: r.Category, Unit: r.ReceivedUnit,
 		Persons: r.Persons, Level: r.Level, PetitionerHash: r.PetitionerHash, RepeatOf: r.RepeatOf.String,
 		Supervised: r.Supervised, Routing: r.Routing, MatterType: r.MatterType, Major: r.Major,
+		Matter: r.ReceivedMatter.String,
 	}
 }
 
@@ -100,7 +102,8 @@ func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
 		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
-		r.Routing == c.Routing && r.Major == c.Major && r.MatterType == petition.MatterOf(c.MatterType)
+		r.Routing == c.Routing && r.Major == c.Major && r.MatterType == petition.MatterOf(c.MatterType) &&
+		r.ReceivedMatter.String == c.Matter
 }
 
 // CreateCase stores a new case with its derived flags and counts it, and
@@ -130,16 +133,22 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Cas
 	return view, false, err
 }
 
-// checkEventRefs checks that what e names (a reassignment's unit) exists.
+// checkEventRefs checks that what e names (a reassignment's unit, a link's
+// matter) exists.
 func checkEventRefs(ctx context.Context, tx *sqlx.Tx, e petition.Event) error {
-	if e.Spec().Field != petition.FieldUnit || e.Unit == "" {
+	table, code := "units", e.Unit
+	switch f := e.Spec().Field; {
+	case f == petition.FieldMatter && e.Matter != "":
+		table, code = "matters", e.Matter
+	case f != petition.FieldUnit || e.Unit == "":
 		return nil
 	}
-	ok, err := refExists(ctx, tx, "units", e.Unit)
+	ok, err := refExists(ctx, tx, table, code)
 	if err != nil {
 		return err
 	}
-	return fieldErrors(Known{Units: map[string]bool{e.Unit: ok}}.EventProblems(e), ErrUnknownRef)
+	k := Known{Units: map[string]bool{e.Unit: ok}, Matters: map[string]bool{e.Matter: ok}}
+	return fieldErrors(k.EventProblems(e), ErrUnknownRef)
 }
 
 // matterKey hashes a case's petitioner, category and unit at receipt to the

@@ -12,7 +12,7 @@ import (
 const (
 	// caseContentColumns are a case's content as received: never updated.
 	caseContentColumns = "case_no, received_at, channel, category, received_unit, persons, level, petitioner_hash, " +
-		"repeat_of, supervised, routing, major, matter_type"
+		"repeat_of, supervised, routing, major, matter_type, received_matter"
 	// caseRegistrationColumns say when riskmon stored the case and whether
 	// that was timely (petition.Rules.Timely).
 	caseRegistrationColumns = "registered_at, timely"
@@ -28,11 +28,11 @@ const (
 	caseStateColumns = "status, stage, unit, stage_start, stage_deadline, extended, extension_days, hearing_since, " +
 		"paused_days, decided_at, " +
 		"decision, delivered_at, evaluated, supervision, supervision_answered, " +
-		"is_major, major_since, reported_to, major_unreported, assigned_due, transferred_by, transferred_at, last_event_at, last_seq"
+		"is_major, major_since, reported_to, major_unreported, assigned_due, transferred_by, transferred_at, matter, last_event_at, last_seq"
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
-	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to, due"
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to, due, matter"
 )
 
 // columns splits a column list.
@@ -43,7 +43,7 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 func caseValues(r petition.Rules, c petition.Case, registered time.Time, repeat bool, st petition.State, seq int) []any {
 	return append([]any{
 		c.CaseNo, c.ReceivedAt.Unix(), c.Channel, c.Category, c.Unit, c.Persons, c.Level, c.PetitionerHash,
-		nullString(c.RepeatOf), c.Supervised, c.Routing, c.Major, st.MatterType,
+		nullString(c.RepeatOf), c.Supervised, c.Routing, c.Major, st.MatterType, nullString(c.Matter),
 		registered.Unix(), r.Timely(c.ReceivedAt, registered),
 		r.Collective(c.Persons), petition.SkipLevel(c.Channel, c.Level), repeat,
 	}, stateValues(st, seq)...)
@@ -62,6 +62,6 @@ func stateValues(st petition.State, seq int) []any {
 		st.Extension, nullUnix(st.HearingSince), st.Paused, nullUnix(st.DecidedAt), nullString(st.Decision),
 		nullUnix(st.DeliveredAt), st.Evaluated, nullString(st.Supervision), st.SupervisionAnswered,
 		st.Major, nullUnix(st.MajorSince), st.Reported, st.MajorUnreported(), nullDay(st.AssignedDue), nullString(st.TransferredBy),
-		nullUnix(st.TransferredAt), st.LastEventAt.Unix(), seq,
+		nullUnix(st.TransferredAt), nullString(st.Matter), st.LastEventAt.Unix(), seq,
 	}
 }

@@ -47,7 +47,11 @@ func disputeTallies() *tallyAdds { return disputeTally.adds() }
 // DisputeProblems names every reference of d that does not exist.
 func (k Known) DisputeProblems(d petition.Dispute) []petition.Problem {
 	ps := k.check(nil, "unit", d.Unit, k.Units)
-	return k.check(ps, "category", d.Category, k.Categories)
+	ps = k.check(ps, "category", d.Category, k.Categories)
+	if d.Matter != "" {
+		ps = k.check(ps, "matter", d.Matter, k.Matters)
+	}
+	return ps
 }
 
 // CreateDispute registers a dispute, counts it as found and returns it as
@@ -76,7 +80,7 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t := disputeTallies()
-		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", t, func() (Known, error) { return knownIn(ctx, tx, d.Unit, d.Category) })
+		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", t, func() (Known, error) { return knownIn(ctx, tx, d) })
 		if err != nil {
 			return err
 		}
@@ -111,10 +115,10 @@ func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dis
 	st := petition.DisputeFound(d)
 	res, err := tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
-handler_assigned, resolve_by, last_event_at) VALUES (`+marks(17)+`)`,
+handler_assigned, resolve_by, last_event_at, matter) VALUES (`+marks(18)+`)`,
 		d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
 		nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
-		nullDay(st.ResolveBy), d.FoundAt.Unix())
+		nullDay(st.ResolveBy), d.FoundAt.Unix(), nullString(d.Matter))
 	if err != nil {
 		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
@@ -241,6 +245,7 @@ type disputeRow struct {
 	LastInspectedAt      sql.NullInt64  `db:"last_inspected_at"`
 	EscalatedCase        sql.NullString `db:"escalated_case"`
 	LastEventAt          int64          `db:"last_event_at"`
+	Matter               sql.NullString `db:"matter"`
 }
 
 type disputeEventRow struct {
@@ -261,7 +266,7 @@ func readDispute(ctx context.Context, tx *sqlx.Tx, no, lock string) (storedDispu
 	var row disputeRow
 	err := tx.GetContext(ctx, &row, `SELECT id, dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, status, risk, leader_role, handler_assigned,
-resolve_by, last_inspected_at, escalated_case, last_event_at FROM disputes WHERE dispute_no = ?`+lock, no)
+resolve_by, last_inspected_at, escalated_case, last_event_at, matter FROM disputes WHERE dispute_no = ?`+lock, no)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedDispute{}, ErrNotFound
 	}
@@ -271,7 +276,8 @@ resolve_by, last_inspected_at, escalated_case, last_event_at FROM disputes WHERE
 	out := storedDispute{id: row.ID, DisputeView: DisputeView{
 		Found: petition.Dispute{No: row.No, FoundAt: fromUnix(row.FoundAt), Unit: row.Unit, Category: row.Category,
 			Risk: row.FoundRisk, PersonsEstimate: row.PersonsEstimate, LeaderRole: row.FoundLeaderRole.String,
-			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source},
+			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source,
+			Matter: row.Matter.String},
 		State: petition.DisputeState{Status: row.Status, Risk: row.Risk, LeaderRole: row.LeaderRole.String,
 			HandlerAssigned: row.HandlerAssigned, ResolveBy: calendar.Day(row.ResolveBy.Int32),
 			LastInspectedAt: fromNullUnix(row.LastInspectedAt), LastEventAt: fromUnix(row.LastEventAt), CaseNo: row.EscalatedCase.String},
@@ -336,16 +342,23 @@ func caseBecameMajor(ctx context.Context, tx *sqlx.Tx, d dialect, caseNo string,
 }
 
 // knownIn reads whether a unit and a category exist, in tx.
-func knownIn(ctx context.Context, tx *sqlx.Tx, unit, category string) (Known, error) {
-	units, err := refExists(ctx, tx, "units", unit)
+func knownIn(ctx context.Context, tx *sqlx.Tx, d petition.Dispute) (Known, error) {
+	units, err := refExists(ctx, tx, "units", d.Unit)
 	if err != nil {
 		return Known{}, err
 	}
-	cats, err := refExists(ctx, tx, "categories", category)
+	cats, err := refExists(ctx, tx, "categories", d.Category)
 	if err != nil {
 		return Known{}, err
 	}
-	return Known{Units: map[string]bool{unit: units}, Categories: map[string]bool{category: cats}}, nil
+	matters := d.Matter == ""
+	if !matters {
+		if matters, err = refExists(ctx, tx, "matters", d.Matter); err != nil {
+			return Known{}, err
+		}
+	}
+	return Known{Units: map[string]bool{d.Unit: units}, Categories: map[string]bool{d.Category: cats},
+		Matters: map[string]bool{d.Matter: matters}}, nil
 }
 
 // refExists reads whether the reference table (units or categories) holds

@@ -39,6 +39,7 @@ type stateRow struct {
 	AssignedDue sql.NullInt32  `db:"assigned_due"`
 	TransferBy  sql.NullString `db:"transferred_by"`
 	TransferAt  sql.NullInt64  `db:"transferred_at"`
+	Matter      sql.NullString `db:"matter"`
 	LastEventAt int64          `db:"last_event_at"`
 	LastSeq     int            `db:"last_seq"`
 }
@@ -64,6 +65,7 @@ func (r stateRow) state() petition.State {
 		AssignedDue:         calendar.Day(r.AssignedDue.Int32),
 		TransferredBy:       r.TransferBy.String,
 		TransferredAt:       fromNullUnix(r.TransferAt),
+		Matter:              r.Matter.String,
 		LastEventAt:         fromUnix(r.LastEventAt),
 	}
 }
@@ -178,7 +180,7 @@ func eventValues(caseID int64, seq int, unit string, e petition.Event, out petit
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
 		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level),
-		nullString(e.To), nullString(e.Procedure), nullDay(e.Due)}
+		nullString(e.To), nullString(e.Procedure), nullDay(e.Due), nullString(e.Matter)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -199,6 +201,7 @@ type eventRow struct {
 	ReportTo       sql.NullString `db:"report_to"`
 	DivertedTo     sql.NullString `db:"diverted_to"`
 	Due            sql.NullInt32  `db:"due"`
+	Matter         sql.NullString `db:"matter"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"
@@ -206,7 +209,7 @@ const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id
 func (r eventRow) event() petition.Event {
 	return petition.Event{Type: r.Type, At: fromUnix(r.At), Days: int(r.Days.Int64), Result: r.Result.String, Unit: r.NewUnit.String,
 		Level: r.Level.String, To: r.ReportTo.String, Procedure: r.DivertedTo.String,
-		Due: calendar.Day(r.Due.Int32)}
+		Due: calendar.Day(r.Due.Int32), Matter: r.Matter.String}
 }
 
 // sameEvent compares events by value; times by instant, whatever their zone.

@@ -42,7 +42,7 @@ func (s *Store) PutCategory(ctx context.Context, c Category) error {
 // API's max_units): every unit multiplies the series riskmon exports, so a
 // write token must not add them without end. A rename is always taken.
 func (s *Store) PutUnitWithin(ctx context.Context, u Unit, limit int) error {
-	if err := s.putWithin(ctx, "units", "max_units", limit, []string{"code", "name", "kind"}, u.Code, u.Name, u.Kind); err != nil {
+	if err := s.putWithin(ctx, "units", "max_units", limit, nil, []string{"code", "name", "kind"}, u.Code, u.Name, u.Kind); err != nil {
 		return fmt.Errorf("put unit %s: %w", u.Code, err)
 	}
 	return nil
@@ -50,17 +50,23 @@ func (s *Store) PutUnitWithin(ctx context.Context, u Unit, limit int) error {
 
 // PutCategoryWithin is PutCategory within limit categories (max_categories).
 func (s *Store) PutCategoryWithin(ctx context.Context, c Category, limit int) error {
-	if err := s.putWithin(ctx, "categories", "max_categories", limit, []string{"code", "name"}, c.Code, c.Name); err != nil {
+	if err := s.putWithin(ctx, "categories", "max_categories", limit, nil, []string{"code", "name"}, c.Code, c.Name); err != nil {
 		return fmt.Errorf("put category %s: %w", c.Code, err)
 	}
 	return nil
 }
 
-// putWithin counts and writes in one transaction. On MySQL two creates at
-// once may both see room for one, so the table can pass the limit by the
-// creates in flight (api_max_in_flight bounds them), never without end.
-func (s *Store) putWithin(ctx context.Context, table, key string, limit int, cols []string, args ...any) error {
+// putWithin counts and writes in one transaction, after check (if set) has
+// found the entry's references in it. On MySQL two creates at once may both
+// see room for one, so the table can pass the limit by the creates in
+// flight (api_max_in_flight bounds them), never without end.
+func (s *Store) putWithin(ctx context.Context, table, key string, limit int, check func(*sqlx.Tx) error, cols []string, args ...any) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
 		var exists, n int
 		if err := tx.GetContext(ctx, &exists, "SELECT COUNT(*) FROM "+table+" WHERE code = ?", args[0]); err != nil {
 			return err
@@ -111,6 +117,7 @@ type Known struct {
 	Cases      map[string]bool // nil: repeat_of is not checked (the import checks it against the file too)
 	Units      map[string]bool
 	Categories map[string]bool
+	Matters    map[string]bool
 }
 
 // Known reads the units and categories.
@@ -119,7 +126,7 @@ func (s *Store) Known(ctx context.Context) (Known, error) { return knownOf(ctx, 
 // knownOf reads the units and categories through q (the database or a
 // transaction).
 func knownOf(ctx context.Context, q sqlx.QueryerContext) (Known, error) {
-	k := Known{Units: map[string]bool{}, Categories: map[string]bool{}}
+	k := Known{Units: map[string]bool{}, Categories: map[string]bool{}, Matters: map[string]bool{}}
 	us, err := listUnits(ctx, q)
 	if err != nil {
 		return Known{}, err
@@ -134,6 +141,13 @@ func knownOf(ctx context.Context, q sqlx.QueryerContext) (Known, error) {
 	for _, c := range cs {
 		k.Categories[c.Code] = true
 	}
+	var ms []string
+	if err := sqlx.SelectContext(ctx, q, &ms, "SELECT code FROM matters"); err != nil {
+		return Known{}, fmt.Errorf("list matters: %w", err)
+	}
+	for _, m := range ms {
+		k.Matters[m] = true
+	}
 	return k, nil
 }
 
@@ -145,16 +159,22 @@ func (k Known) CaseProblems(c petition.Case) []petition.Problem {
 	if k.Cases != nil && c.RepeatOf != "" {
 		ps = k.check(ps, "repeat_of", c.RepeatOf, k.Cases)
 	}
+	if c.Matter != "" {
+		ps = k.check(ps, "matter", c.Matter, k.Matters)
+	}
 	return ps
 }
 
 // EventProblems names what e refers to that does not exist: the unit of a
-// reassignment.
+// reassignment, the matter of a link.
 func (k Known) EventProblems(e petition.Event) []petition.Problem {
-	if e.Spec().Field != petition.FieldUnit || e.Unit == "" {
-		return nil
+	switch f := e.Spec().Field; {
+	case f == petition.FieldUnit && e.Unit != "":
+		return k.check(nil, petition.FieldUnit, e.Unit, k.Units)
+	case f == petition.FieldMatter && e.Matter != "":
+		return k.check(nil, petition.FieldMatter, e.Matter, k.Matters)
 	}
-	return k.check(nil, petition.FieldUnit, e.Unit, k.Units)
+	return nil
 }
 
 func (Known) check(ps []petition.Problem, field, v string, known map[string]bool) []petition.Problem {

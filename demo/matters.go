@@ -1,0 +1,72 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// Matters of the demo county (the problem many raise), every name marked
+// 演示. At the demo's now: the shanty-town project rises with four
+// petitioners in three days; the mill's unpaid wages with one new case while
+// a high-risk dispute names it; the land compensation does not, its one
+// petitioner counted once for three letters.
+var Matters = []store.Matter{
+	{Code: "demo-chengdong-shantytown", Name: "演示：城东棚户区改造项目", Unit: "qingshan", Category: "demolition_relocation"},
+	{Code: "demo-mill-wages", Name: "演示：某纺织厂拖欠工资", Unit: "hrss", Category: "labour_social_security"},
+	{Code: "demo-xiaowan-land", Name: "演示：小湾村征地补偿", Unit: "baishui", Category: "land_requisition"},
+}
+
+// matterCases are the demo's petitions naming a matter: which, by whom (a
+// synthetic identifier), how long before now, and by which unit received.
+var matterCases = []struct {
+	matter, who string
+	ago         time.Duration
+	unit        string
+}{
+	{Matters[0].Code, "demo-matter-a", 70 * time.Hour, "qingshan"},
+	{Matters[0].Code, "demo-matter-b", 50 * time.Hour, "qingshan"},
+	{Matters[0].Code, "demo-matter-c", 26 * time.Hour, "housing"},
+	{Matters[0].Code, "demo-matter-d", 3 * time.Hour, "qingshan"},
+	{Matters[1].Code, "demo-matter-e", 5 * time.Hour, "hrss"},
+	{Matters[2].Code, "demo-matter-f", 140 * time.Hour, "baishui"},
+	{Matters[2].Code, "demo-matter-f", 90 * time.Hour, "baishui"},
+	{Matters[2].Code, "demo-matter-f", 20 * time.Hour, "baishui"},
+}
+
+// putMatters registers the demo's matters.
+func putMatters(ctx context.Context, s *store.Store) error {
+	for _, m := range Matters {
+		if err := s.PutMatterWithin(ctx, m, len(Matters)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedMatters writes the petitions that name the demo's matters and the
+// high-risk dispute of the mill's wages, registered now.
+func seedMatters(ctx context.Context, s *store.Store, r petition.Rules, key petition.Key, now time.Time) error {
+	category := map[string]string{}
+	for _, m := range Matters {
+		category[m.Code] = m.Category
+	}
+	for i, mc := range matterCases {
+		c := petition.Case{CaseNo: fmt.Sprintf("DEMO-MATTER-%d", i+1), ReceivedAt: now.Add(-mc.ago), Channel: "letter",
+			Category: category[mc.matter], Unit: mc.unit, Persons: 1, Level: "county",
+			PetitionerHash: key.Hash(mc.who), Matter: mc.matter}
+		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+			return fmt.Errorf("seed demo matters: %w", err)
+		}
+	}
+	d := petition.Dispute{No: "DEMO-D-MILL", FoundAt: now.Add(-10 * 24 * time.Hour), Unit: "hrss",
+		Category: "labour_social_security", Risk: petition.RiskHigh, PersonsEstimate: 120, Source: "screening",
+		LeaderRole: "county_leader", HandlerAssigned: true, Matter: Matters[1].Code}
+	if _, _, err := s.CreateDispute(ctx, petition.DefaultLeaderRoles, d); err != nil {
+		return fmt.Errorf("seed demo matters: %w", err)
+	}
+	return nil
+}
