@@ -219,6 +219,24 @@ sum(petition_received_total{unit="qingshan",level="national",channel=~"online|le
 		waitFiring(t, ctx, prom, want.alert+" critical", want.alert, want.labels)
 	}
 
+	// Three petitioners raise one matter (a fourth letter of the first
+	// counts once): the matter rises and names itself.
+	matter := demo.Matters[2]
+	for i, who := range []string{"A", "B", "C", "A"} {
+		c := petition.Case{CaseNo: fmt.Sprintf("E2E-MATTER-%d", i), ReceivedAt: time.Now().Add(-time.Duration(i+1) * time.Hour),
+			Channel: "letter", Category: matter.Category, Unit: matter.Unit, Persons: 1, Level: "county",
+			PetitionerHash: petition.PetitionerHash([]byte(key), "E2E-MATTER-PERSON-"+who), Matter: matter.Code}
+		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFiring(t, ctx, prom, "PetitionMatterRising critical", "PetitionMatterRising", map[string]string{
+		"severity": "critical", "period": "sensitive", "unit": matter.Unit, "matter": matter.Code, "name": matter.Name})
+	v, err := prom.Query(ctx, fmt.Sprintf(`petition_matter_petitioners{matter=%q,window="7d"}`, matter.Code))
+	if err != nil || len(v) != 1 || v[0].Value[1] != "3" {
+		t.Errorf("petitioners of the rising matter: %v %v, want 3", v, err)
+	}
+
 	px.Cut()
 	waitFiring(t, ctx, prom, "PetitionDataStale after the database is gone", "PetitionDataStale", map[string]string{"severity": "critical"})
 }
