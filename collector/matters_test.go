@@ -25,10 +25,10 @@ func TestRisingMattersShown(t *testing.T) {
 				want      map[string]float64 // of the matter series; absent ones must be absent
 			}{
 				{"one shown", 1, 3, true, map[string]float64{
-					`petition_matters_rising{category="land_requisition",unit="u1"}`:              2,
+					`petition_matters_rising{category="land_requisition",unit="u1"}`:             2,
 					`petition_matter_rising_info{matter="chengdong",name="城东棚户区改造项目",unit="u1"}`: 1,
-					`petition_config_rising_petitioners{}`:                                        2,
-					`petition_config_rising_matters_shown{}`:                                      1,
+					`petition_config_rising_petitioners{}`:                                       2,
+					`petition_config_rising_matters_shown{}`:                                     1,
 				}},
 				{"normal period, four petitioners needed", 20, 4, false, map[string]float64{
 					`petition_matters_rising{category="land_requisition",unit="u1"}`:         1,
@@ -37,11 +37,11 @@ func TestRisingMattersShown(t *testing.T) {
 					`petition_config_rising_matters_shown{}`:                                 20,
 				}},
 				{"normal period, three petitioners", 20, 3, false, map[string]float64{
-					`petition_matters_rising{category="land_requisition",unit="u1"}`:              2,
+					`petition_matters_rising{category="land_requisition",unit="u1"}`:             2,
 					`petition_matter_rising_info{matter="chengdong",name="城东棚户区改造项目",unit="u1"}`: 1,
-					`petition_matter_rising_info{matter="xiaowan",name="小湾村征地补偿",unit="u1"}`:      1,
-					`petition_config_rising_petitioners{}`:                                        3,
-					`petition_config_rising_matters_shown{}`:                                      20,
+					`petition_matter_rising_info{matter="xiaowan",name="小湾村征地补偿",unit="u1"}`:     1,
+					`petition_config_rising_petitioners{}`:                                       3,
+					`petition_config_rising_matters_shown{}`:                                     20,
 				}},
 			} {
 				cfg := fixtureConfig(t)
