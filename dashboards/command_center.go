@@ -82,14 +82,15 @@ func commandCenter(p *page) *dashboard.DashboardBuilder {
 	// Row 4: who and what.
 	b = b.
 		WithPanel(barPanel(t("各单位超期件", "Overdue by unit"), t("各责任单位超期件数，颜色按告警阈值（橙：预警，红：严重）。", "Overdue cases per responsible unit, coloured by the alert thresholds (orange warning, red critical)."),
-			"short", 8, 8, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
+			"short", 6, 8, instant(byUnit(`petition_overdue`), "{{name}}"), overdueThresholds).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("各单位即将到期", "Due soon by unit"), t("各责任单位 ${due_soon_hours} 小时内到期的案件数。", "Cases per unit whose deadline falls within ${due_soon_hours} hours."),
-			"short", 8, 8, instant(byUnit(`petition_due_soon`), "{{name}}"),
+			"short", 6, 8, instant(byUnit(`petition_due_soon`), "{{name}}"),
 			thresholdQuery("petition:due_soon_threshold:warning", "petition:due_soon_threshold:warning")).
 			WithTransformation(fromRecorded)).
 		WithPanel(barPanel(t("近30日信访类别", "Categories, 30 days"), t("近 30 日各类别收件数。", "Petitions received in 30 days by category."),
-			"short", 8, 8, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+			"short", 5, 8, instant(`sum by (category, name) (petition_received_window{window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+		WithPanel(risingMatters(p, "", 7)).
 		// Row 5: the day's flow and what is firing.
 		WithPanel(seriesPanel(t("每小时收件与常态", "Petitions per hour against the usual"), t("每小时收件数（按收件时间，补录的历史件不计入）与近 30 日平均每小时水平。", "Petitions received per hour (by the time of receipt: backfilled history does not count) against the 30-day hourly average."),
 			"short", 14, 5,

@@ -48,7 +48,8 @@ func unit(p *page) *dashboard.DashboardBuilder {
 			Height(8).
 			Thresholds(steps(nil, "red", 0.8, "orange", 0.9, "green"))).
 		WithPanel(barPanel(t("近30日类别构成", "Categories, 30 days"), t("本单位近 30 日各类别收件数。", "The unit's petitions in 30 days by category."),
-			"short", 12, 8, instant(`sum by (category, name) (petition_received_window{unit="$unit", window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+			"short", 6, 8, instant(`sum by (category, name) (petition_received_window{unit="$unit", window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
+		WithPanel(risingMatters(p, `unit="$unit"`, 6)).
 		WithPanel(seriesPanel(t("超期趋势", "Overdue over time"), t("本单位超期件数随时间的变化。", "The unit's overdue cases over time."),
 			"short", 12, 8, query(`sum(petition_overdue{unit="$unit"})`, t("超期", "overdue"))))
 	return withUnitRegister(p, b)

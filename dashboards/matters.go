@@ -1,0 +1,21 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
+)
+
+// risingMatters shows the rising matters by name (sel selects a unit, or
+// none for the county): the distinct petitioners of each in 7 days, and a
+// bar of its own for each that an open high-risk dispute names. Empty when
+// no matter rises, which is the usual day.
+func risingMatters(p *page, sel string, w uint32) *bargauge.PanelBuilder {
+	t := p.t
+	return barPanel(t("上升事项", "Matters rising"),
+		t("近 7 日多名不同信访人反映的同一事项（达到 petition_config_rising_petitioners 人，敏感期更少），或有高风险矛盾纠纷未化解又来新件的事项：按人数。标“高风险纠纷”的为关联的在办高风险矛盾纠纷件数。只计人数，不列任何人。",
+			"Matters that several different petitioners raised within 7 days (petition_config_rising_petitioners, fewer in a sensitive period), or with a new case while an open high-risk dispute names them: by petitioners. Bars marked high-risk disputes count the open ones naming the matter. Counts only; nobody is listed."),
+		"short", w, 8,
+		instant(p.emptyOK(`unit_matter:petition_matter_rising_petitioners:7d{`+sel+`}`), "{{name}}"),
+		instant(p.emptyOK(`max by (unit, matter, name) ((petition_matter_high_risk_disputes{`+sel+`} > 0)
+* on(unit, matter) group_left(name) petition_matter_rising_info)`), t("{{name}}：高风险纠纷", "{{name}}: high-risk disputes"))).
+		Thresholds(steps(nil, "orange"))
+}
