@@ -77,6 +77,10 @@ type texts struct {
 	Title, Sensitive, Normal, Received, Collective, SkipLevel, Overdue, DueSoon, HighRisk, DisputesOverdue,
 	Unit, ByUnit, None, More, NotReported, Stale, StaleSince, NoData, Updated, Fallback string
 	Colon, ListSep string
+	// Matters: the rising matters' line; Petitioners: "%s petitioners";
+	// MatterHighRisk: the mark of one with an open high-risk dispute;
+	// MoreMatters: "and %d more"
+	Matters, Petitioners, MatterHighRisk, MoreMatters string
 }
 
 var zh = texts{
@@ -85,6 +89,7 @@ var zh = texts{
 	Unit: "责任单位", ByUnit: "各单位超期与即将到期", None: "无超期或即将到期的案件", More: "另有 %d 个单位", NotReported: "截止时间后未报日报",
 	Stale: "数据过期", StaleSince: "最后一次成功读取数据库：", NoData: "监测服务尚未读取到数据",
 	Updated: "数据时间", Fallback: "备用屏：Prometheus 或 Grafana 不可用时由监测服务直接显示", Colon: "：", ListSep: "、",
+	Matters: "上升事项", Petitioners: "%s人", MatterHighRisk: "有高风险纠纷", MoreMatters: "（另有 %d 项）",
 }
 
 var en = texts{
@@ -94,4 +99,6 @@ var en = texts{
 	More: "and %d more units", NotReported: "No daily report after the cut-off", Stale: "DATA STALE",
 	StaleSince: "Last successful read of the database: ", NoData: "riskmon has not read its database yet",
 	Updated: "Data as of", Fallback: "Fallback screen, served by riskmon itself while Prometheus or Grafana is down", Colon: ": ", ListSep: ", ",
+	Matters: "Matters rising", Petitioners: "%s petitioners", MatterHighRisk: "high-risk dispute open",
+	MoreMatters: " (and %d more)",
 }

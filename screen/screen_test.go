@@ -99,7 +99,13 @@ func TestScreenShowsTheSnapshot(t *testing.T) {
 	}
 	for _, want := range []string{`lang="zh-CN"`, "信访指挥中心", "敏感期", "各单位超期与即将到期", "72小时内到期",
 		// the demo's two forgetful units, by name, after 17:00
-		"截止时间后未报日报：演示县国有资产管理办公室、演示县黄土乡", `<meta http-equiv="refresh" content="30">`} {
+		"截止时间后未报日报：演示县国有资产管理办公室、演示县黄土乡",
+		// the demo's rising matters, the most petitioners first; its land
+		// compensation, one petitioner's three letters, does not rise
+		// (the count first: a long name is cut at the tile's edge)
+		`<div>上升事项</div><div class="matter">4人 · 演示：城东棚户区改造项目 · 演示县青山镇</div>` +
+			`<div class="matter hot">1人 · 有高风险纠纷 · 演示：某纺织厂拖欠工资 · 演示县人力资源和社会保障局</div></div>`,
+		`<meta http-equiv="refresh" content="30">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the screen lacks %q", want)
 		}

@@ -25,15 +25,23 @@ const (
 	metricDisputesOverdue   = "petition_disputes_overdue"
 	metricUnitInfo          = "petition_unit_info"
 	metricUnitReportMissing = "petition_unit_report_missing"
+	metricMatterRisingInfo  = "petition_matter_rising_info"
+	metricMatterPetitioners = "petition_matter_petitioners"
+	metricMatterHighRisk    = "petition_matter_high_risk_disputes"
 )
 
 // Metrics are the metric names the screen reads.
 var Metrics = []string{metricSensitive, metricReceivedWindow, metricCollectiveWindow, metricSkipLevelWindow,
-	metricOverdue, metricDueSoon, metricDisputesOpen, metricDisputesOverdue, metricUnitInfo, metricUnitReportMissing}
+	metricOverdue, metricDueSoon, metricDisputesOpen, metricDisputesOverdue, metricUnitInfo, metricUnitReportMissing,
+	metricMatterRisingInfo, metricMatterPetitioners, metricMatterHighRisk}
 
 // MaxUnits is how many units the screen lists: those with the most overdue
 // cases, then the most due soon; the rest would not fit 1080 px.
-const MaxUnits = 12
+const MaxUnits = 11
+
+// MaxMatters is how many rising matters the screen names, on one line: the
+// most petitioners first.
+const MaxMatters = 3
 
 // View is what the screen shows.
 type View struct {
@@ -47,6 +55,16 @@ type View struct {
 	Units       []UnitRow // the busiest MaxUnits
 	MoreUnits   int       // units with overdue or due-soon cases not listed
 	NotReported []string  // names of units missing today's report after the cut-off
+	Matters     []MatterRow // the rising matters, at most MaxMatters
+	MoreMatters int         // rising matters not named
+}
+
+// MatterRow is one rising matter: its name, its unit's name, its distinct
+// petitioners in 7 days and its open high-risk disputes.
+type MatterRow struct {
+	Name, Unit  string
+	Petitioners float64
+	HighRisk    float64
 }
 
 // UnitRow is one unit's line.
@@ -92,7 +110,36 @@ func newView(fams map[string]*dto.MetricFamily) View {
 		}
 	}
 	slices.Sort(v.NotReported)
+	v.Matters, v.MoreMatters = risingMatters(fams, names)
 	return v
+}
+
+// risingMatters lists the rising matters the snapshot names, the most
+// petitioners in 7 days first, at most MaxMatters, and how many more there are.
+func risingMatters(fams map[string]*dto.MetricFamily, unitNames map[string]string) ([]MatterRow, int) {
+	type key struct{ unit, matter string }
+	petitioners, highRisk := map[key]float64{}, map[key]float64{}
+	for _, m := range fams[metricMatterPetitioners].GetMetric() {
+		if label(m, "window") == "7d" {
+			petitioners[key{label(m, "unit"), label(m, "matter")}] = value(m)
+		}
+	}
+	for _, m := range fams[metricMatterHighRisk].GetMetric() {
+		highRisk[key{label(m, "unit"), label(m, "matter")}] = value(m)
+	}
+	var rows []MatterRow
+	for _, m := range fams[metricMatterRisingInfo].GetMetric() {
+		k := key{label(m, "unit"), label(m, "matter")}
+		rows = append(rows, MatterRow{Name: label(m, "name"), Unit: cmp.Or(unitNames[k.unit], k.unit),
+			Petitioners: petitioners[k], HighRisk: highRisk[k]})
+	}
+	slices.SortFunc(rows, func(a, b MatterRow) int {
+		return cmp.Or(cmp.Compare(b.Petitioners, a.Petitioners), cmp.Compare(b.HighRisk, a.HighRisk), cmp.Compare(a.Name, b.Name))
+	})
+	if len(rows) > MaxMatters {
+		return rows[:MaxMatters], len(rows) - MaxMatters
+	}
+	return rows, 0
 }
 
 func label(m *dto.Metric, name string) string {
