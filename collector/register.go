@@ -20,9 +20,17 @@ func (Disputes) Name() string { return "disputes" }
 // Scrape emits the register's gauges at env.Now for every unit, category,
 // risk and missing have.
 func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.OpenDisputes(ctx, env.Now, env.Rules.Location, env.InspectEvery())
+	rows, err := r.OpenDisputes(ctx, env.Now, env.Rules.Location, env.InspectEvery(), env.Disputes.CountyLeaderRoles)
 	if err != nil {
 		return err
+	}
+	monthly, err := r.DisputesOverdueSince(ctx, env.Now, env.Rules.Location, env.ReportingPeriodStarts()[0].Start(env.Rules.Location))
+	if err != nil {
+		return err
+	}
+	overdueMonth := map[string]int64{}
+	for _, row := range monthly {
+		overdueMonth[row.Unit] = row.Overdue
 	}
 	type ucr struct{ unit, category, risk string }
 	type urm struct{ unit, risk, missing string }
@@ -46,6 +54,7 @@ func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		}
 	})
 	env.eachUnit(func(unit string) {
+		emit(disputesOverdueMonth, float64(overdueMonth[unit]), unit)
 		for _, risk := range petition.DisputeRisks {
 			emit(disputesPersonsEstimate, float64(persons[unitAnd{unit, risk}]), unit, risk)
 			for _, have := range petition.FourHaves {
@@ -76,7 +85,9 @@ func (DisputeCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit
 	found := map[ucr]int64{}
 	resolved, late, escalated, timely := map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
 	major := map[string]int64{}
+	redated := map[unitAnd]int64{}
 	for _, row := range rows {
+		redated[unitAnd{row.Unit, row.Risk}] += row.Redated
 		found[ucr{row.Unit, row.Category, row.Risk}] += row.Found
 		uc := unitAnd{row.Unit, row.Category}
 		resolved[uc] += row.Resolved
@@ -97,6 +108,9 @@ func (DisputeCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit
 	})
 	env.eachUnit(func(unit string) {
 		emit(disputesEscalatedMajor, float64(major[unit]), unit)
+		for _, risk := range petition.DisputeRisks {
+			emit(disputesRedatedTotal, float64(redated[unitAnd{unit, risk}]), unit, risk)
+		}
 	})
 	return nil
 }

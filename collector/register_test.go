@@ -55,6 +55,14 @@ func registerFixture() []struct {
 		// found low, raised, then referred to court
 		{d: dispute("G6", "u2", "other", "low", 3, "2026-09-10 09:00:00"),
 			events: []petition.DisputeEvent{{Type: "risk_changed", At: local("2026-09-12 09:00:00"), Risk: "medium"}, at("closed", "2026-09-15 09:00:00")}},
+		// high risk, led by a county leader; its time limit, 28 September,
+		// passed and was moved to the 15th yesterday for a court's
+		// procedure: no longer overdue, still overdue this month
+		{d: func() petition.Dispute {
+			d := dispute("G8", "u2", "other", "high", 15, "2026-09-20 09:00:00")
+			d.LeaderRole, d.HandlerAssigned, d.ResolveBy = "county_leader", true, calendar.Date(2026, 9, 28)
+			return d
+		}(), events: []petition.DisputeEvent{{Type: "assigned", At: local("2026-10-01 10:00:00"), ResolveBy: calendar.Date(2026, 10, 15), Reason: "court"}}},
 		// became the skip-level petition E1, recorded a week late: history
 		{d: dispute("G7", "u2", "land_requisition", "medium", 2, "2026-09-10 09:00:00"),
 			events: []petition.DisputeEvent{{Type: "escalated", At: local("2026-09-25 09:00:00"), CaseNo: "E1"}}},
@@ -99,10 +107,21 @@ var registerWant = map[string]float64{
 	`petition_disputes_overdue{category="land_requisition",risk="high",unit="u1"}`: 1, // G2, not G3
 	`petition_disputes_persons_estimate{risk="high",unit="u1"}`:                    80,
 	`petition_disputes_persons_estimate{risk="medium",unit="u1"}`:                  5,
-	`petition_disputes_unowned{missing="leader",risk="high",unit="u1"}`:            1,
-	`petition_disputes_unowned{missing="handler",risk="high",unit="u1"}`:           1,
-	`petition_disputes_unowned{missing="deadline",risk="high",unit="u1"}`:          1,
-	`petition_disputes_unowned{missing="inspection",risk="high",unit="u1"}`:        2, // G1 never, G2 a day ago
+	// G1 has no leader, G2's is a township head: a high-risk dispute needs
+	// a county-level one
+	`petition_disputes_unowned{missing="leader",risk="high",unit="u1"}`: 2,
+	// G8: open, high, led from the county, never inspected; re-dated once,
+	// overdue in October before that; G2 overdue now
+	`petition_disputes_open{category="other",risk="high",unit="u2"}`:        1,
+	`petition_disputes_persons_estimate{risk="high",unit="u2"}`:             15,
+	`petition_disputes_unowned{missing="inspection",risk="high",unit="u2"}`: 1,
+	`petition_disputes_found_total{category="other",risk="high",unit="u2"}`: 1,
+	`petition_disputes_redated_total{risk="high",unit="u2"}`:                1,
+	`petition_disputes_overdue_month{unit="u1"}`:                            1,
+	`petition_disputes_overdue_month{unit="u2"}`:                            1,
+	`petition_disputes_unowned{missing="handler",risk="high",unit="u1"}`:    1,
+	`petition_disputes_unowned{missing="deadline",risk="high",unit="u1"}`:   1,
+	`petition_disputes_unowned{missing="inspection",risk="high",unit="u1"}`: 2, // G1 never, G2 a day ago
 	// found by the risk when found (G6 low)
 	`petition_disputes_found_total{category="land_requisition",risk="high",unit="u1"}`:   2,
 	`petition_disputes_found_total{category="other",risk="medium",unit="u1"}`:            1,
@@ -128,7 +147,7 @@ var registerSeries = map[string]int{
 	"petition_disputes_resolved_late_total": 14, "petition_disputes_escalated_total": 14,
 	"petition_disputes_escalated_timely_total": 14, "petition_disputes_escalated_major_timely_total": 2,
 	"petition_config_inspection_interval_seconds": 1, "petition_unit_report_last_timestamp_seconds": 2,
-	"petition_unit_report_missing": 2,
+	"petition_unit_report_missing": 2, "petition_disputes_redated_total": 6, "petition_disputes_overdue_month": 2,
 }
 
 // The daily report is due by 17:00 on a day of a sensitive period: at

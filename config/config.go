@@ -216,6 +216,22 @@ var keys = []key{
 		}
 		return nil
 	}, "roles a dispute's responsible leader is recorded by, comma-separated codes (never names)"},
+	{"county_leader_roles", strings.Join(petition.DefaultCountyLeaderRoles, ","), func(c *Config, v string) error {
+		c.Disputes.CountyLeaderRoles = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if ps := petition.CodeProblem("county_leader_roles", f); len(ps) > 0 {
+				return errors.New(ps[0].Problem + ": a role, never a name")
+			}
+			c.Disputes.CountyLeaderRoles = append(c.Disputes.CountyLeaderRoles, f)
+		}
+		if len(c.Disputes.CountyLeaderRoles) == 0 {
+			return errors.New("at least one role is needed: a high-risk dispute needs a county-level leader")
+		}
+		return nil
+	}, "the leader_roles at county level, comma-separated: a high-risk dispute led by another role misses its leader (县级领导包案)"},
 	{"inspection_interval_days", "7", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDays }, 1, 365), "an open dispute without an inspection in this many days misses supervision (one of the four haves)"},
 	{"inspection_interval_days_sensitive", "1", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDaysSensitive }, 1, 365), "the same in a sensitive period"},
 	{"report_cutoff", "17:00", func(c *Config, v string) error {

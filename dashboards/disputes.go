@@ -79,7 +79,17 @@ func withUnitRegister(p *page, b *dashboard.DashboardBuilder) *dashboard.Dashboa
 			Thresholds(steps(nil, "green", 1.0, "orange"))).
 		WithPanel(statPanel(t("涉及人数", "People at stake"), t("本单位在办矛盾纠纷预计可能共同行动的人数之和。", "People who might act together, summed over the unit's open disputes."),
 			"short", 6, instant(`sum(petition_disputes_persons_estimate{unit="$unit"})`, "")).
-			Height(8)).
+			Height(4)).
+		// re-dating cannot wash the record: what was overdue this month stays
+		// counted, and every move of a time limit later is seen
+		WithPanel(statPanel(t("本月曾超化解时限", "Overdue this month"),
+			t("本月内任一时刻超过化解时限的矛盾纠纷数：改期、化解后仍计入当月。", "Disputes past their time limit at any moment this month: moving the limit later or resolving them does not take them out of the month."),
+			"short", 3, instant(`sum(petition_disputes_overdue_month{unit="$unit"})`, "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))).
+		WithPanel(statPanel(t("30日内改期", "Re-dated, 30 days"),
+			t("近 30 日化解时限被推后的次数（须说明理由：诉讼、协商、资金、其他）。", "Times a time limit was moved later in 30 days (each with its reason: court, negotiation, funds, other)."),
+			"short", 3, instant(p.emptyOK(`unit:petition_disputes_redated:increase30d{unit="$unit"}`), "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))).
 		WithPanel(seriesPanel(t("近30日日报", "Daily reports, 30 days"),
 			t("距最近一次报送日报的天数（0 为今日已报）与截止时间后未报（1）。各日报送内容见 GET /api/v1/units/{code}/reports。", "Days since the latest daily report (0: reported today) and missing after the cut-off (1). The reports themselves: GET /api/v1/units/{code}/reports."),
 			"short", 18, 7,

@@ -116,6 +116,12 @@ func demoDispute(r petition.Rules, now time.Time, i int) (petition.Dispute, []pe
 		owned(-2 - i%3)
 		d.FoundAt = now.Add(-30 * 24 * time.Hour)
 		events = append(events, petition.DisputeEvent{Type: petition.DisputeEventInspected, At: at(72 * time.Hour)})
+		if i%4 == 0 {
+			// moved to next week an hour ago, for a court's procedure: no
+			// longer overdue, still overdue this month, counted as re-dated
+			events = append(events, petition.DisputeEvent{Type: petition.DisputeEventAssigned, At: at(time.Hour),
+				ResolveBy: today + 7, Reason: "court"})
+		}
 	case 3: // resolved, late every other time
 		owned(-5 + 10*(i/6%2))
 		events = append(events,

@@ -120,6 +120,14 @@ func (s *Simulator) disputeStep(ctx context.Context, r petition.Rules, now time.
 	case x < 0.3:
 		e.Type, e.HandlerAssigned, e.ResolveBy = petition.DisputeEventAssigned, true, calendar.DayOf(now, r.Location)+calendar.Day(5+s.g.rnd.IntN(20))
 		e.LeaderRole = roles[s.g.rnd.IntN(len(roles))]
+		// a time limit moved later says why (petition.RedateReasons)
+		v, err := s.store.Dispute(ctx, no)
+		if err != nil {
+			return fmt.Errorf("simulate: %w", err)
+		}
+		if v.State.ResolveBy != 0 && e.ResolveBy > v.State.ResolveBy {
+			e.Reason = petition.RedateReasons[s.g.rnd.IntN(len(petition.RedateReasons))]
+		}
 	case x < 0.7:
 		e.Type = petition.DisputeEventInspected
 	case x < 0.95 || len(s.open) == 0:

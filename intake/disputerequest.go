@@ -31,6 +31,7 @@ type DisputeEventRequest struct {
 	LeaderRole      string `json:"leader_role,omitempty"`
 	HandlerAssigned bool   `json:"handler_assigned,omitempty"`
 	ResolveBy       string `json:"resolve_by,omitempty"`
+	Reason          string `json:"reason,omitempty"` // with a resolve_by later than the one in force: court, negotiation, funds, other
 	Risk            string `json:"risk,omitempty"`
 	CaseNo          string `json:"case_no,omitempty"`
 }
@@ -71,7 +72,7 @@ func (r DisputeEventRequest) Validate(now time.Time, roles []string) (petition.D
 	bad := ds.add
 	at, _ := parseTime("at", r.At, now, bad)
 	e := petition.DisputeEvent{Type: r.Type, At: at, LeaderRole: r.LeaderRole, HandlerAssigned: r.HandlerAssigned,
-		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Risk: r.Risk, CaseNo: r.CaseNo}
+		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Reason: r.Reason, Risk: r.Risk, CaseNo: r.CaseNo}
 	ds = withRuleProblems(ds, e.Problems(roles), nil)
 	if len(ds) > 0 {
 		return petition.DisputeEvent{}, ds

@@ -48,9 +48,10 @@ type DisputeEventResponse struct {
 	LeaderRole      string `json:"leader_role,omitempty"`
 	HandlerAssigned bool   `json:"handler_assigned,omitempty"`
 	ResolveBy       string `json:"resolve_by,omitempty"`
+	Reason          string `json:"reason,omitempty"` // why resolve_by moved later
 	Risk            string `json:"risk,omitempty"`
 	CaseNo          string `json:"case_no,omitempty"`
-	Late            bool   `json:"late,omitempty"`
+	Late            bool   `json:"late,omitempty"` // after the last day of the time limit then in force
 }
 
 // ReportResponse is a unit's daily report.
@@ -77,7 +78,7 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 		DisputeNo: f.No, FoundAt: local(f.FoundAt), Unit: f.Unit, Category: f.Category, FoundRisk: f.Risk,
 		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Matter: f.Matter, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
 		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), Overdue: st.Overdue(now, loc),
-		Missing: st.Missing(now, cfg.Disputes.InspectEvery(cfg.InSensitivePeriod(now))), CaseNo: st.CaseNo,
+		Missing: st.Missing(now, cfg.Disputes.InspectEvery(cfg.InSensitivePeriod(now)), cfg.Disputes.CountyLeaderRoles), CaseNo: st.CaseNo,
 		Events: []DisputeEventResponse{},
 	}
 	if out.Missing == nil {
@@ -94,7 +95,7 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 		ev := e.Event
 		out.Events = append(out.Events, DisputeEventResponse{Seq: e.Seq, Type: ev.Type, At: local(ev.At),
 			LeaderRole: ev.LeaderRole, HandlerAssigned: ev.HandlerAssigned, ResolveBy: dayString(ev.ResolveBy),
-			Risk: ev.Risk, CaseNo: ev.CaseNo, Late: e.Late})
+			Reason: ev.Reason, Risk: ev.Risk, CaseNo: ev.CaseNo, Late: e.Late})
 	}
 	return out
 }

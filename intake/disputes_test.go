@@ -54,7 +54,7 @@ func TestDisputeRegistration(t *testing.T) {
 			if r := e.do("POST", "/api/v1/disputes", roToken, disputeBody("D-2")); r.status != 403 {
 				t.Errorf("a read-only token registers: %d, want 403", r.status)
 			}
-			full := with(disputeBody("D-3"), "leader_role", "township_head", "handler_assigned", true, "resolve_by", "2026-10-05")
+			full := with(disputeBody("D-3"), "leader_role", "county_leader", "handler_assigned", true, "resolve_by", "2026-10-05")
 			if r := e.do("POST", "/api/v1/disputes", rwToken, full); r.status != 201 {
 				t.Fatalf("create with the haves: %d %s", r.status, r.body)
 			}
@@ -150,8 +150,15 @@ func TestDisputeEvents(t *testing.T) {
 				want       int
 				wantInBody string
 			}{
-				{"assign", "D-1", ev("assigned", "09:00", "leader_role", "township_head", "handler_assigned", true, "resolve_by", "2026-09-30"), 201, `"missing":["inspection"]`},
-				{"the same again", "D-1", ev("assigned", "09:00", "leader_role", "township_head", "handler_assigned", true, "resolve_by", "2026-09-30"), 200, `"days_to_resolve_by":-2`},
+				// a high-risk dispute led by a township head misses a county-level leader
+				{"assign a township head", "D-1", ev("assigned", "08:00", "leader_role", "township_head"), 201, `"missing":["leader","handler","deadline","inspection"]`},
+				{"assign", "D-1", ev("assigned", "09:00", "leader_role", "county_leader", "handler_assigned", true, "resolve_by", "2026-09-30"), 201, `"missing":["inspection"]`},
+				{"the same again", "D-1", ev("assigned", "09:00", "leader_role", "county_leader", "handler_assigned", true, "resolve_by", "2026-09-30"), 200, `"days_to_resolve_by":-2`},
+				// its last day has passed: moving it later needs a reason, and the event is late
+				{"re-date without a reason", "D-1", ev("assigned", "09:10", "resolve_by", "2026-10-20"), 422, "needs a reason"},
+				{"re-date for a reason outside the vocabulary", "D-1", ev("assigned", "09:10", "resolve_by", "2026-10-20", "reason", "busy"), 422, `"reason"`},
+				{"re-date", "D-1", ev("assigned", "09:20", "resolve_by", "2026-10-20", "reason", "negotiation"), 201, `"reason":"negotiation","late":true`},
+				{"bring it back", "D-1", ev("assigned", "09:30", "resolve_by", "2026-09-30"), 201, `"overdue":true`},
 				{"assign nothing", "D-1", ev("assigned", "09:30"), 422, `"assigned"`},
 				{"a leader by an unknown role", "D-1", ev("assigned", "09:30", "leader_role", "chief_wang"), 422, `"leader_role"`},
 				{"inspect", "D-1", ev("inspected", "10:00"), 201, `"missing":[]`},
@@ -182,12 +189,12 @@ func TestDisputeEvents(t *testing.T) {
 			for _, ev := range got.Events {
 				types = append(types, ev.Type)
 			}
-			if strings.Join(types, ",") != "assigned,inspected,risk_changed,resolved" || got.Status != "resolved" ||
+			if strings.Join(types, ",") != "assigned,assigned,assigned,assigned,inspected,risk_changed,resolved" || got.Status != "resolved" ||
 				got.DaysToResolveBy != nil || len(got.Missing) != 0 || got.Overdue {
 				t.Errorf("D-1 as it ends: %s", fmtJSON(got))
 			}
-			if n := e.count("dispute_events"); n != 6 {
-				t.Errorf("%d dispute events stored, want 6", n)
+			if n := e.count("dispute_events"); n != 9 {
+				t.Errorf("%d dispute events stored, want 9", n)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package petition
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"riskmon/calendar"
@@ -63,9 +64,22 @@ const (
 var DisputeEventTypes = []string{DisputeEventAssigned, DisputeEventInspected, DisputeEventRiskChanged,
 	DisputeEventResolved, DisputeEventEscalated, DisputeEventClosed}
 
+// RedateReasons say why a dispute's time limit was moved later: a court's
+// procedure, a negotiation under way, funds awaited, or another reason. A
+// time limit moves later only with one, and every move is counted, so that
+// re-dating cannot quietly take a dispute out of the overdue count.
+var RedateReasons = []string{"court", "negotiation", "funds", "other"}
+
+// DefaultCountyLeaderRoles are the roles that lead at county level: a
+// high-risk dispute needs one of them (县级领导包案), whatever its unit.
+var DefaultCountyLeaderRoles = []string{"county_leader"}
+
 // DisputeRules are the register's configurable values.
 type DisputeRules struct {
 	LeaderRoles []string // the roles a leader is recorded by
+	// CountyLeaderRoles are the LeaderRoles at county level: a high-risk
+	// dispute led by another role misses its leader.
+	CountyLeaderRoles []string
 	// An open dispute misses its inspection when none was made in the last
 	// InspectionDays days, InspectionDaysSensitive in a sensitive period.
 	InspectionDays, InspectionDaysSensitive int
@@ -126,14 +140,16 @@ func (d Dispute) Problems(roles []string) []Problem {
 }
 
 // DisputeEvent is one step of a dispute. Only the fields of its type are
-// set: assigned any of LeaderRole, HandlerAssigned and ResolveBy;
-// risk_changed Risk; escalated CaseNo.
+// set: assigned any of LeaderRole, HandlerAssigned and ResolveBy, and
+// Reason with a ResolveBy that moves the time limit later; risk_changed
+// Risk; escalated CaseNo.
 type DisputeEvent struct {
 	Type            string
 	At              time.Time
 	LeaderRole      string
 	HandlerAssigned bool
 	ResolveBy       calendar.Day
+	Reason          string // RedateReasons
 	Risk            string
 	CaseNo          string
 }
@@ -160,10 +176,17 @@ func (e DisputeEvent) Problems(roles []string) []Problem {
 		if e.LeaderRole != "" {
 			ps = append(ps, vocabProblem("leader_role", e.LeaderRole, roles)...)
 		}
+		switch {
+		case e.Reason != "" && e.ResolveBy == 0:
+			ps = append(ps, Problem{"reason", "is only for a new resolve_by"})
+		case e.Reason != "":
+			ps = append(ps, vocabProblem("reason", e.Reason, RedateReasons)...)
+		}
 	default:
 		extra("leader_role", e.LeaderRole != "")
 		extra("handler_assigned", e.HandlerAssigned)
 		extra("resolve_by", e.ResolveBy != 0)
+		extra("reason", e.Reason != "")
 	}
 	if e.Type == DisputeEventRiskChanged {
 		ps = append(ps, vocabProblem("risk", e.Risk, DisputeRisks)...)
@@ -196,10 +219,13 @@ func DisputeFound(d Dispute) DisputeState {
 		ResolveBy: d.ResolveBy, LastEventAt: d.FoundAt}
 }
 
-// DisputeOutcome is what an event ended: a dispute resolved (late when after
-// the last day of its time limit) or escalated.
+// DisputeOutcome is what an event did besides changing the state: a
+// dispute resolved or escalated, a time limit moved later (re-dated); Late
+// when the event came after the last day of the time limit in force before
+// it, whatever its type: the dispute was overdue then, and stays counted as
+// overdue in that month whatever the event did to its time limit.
 type DisputeOutcome struct {
-	Resolved, Late, Escalated bool
+	Resolved, Late, Escalated, Redated bool
 }
 
 // ApplyDispute returns the state after e, or an error naming why e is
@@ -218,13 +244,21 @@ func ApplyDispute(s DisputeState, e DisputeEvent, roles []string, loc *time.Loca
 	}
 	next := s
 	next.LastEventAt = e.At
-	var out DisputeOutcome
+	out := DisputeOutcome{Late: s.overdue(e.At, loc)}
 	switch e.Type {
 	case DisputeEventAssigned:
 		if e.LeaderRole != "" {
 			next.LeaderRole = e.LeaderRole
 		}
 		next.HandlerAssigned = next.HandlerAssigned || e.HandlerAssigned
+		out.Redated = s.ResolveBy != 0 && e.ResolveBy > s.ResolveBy
+		switch {
+		case out.Redated && e.Reason == "":
+			return s, DisputeOutcome{}, fmt.Errorf("%w: moving resolve_by later, from %s to %s, needs a reason (%s)",
+				ErrInvalidEvent, s.ResolveBy, e.ResolveBy, strings.Join(RedateReasons, ", "))
+		case !out.Redated && e.Reason != "":
+			return s, DisputeOutcome{}, fmt.Errorf("%w: a reason is only for moving resolve_by later", ErrInvalidEvent)
+		}
 		if e.ResolveBy != 0 {
 			next.ResolveBy = e.ResolveBy
 		}
@@ -237,7 +271,7 @@ func ApplyDispute(s DisputeState, e DisputeEvent, roles []string, loc *time.Loca
 		next.Risk = e.Risk
 	case DisputeEventResolved:
 		next.Status = DisputeResolved
-		out = DisputeOutcome{Resolved: true, Late: s.overdue(e.At, loc)}
+		out.Resolved = true
 	case DisputeEventEscalated:
 		next.Status, next.CaseNo = DisputeEscalated, e.CaseNo
 		out.Escalated = true
@@ -259,14 +293,14 @@ func (s DisputeState) Overdue(now time.Time, loc *time.Location) bool {
 }
 
 // Missing lists which of the four haves an open dispute lacks at now: a
-// leader, a handler, a time limit, or an inspection within the last
-// inspectEvery.
-func (s DisputeState) Missing(now time.Time, inspectEvery time.Duration) []string {
+// leader (for a high-risk one, a leader of one of countyRoles), a handler, a
+// time limit, or an inspection within the last inspectEvery.
+func (s DisputeState) Missing(now time.Time, inspectEvery time.Duration, countyRoles []string) []string {
 	if s.Status != DisputeOpen {
 		return nil
 	}
 	var out []string
-	if s.LeaderRole == "" {
+	if s.LeaderRole == "" || s.Risk == RiskHigh && !Contains(countyRoles, s.LeaderRole) {
 		out = append(out, HaveLeader)
 	}
 	if !s.HandlerAssigned {

@@ -50,6 +50,33 @@ func TestDisputeLifecycle(t *testing.T) {
 			{Type: "assigned", At: at(22, 9)}}, "needs leader_role, handler_assigned or resolve_by", petition.DisputeOutcome{}},
 		{"a leader by name", []petition.DisputeEvent{
 			{Type: "assigned", At: at(22, 9), LeaderRole: "Zhang San"}}, `"Zhang San" is not one of`, petition.DisputeOutcome{}},
+		// re-dating: a time limit moves later only with a reason, counted;
+		// one moved after it passed marks the event late
+		{"re-dated without a reason", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: at(22, 9), ResolveBy: resolveBy + 10}}, "needs a reason", petition.DisputeOutcome{}},
+		{"re-dated with a reason", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: at(22, 9), ResolveBy: resolveBy + 10, Reason: "negotiation"}}, "open", petition.DisputeOutcome{Redated: true}},
+		{"re-dated after the limit passed", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai), ResolveBy: resolveBy + 10, Reason: "court"}}, "open",
+			petition.DisputeOutcome{Redated: true, Late: true}},
+		{"re-dated a second before the limit passed", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: time.Date(2026, 9, 30, 23, 59, 59, 0, shanghai), ResolveBy: resolveBy + 10, Reason: "funds"}}, "open",
+			petition.DisputeOutcome{Redated: true}},
+		{"brought forward needs no reason", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: at(22, 9), ResolveBy: resolveBy - 5}}, "open", petition.DisputeOutcome{}},
+		{"a reason when not re-dating", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy, Reason: "court"}}, "a reason is only for moving resolve_by later", petition.DisputeOutcome{}},
+		{"a reason outside the vocabulary", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "assigned", At: at(22, 9), ResolveBy: resolveBy + 3, Reason: "because"}}, `"because" is not one of`, petition.DisputeOutcome{}},
+		{"an inspection after the limit is late", []petition.DisputeEvent{
+			{Type: "assigned", At: at(21, 9), ResolveBy: resolveBy},
+			{Type: "inspected", At: time.Date(2026, 10, 2, 9, 0, 0, 0, shanghai)}}, "open", petition.DisputeOutcome{Late: true}},
 		{"a field of another type", []petition.DisputeEvent{
 			{Type: "resolved", At: at(22, 9), CaseNo: "C-1"}}, "case_no: is not a field of resolved", petition.DisputeOutcome{}},
 	} {
@@ -80,7 +107,7 @@ func TestDisputeFourHavesAndOverdue(t *testing.T) {
 	week := 7 * 24 * time.Hour
 	st := petition.DisputeFound(dispute())
 	found := dispute().FoundAt
-	if got, want := st.Missing(found, week), petition.FourHaves; !slices.Equal(got, want) {
+	if got, want := st.Missing(found, week, petition.DefaultCountyLeaderRoles), petition.FourHaves; !slices.Equal(got, want) {
 		t.Errorf("a new dispute misses %v, want %v", got, want)
 	}
 	inspected := found.Add(time.Hour)
@@ -93,7 +120,7 @@ func TestDisputeFourHavesAndOverdue(t *testing.T) {
 		{inspected.Add(week - time.Second), []string{"handler"}},
 		{inspected.Add(week), []string{"handler", "inspection"}}, // none in the last seven days
 	} {
-		if got := st.Missing(tc.now, week); !slices.Equal(got, tc.want) {
+		if got := st.Missing(tc.now, week, petition.DefaultCountyLeaderRoles); !slices.Equal(got, tc.want) {
 			t.Errorf("at %s: missing %v, want %v", tc.now, got, tc.want)
 		}
 	}
@@ -102,8 +129,21 @@ func TestDisputeFourHavesAndOverdue(t *testing.T) {
 		t.Error("overdue should begin at 00:00 local after the last day")
 	}
 	closed, _, _ := petition.ApplyDispute(st, petition.DisputeEvent{Type: "closed", At: inspected}, roles, shanghai)
-	if closed.Overdue(lastDay.Add(time.Hour), shanghai) || closed.Missing(lastDay, week) != nil {
+	if closed.Overdue(lastDay.Add(time.Hour), shanghai) || closed.Missing(lastDay, week, petition.DefaultCountyLeaderRoles) != nil {
 		t.Error("a closed dispute is neither overdue nor missing anything")
+	}
+	// a high-risk dispute needs a county-level leader; a lower one any
+	for _, tc := range []struct {
+		risk, role string
+		want       bool // missing its leader
+	}{
+		{"high", "county_leader", false}, {"high", "township_head", true}, {"high", "", true},
+		{"medium", "township_head", false}, {"low", "", true},
+	} {
+		s := petition.DisputeState{Status: petition.DisputeOpen, Risk: tc.risk, LeaderRole: tc.role}
+		if got := slices.Contains(s.Missing(found, week, petition.DefaultCountyLeaderRoles), petition.HaveLeader); got != tc.want {
+			t.Errorf("%s risk led by %q: missing its leader %v, want %v", tc.risk, tc.role, got, tc.want)
+		}
 	}
 }
 

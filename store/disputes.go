@@ -174,10 +174,14 @@ func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petiti
 	}
 	timely := rules.Timely(e.At, s.now())
 	id, seq := stored.id, len(stored.Events)+1
+	redatedRisk := ""
+	if out.Redated {
+		redatedRisk = stored.State.Risk
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
-resolve_by, risk, case_no, late, timely) VALUES (`+marks(11)+`)`,
+resolve_by, risk, case_no, late, timely, reason, redated_risk) VALUES (`+marks(13)+`)`,
 		id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
-		nullString(e.CaseNo), out.Late, timely)
+		nullString(e.CaseNo), out.Late, timely, nullString(e.Reason), nullString(redatedRisk))
 	if err != nil {
 		return DisputeView{}, false, fmt.Errorf("insert dispute event: %w", err)
 	}
@@ -193,11 +197,11 @@ resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, la
 			return DisputeView{}, false, err
 		}
 	}
-	if out.Resolved || out.Escalated {
+	if out.Resolved || out.Escalated || out.Redated {
 		d := stored.Found
 		pages := out.Escalated && timely
-		t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Late),
-			b2i(out.Escalated), b2i(pages), b2i(pages && major))
+		t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Resolved && out.Late),
+			b2i(out.Escalated), b2i(pages), b2i(pages && major), b2i(out.Redated))
 	}
 	view := stored.DisputeView
 	view.State = next
@@ -258,6 +262,7 @@ type disputeEventRow struct {
 	Risk            sql.NullString `db:"risk"`
 	CaseNo          sql.NullString `db:"case_no"`
 	Late            bool           `db:"late"`
+	Reason          sql.NullString `db:"reason"`
 }
 
 // readDispute reads a dispute and its events, the dispute's row locked when
@@ -283,14 +288,14 @@ resolve_by, last_inspected_at, escalated_case, last_event_at, matter FROM disput
 			LastInspectedAt: fromNullUnix(row.LastInspectedAt), LastEventAt: fromUnix(row.LastEventAt), CaseNo: row.EscalatedCase.String},
 	}}
 	var events []disputeEventRow
-	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late
+	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late, reason
 FROM dispute_events WHERE dispute_id = ? ORDER BY seq`, row.ID); err != nil {
 		return storedDispute{}, fmt.Errorf("read dispute events: %w", err)
 	}
 	for _, e := range events {
 		out.Events = append(out.Events, DisputeEventView{Seq: e.Seq, Late: e.Late, Event: petition.DisputeEvent{
 			Type: e.Type, At: fromUnix(e.At), LeaderRole: e.LeaderRole.String, HandlerAssigned: e.HandlerAssigned,
-			ResolveBy: calendar.Day(e.ResolveBy.Int32), Risk: e.Risk.String, CaseNo: e.CaseNo.String}})
+			ResolveBy: calendar.Day(e.ResolveBy.Int32), Risk: e.Risk.String, CaseNo: e.CaseNo.String, Reason: e.Reason.String}})
 	}
 	return out, nil
 }

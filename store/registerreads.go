@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"riskmon/calendar"
@@ -26,23 +27,59 @@ type OpenDisputeCount struct {
 
 // openDisputesQuery is petition.DisputeState's Overdue and Missing in SQL,
 // over idx_disputes_open_state read in order, never leaving the index (migration 15). Overdue: the last day of the time
-// limit is before today (a NULL resolve_by is never overdue). No
-// inspection: none, or the latest at or before now minus the interval.
+// limit is before today (a NULL resolve_by is never overdue). No leader:
+// none, or for a high-risk dispute none of the county-level roles (the
+// list is spliced in: IN with one mark a role). No inspection: none, or
+// the latest at or before now minus the interval.
 const openDisputesQuery = `SELECT unit, category, risk, COUNT(*) AS open,
 SUM(CASE WHEN resolve_by < ? THEN 1 ELSE 0 END) AS overdue,
 SUM(persons_estimate) AS persons,
-SUM(CASE WHEN leader_role IS NULL THEN 1 ELSE 0 END) AS no_leader,
+SUM(CASE WHEN leader_role IS NULL OR (risk = 'high' AND leader_role NOT IN (%s)) THEN 1 ELSE 0 END) AS no_leader,
 SUM(CASE WHEN handler_assigned = 0 THEN 1 ELSE 0 END) AS no_handler,
 SUM(CASE WHEN resolve_by IS NULL THEN 1 ELSE 0 END) AS no_deadline,
 SUM(CASE WHEN last_inspected_at IS NULL OR last_inspected_at <= ? THEN 1 ELSE 0 END) AS no_inspection
 FROM disputes WHERE status = 'open' GROUP BY status, unit, category, risk`
 
 // OpenDisputes returns the open disputes at now by unit, category and risk;
-// loc gives today's date, inspectEvery how long an inspection counts.
-func (r *Reader) OpenDisputes(ctx context.Context, now time.Time, loc *time.Location, inspectEvery time.Duration) ([]OpenDisputeCount, error) {
+// loc gives today's date, inspectEvery how long an inspection counts,
+// countyRoles the leader roles a high-risk dispute needs (at least one).
+func (r *Reader) OpenDisputes(ctx context.Context, now time.Time, loc *time.Location, inspectEvery time.Duration, countyRoles []string) ([]OpenDisputeCount, error) {
+	if len(countyRoles) == 0 {
+		countyRoles = []string{""} // no role is empty; IN () is no SQL
+	}
+	args := []any{int32(calendar.DayOf(now, loc))}
+	for _, role := range countyRoles {
+		args = append(args, role)
+	}
 	// an inspection at whole second s counts while now < s + inspectEvery
-	return selectAll[OpenDisputeCount](ctx, r.tx, "open disputes", openDisputesQuery,
-		int32(calendar.DayOf(now, loc)), now.Add(-inspectEvery).Unix())
+	args = append(args, now.Add(-inspectEvery).Unix())
+	return selectAll[OpenDisputeCount](ctx, r.tx, "open disputes", fmt.Sprintf(openDisputesQuery, marks(len(countyRoles))), args...)
+}
+
+// overdueMonthQuery counts, by unit, the disputes overdue at some moment
+// since the start of the month: open and past the last day of their time
+// limit now, or with an event since then that came after the limit in force
+// (dispute_events.late: resolved late, re-dated once overdue, ...), through
+// idx_dispute_events_late: the month's events, not the register's history.
+const overdueMonthQuery = `SELECT unit, COUNT(DISTINCT id) AS overdue FROM (
+SELECT id, unit FROM disputes WHERE status = 'open' AND resolve_by < ?
+UNION ALL
+SELECT d.id, d.unit FROM dispute_events e JOIN disputes d ON d.id = e.dispute_id WHERE e.late = 1 AND e.at >= ?
+) x GROUP BY unit`
+
+// UnitOverdue is a count of disputes of a unit.
+type UnitOverdue struct {
+	Unit    string `db:"unit"`
+	Overdue int64  `db:"overdue"`
+}
+
+// DisputesOverdueSince returns, by unit, the disputes that were overdue at
+// some moment from monthStart to now (loc gives today's date): moving a
+// time limit later does not take a dispute out of the month it was overdue
+// in.
+func (r *Reader) DisputesOverdueSince(ctx context.Context, now time.Time, loc *time.Location, monthStart time.Time) ([]UnitOverdue, error) {
+	return selectAll[UnitOverdue](ctx, r.tx, "disputes overdue this month", overdueMonthQuery,
+		int32(calendar.DayOf(now, loc)), secondAtOrAfter(monthStart))
 }
 
 // DisputeCount is one row of the register's all-time counters.
@@ -56,6 +93,7 @@ type DisputeCount struct {
 	Escalated            int64  `db:"escalated"`
 	EscalatedTimely      int64  `db:"escalated_timely"`
 	EscalatedMajorTimely int64  `db:"escalated_major_timely"`
+	Redated              int64  `db:"redated"`
 }
 
 // DisputeCounts returns the register's all-time counters.

@@ -97,18 +97,21 @@ var (
 // The register: found by the risk when found; resolved and escalated by the
 // risk at the end, which no event changes after either; late and timely from
 // the dispute's last event, the one that ended it; major from the case it
-// became.
+// became; re-dated (a time limit moved later) by the risk then.
 var disputeTally = tallyTable{"dispute_tally", []string{"unit", "category", "risk"},
-	[]string{"found", "resolved", "resolved_late", "escalated", "escalated_timely", "escalated_major_timely"}, "shard",
+	[]string{"found", "resolved", "resolved_late", "escalated", "escalated_timely", "escalated_major_timely", "redated"}, "shard",
 	`INSERT INTO dispute_tally (unit, category, risk, shard, found, resolved, resolved_late, escalated, escalated_timely,
-escalated_major_timely)
-SELECT unit, category, risk, 0, SUM(found), SUM(resolved), SUM(late), SUM(escalated), SUM(timely), SUM(major) FROM (
-SELECT unit, category, found_risk AS risk, 1 AS found, 0 AS resolved, 0 AS late, 0 AS escalated, 0 AS timely, 0 AS major
+escalated_major_timely, redated)
+SELECT unit, category, risk, 0, SUM(found), SUM(resolved), SUM(late), SUM(escalated), SUM(timely), SUM(major), SUM(redated) FROM (
+SELECT unit, category, found_risk AS risk, 1 AS found, 0 AS resolved, 0 AS late, 0 AS escalated, 0 AS timely, 0 AS major, 0 AS redated
 FROM disputes
+UNION ALL
+SELECT d.unit, d.category, e.redated_risk, 0, 0, 0, 0, 0, 0, 1
+FROM disputes d JOIN dispute_events e ON e.dispute_id = d.id WHERE e.redated_risk IS NOT NULL
 UNION ALL
 SELECT d.unit, d.category, d.risk, 0, CASE WHEN d.status = 'resolved' THEN 1 ELSE 0 END, CASE WHEN d.status = 'resolved' THEN e.late ELSE 0 END,
 CASE WHEN d.status = 'escalated' THEN 1 ELSE 0 END, CASE WHEN d.status = 'escalated' THEN e.timely ELSE 0 END,
-CASE WHEN d.status = 'escalated' AND e.timely = 1 AND (c.collective = 1 OR c.skip_level = 1) THEN 1 ELSE 0 END
+CASE WHEN d.status = 'escalated' AND e.timely = 1 AND (c.collective = 1 OR c.skip_level = 1) THEN 1 ELSE 0 END, 0
 FROM disputes d JOIN dispute_events e ON e.dispute_id = d.id AND e.seq = d.last_seq
 LEFT JOIN cases c ON c.case_no = d.escalated_case
 WHERE d.status IN ('resolved', 'escalated')

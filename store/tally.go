@@ -14,13 +14,16 @@ import (
 	"riskmon/petition"
 )
 
+// maxTallyValues is the most value columns a tally table has.
+const maxTallyValues = 7
+
 // tallyAdds collects additions to the rows of one tally table, so that a
 // transaction writes each table in a statement or a few.
 type tallyAdds struct {
 	table   string
 	keyCols []string // the key columns, the integer one (shard or day) last
 	valCols []string
-	rows    map[tallyKey]*[6]int
+	rows    map[tallyKey]*[maxTallyValues]int
 	prune   bool // tallyTable.prune
 }
 
@@ -34,7 +37,7 @@ type tallyKey struct {
 }
 
 func newTallyAdds(table string, keyCols, valCols []string) *tallyAdds {
-	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[6]int{}}
+	return &tallyAdds{table: table, keyCols: keyCols, valCols: valCols, rows: map[tallyKey]*[maxTallyValues]int{}}
 }
 
 // caseTallies count what cases add as they are stored: their receipt, all
@@ -200,7 +203,7 @@ func (t eventTallies) merge(o eventTallies) { mergeTallies(t.tables(), o.tables(
 func (t *tallyAdds) add(k tallyKey, vals ...int) {
 	row := t.rows[k]
 	if row == nil {
-		row = &[6]int{}
+		row = &[maxTallyValues]int{}
 		t.rows[k] = row
 	}
 	for i, v := range vals {
@@ -219,7 +222,7 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	slices.SortFunc(keys, func(a, b tallyKey) int {
 		return cmp.Or(slices.Compare(a.cols[:], b.cols[:]), cmp.Compare(a.num, b.num))
 	})
-	keys = slices.DeleteFunc(keys, func(k tallyKey) bool { return *t.rows[k] == [6]int{} }) // moved away and back
+	keys = slices.DeleteFunc(keys, func(k tallyKey) bool { return *t.rows[k] == [maxTallyValues]int{} }) // moved away and back
 	texts := len(t.keyCols) - 1
 	for start := 0; start < len(keys); start += bulkRows {
 		chunk := keys[start:min(start+bulkRows, len(keys))]
