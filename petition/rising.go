@@ -62,12 +62,12 @@ func (r MatterRules) RisingMin(sensitive bool) int {
 // and the persons; and its open disputes in the register.
 type MatterActivity struct {
 	Code, Name, Unit, Category string
-	Petitioners7         int
-	Petitioners30        int
-	Cases7, Cases30      int
-	Persons7, Persons30  int
-	OpenDisputes         int
-	HighRiskDisputes     int // open disputes of high risk naming the matter
+	Petitioners7               int
+	Petitioners30              int
+	Cases7, Cases30            int
+	Persons7, Persons30        int
+	OpenDisputes               int
+	HighRiskDisputes           int // open disputes of high risk naming the matter
 }
 
 // Rising reports whether the matter is rising: enough distinct petitioners

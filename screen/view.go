@@ -52,9 +52,9 @@ type View struct {
 	HighRiskDisputes, DisputesOverdue              float64
 	DueSoonHours                                   float64
 
-	Units       []UnitRow // the busiest MaxUnits
-	MoreUnits   int       // units with overdue or due-soon cases not listed
-	NotReported []string  // names of units missing today's report after the cut-off
+	Units       []UnitRow   // the busiest MaxUnits
+	MoreUnits   int         // units with overdue or due-soon cases not listed
+	NotReported []string    // names of units missing today's report after the cut-off
 	Matters     []MatterRow // the rising matters, at most MaxMatters
 	MoreMatters int         // rising matters not named
 }
