@@ -74,6 +74,22 @@ var fixtureMatters = []store.Matter{
 	{Code: "chengdong", Name: "城东棚户区改造项目", Unit: "u1", Category: "land_requisition"},
 	{Code: "xiaowan", Name: "小湾村征地补偿", Unit: "u1", Category: "land_requisition"},
 	{Code: "wages", Name: "某厂欠薪", Unit: "u2", Category: "other"},
+	{Code: "old-mill", Name: "老面粉厂改制", Unit: "u1", Category: "other", MarkedBacklog: true},
+}
+
+// fixtureLeads are the leaders who own the fixture's matters (包案). With
+// three cases or more in 12 months chengdong and wages are long-unresolved:
+// chengdong led by a township head (no county-level lead), wages by a
+// county leader past the target; old-mill, marked long-unresolved by the
+// bureau, was resolved yesterday afternoon.
+var fixtureLeads = []struct {
+	matter string
+	lead   petition.Lead
+	at     time.Time
+}{
+	{"chengdong", petition.Lead{Role: "township_head", Target: calendar.Date(2026, 10, 31), Plan: "planned"}, local("2026-09-20 10:00:00")},
+	{"wages", petition.Lead{Role: "county_leader", Target: calendar.Date(2026, 10, 1), Plan: "in_progress"}, local("2026-09-20 10:00:00")},
+	{"old-mill", petition.Lead{Role: "county_leader", Plan: petition.LeadResolved}, local("2026-10-01 15:00:00")},
 }
 
 // fixture is a small county at fixtureNow, in the order it is written: R2 is
@@ -193,6 +209,11 @@ func putFixtureReference(t testing.TB, s *store.Store) {
 	storetest.PutTwoUnits(t, s)
 	for _, m := range fixtureMatters {
 		if err := s.PutMatterWithin(context.Background(), m, len(fixtureMatters)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range fixtureLeads {
+		if err := s.PutLead(context.Background(), l.matter, l.lead, l.at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -361,6 +382,15 @@ var fixtureWant = map[string]float64{
 	`petition_matter_high_risk_disputes{matter="xiaowan",unit="u1"}`:             1,
 	`petition_config_rising_petitioners{}`:                                       2,
 	`petition_config_rising_matters_shown{}`:                                     20,
+	// long-unresolved matters (fixtureLeads): wages is past its target, 1
+	// October, since 00:00 today
+	`petition_matters_backlog{unit="u1"}`:                                                      1,
+	`petition_matters_backlog{unit="u2"}`:                                                      1,
+	`petition_matters_backlog_unowned{unit="u1"}`:                                              1,
+	`petition_matters_backlog_past_target{unit="u2"}`:                                          1,
+	`petition_matters_backlog_resolved_reporting_period{reporting_period="month",unit="u1"}`:   1,
+	`petition_matters_backlog_resolved_reporting_period{reporting_period="quarter",unit="u1"}`: 1,
+	`petition_config_backlog_repeats{}`:                                                        3,
 }
 
 // fixtureSeries is how many series each domain metric has with 2 units, the
@@ -382,5 +412,6 @@ var fixtureSeries = map[string]int{
 	"petition_assigned_open": 2, "petition_assigned_overdue": 2,
 	"petition_matters_rising": 14, "petition_matter_rising_info": 2, "petition_matter_petitioners": 4, "petition_matter_cases": 4,
 	"petition_matter_persons": 4, "petition_matter_high_risk_disputes": 2, "petition_config_rising_petitioners": 1,
-	"petition_config_rising_matters_shown": 1,
+	"petition_config_rising_matters_shown": 1, "petition_matters_backlog": 2, "petition_matters_backlog_unowned": 2,
+	"petition_matters_backlog_past_target": 2, "petition_matters_backlog_resolved_reporting_period": 4, "petition_config_backlog_repeats": 1,
 }

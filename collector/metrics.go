@@ -166,14 +166,19 @@ var (
 // person is named. The matters are named only while rising, at most
 // rising_matters_shown of them, so the series stay bounded.
 var (
-	mattersRising            = gauge("matters_rising", "Registered matters rising now (at least petition_config_rising_petitioners distinct petitioners within 7 days, or a new case while an open high-risk dispute names the matter), by the matter's unit and category.", "unit", "category")
-	matterRisingInfo         = gauge("matter_rising_info", "A rising matter shown by name (at most rising_matters_shown, the most petitioners first); always 1.", "unit", "matter", "name")
-	matterPetitioners        = gauge("matter_petitioners", "Distinct petitioners of a rising matter's cases received in the window (7d, 30d), counted from the keyed hashes.", "unit", "matter", "window")
-	matterCases              = gauge("matter_cases", "Cases of a rising matter received in the window.", "unit", "matter", "window")
-	matterPersons            = gauge("matter_persons", "Persons of a rising matter's cases received in the window.", "unit", "matter", "window")
-	matterHighRiskDisputes   = gauge("matter_high_risk_disputes", "Open high-risk disputes in the register naming a rising matter.", "unit", "matter")
-	configRisingPetitioners  = gauge("config_rising_petitioners", "Distinct petitioners within 7 days at which a matter is rising, in force at the refresh: rising_petitioners, or rising_petitioners_sensitive in a sensitive period.")
-	configRisingMattersShown = gauge("config_rising_matters_shown", "Configured number of rising matters exported by name (rising_matters_shown).")
+	mattersRising                = gauge("matters_rising", "Registered matters rising now (at least petition_config_rising_petitioners distinct petitioners within 7 days, or a new case while an open high-risk dispute names the matter), by the matter's unit and category.", "unit", "category")
+	matterRisingInfo             = gauge("matter_rising_info", "A rising matter shown by name (at most rising_matters_shown, the most petitioners first); always 1.", "unit", "matter", "name")
+	matterPetitioners            = gauge("matter_petitioners", "Distinct petitioners of a rising matter's cases received in the window (7d, 30d), counted from the keyed hashes.", "unit", "matter", "window")
+	matterCases                  = gauge("matter_cases", "Cases of a rising matter received in the window.", "unit", "matter", "window")
+	matterPersons                = gauge("matter_persons", "Persons of a rising matter's cases received in the window.", "unit", "matter", "window")
+	matterHighRiskDisputes       = gauge("matter_high_risk_disputes", "Open high-risk disputes in the register naming a rising matter.", "unit", "matter")
+	mattersBacklog               = gauge("matters_backlog", "Long-unresolved matters (积案) open, by the matter's unit: marked so by the bureau, petitioned petition_config_backlog_repeats times in 12 months, petitioned again after a re-review decision, or with a case open more than backlog_days; not resolved (化解) since.", "unit")
+	mattersBacklogUnowned        = gauge("matters_backlog_unowned", "Of those, the ones without a county-level lead (包案: a leader of county_leader_roles).", "unit")
+	mattersBacklogPastTarget     = gauge("matters_backlog_past_target", "Of those, the ones past their lead's target date (from 00:00 local of the next day).", "unit")
+	mattersBacklogResolvedPeriod = gauge("matters_backlog_resolved_reporting_period", "Matters resolved (化解) since the start of the current calendar month or quarter; with petition_matters_backlog, the resolution rate (化解率) of the period.", "unit", "reporting_period")
+	configBacklogRepeats         = gauge("config_backlog_repeats", "Configured cases of one matter within 12 months that make it long-unresolved (backlog_repeats).")
+	configRisingPetitioners      = gauge("config_rising_petitioners", "Distinct petitioners within 7 days at which a matter is rising, in force at the refresh: rising_petitioners, or rising_petitioners_sensitive in a sensitive period.")
+	configRisingMattersShown     = gauge("config_rising_matters_shown", "Configured number of rising matters exported by name (rising_matters_shown).")
 )
 
 // MatterWindows are the windows of the matter counts: the rising rule's

@@ -54,7 +54,9 @@ func TestPeriodCompletions(t *testing.T) {
 			}
 			starts := 0
 			for k := range series(t, c) {
-				if strings.Contains(k, "_reporting_period{") {
+				// the resolved matters are counted from the instants stored
+				// with them, in the zone in force: no day tally to rebuild
+				if strings.Contains(k, "_reporting_period{") && !strings.HasPrefix(k, "petition_matters_backlog_resolved_reporting_period{") {
 					t.Errorf("%s served from a tally of UTC days", k)
 				}
 				if strings.HasPrefix(k, "petition_reporting_period_start_timestamp_seconds") {

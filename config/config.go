@@ -245,6 +245,8 @@ var keys = []key{
 	{"rising_petitioners", "3", intSetter(func(c *Config) *int { return &c.Matters.RisingPetitioners }, 2, 10000), "distinct petitioners raising one matter within 7 days at which it is rising (a collective petition forming)"},
 	{"rising_petitioners_sensitive", "2", intSetter(func(c *Config) *int { return &c.Matters.RisingPetitionersSensitive }, 2, 10000), "the same in a sensitive period"},
 	{"rising_matters_shown", "20", intSetter(func(c *Config) *int { return &c.Matters.RisingShown }, 1, 1000), "rising matters exported by name, the most petitioners first (the count covers them all)"},
+	{"backlog_repeats", "3", intSetter(func(c *Config) *int { return &c.Matters.BacklogRepeats }, 2, 1000), "cases of one matter within 12 months that make it long-unresolved (积案)"},
+	{"backlog_days", "180", intSetter(func(c *Config) *int { return &c.Matters.BacklogDays }, 30, 3650), "days a case of a matter may be open before the matter is long-unresolved"},
 	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -13,11 +14,29 @@ import (
 // 演示. At the demo's now: the shanty-town project rises with four
 // petitioners in three days; the mill's unpaid wages with one new case while
 // a high-risk dispute names it; the land compensation does not, its one
-// petitioner counted once for three letters.
+// petitioner counted once for three letters. The year's history links
+// cases to all three, which makes them long-unresolved (积案); the old
+// market's relocation, marked so by the bureau, was resolved an hour ago.
 var Matters = []store.Matter{
 	{Code: "demo-chengdong-shantytown", Name: "演示：城东棚户区改造项目", Unit: "qingshan", Category: "demolition_relocation"},
 	{Code: "demo-mill-wages", Name: "演示：某纺织厂拖欠工资", Unit: "hrss", Category: "labour_social_security"},
 	{Code: "demo-xiaowan-land", Name: "演示：小湾村征地补偿", Unit: "baishui", Category: "land_requisition"},
+	{Code: "demo-old-market", Name: "演示：老城区农贸市场搬迁", Unit: "chengguan", Category: "demolition_relocation", MarkedBacklog: true},
+}
+
+// matterLeads are the leaders who own the demo's matters (包案), days
+// being the target's distance from today: the shanty town has a county
+// leader; the mill's wages a department head, past the target; the land
+// compensation none; the old market was resolved.
+var matterLeads = []struct {
+	matter string
+	role   string
+	days   int
+	plan   string
+}{
+	{"demo-chengdong-shantytown", "county_leader", 30, "in_progress"},
+	{"demo-mill-wages", "department_head", -3, "in_progress"},
+	{"demo-old-market", "county_leader", -10, petition.LeadResolved},
 }
 
 // matterCases are the demo's petitions naming a matter: which, by whom (a
@@ -59,6 +78,13 @@ func seedMatters(ctx context.Context, s *store.Store, r petition.Rules, key peti
 			Category: category[mc.matter], Unit: mc.unit, Persons: 1, Level: "county",
 			PetitionerHash: key.Hash(mc.who), Matter: mc.matter}
 		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+			return fmt.Errorf("seed demo matters: %w", err)
+		}
+	}
+	today := calendar.DayOf(now, r.Location)
+	for _, l := range matterLeads {
+		lead := petition.Lead{Role: l.role, Target: today + calendar.Day(l.days), Plan: l.plan}
+		if err := s.PutLead(ctx, l.matter, lead, now.Add(-time.Hour)); err != nil {
 			return fmt.Errorf("seed demo matters: %w", err)
 		}
 	}

@@ -59,6 +59,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/categories/:code", a.putCategory)
 	g.GET("/matters", a.listMatters)
 	g.PUT("/matters/:code", a.putMatter)
+	g.PUT("/matters/:code/lead", a.putLead)
 	g.POST("/disputes", a.createDispute)
 	g.GET("/disputes/:dispute_no", a.getDispute)
 	g.POST("/disputes/:dispute_no/events", a.addDisputeEvent)
@@ -232,14 +233,14 @@ func (a *API) listCategories(c echo.Context) error {
 }
 
 // respondList answers with every item list returns, each as toJSON shows it.
-func respondList[T any](a *API, c echo.Context, list func(context.Context) ([]T, error), toJSON func(T) map[string]string) error {
+func respondList[T, V any](a *API, c echo.Context, list func(context.Context) ([]T, error), toJSON func(T) V) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	items, err := list(ctx)
 	if err != nil {
 		return a.fail(c, err)
 	}
-	out := make([]map[string]string, 0, len(items))
+	out := make([]V, 0, len(items))
 	for _, item := range items {
 		out = append(out, toJSON(item))
 	}

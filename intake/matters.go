@@ -3,6 +3,7 @@ package intake
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +20,19 @@ type MatterRequest struct {
 	Name     string `json:"name"`
 	Unit     string `json:"unit"`
 	Category string `json:"category"`
+	// MarkedBacklog: the bureau marks the matter long-unresolved (积案)
+	// whatever its cases say
+	MarkedBacklog bool `json:"marked_backlog,omitempty"`
+}
+
+// LeadRequest is the body of PUT /api/v1/matters/{code}/lead: the leader
+// who owns the matter (包案) by role, never by name, the date by which it is
+// to be resolved (2006-01-02, local) and the plan's state; resolved (化解)
+// closes the matter.
+type LeadRequest struct {
+	Role   string `json:"role"`
+	Target string `json:"target,omitempty"`
+	Plan   string `json:"plan"`
 }
 
 func (a *API) putMatter(c echo.Context) error {
@@ -26,7 +40,8 @@ func (a *API) putMatter(c echo.Context) error {
 	if e := decode(c.Response(), c.Request(), &req); e != nil {
 		return a.refuse(c, e)
 	}
-	m := store.Matter{Code: c.Param("code"), Name: strings.TrimSpace(req.Name), Unit: req.Unit, Category: req.Category}
+	m := store.Matter{Code: c.Param("code"), Name: strings.TrimSpace(req.Name), Unit: req.Unit, Category: req.Category,
+		MarkedBacklog: req.MarkedBacklog}
 	ds := withRuleProblems(nil, petition.MatterCodeProblem("code", m.Code), nil)
 	ds = checkName(req.Name, ds)
 	ds = withRuleProblems(ds, petition.CodeProblem("unit", m.Unit), nil)
@@ -39,13 +54,59 @@ func (a *API) putMatter(c echo.Context) error {
 	if err := a.Store.PutMatterWithin(ctx, m, a.Config().MaxMatters); err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(http.StatusOK, matterJSON(m))
+	return c.JSON(http.StatusOK, a.matterJSON(m))
+}
+
+func (a *API) putLead(c echo.Context) error {
+	var req LeadRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	var ds details
+	cfg := a.Config()
+	l := petition.Lead{Role: req.Role, Plan: req.Plan, Target: parseDay("target", req.Target, ds.add)}
+	if len(ds) == 0 {
+		ds = withRuleProblems(ds, l.LeadProblems(cfg.Disputes.LeaderRoles), nil)
+	}
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	code := c.Param("code")
+	if err := a.Store.PutLead(ctx, code, l, a.Now()); err != nil {
+		return a.fail(c, err)
+	}
+	m, err := a.Store.MatterByCode(ctx, code)
+	if err != nil {
+		return a.fail(c, err)
+	}
+	return c.JSON(http.StatusOK, a.matterJSON(m))
 }
 
 func (a *API) listMatters(c echo.Context) error {
-	return respondList(a, c, a.Store.Matters, matterJSON)
+	return respondList(a, c, a.Store.Matters, a.matterJSON)
 }
 
-func matterJSON(m store.Matter) map[string]string {
-	return map[string]string{"code": m.Code, "name": m.Name, "unit": m.Unit, "category": m.Category}
+// MatterResponse is a registered matter as the API returns it, with its
+// lead when one is recorded.
+type MatterResponse struct {
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	Unit          string `json:"unit"`
+	Category      string `json:"category"`
+	MarkedBacklog bool   `json:"marked_backlog"`
+	LeadRole      string `json:"lead_role,omitempty"`
+	LeadTarget    string `json:"lead_target,omitempty"`
+	LeadPlan      string `json:"lead_plan,omitempty"`
+	ResolvedAt    string `json:"resolved_at,omitempty"`
+}
+
+func (a *API) matterJSON(m store.Matter) MatterResponse {
+	out := MatterResponse{Code: m.Code, Name: m.Name, Unit: m.Unit, Category: m.Category, MarkedBacklog: m.MarkedBacklog,
+		LeadRole: m.Lead.Role, LeadTarget: dayString(m.Lead.Target), LeadPlan: m.Lead.Plan}
+	if !m.Lead.ResolvedAt.IsZero() {
+		out.ResolvedAt = m.Lead.ResolvedAt.In(a.Config().Rules.Location).Format(time.RFC3339)
+	}
+	return out
 }

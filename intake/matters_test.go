@@ -73,6 +73,31 @@ func TestMatters(t *testing.T) {
 				t.Errorf("GET matters: %d %s", r.status, r.body)
 			}
 
+			// the lead (包案): a role, never a name; a target; resolved closes it
+			for _, tc := range []struct {
+				name, path string
+				token      string
+				body       any
+				status     int
+				want       string
+			}{
+				{"a read token", "/api/v1/matters/chengdong/lead", roToken, map[string]string{"role": "county_leader", "target": "2026-12-31", "plan": "planned"}, 403, ""},
+				{"a name for a role", "/api/v1/matters/chengdong/lead", rwToken, map[string]string{"role": "张三", "target": "2026-12-31", "plan": "planned"}, 422, `"role"`},
+				{"a person's field", "/api/v1/matters/chengdong/lead", rwToken, map[string]string{"role": "county_leader", "name": "张三", "target": "2026-12-31", "plan": "planned"}, 400, ""},
+				{"no target", "/api/v1/matters/chengdong/lead", rwToken, map[string]string{"role": "county_leader", "plan": "planned"}, 422, `"target"`},
+				{"a bad date", "/api/v1/matters/chengdong/lead", rwToken, map[string]string{"role": "county_leader", "target": "31/12/2026", "plan": "planned"}, 422, `"target"`},
+				{"an unknown matter", "/api/v1/matters/nope/lead", rwToken, map[string]string{"role": "county_leader", "target": "2026-12-31", "plan": "planned"}, 404, ""},
+				{"a lead", "/api/v1/matters/chengdong/lead", rwToken, map[string]string{"role": "county_leader", "target": "2026-12-31", "plan": "in_progress"}, 200,
+					`"lead_role":"county_leader","lead_target":"2026-12-31","lead_plan":"in_progress"`},
+				{"resolved", "/api/v1/matters/wages/lead", rwToken, map[string]string{"role": "county_leader", "plan": "resolved"}, 200,
+					`"lead_plan":"resolved","resolved_at":"2026-10-02T03:00:00+08:00"`},
+			} {
+				r := e.do("PUT", tc.path, tc.token, tc.body)
+				if r.status != tc.status || !strings.Contains(r.body, tc.want) {
+					t.Errorf("%s: %d %s, want %d with %s", tc.name, r.status, r.body, tc.status, tc.want)
+				}
+			}
+
 			// a case names a matter; one that does not exist is refused and writes nothing
 			before := e.caseCount()
 			if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("X1"), "matter", "nope")); r.status != 422 || details(t, r)["matter"] == "" {

@@ -42,6 +42,10 @@ type MatterRules struct {
 	// RisingShown is how many rising matters are exported by name (the
 	// busiest first): the series stay bounded however many rise.
 	RisingShown int
+	// A matter is long-unresolved (积案) when petitioned BacklogRepeats
+	// times in 12 months, or with a case open longer than BacklogDays
+	// (longunresolved.go).
+	BacklogRepeats, BacklogDays int
 }
 
 // RisingWindowDays is the window of the rising rule, in days; the 30-day

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -20,10 +21,36 @@ type Matter struct {
 	Name     string `db:"name"`
 	Unit     string `db:"unit"`
 	Category string `db:"category"`
+	// MarkedBacklog: the bureau marked the matter long-unresolved (积案),
+	// whatever its cases say; resolving it clears the mark.
+	MarkedBacklog bool `db:"marked_backlog"`
+	// Lead is the leader who owns it (PutLead); read, never written by a PUT
+	// of the matter.
+	Lead petition.Lead `db:"-"`
 }
 
-// matterColumns are the columns of the matters table, the code first.
-var matterColumns = []string{"code", "name", "unit", "category"}
+// matterRow is a stored matter with its lead.
+type matterRow struct {
+	Matter
+	LeadRole   sql.NullString `db:"lead_role"`
+	LeadTarget sql.NullInt32  `db:"lead_target"`
+	LeadPlan   sql.NullString `db:"lead_plan"`
+	ResolvedAt sql.NullInt64  `db:"resolved_at"`
+}
+
+func (r matterRow) matter() Matter {
+	m := r.Matter
+	m.Lead = petition.Lead{Role: r.LeadRole.String, Target: calendar.Day(r.LeadTarget.Int32), Plan: r.LeadPlan.String,
+		ResolvedAt: fromNullUnix(r.ResolvedAt)}
+	return m
+}
+
+// matterColumns are the columns of the matters table a PUT writes, the code
+// first; the lead is written by PutLead.
+var matterColumns = []string{"code", "name", "unit", "category", "marked_backlog"}
+
+// matterSelect reads a Matter.
+const matterSelect = "SELECT code, name, unit, category, marked_backlog, lead_role, lead_target, lead_plan, resolved_at FROM matters"
 
 // PutMatterWithin creates a matter or changes its name, unit or category,
 // within limit matters (max_matters): the rising matters are exported by
@@ -40,7 +67,7 @@ func (s *Store) PutMatterWithin(ctx context.Context, m Matter, limit int) error 
 		ps = k.check(ps, "category", m.Category, k.Categories)
 		return fieldErrors(ps, ErrUnknownRef)
 	}
-	if err := s.putWithin(ctx, "matters", "max_matters", limit, check, matterColumns, m.Code, m.Name, m.Unit, m.Category); err != nil {
+	if err := s.putWithin(ctx, "matters", "max_matters", limit, check, matterColumns, m.Code, m.Name, m.Unit, m.Category, m.MarkedBacklog); err != nil {
 		return fmt.Errorf("put matter %s: %w", m.Code, err)
 	}
 	return nil
@@ -50,24 +77,28 @@ func (s *Store) PutMatterWithin(ctx context.Context, m Matter, limit int) error 
 func (s *Store) Matters(ctx context.Context) ([]Matter, error) { return listMatters(ctx, s.db) }
 
 func listMatters(ctx context.Context, q sqlx.QueryerContext) ([]Matter, error) {
-	var ms []Matter
-	if err := sqlx.SelectContext(ctx, q, &ms, "SELECT code, name, unit, category FROM matters ORDER BY code"); err != nil {
+	var rows []matterRow
+	if err := sqlx.SelectContext(ctx, q, &rows, matterSelect+" ORDER BY code"); err != nil {
 		return nil, fmt.Errorf("list matters: %w", err)
+	}
+	ms := make([]Matter, len(rows))
+	for i, r := range rows {
+		ms[i] = r.matter()
 	}
 	return ms, nil
 }
 
 // MatterByCode returns one matter, or ErrNotFound.
 func (s *Store) MatterByCode(ctx context.Context, code string) (Matter, error) {
-	var m Matter
-	err := s.db.GetContext(ctx, &m, "SELECT code, name, unit, category FROM matters WHERE code = ?", code)
+	var r matterRow
+	err := s.db.GetContext(ctx, &r, matterSelect+" WHERE code = ?", code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Matter{}, fmt.Errorf("matter %s: %w", code, ErrNotFound)
 	}
 	if err != nil {
 		return Matter{}, fmt.Errorf("matter %s: %w", code, err)
 	}
-	return m, nil
+	return r.matter(), nil
 }
 
 // matterActivityQuery counts, for each matter named by a case received in
