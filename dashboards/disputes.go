@@ -59,8 +59,9 @@ func withDisputes(p *page, b *dashboard.DashboardBuilder) *dashboard.DashboardBu
 			Height(4)).
 		WithPanel(statPanel(t("今日未报日报", "No report today"),
 			t("敏感期内今日尚未报送日报（含零报告）的单位；截止时间后仍未报送即告警。平常时期为空。", "Units that have not sent today's daily report (zero reports count) in a sensitive period; past the cut-off they alert. Empty outside sensitive periods."),
-			"none", 9, instant(p.emptyOK(notReportedToday), "{{name}}")).
-			Height(4).TextMode(common.BigValueTextModeName).Thresholds(steps(nil, "orange")))
+			"none", 6, instant(p.emptyOK(notReportedToday), "{{name}}")).
+			Height(4).TextMode(common.BigValueTextModeName).Thresholds(steps(nil, "orange"))).
+		WithPanel(backlogStat(p, "", 3))
 }
 
 // withUnitRegister adds the unit's register and its reports of the last 30

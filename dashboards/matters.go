@@ -2,7 +2,19 @@ package dashboards
 
 import (
 	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
 )
+
+// backlogStat shows the open long-unresolved matters (积案), sel selecting a
+// unit or none for the county, orange while one has no county-level lead.
+func backlogStat(p *page, sel string, w uint32) *stat.PanelBuilder {
+	t := p.t
+	return statPanel(t("信访积案", "Long-unresolved"),
+		t("长期未化解的事项：12 个月内多次信访、复核后再访、有案件超过 backlog_days 未办结或由信访局标记；未落实县级领导包案或超过目标日期的见单位看板。",
+			"Long-unresolved matters: petitioned repeatedly in 12 months, again after a re-review, with a case open past backlog_days, or marked by the bureau; the unit dashboard shows those without a county-level lead or past their target."),
+		"short", w, instant(`sum(petition_matters_backlog{`+sel+`})`, "")).
+		Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))
+}
 
 // risingMatters shows the rising matters by name (sel selects a unit, or
 // none for the county): the distinct petitioners of each in 7 days, and a

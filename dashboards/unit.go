@@ -50,6 +50,13 @@ func unit(p *page) *dashboard.DashboardBuilder {
 		WithPanel(barPanel(t("近30日类别构成", "Categories, 30 days"), t("本单位近 30 日各类别收件数。", "The unit's petitions in 30 days by category."),
 			"short", 6, 8, instant(`sum by (category, name) (petition_received_window{unit="$unit", window="30d"} * on(category) group_left(name) petition_category_info)`, "{{name}}"))).
 		WithPanel(risingMatters(p, `unit="$unit"`, 6)).
+		WithPanel(backlogStat(p, `unit="$unit"`, 4)).
+		WithPanel(statPanel(t("积案未落实县级包案", "Long-unresolved without a county lead"), t("本单位信访积案中未由县级领导包案的件数。", "The unit's long-unresolved matters without a county-level lead."),
+			"short", 4, instant(`sum(petition_matters_backlog_unowned{unit="$unit"})`, "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "red"))).
+		WithPanel(statPanel(t("积案超过目标日期", "Long-unresolved past target"), t("本单位信访积案中超过包案化解目标日期的件数。", "The unit's long-unresolved matters past their target date."),
+			"short", 4, instant(`sum(petition_matters_backlog_past_target{unit="$unit"})`, "")).
+			Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))).
 		WithPanel(seriesPanel(t("超期趋势", "Overdue over time"), t("本单位超期件数随时间的变化。", "The unit's overdue cases over time."),
 			"short", 12, 8, query(`sum(petition_overdue{unit="$unit"})`, t("超期", "overdue"))))
 	return withUnitRegister(p, b)
