@@ -69,7 +69,9 @@ func (r MatterRules) LongUnresolved(h MatterHistory) bool {
 
 // CountyLed reports whether the matter's lead is a county-level leader
 // (one of countyRoles).
-func (h MatterHistory) CountyLed(countyRoles []string) bool { return Contains(countyRoles, h.Lead.Role) }
+func (h MatterHistory) CountyLed(countyRoles []string) bool {
+	return Contains(countyRoles, h.Lead.Role)
+}
 
 // PastTarget reports whether the lead's target date has passed at now.
 func (h MatterHistory) PastTarget(now time.Time, loc *time.Location) bool {
