@@ -24,13 +24,17 @@ func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	if err != nil {
 		return err
 	}
-	monthly, err := r.DisputesOverdueSince(ctx, env.Now, env.Rules.Location, env.ReportingPeriodStarts()[0].Start(env.Rules.Location))
+	earlier, err := r.DisputesOverdueEarlier(ctx, env.Now, env.Rules.Location, env.ReportingPeriodStarts()[0].Start(env.Rules.Location))
 	if err != nil {
 		return err
 	}
+	// overdue this month: those overdue now, and those that were earlier
 	overdueMonth := map[string]int64{}
-	for _, row := range monthly {
-		overdueMonth[row.Unit] = row.Overdue
+	for _, row := range earlier {
+		overdueMonth[row.Unit] += row.Overdue
+	}
+	for _, row := range rows {
+		overdueMonth[row.Unit] += row.Overdue
 	}
 	type ucr struct{ unit, category, risk string }
 	type urm struct{ unit, risk, missing string }

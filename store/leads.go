@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -35,54 +34,84 @@ marked_backlog = CASE WHEN ? THEN 0 ELSE marked_backlog END WHERE code = ?`,
 	return nil
 }
 
-// historyQuery reads every registered matter with its lead and what the
-// long-unresolved rule counts of its cases received after it was last
-// resolved (petition.MatterHistory), through idx_cases_matter: the cases
-// that name a matter, not the archive.
-const historyQuery = `SELECT m.code, m.unit, m.category, m.marked_backlog, m.lead_role, m.lead_target, m.lead_plan, m.resolved_at,
-COALESCE(h.cases_year, 0) AS cases_year, h.last_received, h.last_re_reviewed, COALESCE(h.old_open, 0) AS old_open
-FROM matters m LEFT JOIN (
-SELECT c.matter,
-SUM(CASE WHEN c.received_at >= ? THEN 1 ELSE 0 END) AS cases_year,
-MAX(c.received_at) AS last_received,
-MAX(CASE WHEN c.decision = 're_reviewed' THEN c.decided_at END) AS last_re_reviewed,
-SUM(CASE WHEN c.stage IS NOT NULL AND c.received_at < ? THEN 1 ELSE 0 END) AS old_open
-FROM cases c JOIN matters r ON r.code = c.matter
-WHERE c.matter IS NOT NULL AND c.received_at <= ? AND (r.resolved_at IS NULL OR c.received_at > r.resolved_at)
-GROUP BY c.matter) h ON h.matter = m.code
-ORDER BY m.code`
+// historyAggregates are what the long-unresolved rule counts of a matter's
+// cases (petition.MatterHistory): the cases in the 12 months up to now, the
+// latest receipt, the latest re-review decision, the cases open since before
+// backlog_days. A case received after now does not count, which the
+// aggregates say rather than the WHERE clause: a range on received_at there
+// would draw the planner to the receipt indexes, and the whole archive.
+const historyAggregates = `c.matter AS code,
+SUM(CASE WHEN c.received_at >= ? AND c.received_at <= ? THEN 1 ELSE 0 END) AS cases_year,
+MAX(CASE WHEN c.received_at <= ? THEN c.received_at END) AS last_received,
+MAX(CASE WHEN c.decision = 're_reviewed' AND c.received_at <= ? THEN c.decided_at END) AS last_re_reviewed,
+SUM(CASE WHEN c.stage IS NOT NULL AND c.received_at < ? THEN 1 ELSE 0 END) AS old_open`
 
-type historyRow struct {
-	Code           string         `db:"code"`
-	Unit           string         `db:"unit"`
-	Category       string         `db:"category"`
-	Marked         bool           `db:"marked_backlog"`
-	LeadRole       sql.NullString `db:"lead_role"`
-	LeadTarget     sql.NullInt32  `db:"lead_target"`
-	LeadPlan       sql.NullString `db:"lead_plan"`
-	ResolvedAt     sql.NullInt64  `db:"resolved_at"`
-	CasesYear      int            `db:"cases_year"`
-	LastReceived   sql.NullInt64  `db:"last_received"`
-	LastReReviewed sql.NullInt64  `db:"last_re_reviewed"`
-	OldOpen        int            `db:"old_open"`
+// historyQuery aggregates every matter's cases in the order of
+// idx_cases_matter, which covers it: the cases that name a matter, not the
+// archive, and no join a row.
+const historyQuery = `SELECT ` + historyAggregates + ` FROM cases c WHERE c.matter IS NOT NULL GROUP BY c.matter`
+
+// resolvedHistoryQuery is historyQuery for the resolved matters (few: %s
+// marks their codes), over their cases received after the resolution only:
+// a range of idx_cases_matter each, and the matter's row a case.
+const resolvedHistoryQuery = `SELECT ` + historyAggregates + ` FROM cases c
+WHERE c.matter IN (%s) AND c.received_at > (SELECT r.resolved_at FROM matters r WHERE r.code = c.matter) GROUP BY c.matter`
+
+// historyAggs is one row of either history query.
+type historyAggs struct {
+	Code           string        `db:"code"`
+	CasesYear      int           `db:"cases_year"`
+	LastReceived   sql.NullInt64 `db:"last_received"`
+	LastReReviewed sql.NullInt64 `db:"last_re_reviewed"`
+	OldOpen        int           `db:"old_open"`
 }
 
 // MatterHistories returns every registered matter's history at now for the
-// long-unresolved rule: a case counts in the 12 months when received at or
+// long-unresolved rule, counting only the cases received after the matter
+// was last resolved: a case counts in the 12 months when received at or
 // after petition.BacklogSince(now), as old when received more than
 // backlogDays before now.
 func (r *Reader) MatterHistories(ctx context.Context, now time.Time, backlogDays int) ([]petition.MatterHistory, error) {
-	rows, err := selectAll[historyRow](ctx, r.tx, "matter histories", historyQuery,
-		secondAtOrAfter(petition.BacklogSince(now)), secondAtOrAfter(now.Add(-time.Duration(backlogDays)*24*time.Hour)), now.Unix())
+	var matters []matterRow
+	if err := r.tx.SelectContext(ctx, &matters, matterSelect+" ORDER BY code"); err != nil {
+		return nil, fmt.Errorf("read matters: %w", err)
+	}
+	args := []any{secondAtOrAfter(petition.BacklogSince(now)), now.Unix(), now.Unix(), now.Unix(),
+		secondAtOrAfter(now.Add(-time.Duration(backlogDays) * 24 * time.Hour))}
+	all, err := selectAll[historyAggs](ctx, r.tx, "matter histories", historyQuery, args...)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]petition.MatterHistory, len(rows))
-	for i, row := range rows {
-		out[i] = petition.MatterHistory{Code: row.Code, Unit: row.Unit, Category: row.Category, Marked: row.Marked,
-			CasesYear: row.CasesYear, LastReceived: fromNullUnix(row.LastReceived), LastReReviewed: fromNullUnix(row.LastReReviewed),
-			OldOpen: row.OldOpen, Lead: petition.Lead{Role: row.LeadRole.String, Target: calendar.Day(row.LeadTarget.Int32),
-				Plan: row.LeadPlan.String, ResolvedAt: fromNullUnix(row.ResolvedAt)}}
+	var resolvedCodes []any
+	for _, m := range matters {
+		if m.ResolvedAt.Valid {
+			resolvedCodes = append(resolvedCodes, m.Code)
+		}
+	}
+	var resolved []historyAggs
+	if len(resolvedCodes) > 0 {
+		q := fmt.Sprintf(resolvedHistoryQuery, marks(len(resolvedCodes)))
+		if resolved, err = selectAll[historyAggs](ctx, r.tx, "resolved matter histories", q, append(args, resolvedCodes...)...); err != nil {
+			return nil, err
+		}
+	}
+	byCode, sinceResolved := map[string]historyAggs{}, map[string]historyAggs{}
+	for _, a := range all {
+		byCode[a.Code] = a
+	}
+	for _, a := range resolved {
+		sinceResolved[a.Code] = a
+	}
+	out := make([]petition.MatterHistory, len(matters))
+	for i, row := range matters {
+		m := row.matter()
+		a := byCode[m.Code]
+		if !m.Lead.ResolvedAt.IsZero() {
+			a = sinceResolved[m.Code] // none since: zero
+		}
+		out[i] = petition.MatterHistory{Code: m.Code, Unit: m.Unit, Category: m.Category, Marked: m.MarkedBacklog,
+			CasesYear: a.CasesYear, LastReceived: fromNullUnix(a.LastReceived), LastReReviewed: fromNullUnix(a.LastReReviewed),
+			OldOpen: a.OldOpen, Lead: m.Lead}
 	}
 	return out, nil
 }

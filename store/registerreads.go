@@ -56,16 +56,16 @@ func (r *Reader) OpenDisputes(ctx context.Context, now time.Time, loc *time.Loca
 	return selectAll[OpenDisputeCount](ctx, r.tx, "open disputes", fmt.Sprintf(openDisputesQuery, marks(len(countyRoles))), args...)
 }
 
-// overdueMonthQuery counts, by unit, the disputes overdue at some moment
-// since the start of the month: open and past the last day of their time
-// limit now, or with an event since then that came after the limit in force
-// (dispute_events.late: resolved late, re-dated once overdue, ...), through
-// idx_dispute_events_late: the month's events, not the register's history.
-const overdueMonthQuery = `SELECT unit, COUNT(DISTINCT id) AS overdue FROM (
-SELECT id, unit FROM disputes WHERE status = 'open' AND resolve_by < ?
-UNION ALL
-SELECT d.id, d.unit FROM dispute_events e JOIN disputes d ON d.id = e.dispute_id WHERE e.late = 1 AND e.at >= ?
-) x GROUP BY unit`
+// overdueEarlierQuery counts, by unit, the disputes not overdue now that
+// were overdue at some moment since a start: with an event since then that
+// came after the limit in force (dispute_events.late: resolved late,
+// re-dated once overdue, ...), through idx_dispute_events_late: the
+// period's events, not the register's history. The ones overdue now are
+// OpenDisputes' to count.
+const overdueEarlierQuery = `SELECT d.unit, COUNT(DISTINCT d.id) AS overdue
+FROM dispute_events e JOIN disputes d ON d.id = e.dispute_id
+WHERE e.late = 1 AND e.at >= ? AND NOT (d.status = 'open' AND d.resolve_by IS NOT NULL AND d.resolve_by < ?)
+GROUP BY d.unit`
 
 // UnitOverdue is a count of disputes of a unit.
 type UnitOverdue struct {
@@ -73,13 +73,14 @@ type UnitOverdue struct {
 	Overdue int64  `db:"overdue"`
 }
 
-// DisputesOverdueSince returns, by unit, the disputes that were overdue at
-// some moment from monthStart to now (loc gives today's date): moving a
-// time limit later does not take a dispute out of the month it was overdue
-// in.
-func (r *Reader) DisputesOverdueSince(ctx context.Context, now time.Time, loc *time.Location, monthStart time.Time) ([]UnitOverdue, error) {
-	return selectAll[UnitOverdue](ctx, r.tx, "disputes overdue this month", overdueMonthQuery,
-		int32(calendar.DayOf(now, loc)), secondAtOrAfter(monthStart))
+// DisputesOverdueEarlier returns, by unit, the disputes that are not
+// overdue at now (loc gives today's date) but were at some moment since
+// start: with OpenDisputes' overdue ones, the disputes overdue in the
+// period, so that moving a time limit later does not take a dispute out of
+// the month it was overdue in.
+func (r *Reader) DisputesOverdueEarlier(ctx context.Context, now time.Time, loc *time.Location, start time.Time) ([]UnitOverdue, error) {
+	return selectAll[UnitOverdue](ctx, r.tx, "disputes overdue earlier", overdueEarlierQuery,
+		secondAtOrAfter(start), int32(calendar.DayOf(now, loc)))
 }
 
 // DisputeCount is one row of the register's all-time counters.
