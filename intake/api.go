@@ -65,6 +65,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.POST("/disputes/:dispute_no/events", a.addDisputeEvent)
 	g.PUT("/units/:code/reports/:date", a.putReport)
 	g.GET("/units/:code/reports", a.listReports)
+	g.GET("/units/:code/worklist", a.worklist)
 }
 
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its

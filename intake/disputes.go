@@ -70,6 +70,22 @@ func dayString(d calendar.Day) string {
 	return d.String()
 }
 
+// disputeStanding is where a dispute stands at now: which of the four haves
+// it misses (never nil), the days left to its time limit (open ones with
+// one: 0 on the last day, negative when overdue) and whether it is overdue.
+func disputeStanding(st petition.DisputeState, now time.Time, cfg *config.Config) (missing []string, daysLeft *int, overdue bool) {
+	loc := cfg.Rules.Location
+	missing = st.Missing(now, cfg.Disputes.InspectEvery(cfg.InSensitivePeriod(now)), cfg.Disputes.CountyLeaderRoles)
+	if missing == nil {
+		missing = []string{}
+	}
+	if st.Status == petition.DisputeOpen && st.ResolveBy != 0 {
+		days := int(st.ResolveBy - calendar.DayOf(now, loc))
+		daysLeft = &days
+	}
+	return missing, daysLeft, st.Overdue(now, loc)
+}
+
 func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) DisputeResponse {
 	loc := cfg.Rules.Location
 	local := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
@@ -77,17 +93,10 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 	out := DisputeResponse{
 		DisputeNo: f.No, FoundAt: local(f.FoundAt), Unit: f.Unit, Category: f.Category, FoundRisk: f.Risk,
 		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Matter: f.Matter, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
-		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), Overdue: st.Overdue(now, loc),
-		Missing: st.Missing(now, cfg.Disputes.InspectEvery(cfg.InSensitivePeriod(now)), cfg.Disputes.CountyLeaderRoles), CaseNo: st.CaseNo,
+		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), CaseNo: st.CaseNo,
 		Events: []DisputeEventResponse{},
 	}
-	if out.Missing == nil {
-		out.Missing = []string{}
-	}
-	if st.Status == petition.DisputeOpen && st.ResolveBy != 0 {
-		days := int(st.ResolveBy - calendar.DayOf(now, loc))
-		out.DaysToResolveBy = &days
-	}
+	out.Missing, out.DaysToResolveBy, out.Overdue = disputeStanding(st, now, cfg)
 	if !st.LastInspectedAt.IsZero() {
 		out.LastInspectedAt = local(st.LastInspectedAt)
 	}

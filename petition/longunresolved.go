@@ -46,13 +46,13 @@ func (l Lead) LeadProblems(roles []string) []Problem {
 // case and the latest re-review decision (复查复核) of a case of it, and its
 // cases open since before BacklogDays.
 type MatterHistory struct {
-	Code, Unit, Category string
-	Marked               bool // marked long-unresolved by the bureau
-	CasesYear            int
-	LastReceived         time.Time // zero: none
-	LastReReviewed       time.Time // zero: none
-	OldOpen              int
-	Lead                 Lead
+	Code, Name, Unit, Category string
+	Marked                     bool // marked long-unresolved by the bureau
+	CasesYear                  int
+	LastReceived               time.Time // zero: none
+	LastReReviewed             time.Time // zero: none
+	OldOpen                    int
+	Lead                       Lead
 }
 
 // LongUnresolved reports whether the matter is long-unresolved: marked so,

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"riskmon/petition"
 )
@@ -51,6 +54,10 @@ SUM(CASE WHEN c.stage IS NOT NULL AND c.received_at < ? THEN 1 ELSE 0 END) AS ol
 // archive, and no join a row.
 const historyQuery = `SELECT ` + historyAggregates + ` FROM cases c WHERE c.matter IS NOT NULL GROUP BY c.matter`
 
+// historyOfQuery is historyQuery for the matters whose codes %s marks (one
+// unit's): a range of idx_cases_matter each.
+const historyOfQuery = `SELECT ` + historyAggregates + ` FROM cases c WHERE c.matter IN (%s) GROUP BY c.matter`
+
 // resolvedHistoryQuery is historyQuery for the resolved matters (few: %s
 // marks their codes), over their cases received after the resolution only:
 // a range of idx_cases_matter each, and the matter's row a case.
@@ -72,26 +79,44 @@ type historyAggs struct {
 // after petition.BacklogSince(now), as old when received more than
 // backlogDays before now.
 func (r *Reader) MatterHistories(ctx context.Context, now time.Time, backlogDays int) ([]petition.MatterHistory, error) {
+	return matterHistories(ctx, r.tx, now, backlogDays, "")
+}
+
+// matterHistories is MatterHistories of the matters of unit, or of all
+// when unit is "", with their names.
+func matterHistories(ctx context.Context, tx *sqlx.Tx, now time.Time, backlogDays int, unit string) ([]petition.MatterHistory, error) {
+	q, args := matterSelect+" ORDER BY code", []any{}
+	if unit != "" {
+		q, args = matterSelect+" WHERE unit = ? ORDER BY code", []any{unit}
+	}
 	var matters []matterRow
-	if err := r.tx.SelectContext(ctx, &matters, matterSelect+" ORDER BY code"); err != nil {
+	if err := tx.SelectContext(ctx, &matters, q, args...); err != nil {
 		return nil, fmt.Errorf("read matters: %w", err)
 	}
-	args := []any{secondAtOrAfter(petition.BacklogSince(now)), now.Unix(), now.Unix(), now.Unix(),
-		secondAtOrAfter(now.Add(-time.Duration(backlogDays) * 24 * time.Hour))}
-	all, err := selectAll[historyAggs](ctx, r.tx, "matter histories", historyQuery, args...)
-	if err != nil {
-		return nil, err
+	if len(matters) == 0 {
+		return nil, nil
 	}
-	var resolvedCodes []any
+	aggArgs := []any{secondAtOrAfter(petition.BacklogSince(now)), now.Unix(), now.Unix(), now.Unix(),
+		secondAtOrAfter(now.Add(-time.Duration(backlogDays) * 24 * time.Hour))}
+	var codes, resolvedCodes []any
 	for _, m := range matters {
+		codes = append(codes, m.Code)
 		if m.ResolvedAt.Valid {
 			resolvedCodes = append(resolvedCodes, m.Code)
 		}
 	}
+	q, qArgs := historyQuery, aggArgs
+	if unit != "" {
+		q, qArgs = fmt.Sprintf(historyOfQuery, marks(len(codes))), append(slices.Clip(aggArgs), codes...)
+	}
+	all, err := selectAll[historyAggs](ctx, tx, "matter histories", q, qArgs...)
+	if err != nil {
+		return nil, err
+	}
 	var resolved []historyAggs
 	if len(resolvedCodes) > 0 {
 		q := fmt.Sprintf(resolvedHistoryQuery, marks(len(resolvedCodes)))
-		if resolved, err = selectAll[historyAggs](ctx, r.tx, "resolved matter histories", q, append(args, resolvedCodes...)...); err != nil {
+		if resolved, err = selectAll[historyAggs](ctx, tx, "resolved matter histories", q, append(slices.Clip(aggArgs), resolvedCodes...)...); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +134,7 @@ func (r *Reader) MatterHistories(ctx context.Context, now time.Time, backlogDays
 		if !m.Lead.ResolvedAt.IsZero() {
 			a = sinceResolved[m.Code] // none since: zero
 		}
-		out[i] = petition.MatterHistory{Code: m.Code, Unit: m.Unit, Category: m.Category, Marked: m.MarkedBacklog,
+		out[i] = petition.MatterHistory{Code: m.Code, Name: m.Name, Unit: m.Unit, Category: m.Category, Marked: m.MarkedBacklog,
 			CasesYear: a.CasesYear, LastReceived: fromNullUnix(a.LastReceived), LastReReviewed: fromNullUnix(a.LastReReviewed),
 			OldOpen: a.OldOpen, Lead: m.Lead}
 	}
