@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
@@ -64,17 +65,38 @@ func withDisputes(p *page, b *dashboard.DashboardBuilder) *dashboard.DashboardBu
 		WithPanel(backlogStat(p, "", 3))
 }
 
+// riskGrades are the colours bureaus grade a dispute's risk by (high 红,
+// medium 橙, low 黄), in the order of petition.DisputeRisks; the API and the
+// series keep high, medium and low.
+var riskGrades = map[string]struct{ zh, en, color string }{
+	petition.RiskHigh: {"高风险（红）", "high (red)", "red"},
+	"medium":          {"中风险（橙）", "medium (orange)", "orange"},
+	"low":             {"低风险（黄）", "low (yellow)", "yellow"},
+}
+
+// byRiskGrade shows a bar panel's series, one a risk (legend {{risk}}), by
+// the bureaus' colour and its name.
+func byRiskGrade(p *page, b *bargauge.PanelBuilder) *bargauge.PanelBuilder {
+	for _, risk := range petition.DisputeRisks {
+		g := riskGrades[risk]
+		b = b.OverrideByName(risk, []dashboard.DynamicConfigValue{
+			{Id: "displayName", Value: p.t(g.zh, g.en)},
+			{Id: "color", Value: map[string]any{"mode": "fixed", "fixedColor": g.color}},
+		})
+	}
+	return b
+}
+
 // withUnitRegister adds the unit's register and its reports of the last 30
 // days to the unit dashboard.
 func withUnitRegister(p *page, b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 	t := p.t
 	riskLegend := "{{risk}}"
 	return b.
-		WithPanel(barPanel(t("在册矛盾纠纷（按风险）", "Open disputes by risk"), t("本单位台账中在办的矛盾纠纷数，按当前风险等级。", "The unit's open disputes by current risk."),
-			"short", 6, 8, instant(`sum by (risk) (petition_disputes_open{unit="$unit"})`, riskLegend))).
-		WithPanel(barPanel(t("超过化解时限（按风险）", "Overdue disputes by risk"), t("本单位超过化解时限仍未化解的矛盾纠纷数。", "The unit's open disputes past their time limit."),
-			"short", 6, 8, instant(`sum by (risk) (petition_disputes_overdue{unit="$unit"})`, riskLegend)).
-			Thresholds(steps(nil, "green", 1.0, "red"))).
+		WithPanel(byRiskGrade(p, barPanel(t("在册矛盾纠纷（按风险）", "Open disputes by risk"), t("本单位台账中在办的矛盾纠纷数，按当前风险等级（红、橙、黄）。", "The unit's open disputes by current risk (red, orange, yellow)."),
+			"short", 6, 8, instant(`sum by (risk) (petition_disputes_open{unit="$unit"})`, riskLegend)))).
+		WithPanel(byRiskGrade(p, barPanel(t("超过化解时限（按风险）", "Overdue disputes by risk"), t("本单位超过化解时限仍未化解的矛盾纠纷数，按风险等级（红、橙、黄）。", "The unit's open disputes past their time limit, by risk (red, orange, yellow)."),
+			"short", 6, 8, instant(`sum by (risk) (petition_disputes_overdue{unit="$unit"})`, riskLegend)))).
 		WithPanel(barPanel(t("未落实“四有”", "Missing the four haves"), t("本单位在办矛盾纠纷缺少各项“四有”的件数。", "The unit's open disputes missing each of the four haves."),
 			"short", 6, 8, missingHaves(p, `unit="$unit",`)...).
 			Thresholds(steps(nil, "green", 1.0, "orange"))).
