@@ -143,6 +143,9 @@ func (c *Collector) scrape(ctx context.Context, cfg *config.Config, now time.Tim
 	for _, name := range cfg.PeriodNames() {
 		env.SensitivePeriods[name] = cfg.PeriodActive(name, now)
 	}
+	for _, p := range cfg.Periods {
+		env.PeriodStarts = append(env.PeriodStarts, p.Start)
+	}
 	runs := make([]scraperRun, len(c.scrapers))
 	err := c.read(ctx, func(r *store.Reader) error {
 		var err error

@@ -98,6 +98,18 @@ func writeRegister(t testing.TB, s *store.Store, cfg petition.Rules) {
 			t.Fatal(err)
 		}
 	}
+	for _, sc := range screeningFixture {
+		if err := s.PutScreening(ctx, sc, sc.Month.Start(shanghai).Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// screeningFixture: u1 screened September (and August), u2 August only.
+var screeningFixture = []petition.Screening{
+	{Unit: "u1", Month: petition.MonthOf(local("2026-08-15 12:00:00"), shanghai), Found: map[string]int{"low": 2}},
+	{Unit: "u1", Month: petition.MonthOf(local("2026-09-15 12:00:00"), shanghai), Found: map[string]int{"high": 1, "medium": 1}},
+	{Unit: "u2", Month: petition.MonthOf(local("2026-08-15 12:00:00"), shanghai)},
 }
 
 // registerWant is every non-zero series of the register at fixtureNow.
@@ -136,6 +148,9 @@ var registerWant = map[string]float64{
 	`petition_disputes_escalated_major_timely_total{unit="u2"}`:                          1,
 	`petition_config_inspection_interval_seconds{}`:                                      86400,
 	`petition_unit_report_last_timestamp_seconds{unit="u1"}`:                             float64(local("2026-10-02 00:00:00").Unix()),
+	`petition_unit_screening_last_timestamp_seconds{unit="u1"}`:                          float64(local("2026-09-01 00:00:00").Unix()),
+	`petition_unit_screening_last_timestamp_seconds{unit="u2"}`:                          float64(local("2026-08-01 00:00:00").Unix()),
+	`petition_config_screening_lead_seconds{}`:                                           7 * 86400,
 	`petition_unit_report_last_timestamp_seconds{unit="u2"}`:                             float64(local("2026-09-30 00:00:00").Unix()),
 }
 
@@ -148,6 +163,36 @@ var registerSeries = map[string]int{
 	"petition_disputes_escalated_timely_total": 14, "petition_disputes_escalated_major_timely_total": 2,
 	"petition_config_inspection_interval_seconds": 1, "petition_unit_report_last_timestamp_seconds": 2,
 	"petition_unit_report_missing": 2, "petition_disputes_redated_total": 6, "petition_disputes_overdue_month": 2,
+	"petition_unit_screening_last_timestamp_seconds": 2, "petition_unit_screening_missing": 2, "petition_config_screening_lead_seconds": 1,
+}
+
+// Before National Day (1 October) a unit owes September's screening from
+// 24 September 00:00 (7 days before): u2 screened only August. Outside the
+// lead, or once the period has begun, nobody is missing.
+func TestUnitScreeningMissing(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			c, clk := fixtureCollector(t, dialect)
+			for _, tc := range []struct {
+				now    string
+				u1, u2 float64
+			}{
+				{"2026-09-23 23:59:59", 0, 0},
+				{"2026-09-24 00:00:00", 0, 1},
+				{"2026-09-30 23:59:59", 0, 1},
+				{"2026-10-01 00:00:00", 0, 0},
+			} {
+				clk.t = local(tc.now)
+				if err := c.Refresh(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				got := series(t, c)
+				if u1, u2 := got[`petition_unit_screening_missing{unit="u1"}`], got[`petition_unit_screening_missing{unit="u2"}`]; u1 != tc.u1 || u2 != tc.u2 {
+					t.Errorf("at %s: missing u1 %v u2 %v, want %v %v", tc.now, u1, u2, tc.u1, tc.u2)
+				}
+			}
+		})
+	}
 }
 
 // The daily report is due by 17:00 on a day of a sensitive period: at

@@ -31,6 +31,7 @@ type Env struct {
 	Sensitive        bool            // some period is active now
 	Disputes         petition.DisputeRules
 	Matters          petition.MatterRules
+	PeriodStarts     []time.Time // of every configured sensitive period
 }
 
 // InspectEvery is how long an inspection of a dispute counts now.
@@ -77,6 +78,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 func DefaultScrapers() []Scraper {
 	return []Scraper{
 		Reference{}, SensitivePeriods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
-		Disputes{}, DisputeCounts{}, UnitReports{}, Matters{}, LongUnresolved{},
+		Disputes{}, DisputeCounts{}, UnitReports{}, UnitScreenings{}, Matters{}, LongUnresolved{},
 	}
 }

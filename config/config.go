@@ -247,6 +247,7 @@ var keys = []key{
 	{"rising_matters_shown", "20", intSetter(func(c *Config) *int { return &c.Matters.RisingShown }, 1, 1000), "rising matters exported by name, the most petitioners first (the count covers them all)"},
 	{"backlog_repeats", "3", intSetter(func(c *Config) *int { return &c.Matters.BacklogRepeats }, 2, 1000), "cases of one matter within 12 months that make it long-unresolved (积案)"},
 	{"backlog_days", "180", intSetter(func(c *Config) *int { return &c.Matters.BacklogDays }, 30, 3650), "days a case of a matter may be open before the matter is long-unresolved"},
+	{"screening_lead_days", "7", intSetter(func(c *Config) *int { return &c.Disputes.ScreeningLeadDays }, 1, 60), "days before a sensitive period from which a unit that has not screened the month before it (一月一排查) is missing"},
 	{"simulate_every", "3s", durSetter(func(c *Config) *time.Duration { return &c.SimulateEvery }, 100*time.Millisecond), "demo only: one simulated step this often"},
 }
 

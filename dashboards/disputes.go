@@ -119,6 +119,9 @@ func withUnitRegister(p *page, b *dashboard.DashboardBuilder) *dashboard.Dashboa
 			query(p.emptyOK(`floor((time() - petition_unit_report_last_timestamp_seconds{unit="$unit"}) / 86400)`), t("距最近报送天数", "days since the latest report")),
 			query(`max(petition_unit_report_missing{unit="$unit"})`, t("截止未报", "missing after the cut-off"))).
 			TimeFrom("30d")).
+		WithPanel(statPanel(t("最近排查月份", "Latest screening"), t("本单位最近一次月度矛盾纠纷排查（一月一排查）所属月份；敏感期前须完成前一个月的排查，未完成即告警。从未排查时为空。", "The month of the unit's latest monthly screening for disputes; before a sensitive period the month before it must be screened, or it alerts. Empty when it never screened."),
+			"time:YYYY-MM", 6, instant(p.emptyOK(`petition_unit_screening_last_timestamp_seconds{unit="$unit"} * 1000`), "")).
+			Height(7)).
 		WithPanel(statPanel(t("最近报送日期", "Latest report"), t("本单位最近一次报送日报的日期；从未报送时为空。", "The date of the unit's latest daily report; empty when it never reported."),
 			"time:YYYY-MM-DD", 6, instant(p.emptyOK(`petition_unit_report_last_timestamp_seconds{unit="$unit"} * 1000`), "")).
 			Height(7))

@@ -52,14 +52,17 @@ var Units = []store.Unit{
 // protects nothing: only synthetic identifiers are ever hashed with it.
 var Key = petition.NewKey([]byte(config.DemoKey))
 
-// Periods are the demo's sensitive periods at now: a drill in force now, and
-// this year's National Day and next year's Two Sessions.
+// Periods are the demo's sensitive periods at now: a drill in force now, a
+// visit by the province's inspectors starting in three days (before which
+// every unit owes its monthly screening), and this year's National Day and
+// next year's Two Sessions.
 func Periods(loc *time.Location, now time.Time) []config.Period {
 	local := now.In(loc)
 	y := local.Year()
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
 	ps, err := config.ResolvePeriods(loc, "the demo", []config.PeriodSpec{
 		{Name: "demo_drill", Start: day(local.AddDate(0, 0, -2)), End: day(local.AddDate(0, 0, 4))},
+		{Name: "demo_inspection", Start: day(local.AddDate(0, 0, 3)), End: day(local.AddDate(0, 0, 5))},
 		{Name: "national_day", Start: fmt.Sprintf("%d-10-01", y), End: fmt.Sprintf("%d-10-07", y)},
 		{Name: "two_sessions", Start: fmt.Sprintf("%d-03-01", y+1), End: fmt.Sprintf("%d-03-15", y+1)},
 	})

@@ -17,6 +17,10 @@ import (
 // ForgetfulUnits do not send today's daily report in the demo.
 var ForgetfulUnits = []string{"huangtu", "sasac"}
 
+// UnscreenedUnit skipped its monthly screening (一月一排查) last month and
+// this: before the demo's inspection it is missing.
+const UnscreenedUnit = "jinsha"
+
 // RegisterSize is how many disputes the demo's register holds.
 const RegisterSize = 36
 
@@ -31,6 +35,19 @@ func SeedRegister(ctx context.Context, s *store.Store, r petition.Rules, now tim
 	for back := 29; back >= 0; back-- {
 		if err := sendReports(ctx, s, today-calendar.Day(back), now, back); err != nil {
 			return err
+		}
+	}
+	// every unit screened two months ago; all but one last month and this
+	this := petition.MonthOf(now, r.Location)
+	for back := petition.Month(2); back >= 0; back-- {
+		for i, u := range append(Units[:len(Units):len(Units)], Bureau) {
+			if back < 2 && u.Code == UnscreenedUnit {
+				continue
+			}
+			sc := petition.Screening{Unit: u.Code, Month: this - back, Found: map[string]int{"medium": i % 3, "low": i % 4}}
+			if err := s.PutScreening(ctx, sc, now); err != nil {
+				return fmt.Errorf("demo screening: %w", err)
+			}
 		}
 	}
 	return nil

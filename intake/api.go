@@ -66,6 +66,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/units/:code/reports/:date", a.putReport)
 	g.GET("/units/:code/reports", a.listReports)
 	g.GET("/units/:code/worklist", a.worklist)
+	g.PUT("/units/:code/screenings/:month", a.putScreening)
 }
 
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its

@@ -183,6 +183,44 @@ func (a *API) putReport(c echo.Context) error {
 
 // listReports answers a unit's reports, latest first, of the last
 // ReportsShown days or since the date given.
+// ScreeningRequest is the body of PUT /api/v1/units/{code}/screenings/{month}:
+// the disputes the monthly screening (一月一排查) found, by risk; a risk left
+// out is 0, and an empty object is a screening that found nothing.
+type ScreeningRequest struct {
+	Found map[string]int `json:"found"`
+}
+
+func (a *API) putScreening(c echo.Context) error {
+	var req ScreeningRequest
+	if e := decode(c.Response(), c.Request(), &req); e != nil {
+		return a.refuse(c, e)
+	}
+	cfg, now := a.Config(), a.Now()
+	var ds details
+	sc := petition.Screening{Unit: c.Param("code"), Found: req.Found}
+	m, err := petition.ParseMonth(c.Param("month"))
+	if err != nil {
+		ds.add("month", "%s", err.Error())
+	}
+	sc.Month = m
+	if len(ds) == 0 {
+		ds = withRuleProblems(ds, sc.Problems(now, cfg.Rules.Location), nil)
+	}
+	if len(ds) > 0 {
+		return a.refuse(c, invalid(ds))
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	if err := a.Store.PutScreening(ctx, sc, now); err != nil {
+		return a.fail(c, err)
+	}
+	found := map[string]int{}
+	for _, risk := range petition.DisputeRisks {
+		found[risk] = req.Found[risk]
+	}
+	return c.JSON(http.StatusOK, map[string]any{"unit": sc.Unit, "month": sc.Month.String(), "found": found})
+}
+
 func (a *API) listReports(c echo.Context) error {
 	cfg := a.Config()
 	loc := cfg.Rules.Location

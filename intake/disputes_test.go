@@ -283,3 +283,39 @@ func fmtJSON(v any) string {
 	}
 	return string(b)
 }
+
+// TestScreenings: a unit's monthly screening on both databases, and its
+// refusals.
+func TestScreenings(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			e := newEnv(t, d) // at 2026-10-02 03:00 Beijing time
+			for _, tc := range []struct {
+				path   string
+				token  string
+				body   any
+				status int
+				want   string
+			}{
+				{"/api/v1/units/u1/screenings/2026-09", rwToken, map[string]any{"found": map[string]int{"high": 1}}, 200, `"found":{"high":1,"low":0,"medium":0}`},
+				{"/api/v1/units/u1/screenings/2026-10", rwToken, map[string]any{}, 200, `"month":"2026-10"`},
+				{"/api/v1/units/u1/screenings/2026-09", rwToken, map[string]any{"found": map[string]int{"low": 3}}, 200, `"low":3`}, // replaced
+				{"/api/v1/units/u1/screenings/2026-11", rwToken, map[string]any{}, 422, "after this month"},
+				{"/api/v1/units/u1/screenings/2026-13", rwToken, map[string]any{}, 422, `"month"`},
+				{"/api/v1/units/u1/screenings/2026-09", rwToken, map[string]any{"found": map[string]int{"red": 1}}, 422, `"found"`},
+				{"/api/v1/units/u1/screenings/2026-09", rwToken, map[string]any{"found": map[string]int{"high": -1}}, 422, `"found.high"`},
+				{"/api/v1/units/u9/screenings/2026-09", rwToken, map[string]any{}, 422, `"unit"`},
+				{"/api/v1/units/u1/screenings/2026-09", roToken, map[string]any{}, 403, ""},
+				{"/api/v1/units/u1/screenings/2026-09", rwToken, map[string]any{"remark": "张三 13800138000"}, 400, ""},
+			} {
+				r := e.do("PUT", tc.path, tc.token, tc.body)
+				if r.status != tc.status || !strings.Contains(r.body, tc.want) {
+					t.Errorf("PUT %s %v: %d %s, want %d with %s", tc.path, tc.body, r.status, r.body, tc.status, tc.want)
+				}
+			}
+			if n := e.count("unit_screenings"); n != 2 {
+				t.Errorf("%d screenings stored, want 2", n)
+			}
+		})
+	}
+}

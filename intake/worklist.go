@@ -44,7 +44,7 @@ type WorkCase struct {
 	DaysLeft    *int   `json:"days_left,omitempty"` // to the last day: 0 on it, negative when overdue
 	Overdue     bool   `json:"overdue"`
 	DueSoon     bool   `json:"due_soon"`
-	Supervision string `json:"supervision,omitempty"` // the highest level supervising it (督办)
+	Supervision string `json:"supervision,omitempty"`  // the highest level supervising it (督办)
 	AssignedDue string `json:"assigned_due,omitempty"` // the bureau's assignment (交办): its completion report's date
 	Major       bool   `json:"major"`
 	Unreported  bool   `json:"major_unreported,omitempty"` // a major matter not yet reported to the county leadership

@@ -86,6 +86,9 @@ type DisputeRules struct {
 	// ReportCutoff is the time after local midnight by which units send
 	// their daily report in a sensitive period.
 	ReportCutoff time.Duration
+	// ScreeningLeadDays before a sensitive period starts, a unit that has
+	// not screened the month before it is missing (screening.go).
+	ScreeningLeadDays int
 }
 
 // InspectEvery is how long an inspection counts, in or out of a sensitive
