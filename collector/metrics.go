@@ -154,6 +154,7 @@ var (
 	disputesEscalatedTotal   = counter("disputes_escalated_total", "Registered disputes that became petitions anyway, all time: the register's failures.", "unit", "category")
 	disputesEscalatedTimely  = counter("disputes_escalated_timely_total", "Escalations recorded within the backfill horizon of when they happened, all time: what pages. Loaded history does not move it.", "unit", "category")
 	disputesEscalatedMajor   = counter("disputes_escalated_major_timely_total", "Of the timely escalations, those into a collective or skip-level petition, all time.", "unit")
+	disputesOpenPotential    = gauge("disputes_open_potential", "Open disputes by what they could become (potential: collective, skip_level, extreme_act, online_outcry, other; unsaid for those registered without it).", "unit", "potential")
 	disputesRedatedTotal     = counter("disputes_redated_total", "Time limits of disputes moved later (resolve_by, always with a reason), all time, by the dispute's risk then: re-dating is seen, not hidden.", "unit", "risk")
 	disputesOverdueMonth     = gauge("disputes_overdue_month", "Disputes of the unit overdue at some moment since 00:00 local of the first of the month: open past their time limit now, or resolved, re-dated or otherwise moved after it. Moving a time limit later does not take a dispute out of the month it was overdue in.", "unit")
 	unitScreeningLast        = gauge("unit_screening_last_timestamp_seconds", "Start (00:00 local of the first) of the latest month the unit screened its area for disputes (一月一排查); absent for a unit that never screened.", "unit")
@@ -183,6 +184,10 @@ var (
 	configRisingPetitioners      = gauge("config_rising_petitioners", "Distinct petitioners within 7 days at which a matter is rising, in force at the refresh: rising_petitioners, or rising_petitioners_sensitive in a sensitive period.")
 	configRisingMattersShown     = gauge("config_rising_matters_shown", "Configured number of rising matters exported by name (rising_matters_shown).")
 )
+
+// PotentialUnsaid is the potential label of the open disputes registered
+// without one.
+const PotentialUnsaid = "unsaid"
 
 // MatterWindows are the windows of the matter counts: the rising rule's
 // (petition.RisingWindowDays) and the month beside it.

@@ -29,12 +29,22 @@ func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		return err
 	}
 	// overdue this month: those overdue now, and those that were earlier
+	potentials, err := r.OpenPotentials(ctx)
+	if err != nil {
+		return err
+	}
+	potential := map[unitAnd]int64{}
+	for _, row := range potentials {
+		potential[unitAnd{row.Unit, row.Potential}] = row.Open
+	}
 	overdueMonth := map[string]int64{}
 	for _, row := range earlier {
 		overdueMonth[row.Unit] += row.Overdue
 	}
+	openByUnit := map[string]int64{}
 	for _, row := range rows {
 		overdueMonth[row.Unit] += row.Overdue
+		openByUnit[row.Unit] += row.Open
 	}
 	type ucr struct{ unit, category, risk string }
 	type urm struct{ unit, risk, missing string }
@@ -59,6 +69,12 @@ func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	})
 	env.eachUnit(func(unit string) {
 		emit(disputesOverdueMonth, float64(overdueMonth[unit]), unit)
+		said := int64(0)
+		for _, p := range petition.DisputePotentials {
+			said += potential[unitAnd{unit, p}]
+			emit(disputesOpenPotential, float64(potential[unitAnd{unit, p}]), unit, p)
+		}
+		emit(disputesOpenPotential, float64(openByUnit[unit]-said), unit, PotentialUnsaid)
 		for _, risk := range petition.DisputeRisks {
 			emit(disputesPersonsEstimate, float64(persons[unitAnd{unit, risk}]), unit, risk)
 			for _, have := range petition.FourHaves {

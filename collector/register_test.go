@@ -36,7 +36,12 @@ func registerFixture() []struct {
 		events []petition.DisputeEvent
 	}{
 		// high risk, none of the four haves
-		{d: dispute("G1", "u1", "land_requisition", "high", 60, "2026-09-20 09:00:00")},
+		// (it could become a collective petition)
+		{d: func() petition.Dispute {
+			d := dispute("G1", "u1", "land_requisition", "high", 60, "2026-09-20 09:00:00")
+			d.Potential = "collective"
+			return d
+		}()},
 		// its last day was yesterday: overdue; inspected exactly a day ago,
 		// which no longer counts
 		// part of the matter xiaowan (fixtureMatters)
@@ -129,6 +134,11 @@ var registerWant = map[string]float64{
 	`petition_disputes_unowned{missing="inspection",risk="high",unit="u2"}`: 1,
 	`petition_disputes_found_total{category="other",risk="high",unit="u2"}`: 1,
 	`petition_disputes_redated_total{risk="high",unit="u2"}`:                1,
+	// G1 could become a collective petition; G2, G3 and G8 registered
+	// without saying
+	`petition_disputes_open_potential{potential="collective",unit="u1"}`:    1,
+	`petition_disputes_open_potential{potential="unsaid",unit="u1"}`:        2,
+	`petition_disputes_open_potential{potential="unsaid",unit="u2"}`:        1,
 	`petition_disputes_overdue_month{unit="u1"}`:                            1,
 	`petition_disputes_overdue_month{unit="u2"}`:                            1,
 	`petition_disputes_unowned{missing="handler",risk="high",unit="u1"}`:    1,
@@ -164,6 +174,7 @@ var registerSeries = map[string]int{
 	"petition_config_inspection_interval_seconds": 1, "petition_unit_report_last_timestamp_seconds": 2,
 	"petition_unit_report_missing": 2, "petition_disputes_redated_total": 6, "petition_disputes_overdue_month": 2,
 	"petition_unit_screening_last_timestamp_seconds": 2, "petition_unit_screening_missing": 2, "petition_config_screening_lead_seconds": 1,
+	"petition_disputes_open_potential": 12,
 }
 
 // Before National Day (1 October) a unit owes September's screening from
@@ -271,6 +282,7 @@ func TestRegisterCountersOnlyGrow(t *testing.T) {
 		`petition_disputes_open{category="land_requisition",risk="high",unit="u1"}`: -1,
 		`petition_disputes_open{category="land_requisition",risk="low",unit="u1"}`:  1,
 		`petition_disputes_open{category="other",risk="medium",unit="u1"}`:          -1,
+		`petition_disputes_open_potential{potential="unsaid",unit="u1"}`:            -1, // G3
 		`petition_disputes_persons_estimate{risk="high",unit="u1"}`:                 -60,
 		`petition_disputes_persons_estimate{risk="low",unit="u1"}`:                  60,
 		`petition_disputes_persons_estimate{risk="medium",unit="u1"}`:               -5,

@@ -117,6 +117,9 @@ func demoDispute(r petition.Rules, now time.Time, i int) (petition.Dispute, []pe
 		Risk:     petition.DisputeRisks[(i+i/6)%len(petition.DisputeRisks)], PersonsEstimate: 3 + (i*13)%40,
 		Source: petition.DisputeSources[i%len(petition.DisputeSources)],
 	}
+	if i%3 != 2 {
+		d.Potential = petition.DisputePotentials[i%len(petition.DisputePotentials)] // a third left unsaid
+	}
 	owned := func(days int) {
 		d.LeaderRole, d.HandlerAssigned = petition.DefaultLeaderRoles[i%len(petition.DefaultLeaderRoles)], true
 		d.ResolveBy = today + calendar.Day(days)

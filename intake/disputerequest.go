@@ -21,7 +21,8 @@ type DisputeRequest struct {
 	HandlerAssigned bool   `json:"handler_assigned,omitempty"`
 	ResolveBy       string `json:"resolve_by,omitempty"`
 	Source          string `json:"source"`
-	Matter          string `json:"matter,omitempty"` // the registered matter it is part of
+	Matter          string `json:"matter,omitempty"`    // the registered matter it is part of
+	Potential       string `json:"potential,omitempty"` // what it could become: collective, skip_level, extreme_act, online_outcry, other
 }
 
 // DisputeEventRequest is one step of a dispute.
@@ -57,7 +58,7 @@ func (r DisputeRequest) Validate(now time.Time, roles []string) (petition.Disput
 	}
 	d := petition.Dispute{No: r.DisputeNo, FoundAt: found, Unit: r.Unit, Category: r.Category, Risk: r.Risk,
 		PersonsEstimate: persons, LeaderRole: r.LeaderRole, HandlerAssigned: r.HandlerAssigned,
-		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Source: r.Source, Matter: r.Matter}
+		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Source: r.Source, Matter: r.Matter, Potential: r.Potential}
 	ds = withRuleProblems(ds, d.Problems(roles), nil)
 	if len(ds) > 0 {
 		return petition.Dispute{}, ds

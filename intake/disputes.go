@@ -26,7 +26,8 @@ type DisputeResponse struct {
 	FoundRisk       string                 `json:"found_risk"`
 	PersonsEstimate int                    `json:"persons_estimate"`
 	Source          string                 `json:"source"`
-	Matter          string                 `json:"matter,omitempty"` // the registered matter it is part of
+	Matter          string                 `json:"matter,omitempty"`    // the registered matter it is part of
+	Potential       string                 `json:"potential,omitempty"` // what it could become
 	Status          string                 `json:"status"`
 	Risk            string                 `json:"risk"`
 	LeaderRole      string                 `json:"leader_role,omitempty"`
@@ -92,7 +93,7 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 	f, st := v.Found, v.State
 	out := DisputeResponse{
 		DisputeNo: f.No, FoundAt: local(f.FoundAt), Unit: f.Unit, Category: f.Category, FoundRisk: f.Risk,
-		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Matter: f.Matter, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
+		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Matter: f.Matter, Potential: f.Potential, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
 		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), CaseNo: st.CaseNo,
 		Events: []DisputeEventResponse{},
 	}

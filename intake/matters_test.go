@@ -148,6 +148,13 @@ func TestMatters(t *testing.T) {
 			if r := e.do("POST", "/api/v1/disputes", rwToken, with(dispute, "matter", "wages")); r.status != 409 {
 				t.Errorf("the same dispute with another matter: %d %s", r.status, r.body)
 			}
+			// what it could become: a vocabulary
+			if r := e.do("POST", "/api/v1/disputes", rwToken, with(dispute, "dispute_no", "G2", "potential", "riot")); r.status != 422 || details(t, r)["potential"] == "" {
+				t.Errorf("a potential outside the vocabulary: %d %s", r.status, r.body)
+			}
+			if r := e.do("POST", "/api/v1/disputes", rwToken, with(dispute, "dispute_no", "G2", "potential", "skip_level")); r.status != 201 || !strings.Contains(r.body, `"potential":"skip_level"`) {
+				t.Errorf("a dispute that could become a skip-level visit: %d %s", r.status, r.body)
+			}
 		})
 	}
 }

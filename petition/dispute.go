@@ -20,6 +20,11 @@ var DisputeRisks = []string{RiskHigh, "medium", "low"}
 // makes it a major matter (art. 25).
 const RiskHigh = "high"
 
+// DisputePotentials say what a dispute could become if left: a collective
+// petition, a skip-level visit, an extreme act, an outcry online, or
+// another escalation. Recorded at registration, optional.
+var DisputePotentials = []string{"collective", "skip_level", "extreme_act", "online_outcry", "other"}
+
 // DisputeSources say how a dispute came to the register.
 var DisputeSources = []string{"screening", "hotline", "grid", "petition", "other"}
 
@@ -116,6 +121,7 @@ type Dispute struct {
 	ResolveBy       calendar.Day // the local date it is to be resolved by; 0: not set
 	Source          string
 	Matter          string // the registered matter it is part of (rising.go), or ""
+	Potential       string // DisputePotentials, or "" when not said
 }
 
 // Problems lists every field of d that breaks a rule, leader roles being
@@ -138,6 +144,9 @@ func (d Dispute) Problems(roles []string) []Problem {
 	ps = append(ps, vocabProblem("source", d.Source, DisputeSources)...)
 	if d.Matter != "" {
 		ps = append(ps, MatterCodeProblem("matter", d.Matter)...)
+	}
+	if d.Potential != "" {
+		ps = append(ps, vocabProblem("potential", d.Potential, DisputePotentials)...)
 	}
 	return ps
 }

@@ -115,10 +115,10 @@ func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dis
 	st := petition.DisputeFound(d)
 	res, err := tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
-handler_assigned, resolve_by, last_event_at, matter) VALUES (`+marks(18)+`)`,
+handler_assigned, resolve_by, last_event_at, matter, potential) VALUES (`+marks(19)+`)`,
 		d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
 		nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
-		nullDay(st.ResolveBy), d.FoundAt.Unix(), nullString(d.Matter))
+		nullDay(st.ResolveBy), d.FoundAt.Unix(), nullString(d.Matter), nullString(d.Potential))
 	if err != nil {
 		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
@@ -250,6 +250,7 @@ type disputeRow struct {
 	EscalatedCase        sql.NullString `db:"escalated_case"`
 	LastEventAt          int64          `db:"last_event_at"`
 	Matter               sql.NullString `db:"matter"`
+	Potential            sql.NullString `db:"potential"`
 }
 
 type disputeEventRow struct {
@@ -271,7 +272,7 @@ func readDispute(ctx context.Context, tx *sqlx.Tx, no, lock string) (storedDispu
 	var row disputeRow
 	err := tx.GetContext(ctx, &row, `SELECT id, dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, status, risk, leader_role, handler_assigned,
-resolve_by, last_inspected_at, escalated_case, last_event_at, matter FROM disputes WHERE dispute_no = ?`+lock, no)
+resolve_by, last_inspected_at, escalated_case, last_event_at, matter, potential FROM disputes WHERE dispute_no = ?`+lock, no)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedDispute{}, ErrNotFound
 	}
@@ -282,7 +283,7 @@ resolve_by, last_inspected_at, escalated_case, last_event_at, matter FROM disput
 		Found: petition.Dispute{No: row.No, FoundAt: fromUnix(row.FoundAt), Unit: row.Unit, Category: row.Category,
 			Risk: row.FoundRisk, PersonsEstimate: row.PersonsEstimate, LeaderRole: row.FoundLeaderRole.String,
 			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source,
-			Matter: row.Matter.String},
+			Matter: row.Matter.String, Potential: row.Potential.String},
 		State: petition.DisputeState{Status: row.Status, Risk: row.Risk, LeaderRole: row.LeaderRole.String,
 			HandlerAssigned: row.HandlerAssigned, ResolveBy: calendar.Day(row.ResolveBy.Int32),
 			LastInspectedAt: fromNullUnix(row.LastInspectedAt), LastEventAt: fromUnix(row.LastEventAt), CaseNo: row.EscalatedCase.String},

@@ -83,6 +83,21 @@ func (r *Reader) DisputesOverdueEarlier(ctx context.Context, now time.Time, loc 
 		secondAtOrAfter(start), int32(calendar.DayOf(now, loc)))
 }
 
+// PotentialCount counts a unit's open disputes that could become one thing.
+type PotentialCount struct {
+	Unit      string `db:"unit"`
+	Potential string `db:"potential"`
+	Open      int64  `db:"open"`
+}
+
+// OpenPotentials returns the open disputes by unit and what they could
+// become, those registered without it left out, through
+// idx_disputes_potential.
+func (r *Reader) OpenPotentials(ctx context.Context) ([]PotentialCount, error) {
+	return selectAll[PotentialCount](ctx, r.tx, "open disputes by potential", `SELECT unit, potential, COUNT(*) AS open
+FROM disputes WHERE status = 'open' AND potential IS NOT NULL GROUP BY status, potential, unit`)
+}
+
 // DisputeCount is one row of the register's all-time counters.
 type DisputeCount struct {
 	Unit                 string `db:"unit"`
