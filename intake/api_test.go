@@ -414,6 +414,20 @@ func TestTourOnAFreshDatabase(t *testing.T) {
 			if !got.Collective || got.Status != "received" {
 				t.Errorf("the tour's case: %+v", got)
 			}
+			// step 4: a matter, a case naming it, the unit's worklist
+			if r := e.do("PUT", "/api/v1/matters/chengdong", rwToken, map[string]string{"name": "城东棚户区改造项目", "unit": "qingshan",
+				"category": "demolition_relocation"}); r.status != 200 {
+				t.Fatalf("put matter: %d %s", r.status, r.body)
+			}
+			body = map[string]any{"case_no": "2026-0002", "received_at": "2026-10-02T03:00:00+08:00", "channel": "letter",
+				"category": "demolition_relocation", "unit": "qingshan", "persons": 1, "level": "county", "petitioner_id": "110101199202022345",
+				"matter": "chengdong"}
+			if r := e.do("POST", "/api/v1/cases", rwToken, body); r.status != 201 {
+				t.Fatalf("post a case naming the matter: %d %s", r.status, r.body)
+			}
+			if r := e.do("GET", "/api/v1/units/qingshan/worklist", roToken, nil); r.status != 200 || !strings.Contains(r.body, `"case_no":"2026-0002"`) {
+				t.Errorf("the worklist: %d %s", r.status, r.body)
+			}
 		})
 	}
 }
