@@ -146,6 +146,23 @@ func TestImportCSV(t *testing.T) {
 	if !got.Repeat || !got.Collective || !got.SkipLevel || !got.Supervised {
 		t.Errorf("V-2 imported as %+v", got)
 	}
+	// a matter by its code, in a column of its own; an unregistered one refused
+	if err := e.store.PutMatterWithin(context.Background(), store.Matter{Code: "wages", Name: "某厂欠薪", Unit: "u1", Category: "other"}, 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := importText(t, e, "matters.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id,matter\n"+
+		"W-1,2026-09-05T10:00:00+08:00,letter,other,u1,1,county,B,wages\n"); err != nil {
+		t.Fatal(err)
+	}
+	e.do("GET", "/api/v1/cases/W-1", roToken, nil).json(t, &got)
+	if got.Matter != "wages" {
+		t.Errorf("W-1 imported with matter %q, want wages", got.Matter)
+	}
+	_, problems, _ := importText(t, e, "nomatter.csv", "case_no,received_at,channel,category,unit,persons,level,petitioner_id,matter\n"+
+		"W-2,2026-09-05T10:00:00+08:00,letter,other,u1,1,county,B,nope\n")
+	if len(problems) != 1 || !strings.Contains(problems[0].String(), "matter") {
+		t.Errorf("an unregistered matter: %v", problems)
+	}
 	_, problems, err := importText(t, e, "bad.csv", "case_no,received,channel\nX,1,2\n")
 	if err == nil || len(problems) == 0 || !strings.Contains(problems[0].String(), "line 1: received: unknown column") {
 		t.Errorf("bad header: %v %v", err, problems)

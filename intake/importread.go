@@ -26,7 +26,7 @@ const chunkLines = 1000
 
 // csvColumns are the columns an import CSV may have; events is a JSON array.
 var csvColumns = []string{"case_no", "received_at", "channel", "category", "unit", "persons", "level",
-	"petitioner_id", "repeat_of", "supervised", "routing", "major", "matter_type", "events"}
+	"petitioner_id", "repeat_of", "supervised", "routing", "major", "matter_type", "matter", "events"}
 
 // rawLine is a line of the file (a record of a CSV file) as read, and where
 // it is.
@@ -310,7 +310,7 @@ func (f *File) csvLine(line int, rec []string) (ImportLine, []LineError) {
 	}
 	il := ImportLine{CaseRequest: CaseRequest{CaseNo: get("case_no"), ReceivedAt: get("received_at"), Channel: get("channel"),
 		Category: get("category"), Unit: get("unit"), Level: get("level"), PetitionerID: get("petitioner_id"), RepeatOf: get("repeat_of"),
-		MatterType: get("matter_type")}}
+		MatterType: get("matter_type"), Matter: get("matter")}}
 	if p := get("persons"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
