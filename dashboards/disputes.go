@@ -119,6 +119,8 @@ func withUnitRegister(p *page, b *dashboard.DashboardBuilder) *dashboard.Dashboa
 			query(p.emptyOK(`floor((time() - petition_unit_report_last_timestamp_seconds{unit="$unit"}) / 86400)`), t("距最近报送天数", "days since the latest report")),
 			query(`max(petition_unit_report_missing{unit="$unit"})`, t("截止未报", "missing after the cut-off"))).
 			TimeFrom("30d")).
+		WithPanel(barPanel(t("可能演变为", "Could become"), t("本单位在办矛盾纠纷按可能演变的情形：集体访、越级访、极端行为、网上炒作、其他；登记时未说明的为 unsaid。", "The unit's open disputes by what they could become: a collective petition, a skip-level visit, an extreme act, an outcry online, other; unsaid for those registered without it."),
+			"short", 6, 7, instant(`sum by (potential) (petition_disputes_open_potential{unit="$unit"})`, "{{potential}}"))).
 		WithPanel(statPanel(t("最近排查月份", "Latest screening"), t("本单位最近一次月度矛盾纠纷排查（一月一排查）所属月份；敏感期前须完成前一个月的排查，未完成即告警。从未排查时为空。", "The month of the unit's latest monthly screening for disputes; before a sensitive period the month before it must be screened, or it alerts. Empty when it never screened."),
 			"time:YYYY-MM", 6, instant(p.emptyOK(`petition_unit_screening_last_timestamp_seconds{unit="$unit"} * 1000`), "")).
 			Height(7)).
