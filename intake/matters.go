@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -54,6 +55,15 @@ func (a *API) putMatter(c echo.Context) error {
 	if err := a.Store.PutMatterWithin(ctx, m, a.Config().MaxMatters); err != nil {
 		return a.fail(c, err)
 	}
+	return a.respondMatter(ctx, c, m.Code)
+}
+
+// respondMatter answers with the matter as stored, its lead included.
+func (a *API) respondMatter(ctx context.Context, c echo.Context, code string) error {
+	m, err := a.Store.MatterByCode(ctx, code)
+	if err != nil {
+		return a.fail(c, err)
+	}
 	return c.JSON(http.StatusOK, a.matterJSON(m))
 }
 
@@ -77,11 +87,7 @@ func (a *API) putLead(c echo.Context) error {
 	if err := a.Store.PutLead(ctx, code, l, a.Now()); err != nil {
 		return a.fail(c, err)
 	}
-	m, err := a.Store.MatterByCode(ctx, code)
-	if err != nil {
-		return a.fail(c, err)
-	}
-	return c.JSON(http.StatusOK, a.matterJSON(m))
+	return a.respondMatter(ctx, c, code)
 }
 
 func (a *API) listMatters(c echo.Context) error {

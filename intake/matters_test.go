@@ -100,6 +100,10 @@ func TestMatters(t *testing.T) {
 
 			// a case names a matter; one that does not exist is refused and writes nothing
 			before := e.caseCount()
+			// a rename answers with the matter as stored, its lead included
+			if r := e.do("PUT", "/api/v1/matters/chengdong", rwToken, with2(ok, "name", "城东棚改")); r.status != 200 || !strings.Contains(r.body, `"lead_role":"county_leader"`) {
+				t.Errorf("a rename after the lead: %d %s", r.status, r.body)
+			}
 			if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("X1"), "matter", "nope")); r.status != 422 || details(t, r)["matter"] == "" {
 				t.Errorf("a case naming no registered matter: %d %s", r.status, r.body)
 			}
