@@ -24,11 +24,14 @@ func TestMatterHistories(t *testing.T) {
 		{Type: petition.EventAccepted, At: t0.Add(day)}, {Type: petition.EventReplied, At: t0.Add(10 * day)},
 		{Type: petition.EventReviewRequested, At: t0.Add(11 * day)}, {Type: petition.EventReviewed, At: t0.Add(20 * day)},
 		{Type: petition.EventReReviewRequested, At: t0.Add(21 * day)}, {Type: petition.EventReReviewed, At: t0.Add(30 * day)},
+		// closing moves no decision time: A2, between the two, is "again"
+		{Type: petition.EventClosed, At: t0.Add(40 * day)},
 	}
 	cases := []store.LoadCase{
-		// m1: re-reviewed a year ago, petitioned again since
+		// m1: re-reviewed a year ago, petitioned again before the case closed
+		// (A2, never accepted, is also open past backlog_days)
 		on(edgeCase("A1", "P1", t0, reReviewed...), "m1"),
-		on(edgeCase("A2", "P1", t0.Add(200*day)), "m1"),
+		on(edgeCase("A2", "P1", t0.Add(35*day)), "m1"),
 		// m2: open (never accepted) since t0+100d
 		on(edgeCase("B1", "P2", t0.Add(100*day)), "m2"),
 		// m3: three cases, the last resolved away
@@ -75,11 +78,11 @@ func TestMatterHistories(t *testing.T) {
 				now  time.Time
 				want map[string]string
 			}{
-				{yearEnd.Add(-time.Second), map[string]string{"m1": "year 2, old open 0, again after re-review true",
+				{yearEnd.Add(-time.Second), map[string]string{"m1": "year 2, old open 1, again after re-review true",
 					"m2": "year 1, old open 1, again after re-review false", "m3": "year 3, old open 0, again after re-review false",
 					"m4": "year 0, old open 0, again after re-review false"}},
-				{yearEnd, map[string]string{"m1": "year 2, old open 0, again after re-review true"}},
-				{yearEnd.Add(time.Nanosecond), map[string]string{"m1": "year 1, old open 0, again after re-review true"}},
+				{yearEnd, map[string]string{"m1": "year 2, old open 1, again after re-review true"}},
+				{yearEnd.Add(time.Nanosecond), map[string]string{"m1": "year 1, old open 1, again after re-review true"}},
 				{oldFrom.Add(-time.Nanosecond), map[string]string{"m2": "year 1, old open 0, again after re-review false"}},
 				{oldFrom.Add(time.Second), map[string]string{"m2": "year 1, old open 1, again after re-review false"}},
 			} {
