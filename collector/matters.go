@@ -22,17 +22,15 @@ func (Matters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit)
 	if err != nil {
 		return err
 	}
-	shown, _ := env.Matters.RisingOf(all, env.Sensitive)
-	rising := map[unitAnd]int{}
-	for _, a := range all {
-		if env.Matters.Rising(a, env.Sensitive) {
-			rising[unitAnd{a.Unit, a.Category}]++
-		}
+	rising := env.Matters.RisingOf(all, env.Sensitive)
+	count := map[unitAnd]int{}
+	for _, a := range rising {
+		count[unitAnd{a.Unit, a.Category}]++
 	}
 	env.eachUnitCategory(func(unit, category string) {
-		emit(mattersRising, float64(rising[unitAnd{unit, category}]), unit, category)
+		emit(mattersRising, float64(count[unitAnd{unit, category}]), unit, category)
 	})
-	for _, a := range shown {
+	for _, a := range env.Matters.Shown(rising) {
 		emit(matterRisingInfo, 1, a.Unit, a.Code, a.Name)
 		emit(matterHighRiskDisputes, float64(a.HighRiskDisputes), a.Unit, a.Code)
 		for i, n := range [][3]int{{a.Petitioners7, a.Cases7, a.Persons7}, {a.Petitioners30, a.Cases30, a.Persons30}} {

@@ -177,71 +177,63 @@ var registerSeries = map[string]int{
 	"petition_disputes_open_potential": 12,
 }
 
-// Before National Day (1 October) a unit owes September's screening from
-// 24 September 00:00 (7 days before): u2 screened only August. Outside the
-// lead, or once the period has begun, nobody is missing.
-func TestUnitScreeningMissing(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			c, clk := fixtureCollector(t, dialect)
-			for _, tc := range []struct {
-				now    string
-				u1, u2 float64
-			}{
-				{"2026-09-23 23:59:59", 0, 0},
-				{"2026-09-24 00:00:00", 0, 1},
-				{"2026-09-30 23:59:59", 0, 1},
-				{"2026-10-01 00:00:00", 0, 0},
-			} {
-				clk.t = local(tc.now)
-				if err := c.Refresh(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-				got := series(t, c)
-				if u1, u2 := got[`petition_unit_screening_missing{unit="u1"}`], got[`petition_unit_screening_missing{unit="u2"}`]; u1 != tc.u1 || u2 != tc.u2 {
-					t.Errorf("at %s: missing u1 %v u2 %v, want %v %v", tc.now, u1, u2, tc.u1, tc.u2)
-				}
-			}
-		})
-	}
+// unitFlags is a per-unit 0/1 metric's values for u1 and u2 at an instant.
+type unitFlags struct {
+	now    string
+	u1, u2 float64
 }
 
-// The daily report is due by 17:00 on a day of a sensitive period: at
-// 16:59:59 nobody is missing, at 17:00 u2 is (u1 sent a zero report), and
-// outside a period nobody is, whatever the hour.
-func TestUnitReportMissing(t *testing.T) {
+// checkUnitFlags refreshes the fixture county at each instant, on both
+// databases, and checks metric's value for u1 and u2.
+func checkUnitFlags(t *testing.T, metric string, cases []unitFlags) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c, clk := fixtureCollector(t, dialect)
-			for _, tc := range []struct {
-				now    string
-				u1, u2 float64
-			}{
-				{"2026-10-02 03:00:00", 0, 0},
-				{"2026-10-02 16:59:00", 0, 0},
-				{"2026-10-02 16:59:59", 0, 0},
-				{"2026-10-02 17:00:00", 0, 1},
-				{"2026-10-02 23:59:59", 0, 1},
-				{"2026-10-03 17:00:00", 1, 1}, // a new day: u1's report of the 2nd is not the 3rd's
-				{"2026-10-07 23:00:00", 1, 1}, // the period's last day
-				{"2026-10-08 17:00:00", 0, 0}, // the period is over
-				{"2026-09-30 18:00:00", 0, 0}, // not yet begun (u2 reported that day anyway)
-				{"2027-03-01 17:00:00", 1, 1}, // the Two Sessions
-				{"2027-03-01 08:00:00", 0, 0}, // before the cut-off
-			} {
+			for _, tc := range cases {
 				clk.t = local(tc.now)
 				if err := c.Refresh(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				got := series(t, c)
 				for unit, want := range map[string]float64{"u1": tc.u1, "u2": tc.u2} {
-					if v := got[`petition_unit_report_missing{unit="`+unit+`"}`]; v != want {
-						t.Errorf("at %s: %s missing = %v, want %v", tc.now, unit, v, want)
+					if v := got[metric+`{unit="`+unit+`"}`]; v != want {
+						t.Errorf("at %s: %s %s = %v, want %v", tc.now, metric, unit, v, want)
 					}
 				}
 			}
 		})
 	}
+}
+
+// Before National Day (1 October) a unit owes September's screening from
+// 24 September 00:00 (7 days before): u2 screened only August. Outside the
+// lead, or once the period has begun, nobody is missing.
+func TestUnitScreeningMissing(t *testing.T) {
+	checkUnitFlags(t, "petition_unit_screening_missing", []unitFlags{
+		{"2026-09-23 23:59:59", 0, 0},
+		{"2026-09-24 00:00:00", 0, 1},
+		{"2026-09-30 23:59:59", 0, 1},
+		{"2026-10-01 00:00:00", 0, 0},
+	})
+}
+
+// The daily report is due by 17:00 on a day of a sensitive period: at
+// 16:59:59 nobody is missing, at 17:00 u2 is (u1 sent a zero report), and
+// outside a period nobody is, whatever the hour.
+func TestUnitReportMissing(t *testing.T) {
+	checkUnitFlags(t, "petition_unit_report_missing", []unitFlags{
+		{"2026-10-02 03:00:00", 0, 0},
+		{"2026-10-02 16:59:00", 0, 0},
+		{"2026-10-02 16:59:59", 0, 0},
+		{"2026-10-02 17:00:00", 0, 1},
+		{"2026-10-02 23:59:59", 0, 1},
+		{"2026-10-03 17:00:00", 1, 1}, // a new day: u1's report of the 2nd is not the 3rd's
+		{"2026-10-07 23:00:00", 1, 1}, // the period's last day
+		{"2026-10-08 17:00:00", 0, 0}, // the period is over
+		{"2026-09-30 18:00:00", 0, 0}, // not yet begun (u2 reported that day anyway)
+		{"2027-03-01 17:00:00", 1, 1}, // the Two Sessions
+		{"2027-03-01 08:00:00", 0, 0}, // before the cut-off
+	})
 }
 
 // The register's counters never go down: a risk changed after registration

@@ -200,38 +200,13 @@ var keys = []key{
 	{"handling_day_count", "calendar", dayCountSetter(petition.StageHandling), "how the handling period (and its extension) counts days: calendar or working"},
 	{"review_day_count", "calendar", dayCountSetter(petition.StageReview), "how the review period counts days: calendar or working"},
 	{"re_review_day_count", "calendar", dayCountSetter(petition.StageReReview), "how the re-review period counts days: calendar or working"},
-	{"leader_roles", strings.Join(petition.DefaultLeaderRoles, ","), func(c *Config, v string) error {
-		c.Disputes.LeaderRoles = nil
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f == "" {
-				continue
-			}
-			if ps := petition.CodeProblem("leader_roles", f); len(ps) > 0 {
-				return errors.New(ps[0].Problem + ": a role, never a name")
-			}
-			c.Disputes.LeaderRoles = append(c.Disputes.LeaderRoles, f)
-		}
-		if len(c.Disputes.LeaderRoles) == 0 {
-			return errors.New("at least one role is needed")
-		}
-		return nil
-	}, "roles a dispute's responsible leader is recorded by, comma-separated codes (never names)"},
-	{"county_leader_roles", strings.Join(petition.DefaultCountyLeaderRoles, ","), func(c *Config, v string) error {
-		c.Disputes.CountyLeaderRoles = nil
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f == "" {
-				continue
-			}
-			if ps := petition.CodeProblem("county_leader_roles", f); len(ps) > 0 {
-				return errors.New(ps[0].Problem + ": a role, never a name")
-			}
-			c.Disputes.CountyLeaderRoles = append(c.Disputes.CountyLeaderRoles, f)
-		}
-		if len(c.Disputes.CountyLeaderRoles) == 0 {
-			return errors.New("at least one role is needed: a high-risk dispute needs a county-level leader")
-		}
-		return nil
-	}, "the leader_roles at county level, comma-separated: a high-risk dispute led by another role misses its leader (县级领导包案)"},
+	{"leader_roles", strings.Join(petition.DefaultLeaderRoles, ","),
+		rolesSetter("leader_roles", func(c *Config) *[]string { return &c.Disputes.LeaderRoles }, "at least one role is needed"),
+		"roles a dispute's responsible leader is recorded by, comma-separated codes (never names)"},
+	{"county_leader_roles", strings.Join(petition.DefaultCountyLeaderRoles, ","),
+		rolesSetter("county_leader_roles", func(c *Config) *[]string { return &c.Disputes.CountyLeaderRoles },
+			"at least one role is needed: a high-risk dispute needs a county-level leader"),
+		"the leader_roles at county level, comma-separated: a high-risk dispute led by another role misses its leader (县级领导包案)"},
 	{"inspection_interval_days", "7", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDays }, 1, 365), "an open dispute without an inspection in this many days misses supervision (one of the four haves)"},
 	{"inspection_interval_days_sensitive", "1", intSetter(func(c *Config) *int { return &c.Disputes.InspectionDaysSensitive }, 1, 365), "the same in a sensitive period"},
 	{"report_cutoff", "17:00", func(c *Config, v string) error {
@@ -442,6 +417,28 @@ func intSetter(field func(*Config) *int, min, max int) setter {
 			return fmt.Errorf("%d is outside %d..%d", n, min, max)
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+// rolesSetter reads a comma-separated list of leader roles into field:
+// codes, never names, at least one (empty is the problem given).
+func rolesSetter(key string, field func(*Config) *[]string, empty string) setter {
+	return func(c *Config, v string) error {
+		roles := field(c)
+		*roles = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if ps := petition.CodeProblem(key, f); len(ps) > 0 {
+				return errors.New(ps[0].Problem + ": a role, never a name")
+			}
+			*roles = append(*roles, f)
+		}
+		if len(*roles) == 0 {
+			return errors.New(empty)
+		}
 		return nil
 	}
 }

@@ -83,16 +83,16 @@ func (r MatterRules) Rising(a MatterActivity, sensitive bool) bool {
 
 // RisingOf returns the rising matters of all, the busiest first (most
 // petitioners in the window, then an open high-risk dispute, then most
-// cases, then by code, so that the order is the same at every refresh),
-// and how many rise in all; at most r.RisingShown are returned.
-func (r MatterRules) RisingOf(all []MatterActivity, sensitive bool) (shown []MatterActivity, rising int) {
+// cases, then by code, so that the order is the same at every refresh).
+func (r MatterRules) RisingOf(all []MatterActivity, sensitive bool) []MatterActivity {
+	var rising []MatterActivity
 	for _, a := range all {
 		if r.Rising(a, sensitive) {
-			shown = append(shown, a)
+			rising = append(rising, a)
 		}
 	}
-	sort.Slice(shown, func(i, j int) bool {
-		a, b := shown[i], shown[j]
+	sort.Slice(rising, func(i, j int) bool {
+		a, b := rising[i], rising[j]
 		switch {
 		case a.Petitioners7 != b.Petitioners7:
 			return a.Petitioners7 > b.Petitioners7
@@ -103,9 +103,11 @@ func (r MatterRules) RisingOf(all []MatterActivity, sensitive bool) (shown []Mat
 		}
 		return a.Code < b.Code
 	})
-	rising = len(shown)
-	if len(shown) > r.RisingShown {
-		shown = shown[:r.RisingShown]
-	}
-	return shown, rising
+	return rising
+}
+
+// Shown is the rising matters exported by name: the first r.RisingShown of
+// rising, busiest first as RisingOf orders them.
+func (r MatterRules) Shown(rising []MatterActivity) []MatterActivity {
+	return rising[:min(len(rising), r.RisingShown)]
 }

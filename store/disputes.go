@@ -241,16 +241,31 @@ type disputeRow struct {
 	FoundHandlerAssigned bool           `db:"found_handler_assigned"`
 	FoundResolveBy       sql.NullInt32  `db:"found_resolve_by"`
 	Source               string         `db:"source"`
-	Status               string         `db:"status"`
-	Risk                 string         `db:"risk"`
-	LeaderRole           sql.NullString `db:"leader_role"`
-	HandlerAssigned      bool           `db:"handler_assigned"`
-	ResolveBy            sql.NullInt32  `db:"resolve_by"`
-	LastInspectedAt      sql.NullInt64  `db:"last_inspected_at"`
-	EscalatedCase        sql.NullString `db:"escalated_case"`
-	LastEventAt          int64          `db:"last_event_at"`
 	Matter               sql.NullString `db:"matter"`
 	Potential            sql.NullString `db:"potential"`
+	disputeStateRow
+}
+
+// disputeStateColumns are the columns of a disputeStateRow: where a dispute
+// stands now.
+const disputeStateColumns = "status, risk, leader_role, handler_assigned, resolve_by, last_inspected_at, escalated_case, last_event_at"
+
+// disputeStateRow is the stored form of a petition.DisputeState.
+type disputeStateRow struct {
+	Status          string         `db:"status"`
+	Risk            string         `db:"risk"`
+	LeaderRole      sql.NullString `db:"leader_role"`
+	HandlerAssigned bool           `db:"handler_assigned"`
+	ResolveBy       sql.NullInt32  `db:"resolve_by"`
+	LastInspectedAt sql.NullInt64  `db:"last_inspected_at"`
+	EscalatedCase   sql.NullString `db:"escalated_case"`
+	LastEventAt     int64          `db:"last_event_at"`
+}
+
+func (r disputeStateRow) state() petition.DisputeState {
+	return petition.DisputeState{Status: r.Status, Risk: r.Risk, LeaderRole: r.LeaderRole.String,
+		HandlerAssigned: r.HandlerAssigned, ResolveBy: calendar.Day(r.ResolveBy.Int32),
+		LastInspectedAt: fromNullUnix(r.LastInspectedAt), LastEventAt: fromUnix(r.LastEventAt), CaseNo: r.EscalatedCase.String}
 }
 
 type disputeEventRow struct {
@@ -271,8 +286,8 @@ type disputeEventRow struct {
 func readDispute(ctx context.Context, tx *sqlx.Tx, no, lock string) (storedDispute, error) {
 	var row disputeRow
 	err := tx.GetContext(ctx, &row, `SELECT id, dispute_no, found_at, unit, category, found_risk, persons_estimate,
-found_leader_role, found_handler_assigned, found_resolve_by, source, status, risk, leader_role, handler_assigned,
-resolve_by, last_inspected_at, escalated_case, last_event_at, matter, potential FROM disputes WHERE dispute_no = ?`+lock, no)
+found_leader_role, found_handler_assigned, found_resolve_by, source, matter, potential, `+disputeStateColumns+`
+FROM disputes WHERE dispute_no = ?`+lock, no)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedDispute{}, ErrNotFound
 	}
@@ -284,9 +299,7 @@ resolve_by, last_inspected_at, escalated_case, last_event_at, matter, potential 
 			Risk: row.FoundRisk, PersonsEstimate: row.PersonsEstimate, LeaderRole: row.FoundLeaderRole.String,
 			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source,
 			Matter: row.Matter.String, Potential: row.Potential.String},
-		State: petition.DisputeState{Status: row.Status, Risk: row.Risk, LeaderRole: row.LeaderRole.String,
-			HandlerAssigned: row.HandlerAssigned, ResolveBy: calendar.Day(row.ResolveBy.Int32),
-			LastInspectedAt: fromNullUnix(row.LastInspectedAt), LastEventAt: fromUnix(row.LastEventAt), CaseNo: row.EscalatedCase.String},
+		State: row.state(),
 	}}
 	var events []disputeEventRow
 	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late, reason
@@ -349,22 +362,29 @@ func caseBecameMajor(ctx context.Context, tx *sqlx.Tx, d dialect, caseNo string,
 
 // knownIn reads whether a unit and a category exist, in tx.
 func knownIn(ctx context.Context, tx *sqlx.Tx, d petition.Dispute) (Known, error) {
-	units, err := refExists(ctx, tx, "units", d.Unit)
+	return knownRefs(ctx, tx, d.Unit, d.Category, d.Matter)
+}
+
+// knownRefs reads, in tx, whether the unit, the category and the matter (if
+// not "") exist: what a dispute or a matter names, one row each, not the
+// whole reference lists of knownOf.
+func knownRefs(ctx context.Context, tx *sqlx.Tx, unit, category, matter string) (Known, error) {
+	units, err := refExists(ctx, tx, "units", unit)
 	if err != nil {
 		return Known{}, err
 	}
-	cats, err := refExists(ctx, tx, "categories", d.Category)
+	cats, err := refExists(ctx, tx, "categories", category)
 	if err != nil {
 		return Known{}, err
 	}
-	matters := d.Matter == ""
+	matters := matter == ""
 	if !matters {
-		if matters, err = refExists(ctx, tx, "matters", d.Matter); err != nil {
+		if matters, err = refExists(ctx, tx, "matters", matter); err != nil {
 			return Known{}, err
 		}
 	}
-	return Known{Units: map[string]bool{d.Unit: units}, Categories: map[string]bool{d.Category: cats},
-		Matters: map[string]bool{d.Matter: matters}}, nil
+	return Known{Units: map[string]bool{unit: units}, Categories: map[string]bool{category: cats},
+		Matters: map[string]bool{matter: matters}}, nil
 }
 
 // refExists reads whether the reference table (units or categories) holds

@@ -58,7 +58,7 @@ const matterSelect = "SELECT code, name, unit, category, marked_backlog, lead_ro
 // the category must exist (ErrUnknownRef).
 func (s *Store) PutMatterWithin(ctx context.Context, m Matter, limit int) error {
 	check := func(tx *sqlx.Tx) error {
-		k, err := knownOf(ctx, tx)
+		k, err := knownRefs(ctx, tx, m.Unit, m.Category, "")
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -48,8 +47,8 @@ WHERE unit = ? AND stage IS NOT NULL
 ORDER BY CASE WHEN stage_deadline IS NULL THEN 1 ELSE 0 END, stage_deadline, case_no LIMIT ? OFFSET ?`
 
 // worklistDisputesQuery reads a unit's open disputes.
-const worklistDisputesQuery = `SELECT dispute_no, category, status, risk, leader_role, handler_assigned, resolve_by,
-last_inspected_at, last_event_at FROM disputes WHERE status = 'open' AND unit = ? ORDER BY dispute_no`
+const worklistDisputesQuery = `SELECT dispute_no, category, ` + disputeStateColumns + `
+FROM disputes WHERE status = 'open' AND unit = ? ORDER BY dispute_no`
 
 // UnitWorklist reads unit's worklist at now: limit open cases from offset,
 // and every open dispute and registered matter of the unit (a unit has
@@ -78,24 +77,15 @@ func (s *Store) UnitWorklist(ctx context.Context, unit string, now time.Time, ba
 			w.Cases = append(w.Cases, WorkCase{CaseNo: c.CaseNo, Category: c.Category, State: c.state()})
 		}
 		var disputes []struct {
-			No              string         `db:"dispute_no"`
-			Category        string         `db:"category"`
-			Status          string         `db:"status"`
-			Risk            string         `db:"risk"`
-			LeaderRole      sql.NullString `db:"leader_role"`
-			HandlerAssigned bool           `db:"handler_assigned"`
-			ResolveBy       sql.NullInt32  `db:"resolve_by"`
-			LastInspectedAt sql.NullInt64  `db:"last_inspected_at"`
-			LastEventAt     int64          `db:"last_event_at"`
+			No       string `db:"dispute_no"`
+			Category string `db:"category"`
+			disputeStateRow
 		}
 		if err := tx.SelectContext(ctx, &disputes, worklistDisputesQuery, unit); err != nil {
 			return err
 		}
 		for _, d := range disputes {
-			w.Disputes = append(w.Disputes, WorkDispute{No: d.No, Category: d.Category, State: petition.DisputeState{
-				Status: d.Status, Risk: d.Risk, LeaderRole: d.LeaderRole.String, HandlerAssigned: d.HandlerAssigned,
-				ResolveBy: calendar.Day(d.ResolveBy.Int32), LastInspectedAt: fromNullUnix(d.LastInspectedAt),
-				LastEventAt: fromUnix(d.LastEventAt)}})
+			w.Disputes = append(w.Disputes, WorkDispute{No: d.No, Category: d.Category, State: d.state()})
 		}
 		w.Matters, err = matterHistories(ctx, tx, now, backlogDays, unit)
 		return err
