@@ -110,6 +110,12 @@ var thresholdEdges = map[string]thresholdEdge{
 				constant(`petition_received_window{unit="u1",category="other",window="1h"}`, 0),
 			}
 		}},
+	// a unit's category: v times its usual week of 100 petitioners
+	"petition:category_surge_ratio_threshold:warning": {alert: "PetitionCategorySurge", severity: "warning", compare: above, step: 0.01, perUnit: true,
+		series: func(u string, v float64) []input { return categorySurge(u, math.Round(v*100), 100) }},
+	// v petitioners of a category the unit usually never sees
+	"petition:category_surge_petitioners_threshold:min": {alert: "PetitionCategorySurge", severity: "warning", compare: atOrAbove, step: 1, perUnit: true,
+		series: func(u string, v float64) []input { return categorySurge(u, v, 0) }},
 	// of every 1,000 intake requests a minute, v*1,000 answered 503
 	"petition:api_error_ratio_threshold:warning": {alert: "PetitionAPIErrors", severity: "warning", compare: atOrAbove, step: 0.001,
 		series: func(_ string, v float64) []input {
@@ -268,5 +274,17 @@ func TestThresholdEdges(t *testing.T) {
 		t.Logf("generated tests:\n%s", doc)
 	} else if !strings.Contains(out, "SUCCESS") {
 		t.Errorf("promtool did not report success:\n%s", out)
+	}
+}
+
+// categorySurge is a unit's category of its own (each unit's, so that the
+// category's name is one series) with current petitioners in 7 days against
+// a usual week of baseline.
+func categorySurge(unit string, current, baseline float64) []input {
+	c := `category="c_` + unit + `"`
+	return []input{
+		constant(`petition_category_petitioners{unit="`+unit+`",`+c+`}`, current),
+		constant(`petition_category_petitioners_baseline{unit="`+unit+`",`+c+`}`, baseline),
+		constant(`petition_category_info{`+c+`,name="`+unit+`"}`, 1),
 	}
 }

@@ -31,3 +31,22 @@ func risingMatters(p *page, sel string, w uint32) *bargauge.PanelBuilder {
 * on(unit, matter) group_left(name) petition_matter_rising_info)`), t("{{name}}：高风险纠纷", "{{name}}: high-risk disputes"))).
 		Thresholds(steps(nil, "orange"))
 }
+
+// categorySurge shows, for the unit sel selects, the distinct petitioners
+// of each category in the last 7 days beside its usual week, the surging
+// ones in a bar of their own: what PetitionCategorySurge compares, before
+// anyone has linked the cases to a matter.
+func categorySurge(p *page, sel string, w uint32) *bargauge.PanelBuilder {
+	t := p.t
+	named := func(expr string) string {
+		return `max by (category, name) ((` + expr + `) * on(category) group_left(name) petition_category_info)`
+	}
+	return barPanel(t("各类别近 7 日信访人数", "Petitioners by category, 7 days"),
+		t("近 7 日反映各类问题的不同信访人数，与近 8 周的每周平均对照；明显高于平常的（见 PetitionCategorySurge）单列，请核查是否为同一事项并登记事项。只计人数，不列任何人。",
+			"Different petitioners of each category in the last 7 days beside the mean week of the 8 before; the ones far above usual (PetitionCategorySurge) have a bar of their own: check whether they raise one matter, and register it. Counts only; nobody is listed."),
+		"short", w, 8,
+		instant(named(`petition_category_petitioners{`+sel+`} > 0`), t("{{name}}：近 7 日", "{{name}}: 7 days")),
+		instant(named(`petition_category_petitioners_baseline{`+sel+`} > 0`), t("{{name}}：周均", "{{name}}: usual week")),
+		instant(p.emptyOK(named(`unit_category:petition_category_petitioners_surging:7d{`+sel+`}`)), t("{{name}}：明显上升", "{{name}}: surging"))).
+		Thresholds(steps(nil, "blue"))
+}

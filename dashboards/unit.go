@@ -58,6 +58,7 @@ func unit(p *page) *dashboard.DashboardBuilder {
 			"short", 4, instant(`sum(petition_matters_backlog_past_target{unit="$unit"})`, "")).
 			Height(4).Thresholds(steps(nil, "green", 1.0, "orange"))).
 		WithPanel(seriesPanel(t("超期趋势", "Overdue over time"), t("本单位超期件数随时间的变化。", "The unit's overdue cases over time."),
-			"short", 12, 8, query(`sum(petition_overdue{unit="$unit"})`, t("超期", "overdue"))))
+			"short", 12, 8, query(`sum(petition_overdue{unit="$unit"})`, t("超期", "overdue")))).
+		WithPanel(categorySurge(p, `unit="$unit"`, 12))
 	return withUnitRegister(p, b)
 }

@@ -59,6 +59,23 @@ func TestDemoShowsEveryMetric(t *testing.T) {
 					}
 				}
 			}
+			// the surging category is above rules.yml's normal thresholds
+			// (at least 5 petitioners, more than twice the usual week)
+			surge := map[string]float64{}
+			for _, name := range []string{"petition_category_petitioners", "petition_category_petitioners_baseline"} {
+				for _, m := range mfs[name].GetMetric() {
+					l := map[string]string{}
+					for _, p := range m.GetLabel() {
+						l[p.GetName()] = p.GetValue()
+					}
+					if l["unit"] == surgeCases.unit && l["category"] == surgeCases.category {
+						surge[name] = m.GetGauge().GetValue()
+					}
+				}
+			}
+			if now, usual := surge["petition_category_petitioners"], surge["petition_category_petitioners_baseline"]; now < 5 || now <= 2*usual {
+				t.Errorf("the demo's surge: %v petitioners in 7 days against %v in a usual week, want at least 5 and above twice", now, usual)
+			}
 			for _, m := range collector.Metrics() {
 				// errors, HTTP requests and the store's queue and retries: none
 				// happen in this test (the seed bulk-loads)

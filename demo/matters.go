@@ -56,6 +56,19 @@ var matterCases = []struct {
 	{Matters[2].Code, "demo-matter-f", 20 * time.Hour, "baishui"},
 }
 
+// surgeCases are petitions no matter names: six different petitioners
+// raising minimum living allowances (低保) at Dongling within six days,
+// where a week usually brings none or one, so that the unit dashboard and
+// PetitionCategorySurge show a category surging before anyone registers a
+// matter. Synthetic identifiers, hours before now.
+var surgeCases = struct {
+	unit, category string
+	who            []string
+	ago            []time.Duration
+}{"dongling", "minimum_living_allowance",
+	[]string{"demo-surge-a", "demo-surge-b", "demo-surge-c", "demo-surge-d", "demo-surge-e", "demo-surge-f"},
+	[]time.Duration{140 * time.Hour, 100 * time.Hour, 75 * time.Hour, 49 * time.Hour, 30 * time.Hour, 4 * time.Hour}}
+
 // putMatters registers the demo's matters.
 func putMatters(ctx context.Context, s *store.Store) error {
 	for _, m := range Matters {
@@ -66,8 +79,9 @@ func putMatters(ctx context.Context, s *store.Store) error {
 	return nil
 }
 
-// seedMatters writes the petitions that name the demo's matters and the
-// high-risk dispute of the mill's wages, registered now.
+// seedMatters writes the petitions that name the demo's matters, those of
+// the surging category, and the high-risk dispute of the mill's wages,
+// registered now.
 func seedMatters(ctx context.Context, s *store.Store, r petition.Rules, key petition.Key, now time.Time) error {
 	category := map[string]string{}
 	for _, m := range Matters {
@@ -79,6 +93,13 @@ func seedMatters(ctx context.Context, s *store.Store, r petition.Rules, key peti
 			PetitionerHash: key.Hash(mc.who), Matter: mc.matter}
 		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 			return fmt.Errorf("seed demo matters: %w", err)
+		}
+	}
+	for i, who := range surgeCases.who {
+		c := petition.Case{CaseNo: fmt.Sprintf("DEMO-SURGE-%d", i+1), ReceivedAt: now.Add(-surgeCases.ago[i]), Channel: "visit",
+			Category: surgeCases.category, Unit: surgeCases.unit, Persons: 1, Level: "county", PetitionerHash: key.Hash(who)}
+		if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+			return fmt.Errorf("seed demo surge: %w", err)
 		}
 	}
 	today := calendar.DayOf(now, r.Location)

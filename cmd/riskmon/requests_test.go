@@ -33,39 +33,59 @@ func TestIntakeConcurrencyBound(t *testing.T) {
 	var logs bytes.Buffer
 	srv := logServer(t, map[string]string{"RISKMON_API_MAX_IN_FLIGHT": "1", "RISKMON_API_TOKEN": testToken,
 		"RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes"}, &logs)
-	body, feed := io.Pipe()
-	first := make(chan int)
-	go func() {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/cases", body)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			first <- 0
-			return
+	// The first request holds the one slot while its body trickles in. A
+	// probe sent before the server has the first request finds the slot free
+	// (and is refused for its body, 422); one that still holds the slot when
+	// the first arrives turns the first away (503), and then the attempt
+	// starts over. Once the first holds it, a probe is 503 at once.
+	for attempt := 1; ; attempt++ {
+		body, feed := io.Pipe()
+		first := make(chan int, 1)
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/cases", body)
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				first <- 0
+				return
+			}
+			resp.Body.Close()
+			first <- resp.StatusCode
+		}()
+		if _, err := feed.Write([]byte("{")); err != nil {
+			t.Fatal(err)
 		}
-		resp.Body.Close()
-		first <- resp.StatusCode
-	}()
-	if _, err := feed.Write([]byte("{")); err != nil {
-		t.Fatal(err)
-	}
-	// The write returns once the client has sent the byte, which may be
-	// before the server's handler has the request: until then a second
-	// request still finds the slot free (and is refused for its body, 422).
-	// Once the first holds it, the second is 503 at once.
-	var resp *http.Response
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		resp = post(t, srv.URL+"/api/v1/cases", strings.NewReader("{}"))
-		if resp.StatusCode != http.StatusUnprocessableEntity || time.Now().After(deadline) {
-			break
+		var resp *http.Response
+		turnedAway := false
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			resp = post(t, srv.URL+"/api/v1/cases", strings.NewReader("{}"))
+			if resp.StatusCode != http.StatusUnprocessableEntity || time.Now().After(deadline) {
+				break
+			}
+			select {
+			case code := <-first:
+				if code != http.StatusServiceUnavailable {
+					t.Fatalf("the first request ended with %d while its body was still open", code)
+				}
+				turnedAway = true
+			default:
+			}
+			if turnedAway {
+				break
+			}
 		}
-	}
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
-		t.Errorf("a request over the bound: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
-	}
-	feed.Close()
-	if code := <-first; code != http.StatusBadRequest {
-		t.Errorf("the first request (a broken body) = %d, want 400", code)
+		if turnedAway && attempt < 20 {
+			feed.Close()
+			continue
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("a request over the bound: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		feed.Close()
+		if code := <-first; code != http.StatusBadRequest {
+			t.Errorf("the first request (a broken body) = %d, want 400", code)
+		}
+		break
 	}
 	if resp := post(t, srv.URL+"/api/v1/cases", strings.NewReader("{")); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("after the first finished: %d, want its slot free again (400 for the body)", resp.StatusCode)

@@ -1,0 +1,144 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// TestCategoryPetitioners holds the weekly distinct petitioners the surge
+// reads to a count made here from the cases, on every write path and both
+// databases, at every week's edges: one petitioner with three cases in a
+// week counts once there, and once more in each other week they came; a
+// case counts for the unit that received it, also after a transfer; week k
+// holds what was received in [now-(k+1)·7d, now-k·7d), the current week
+// also now itself, and nothing after now or before the ninth week.
+func TestCategoryPetitioners(t *testing.T) {
+	t0 := at("2026-09-01 10:00:00")
+	day := 24 * time.Hour
+	week := 7 * day
+	in := func(lc store.LoadCase, unit, category string) store.LoadCase {
+		lc.Case.Unit, lc.Case.Category = unit, category
+		return lc
+	}
+	cases := []store.LoadCase{
+		edgeCase("A1", "P1", t0),
+		edgeCase("A2", "P1", t0.Add(time.Hour)),
+		edgeCase("A3", "P1", t0.Add(2*day)),
+		edgeCase("A4", "P1", t0.Add(week+day)),
+		edgeCase("B1", "P2", t0.Add(3*day)),
+		edgeCase("B2", "P2", t0.Add(20*day)),
+		in(edgeCase("C1", "P3", t0.Add(day)), "u1", "land_requisition"),
+		in(edgeCase("C2", "P4", t0.Add(day+time.Second)), "u1", "land_requisition"),
+		in(edgeCase("C3", "P1", t0.Add(9*week)), "u1", "land_requisition"),
+		// received by u2, then passed to u1: still u2's petitioner
+		in(edgeCase("D1", "P5", t0.Add(4*day),
+			petition.Event{Type: petition.EventTransferred, At: t0.Add(5 * day), Unit: "u1"}), "u2", "other"),
+		in(edgeCase("D2", "P1", t0.Add(4*day+time.Second)), "u2", "other"),
+	}
+	want := func(cases []store.LoadCase, now time.Time) []petition.CategoryPetitioners {
+		type key struct{ unit, category string }
+		seen := map[key][petition.SurgeBaselineWeeks + 1]map[string]bool{}
+		var order []key
+		for _, lc := range cases {
+			c := lc.Case
+			if c.ReceivedAt.After(now) {
+				continue
+			}
+			k := key{c.Unit, c.Category}
+			for w := range petition.SurgeBaselineWeeks + 1 {
+				if c.ReceivedAt.Before(now.Add(-time.Duration(w+1) * week)) {
+					continue
+				}
+				weeks, ok := seen[k]
+				if !ok {
+					order = append(order, k)
+					for i := range weeks {
+						weeks[i] = map[string]bool{}
+					}
+					seen[k] = weeks
+				}
+				weeks[w][c.PetitionerHash] = true
+				break
+			}
+		}
+		var out []petition.CategoryPetitioners
+		for _, u := range []string{"u1", "u2"} {
+			for _, cat := range []string{"land_requisition", "other"} {
+				weeks, ok := seen[key{u, cat}]
+				if !ok {
+					continue
+				}
+				c := petition.CategoryPetitioners{Unit: u, Category: cat, Current: len(weeks[0])}
+				for i := range c.Weeks {
+					c.Weeks[i] = len(weeks[i+1])
+				}
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	var instants []time.Time
+	for _, lc := range cases {
+		for w := range petition.SurgeBaselineWeeks + 2 {
+			for _, off := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
+				instants = append(instants, lc.Case.ReceivedAt.Add(time.Duration(w)*week+off))
+			}
+		}
+	}
+	for _, d := range storetest.Dialects {
+		for path, write := range writePaths {
+			t.Run(d+"/"+path, func(t *testing.T) {
+				s := storetest.Open(t, d)
+				storetest.PutTwoUnits(t, s)
+				ctx := context.Background()
+				if err := write(ctx, s, petition.DefaultRules(shanghai), cases); err != nil {
+					t.Fatal(err)
+				}
+				stored := cases
+				if path == "incremental import" { // it writes someone else's case first
+					other := sample("OTHER")
+					other.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
+					stored = append([]store.LoadCase{{Case: other}}, cases...)
+				}
+				for _, now := range instants {
+					var got []petition.CategoryPetitioners
+					err := s.Read(ctx, func(rd *store.Reader) error {
+						var err error
+						got, err = rd.CategoryPetitioners(ctx, now)
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if w := want(stored, now); fmt.Sprint(got) != fmt.Sprint(w) {
+						t.Errorf("at %s:\n got %+v\nwant %+v", now.Format(time.RFC3339Nano), got, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestCategoryPetitionersBaseline: the usual week is the mean of the eight
+// weeks before, quiet weeks counted as zero.
+func TestCategoryPetitionersBaseline(t *testing.T) {
+	for _, tc := range []struct {
+		weeks [petition.SurgeBaselineWeeks]int
+		want  float64
+	}{
+		{[petition.SurgeBaselineWeeks]int{}, 0},
+		{[petition.SurgeBaselineWeeks]int{2, 2, 2, 2, 2, 2, 2, 2}, 2},
+		{[petition.SurgeBaselineWeeks]int{8}, 1},
+		{[petition.SurgeBaselineWeeks]int{1, 0, 0, 0, 0, 0, 0, 2}, 0.375},
+	} {
+		if got := (petition.CategoryPetitioners{Weeks: tc.weeks, Current: 99}).Baseline(); got != tc.want {
+			t.Errorf("Baseline of %v = %v, want %v", tc.weeks, got, tc.want)
+		}
+	}
+}
