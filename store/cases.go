@@ -98,10 +98,15 @@ func (r caseRow) petitionCase() petition.Case {
 	}
 }
 
+// same reports whether c is the stored case sent again: its content, the
+// petitioner's identity aside. Whether a submitted identity matches the
+// stored one must decide no answer, or re-sending a case with guessed
+// identity numbers would tell which is the petitioner's (200 against 409):
+// a replay keeps the identity stored first, whatever it carries.
 func (r caseRow) same(c petition.Case) bool {
 	return r.ReceivedAt == c.ReceivedAt.Unix() && r.Channel == c.Channel && r.Category == c.Category &&
 		r.ReceivedUnit == c.Unit && r.Persons == c.Persons && r.Level == c.Level &&
-		r.PetitionerHash == c.PetitionerHash && r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
+		r.RepeatOf.String == c.RepeatOf && r.Supervised == c.Supervised &&
 		r.Routing == c.Routing && r.Major == c.Major && r.MatterType == petition.MatterOf(c.MatterType) &&
 		r.ReceivedMatter.String == c.Matter
 }
