@@ -187,12 +187,12 @@ var (
 
 // A unit's surge without a matter code (petition/surge.go): distinct
 // petitioners of one receiving unit and category in the last 7 days against
-// its usual week. Only for a unit and category with a case in the last 9
-// weeks: the series follow what was received, not units times categories;
+// its usual week. Only for a unit and category with a case in the last 7
+// days or the usual weeks: the series follow what was received, not units times categories;
 // the thresholds are the rules'.
 var (
-	categoryPetitioners         = gauge("category_petitioners", "Distinct petitioners of the cases received by the unit in the category in the last 7 days, counted from the keyed hashes; only for a unit and category with a case in the last 9 weeks.", "unit", "category")
-	categoryPetitionersBaseline = gauge("category_petitioners_baseline", "The unit's usual week for the category: the mean over the 8 weeks before the last 7 days of each week's distinct petitioners (a week without any counts as zero); beside petition_category_petitioners.", "unit", "category")
+	categoryPetitioners         = gauge("category_petitioners", "Distinct petitioners of the cases received by the unit in the category in the last 7 days, counted from the keyed hashes; only for a unit and category with a case in the last 7 days or the usual weeks.", "unit", "category")
+	categoryPetitionersBaseline = gauge("category_petitioners_baseline", "The unit's usual week for the category: the mean of each week's distinct petitioners (a week without any counts as zero) over the 8 calendar weeks (Monday to Sunday, local) before the week in which the last 7 days begin, each read once and again after an hour; beside petition_category_petitioners.", "unit", "category")
 )
 
 // PotentialUnsaid is the potential label of the open disputes registered

@@ -2,29 +2,106 @@ package collector
 
 import (
 	"context"
+	"sync"
+	"time"
 
+	"riskmon/calendar"
+	"riskmon/petition"
 	"riskmon/store"
 )
 
 // CategorySurge emits, for each receiving unit and category with a case in
-// the last 9 weeks, the distinct petitioners of the last 7 days and of the
-// unit's usual week: what PetitionCategorySurge compares.
-type CategorySurge struct{}
+// the last 7 days or in the usual weeks before them, the distinct
+// petitioners of the 7 days and of the usual week: what
+// PetitionCategorySurge compares. The usual weeks are whole calendar weeks
+// (petition.SurgeBaselineEnd), read once and kept: a refresh reads the
+// current week's cases and at most one usual week, a new one or the one
+// kept longest once it is older than usualWeekFresh (a case registered
+// late with a receipt time in a kept week counts there within the hour and
+// eight refreshes). Only at the first refresh are all eight read.
+type CategorySurge struct{ weeks *usualWeeks }
+
+// usualWeekFresh is how long a usual week read is kept as it is.
+const usualWeekFresh = time.Hour
 
 var _ Scraper = CategorySurge{}
+
+// usualWeeks keeps the usual weeks read, by their first day, in one zone.
+type usualWeeks struct {
+	mu   sync.Mutex
+	loc  *time.Location
+	kept map[calendar.Day]keptWeek
+}
+
+// keptWeek is one usual week's counts and when they were read.
+type keptWeek struct {
+	counts []petition.CategoryPetitioners
+	read   time.Time
+}
 
 // Name of the scraper.
 func (CategorySurge) Name() string { return "category_surge" }
 
-// Scrape reads the weekly distinct petitioners at env.Now.
-func (CategorySurge) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	all, err := r.CategoryPetitioners(ctx, env.Now)
+// Scrape reads the current week at env.Now, and the usual weeks not kept.
+func (s CategorySurge) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	current, err := r.CategoryPetitionersNow(ctx, env.Now)
 	if err != nil {
 		return err
 	}
-	for _, c := range all {
+	weeks, err := s.weeks.read(ctx, r, env.Now, env.Rules.Location)
+	if err != nil {
+		return err
+	}
+	for _, c := range petition.JoinSurge(current, weeks) {
 		emit(categoryPetitioners, float64(c.Current), c.Unit, c.Category)
 		emit(categoryPetitionersBaseline, c.Baseline(), c.Unit, c.Category)
 	}
 	return nil
+}
+
+// read returns the counts of the usual weeks at now, each in its place of
+// Weeks: it reads through r the weeks not kept or, when all are, the one
+// kept longest if it is no longer fresh, and forgets those no longer usual.
+func (u *usualWeeks) read(ctx context.Context, r *store.Reader, now time.Time, loc *time.Location) ([]petition.CategoryPetitioners, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.loc != loc {
+		u.loc, u.kept = loc, nil
+	}
+	starts := petition.SurgeWeeks(petition.SurgeBaselineEnd(now, loc))
+	kept := map[calendar.Day]keptWeek{}
+	var stalest calendar.Day
+	for _, start := range starts {
+		if w, ok := u.kept[start]; ok {
+			kept[start] = w
+			if old, ok := kept[stalest]; !ok || w.read.Before(old.read) {
+				stalest = start
+			}
+		}
+	}
+	var again []calendar.Day
+	for _, start := range starts {
+		if _, ok := kept[start]; !ok {
+			again = append(again, start)
+		}
+	}
+	if len(again) == 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
+		again = append(again, stalest)
+	}
+	for _, start := range again {
+		counts, err := r.CategoryPetitionersWeek(ctx, start, loc)
+		if err != nil {
+			return nil, err
+		}
+		kept[start] = keptWeek{counts, now}
+	}
+	u.kept = kept
+	var out []petition.CategoryPetitioners
+	for k, start := range starts {
+		for _, c := range kept[start].counts {
+			c.Weeks[k], c.Current = c.Current, 0
+			out = append(out, c)
+		}
+	}
+	return petition.JoinSurge(nil, out), nil
 }

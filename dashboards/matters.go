@@ -42,8 +42,8 @@ func categorySurge(p *page, sel string, w uint32) *bargauge.PanelBuilder {
 		return `max by (category, name) ((` + expr + `) * on(category) group_left(name) petition_category_info)`
 	}
 	return barPanel(t("各类别近 7 日信访人数", "Petitioners by category, 7 days"),
-		t("近 7 日反映各类问题的不同信访人数，与近 8 周的每周平均对照；明显高于平常的（见 PetitionCategorySurge）单列，请核查是否为同一事项并登记事项。只计人数，不列任何人。",
-			"Different petitioners of each category in the last 7 days beside the mean week of the 8 before; the ones far above usual (PetitionCategorySurge) have a bar of their own: check whether they raise one matter, and register it. Counts only; nobody is listed."),
+		t("近 7 日反映各类问题的不同信访人数，与此前 8 个自然周的每周平均对照；明显高于平常的（见 PetitionCategorySurge）单列，请核查是否为同一事项并登记事项。只计人数，不列任何人。",
+			"Different petitioners of each category in the last 7 days beside the mean of the 8 calendar weeks before them; the ones far above usual (PetitionCategorySurge) have a bar of their own: check whether they raise one matter, and register it. Counts only; nobody is listed."),
 		"short", w, 8,
 		instant(named(`petition_category_petitioners{`+sel+`} > 0`), t("{{name}}：近 7 日", "{{name}}: 7 days")),
 		instant(named(`petition_category_petitioners_baseline{`+sel+`} > 0`), t("{{name}}：周均", "{{name}}: usual week")),

@@ -6,18 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
 )
 
-// TestCategoryPetitioners holds the weekly distinct petitioners the surge
-// reads to a count made here from the cases, on every write path and both
-// databases, at every week's edges: one petitioner with three cases in a
-// week counts once there, and once more in each other week they came; a
-// case counts for the unit that received it, also after a transfer; week k
-// holds what was received in [now-(k+1)·7d, now-k·7d), the current week
-// also now itself, and nothing after now or before the ninth week.
+// TestCategoryPetitioners holds the distinct petitioners the surge reads to
+// a count made here from the cases, on every write path and both databases,
+// at every window's edges: one petitioner with three cases in a week counts
+// once there, and once more in each other week they came; a case counts for
+// the unit that received it, also after a transfer; the current window is
+// [now-7d, now]; the usual weeks are the 8 calendar weeks (Monday to
+// Sunday, local) before the one in which the current window begins.
 func TestCategoryPetitioners(t *testing.T) {
 	t0 := at("2026-09-01 10:00:00")
 	day := 24 * time.Hour
@@ -33,6 +34,9 @@ func TestCategoryPetitioners(t *testing.T) {
 		edgeCase("A4", "P1", t0.Add(week+day)),
 		edgeCase("B1", "P2", t0.Add(3*day)),
 		edgeCase("B2", "P2", t0.Add(20*day)),
+		// at midnight and a second before it
+		edgeCase("B3", "P7", at("2026-09-03 00:00:00")),
+		edgeCase("B4", "P8", at("2026-09-02 23:59:59")),
 		in(edgeCase("C1", "P3", t0.Add(day)), "u1", "land_requisition"),
 		in(edgeCase("C2", "P4", t0.Add(day+time.Second)), "u1", "land_requisition"),
 		in(edgeCase("C3", "P1", t0.Add(9*week)), "u1", "land_requisition"),
@@ -43,29 +47,28 @@ func TestCategoryPetitioners(t *testing.T) {
 	}
 	want := func(cases []store.LoadCase, now time.Time) []petition.CategoryPetitioners {
 		type key struct{ unit, category string }
-		seen := map[key][petition.SurgeBaselineWeeks + 1]map[string]bool{}
-		var order []key
+		seen := map[key][petition.SurgeBaselineWeeks + 1]map[string]bool{} // [0] the current window
+		end := petition.SurgeBaselineEnd(now, shanghai)
 		for _, lc := range cases {
 			c := lc.Case
-			if c.ReceivedAt.After(now) {
+			w := -1
+			if d := calendar.DayOf(c.ReceivedAt, shanghai); !c.ReceivedAt.Before(now.Add(-week)) && !c.ReceivedAt.After(now) {
+				w = 0
+			} else if d < end && d >= end-7*petition.SurgeBaselineWeeks {
+				w = 1 + int(end-1-d)/7
+			}
+			if w < 0 {
 				continue
 			}
 			k := key{c.Unit, c.Category}
-			for w := range petition.SurgeBaselineWeeks + 1 {
-				if c.ReceivedAt.Before(now.Add(-time.Duration(w+1) * week)) {
-					continue
+			weeks, ok := seen[k]
+			if !ok {
+				for i := range weeks {
+					weeks[i] = map[string]bool{}
 				}
-				weeks, ok := seen[k]
-				if !ok {
-					order = append(order, k)
-					for i := range weeks {
-						weeks[i] = map[string]bool{}
-					}
-					seen[k] = weeks
-				}
-				weeks[w][c.PetitionerHash] = true
-				break
+				seen[k] = weeks
 			}
+			weeks[w][c.PetitionerHash] = true
 		}
 		var out []petition.CategoryPetitioners
 		for _, u := range []string{"u1", "u2"} {
@@ -85,9 +88,10 @@ func TestCategoryPetitioners(t *testing.T) {
 	}
 	var instants []time.Time
 	for _, lc := range cases {
-		for w := range petition.SurgeBaselineWeeks + 2 {
+		midnight := calendar.DayOf(lc.Case.ReceivedAt, shanghai).Start(shanghai)
+		for w := range petition.SurgeBaselineWeeks + 3 {
 			for _, off := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
-				instants = append(instants, lc.Case.ReceivedAt.Add(time.Duration(w)*week+off))
+				instants = append(instants, lc.Case.ReceivedAt.Add(time.Duration(w)*week+off), midnight.Add(time.Duration(w)*week+off))
 			}
 		}
 	}
@@ -107,16 +111,28 @@ func TestCategoryPetitioners(t *testing.T) {
 					stored = append([]store.LoadCase{{Case: other}}, cases...)
 				}
 				for _, now := range instants {
-					var got []petition.CategoryPetitioners
+					var current, weeks []petition.CategoryPetitioners
 					err := s.Read(ctx, func(rd *store.Reader) error {
 						var err error
-						got, err = rd.CategoryPetitioners(ctx, now)
-						return err
+						if current, err = rd.CategoryPetitionersNow(ctx, now); err != nil {
+							return err
+						}
+						for k, start := range petition.SurgeWeeks(petition.SurgeBaselineEnd(now, shanghai)) {
+							week, err := rd.CategoryPetitionersWeek(ctx, start, shanghai)
+							if err != nil {
+								return err
+							}
+							for _, c := range week {
+								c.Weeks[k], c.Current = c.Current, 0
+								weeks = append(weeks, c)
+							}
+						}
+						return nil
 					})
 					if err != nil {
 						t.Fatal(err)
 					}
-					if w := want(stored, now); fmt.Sprint(got) != fmt.Sprint(w) {
+					if got, w := petition.JoinSurge(current, weeks), want(stored, now); fmt.Sprint(got) != fmt.Sprint(w) {
 						t.Errorf("at %s:\n got %+v\nwant %+v", now.Format(time.RFC3339Nano), got, w)
 					}
 				}

@@ -1,7 +1,7 @@
 -- +goose Up
 -- A unit's surge without a matter code counts the distinct petitioners of
--- each receiving unit and category, week by week over the last 9 weeks
--- (store/surge.go). The window index of the matters' counts gains the unit
+-- each receiving unit and category in the last 7 days and in each of its
+-- usual weeks (store/surge.go). The window index of the matters' counts gains the unit
 -- and the category so that it covers both reads: the number of indexes a
 -- case write updates stays the same. One ALTER: the swap is atomic.
 ALTER TABLE cases DROP INDEX idx_cases_matter_window,
