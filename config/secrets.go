@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"riskmon/petition"
@@ -40,6 +41,11 @@ func readSecretFile(path string) ([]string, error) {
 	}
 	if st.Mode().Perm()&0o007 != 0 {
 		return nil, fmt.Errorf("secrets file %s can be read by any user (mode %04o): chmod o-rwx it", path, st.Mode().Perm())
+	}
+	// The group may read it (0640: the service's group); one that may
+	// write it could put a token of its own there.
+	if st.Mode().Perm()&0o020 != 0 {
+		return nil, fmt.Errorf("secrets file %s can be changed by its group (mode %04o): chmod g-w it", path, st.Mode().Perm())
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -121,6 +127,14 @@ func (c *Config) CheckSecrets(allowPublic bool) error {
 	if err := c.PetitionerKey.Check(); err != nil {
 		errs = append(errs, &Error{Key: "petitioner_key", From: c.Origin("petitioner_key", "petitioner_key_file"),
 			Problem: "must be set to a secret of at least 16 bytes: " + err.Error()})
+	}
+	// A read-only token that is also a read-write one writes.
+	for _, tok := range c.APIReadTokens {
+		if slices.Contains(c.APITokens, tok) {
+			errs = append(errs, &Error{Key: "api_read_token", From: c.Origin("api_read_token", "api_read_token_file"),
+				Problem: "holds a token that is also an api_token: it would write; give the read-only one its own"})
+			break
+		}
 	}
 	if allowPublic {
 		return errors.Join(errs...)

@@ -85,6 +85,7 @@ func TestSecretFiles(t *testing.T) {
 		{"key and file", Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": "0123456789abcdef", "RISKMON_PETITIONER_KEY_FILE": key}}, "set the key or the file, not both"},
 		{"tokens and file", Source{Env: map[string]string{"RISKMON_API_TOKEN": "0123456789abcdef", "RISKMON_API_TOKEN_FILE": tokens}}, "set the tokens or the file, not both"},
 		{"readable by all", Source{Env: map[string]string{"RISKMON_PETITIONER_KEY_FILE": writeSecret(t, "a-key-of-sixteen-bytes\n", 0o644)}}, "can be read by any user (mode 0644)"},
+		{"writable by its group", Source{Env: map[string]string{"RISKMON_API_TOKEN_FILE": writeSecret(t, "a-token-of-sixteen-bytes\n", 0o660)}}, "can be changed by its group (mode 0660)"},
 		{"empty", Source{Env: map[string]string{"RISKMON_API_TOKEN_FILE": writeSecret(t, "\n\n", 0o600)}}, "is empty"},
 		{"missing", Source{Env: map[string]string{"RISKMON_API_READ_TOKEN_FILE": "/nonexistent/tokens"}}, "no such file"},
 		{"short token", Source{Env: map[string]string{"RISKMON_API_TOKEN_FILE": writeSecret(t, "short\n", 0o600)}}, "too short"},
@@ -100,6 +101,24 @@ func TestSecretFiles(t *testing.T) {
 	}
 	if err := c.CheckSecrets(false); err == nil || !strings.Contains(err.Error(), "RISKMON_PETITIONER_KEY_FILE") {
 		t.Errorf("a short key from a file: %v, want an error naming the file's variable", err)
+	}
+}
+
+// One token as both the read-write and the read-only one would make the
+// read-only one a write token: refused, naming both keys, never the token.
+func TestSameTokenReadAndWrite(t *testing.T) {
+	tok := "a-shared-token-0123456789"
+	c, err := Load(Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": "0123456789abcdef",
+		"RISKMON_API_TOKEN": "another-token-0123456789," + tok, "RISKMON_API_READ_TOKEN": tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckSecrets(false)
+	if err == nil || !strings.Contains(err.Error(), "api_read_token") || !strings.Contains(err.Error(), "also an api_token") {
+		t.Errorf("the same token read-only and read-write: %v, want it refused", err)
+	}
+	if err != nil && strings.Contains(err.Error(), tok) {
+		t.Errorf("the error quotes the token: %v", err)
 	}
 }
 

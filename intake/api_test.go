@@ -184,6 +184,14 @@ func TestAuth(t *testing.T) {
 	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 401 {
 		t.Errorf("basic scheme: %d, want 401", resp.StatusCode)
 	}
+	// the scheme is case-insensitive (RFC 7235 §2.1): bearer is Bearer
+	for _, scheme := range []string{"bearer", "BEARER", "bEaReR"} {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/units", nil)
+		req.Header.Set("Authorization", scheme+" "+roToken)
+		if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 200 {
+			t.Errorf("scheme %q: %d, want 200", scheme, resp.StatusCode)
+		}
+	}
 	if e.caseCount() != 1 {
 		t.Errorf("%d cases stored, want only the read-write one", e.caseCount())
 	}

@@ -42,8 +42,9 @@ func (a *API) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		cfg := a.Config()
 		h := c.Request().Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
+		// The scheme is case-insensitive (RFC 7235 §2.1), the token is not.
+		scheme, tok, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: "missing bearer token"})
 		}
 		got := accessOf(tok, cfg.APITokens, cfg.APIReadTokens)
