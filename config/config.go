@@ -174,6 +174,14 @@ var keys = []key{
 	{"due_soon_horizon", "72h", durSetter(func(c *Config) *time.Duration { return &c.Rules.DueSoon }, time.Minute), "a deadline this close is due soon"},
 	{"collective_threshold", "5", intSetter(func(c *Config) *int { return &c.Rules.CollectiveThreshold }, 2, 10000), "persons at or above which a petition is collective"},
 	{"repeat_lookback_days", "365", intSetter(func(c *Config) *int { return &c.Rules.RepeatLookbackDays }, 1, 3650), "look-back of the derived repeat rule"},
+	{"earliest_received", "2000-01-01", func(c *Config, v string) error {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return fmt.Errorf("%q is not a date such as 2000-01-01", v)
+		}
+		c.Rules.Earliest = calendar.Date(t.Date())
+		return nil
+	}, "first day (local) on which a case may be received or a dispute found; earlier times are refused (a county importing an older archive sets it earlier)"},
 	{"backfill_horizon", "24h", durSetter(func(c *Config) *time.Duration { return &c.Rules.BackfillHorizon }, time.Minute), "a case registered longer than this after its receipt is history: it is counted, but pages nobody"},
 	{"major_persons", "50", intSetter(func(c *Config) *int { return &c.Rules.MajorPersons }, 2, petition.MaxPersons), "persons at or above which a collective petition is a major matter, reported upward at once (2022 Reg. art. 25)"},
 	{"report_up_within", "1h", durSetter(func(c *Config) *time.Duration { return &c.Rules.ReportUpWithin }, time.Second), "a major matter not reported to the county leadership this long after it became one is late; a sensitive period may set a shorter report_up_within of its own"},

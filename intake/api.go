@@ -112,7 +112,7 @@ func (a *API) createCase(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	nc, ds := req.Validate(a.Now(), cfg.PetitionerKey)
+	nc, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.PetitionerKey)
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
@@ -131,7 +131,7 @@ func (a *API) addEvent(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	ev, ds := req.Validate(a.Now(), cfg.Rules)
+	ev, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.Rules)
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}

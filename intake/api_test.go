@@ -256,6 +256,10 @@ func TestCreateCaseRefusals(t *testing.T) {
 		{"persons missing", with(caseBody("X-1"), "persons", nil), 422, []string{"persons"}},
 		{"no offset", with(caseBody("X-1"), "received_at", "2026-10-01T10:00:00"), 422, []string{"received_at"}},
 		{"in the future", with(caseBody("X-1"), "received_at", "2026-10-02T03:05:01+08:00"), 422, []string{"received_at"}},
+		// a client's zero value or a typo would count as decades overdue
+		{"year 1", with(caseBody("X-1"), "received_at", "0001-01-01T00:00:00Z"), 422, []string{"received_at"}},
+		{"1900", with(caseBody("X-1"), "received_at", "1900-06-01T10:00:00+08:00"), 422, []string{"received_at"}},
+		{"a second before 2000 locally", with(caseBody("X-1"), "received_at", "1999-12-31T23:59:59+08:00"), 422, []string{"received_at"}},
 		{"unknown unit and category", with(caseBody("X-1"), "unit", "u9", "category", "weather"), 422, []string{"unit", "category"}},
 		{"unknown repeat_of", with(caseBody("X-1"), "repeat_of", "X-0"), 422, []string{"repeat_of"}},
 		{"repeat of itself", with(caseBody("X-1"), "repeat_of", "X-1"), 422, []string{"repeat_of"}},
@@ -280,8 +284,11 @@ func TestCreateCaseRefusals(t *testing.T) {
 	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("X-2"), "received_at", "2026-10-02T03:05:00+08:00")); r.status != 201 {
 		t.Errorf("five minutes ahead is allowed: %d %s", r.status, r.body)
 	}
-	if got := e.caseCount(); got != before+1 {
-		t.Errorf("refusals wrote cases: %d, want %d", got, before+1)
+	if r := e.do("POST", "/api/v1/cases", rwToken, with(caseBody("X-3"), "received_at", "2000-01-01T00:00:00+08:00")); r.status != 201 {
+		t.Errorf("the earliest day itself is allowed: %d %s", r.status, r.body)
+	}
+	if got := e.caseCount(); got != before+2 {
+		t.Errorf("refusals wrote cases: %d, want %d", got, before+2)
 	}
 }
 

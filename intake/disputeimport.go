@@ -100,7 +100,7 @@ func (reg *Register) readLine(line int, raw []byte, now time.Time, rules petitio
 		}
 		return store.LoadDispute{}, false
 	}
-	d, ds := dl.Validate(now, roles)
+	d, ds := dl.Validate(windowOf(now, rules), roles)
 	for _, p := range ds {
 		reg.bad(line, p.Field, p.Problem)
 	}
@@ -113,7 +113,7 @@ func (reg *Register) readLine(line int, raw []byte, now time.Time, rules petitio
 	st := petition.DisputeFound(d)
 	for i, er := range dl.Events {
 		field := fmt.Sprintf("events[%d]", i)
-		e, ds := er.Validate(now, roles)
+		e, ds := er.Validate(windowOf(now, rules), roles)
 		for _, p := range ds {
 			reg.bad(line, field+"."+p.Field, p.Problem)
 		}

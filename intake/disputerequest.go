@@ -46,10 +46,10 @@ type ReportRequest struct {
 
 // Validate checks every field and returns the dispute to store, or every
 // problem found. The dispute's rules are petition.Dispute's.
-func (r DisputeRequest) Validate(now time.Time, roles []string) (petition.Dispute, []Detail) {
+func (r DisputeRequest) Validate(w Window, roles []string) (petition.Dispute, []Detail) {
 	var ds details
 	bad := ds.add
-	found, _ := parseTime("found_at", r.FoundAt, now, bad)
+	found, _ := parseTime("found_at", r.FoundAt, w, bad)
 	persons := 0 // reported below when missing, not again by the dispute's rules
 	if r.PersonsEstimate == nil {
 		bad("persons_estimate", "is required (0 when nobody is expected to act)")
@@ -68,10 +68,10 @@ func (r DisputeRequest) Validate(now time.Time, roles []string) (petition.Disput
 
 // Validate checks the event's fields against its type; the rules are
 // petition.DisputeEvent's.
-func (r DisputeEventRequest) Validate(now time.Time, roles []string) (petition.DisputeEvent, []Detail) {
+func (r DisputeEventRequest) Validate(w Window, roles []string) (petition.DisputeEvent, []Detail) {
 	var ds details
 	bad := ds.add
-	at, _ := parseTime("at", r.At, now, bad)
+	at, _ := parseTime("at", r.At, w, bad)
 	e := petition.DisputeEvent{Type: r.Type, At: at, LeaderRole: r.LeaderRole, HandlerAssigned: r.HandlerAssigned,
 		ResolveBy: parseDay("resolve_by", r.ResolveBy, bad), Reason: r.Reason, Risk: r.Risk, CaseNo: r.CaseNo}
 	ds = withRuleProblems(ds, e.Problems(roles), nil)

@@ -121,7 +121,7 @@ func (a *API) createDispute(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	d, ds := req.Validate(a.Now(), cfg.Disputes.LeaderRoles)
+	d, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.Disputes.LeaderRoles)
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
@@ -140,7 +140,7 @@ func (a *API) addDisputeEvent(c echo.Context) error {
 		return a.refuse(c, e)
 	}
 	cfg := a.Config()
-	ev, ds := req.Validate(a.Now(), cfg.Disputes.LeaderRoles)
+	ev, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.Disputes.LeaderRoles)
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}

@@ -94,10 +94,10 @@ func (f *File) decode(raw rawLine, full bool) readLine {
 func (f *File) validate(line int, il ImportLine, full bool) (store.LoadCase, []LineError) {
 	var out []LineError
 	bad := func(field, problem string) { out = append(out, LineError{Line: line, Field: field, Problem: problem}) }
-	c, ds := il.CaseRequest.Validate(f.now, f.key)
+	c, ds := il.CaseRequest.Validate(windowOf(f.now, f.rules), f.key)
 	var events []petition.Event
 	for i, er := range il.Events {
-		ev, eds := er.Validate(f.now, f.rules)
+		ev, eds := er.Validate(windowOf(f.now, f.rules), f.rules)
 		for _, d := range eds {
 			ds = append(ds, Detail{Field: fmt.Sprintf("events[%d].%s", i, d.Field), Problem: d.Problem})
 		}

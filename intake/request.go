@@ -60,10 +60,10 @@ const maxIDLen = 64
 // petitioner identifier replaced by its keyed hash, or every problem found.
 // The request's own form (times, a missing persons, the identifier) is
 // checked here; the case's rules are petition.Case's.
-func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, []Detail) {
+func (r CaseRequest) Validate(w Window, key petition.Key) (petition.Case, []Detail) {
 	var ds details
 	bad := ds.add
-	received, _ := parseTime("received_at", r.ReceivedAt, now, bad)
+	received, _ := parseTime("received_at", r.ReceivedAt, w, bad)
 	persons := 1 // reported below when missing, not again by the case's rules
 	if r.Persons == nil {
 		bad("persons", "is required")
@@ -91,10 +91,10 @@ func (r CaseRequest) Validate(now time.Time, key petition.Key) (petition.Case, [
 
 // Validate checks the event's fields against its type; the rules are
 // petition.Event's.
-func (r EventRequest) Validate(now time.Time, rules petition.Rules) (petition.Event, []Detail) {
+func (r EventRequest) Validate(w Window, rules petition.Rules) (petition.Event, []Detail) {
 	var ds details
 	bad := ds.add
-	at, _ := parseTime("at", r.At, now, bad)
+	at, _ := parseTime("at", r.At, w, bad)
 	e := petition.Event{Type: r.Type, At: at, Result: r.Result, Unit: r.Unit, Level: r.Level, To: r.To, Procedure: r.Procedure, Matter: r.Matter}
 	if r.Days != nil {
 		e.Days = *r.Days
@@ -134,7 +134,16 @@ func withRuleProblems(ds []Detail, ps []petition.Problem, renamed map[string]str
 	return ds
 }
 
-func parseTime(field, s string, now time.Time, bad func(string, string, ...any)) (time.Time, bool) {
+// Window is when a time given to the API may lie: not before Earliest (the
+// rules' first day, 00:00 local) and not more than FutureSlack after Now.
+type Window struct{ Earliest, Now time.Time }
+
+// windowOf is the window at now under rules.
+func windowOf(now time.Time, rules petition.Rules) Window {
+	return Window{Earliest: rules.Earliest.Start(rules.Location), Now: now}
+}
+
+func parseTime(field, s string, w Window, bad func(string, string, ...any)) (time.Time, bool) {
 	if s == "" {
 		bad(field, "is required (RFC 3339 with offset, e.g. 2026-10-02T03:00:00+08:00)")
 		return time.Time{}, false
@@ -144,8 +153,12 @@ func parseTime(field, s string, now time.Time, bad func(string, string, ...any))
 		bad(field, "%q is not RFC 3339 with offset, e.g. 2026-10-02T03:00:00+08:00", s)
 		return time.Time{}, false
 	}
-	if t.After(now.Add(FutureSlack)) {
+	if t.After(w.Now.Add(FutureSlack)) {
 		bad(field, "%s is more than %s in the future", s, FutureSlack)
+		return time.Time{}, false
+	}
+	if t.Before(w.Earliest) {
+		bad(field, "%s is before %s, the earliest time taken (earliest_received)", s, w.Earliest.Format(time.RFC3339))
 		return time.Time{}, false
 	}
 	return t, true

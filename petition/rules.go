@@ -24,7 +24,11 @@ type Rules struct {
 	CollectiveThreshold int           // persons at or above which a petition is collective
 	RepeatLookbackDays  int           // same person + same matter within N days is a repeat
 	BackfillHorizon     time.Duration // a case registered this long after its receipt is history: it pages nobody
-	MajorPersons        int           // a collective petition of at least N persons is a major matter (art. 25)
+	// Earliest is the first day (00:00 local) on which a case may be
+	// received or a dispute found: a time before it (0001-01-01, 1900-…) is
+	// a typo or a client's zero value, and would be counted as long overdue.
+	Earliest     calendar.Day
+	MajorPersons int // a collective petition of at least N persons is a major matter (art. 25)
 	// ReportUpWithin is how soon a major matter is reported upward (art.
 	// 25: 及时, "at once"); ReportUpLimits may shorten it in sensitive periods.
 	ReportUpWithin time.Duration
@@ -56,6 +60,7 @@ func DefaultRules(loc *time.Location) Rules {
 		CollectiveThreshold: 5,
 		RepeatLookbackDays:  365,
 		BackfillHorizon:     24 * time.Hour,
+		Earliest:            calendar.Date(2000, 1, 1),
 		MajorPersons:        50,
 		ReportUpWithin:      time.Hour,
 		Location:            loc,
