@@ -18,6 +18,8 @@ import (
 
 	"go.yaml.in/yaml/v2"
 
+	"riskmon/access"
+
 	"riskmon/calendar"
 	"riskmon/petition"
 )
@@ -34,6 +36,10 @@ type Config struct {
 	PetitionerKey     petition.Key
 	APITokens         []string // read-write
 	APIReadTokens     []string // read-only
+	// Credentials are the named credentials of credentials_file; Access
+	// adds the two tokens above to them.
+	Credentials access.Set
+	access      access.Set
 	APIMaxInFlight    int
 	MaxUnits          int
 	MaxCategories     int
@@ -141,6 +147,7 @@ var keys = []key{
 	{"api_token_file", "", tokenFileSetter("api_token", func(c *Config) *[]string { return &c.APITokens }), "file holding the read-write tokens, one a line; not readable by others"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"api_read_token_file", "", tokenFileSetter("api_read_token", func(c *Config) *[]string { return &c.APIReadTokens }), "file holding the read-only tokens, one a line; not readable by others"},
+	{"credentials_file", "", credentialsFileSetter, "file of named credentials (riskmon token new writes their lines): each a token hash, a role (bureau, reporter, reader) and its units; not readable by others, reloaded on SIGHUP"},
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
 	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
 	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
@@ -289,6 +296,9 @@ func Load(src Source) (*Config, error) {
 		}
 		c.Periods = periods
 		c.Rules.ReportUpLimits = reportUpLimits(periods)
+	}
+	if err := c.resolveAccess(); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

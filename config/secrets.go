@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"riskmon/access"
 	"riskmon/petition"
 )
 
@@ -35,6 +36,25 @@ var secretKeys = map[string]bool{"petitioner_key": true, "api_token": true, "api
 // spaces and blank lines ignored. A file others can read is refused: the
 // point of a secrets file is that only the service's user reads it.
 func readSecretFile(path string) ([]string, error) {
+	raw, err := readSecret(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("secrets file %s is empty", path)
+	}
+	return out, nil
+}
+
+// readSecret reads a file of secrets (or of their hashes) that only the
+// service's user and group may read and only its owner change.
+func readSecret(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("read secrets file: %w", err)
@@ -51,17 +71,51 @@ func readSecretFile(path string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read secrets file: %w", err)
 	}
-	var out []string
-	for _, line := range strings.Split(string(raw), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
+	return raw, nil
+}
+
+// credentialsFileSetter reads the named credentials of credentials_file.
+func credentialsFileSetter(c *Config, v string) error {
+	c.Credentials = nil
+	if v == "" {
+		return nil
+	}
+	raw, err := readSecret(v)
+	if err != nil {
+		return err
+	}
+	c.Credentials, err = access.ParseFile(raw)
+	return err
+}
+
+// resolveAccess makes the credentials in force: the file's, and api_token
+// and api_read_token as a bureau and a reader credential of those names,
+// so that a configuration without a file works as before. A name given
+// twice is refused.
+func (c *Config) resolveAccess() error {
+	c.access = slices.Clone(c.Credentials)
+	for _, t := range []struct {
+		name, role string
+		tokens     []string
+	}{{"api_token", access.RoleBureau, c.APITokens}, {"api_read_token", access.RoleReader, c.APIReadTokens}} {
+		for _, tok := range t.tokens {
+			h, err := access.HashOf(tok)
+			if err != nil {
+				return err
+			}
+			c.access = append(c.access, access.Credential{Name: t.name, Role: t.role, Hash: h})
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("secrets file %s is empty", path)
+	for _, cr := range c.Credentials {
+		if cr.Name == "api_token" || cr.Name == "api_read_token" {
+			return &Error{Key: "credentials_file", From: c.Origin("credentials_file"), Problem: "the name " + cr.Name + " is the configured token's: choose another"}
+		}
 	}
-	return out, nil
+	return nil
 }
+
+// Access is the credentials in force.
+func (c *Config) Access() access.Set { return c.access }
 
 // ReadKeyFile reads a petitioner key chain from a file as petitioner_key_file
 // does (riskmon rekey reads the new chain with it).

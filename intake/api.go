@@ -54,19 +54,19 @@ func (a *API) Register(e *echo.Echo) {
 	g.GET("/cases/:case_no", a.getCase)
 	g.POST("/cases/:case_no/events", a.addEvent)
 	g.GET("/units", a.listUnits)
-	g.PUT("/units/:code", a.putUnit)
+	g.PUT("/units/:code", a.putUnit, a.bureauOnly)
 	g.GET("/categories", a.listCategories)
-	g.PUT("/categories/:code", a.putCategory)
+	g.PUT("/categories/:code", a.putCategory, a.bureauOnly)
 	g.GET("/matters", a.listMatters)
-	g.PUT("/matters/:code", a.putMatter)
-	g.PUT("/matters/:code/lead", a.putLead)
+	g.PUT("/matters/:code", a.putMatter, a.bureauOnly)
+	g.PUT("/matters/:code/lead", a.putLead, a.bureauOnly)
 	g.POST("/disputes", a.createDispute)
 	g.GET("/disputes/:dispute_no", a.getDispute)
 	g.POST("/disputes/:dispute_no/events", a.addDisputeEvent)
-	g.PUT("/units/:code/reports/:date", a.putReport)
-	g.GET("/units/:code/reports", a.listReports)
-	g.GET("/units/:code/worklist", a.worklist)
-	g.PUT("/units/:code/screenings/:month", a.putScreening)
+	g.PUT("/units/:code/reports/:date", a.putReport, a.writesUnit)
+	g.GET("/units/:code/reports", a.listReports, a.readsUnit)
+	g.GET("/units/:code/worklist", a.worklist, a.readsUnit)
+	g.PUT("/units/:code/screenings/:month", a.putScreening, a.writesUnit)
 }
 
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its
@@ -116,13 +116,17 @@ func (a *API) createCase(c echo.Context) error {
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
+	cr := credentialOf(c)
+	if err := cr.MayWrite(nc.Unit); err != nil {
+		return a.outOfScope(c, err)
+	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateCase(ctx, cfg.Rules, nc)
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(createdOrOK(created), caseResponse(v, a.Now(), cfg.Rules))
+	return c.JSON(createdOrOK(created), caseResponseFor(cr, v, a.Now(), cfg.Rules))
 }
 
 func (a *API) addEvent(c echo.Context) error {
@@ -138,11 +142,12 @@ func (a *API) addEvent(c echo.Context) error {
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	caseNo := c.Param("case_no")
-	v, added, err := a.Store.AddEvent(ctx, cfg.Rules, caseNo, ev)
+	cr := credentialOf(c)
+	v, added, err := a.Store.AddEventAs(ctx, cfg.Rules, caseNo, ev, cr.MayWrite)
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(createdOrOK(added), caseResponse(v, a.Now(), cfg.Rules))
+	return c.JSON(createdOrOK(added), caseResponseFor(cr, v, a.Now(), cfg.Rules))
 }
 
 func (a *API) getCase(c echo.Context) error {
@@ -156,8 +161,12 @@ func (a *API) respondCase(c echo.Context, ctx context.Context, status int, caseN
 	if err != nil {
 		return a.fail(c, err)
 	}
+	cr := credentialOf(c)
+	if err := cr.MayRead(v.State.Unit); err != nil {
+		return a.outOfScope(c, err)
+	}
 	cfg := a.Config()
-	return c.JSON(status, caseResponse(v, a.Now(), cfg.Rules))
+	return c.JSON(status, caseResponseFor(cr, v, a.Now(), cfg.Rules))
 }
 
 // UnitRequest is the body of PUT /api/v1/units/{code}.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,12 +32,13 @@ type clock struct{ t time.Time }
 func (c *clock) Now() time.Time { return c.t }
 
 type env struct {
-	t     *testing.T
-	srv   *httptest.Server
-	store *store.Store
-	cfg   *config.Config
-	clk   *clock
-	logs  *bytes.Buffer
+	t      *testing.T
+	srv    *httptest.Server
+	store  *store.Store
+	cfg    *config.Config
+	clk    *clock
+	logs   *bytes.Buffer
+	routes []*echo.Route
 }
 
 // newEnv serves the API over a fresh database of the dialect with two units
@@ -48,12 +50,17 @@ func newEnv(t *testing.T, dialect string) *env {
 	return newEnvOn(t, s)
 }
 
-// newEnvOn serves the API over s as it is.
-func newEnvOn(t *testing.T, s *store.Store) *env {
+// newEnvOn serves the API over s as it is, with the variables of extra
+// set too.
+func newEnvOn(t *testing.T, s *store.Store, extra ...map[string]string) *env {
 	t.Helper()
-	cfg, err := config.Load(config.Source{Env: map[string]string{
+	vars := map[string]string{
 		"RISKMON_API_TOKEN": rwToken, "RISKMON_API_READ_TOKEN": roToken, "RISKMON_PETITIONER_KEY": "intake-test-key-0123456789",
-	}})
+	}
+	for _, m := range extra {
+		maps.Copy(vars, m)
+	}
+	cfg, err := config.Load(config.Source{Env: vars})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +71,7 @@ func newEnvOn(t *testing.T, s *store.Store) *env {
 	api.Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: s, cfg: cfg, clk: clk, logs: logs}
+	return &env{t: t, srv: srv, store: s, cfg: cfg, clk: clk, logs: logs, routes: e.Routes()}
 }
 
 type response struct {
@@ -211,8 +218,12 @@ func TestCreateCase(t *testing.T) {
 	want := intake.CaseResponse{CaseNo: "C-1", ReceivedAt: "2026-10-01T10:00:00+08:00", Channel: "visit", Category: "other",
 		Unit: "u1", ReceivedUnit: "u1", Persons: 7, Level: "national", Supervised: true, Supervision: "county", Collective: true, SkipLevel: true,
 		// a visit to the national bureau is a major matter: reported upward within the hour (art. 25)
-		MatterType: "claim", Major: true, ReportDue: "2026-10-01T11:00:00+08:00",
+		MatterType: "claim", Major: true, ReportDue: "2026-10-01T11:00:00+08:00", Repeat: new(false),
 		Status: "received", Stage: "acceptance", Deadline: "2026-10-17T00:00:00+08:00", Events: []intake.EventResponse{}} // 24:00 of Friday 16 October
+	if *got.Repeat != *want.Repeat {
+		t.Errorf("created case: repeat %v, want %v", *got.Repeat, *want.Repeat)
+	}
+	got.Repeat, want.Repeat = nil, nil
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Errorf("created case\n got %+v\nwant %+v", got, want)
 	}

@@ -1,43 +1,28 @@
 package intake
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"riskmon/access"
 )
 
-type access int
+// credentialKey is where auth leaves the caller's credential in the
+// request's context.
+const credentialKey = "riskmon.credential"
 
-const (
-	noAccess access = iota
-	readAccess
-	writeAccess
-)
-
-// accessOf compares the presented token with every configured one in
-// constant time; hashing first makes the comparison independent of length too.
-func accessOf(presented string, readWrite, readOnly []string) access {
-	p := sha256.Sum256([]byte(presented))
-	got := noAccess
-	for _, group := range []struct {
-		tokens []string
-		grants access
-	}{{readWrite, writeAccess}, {readOnly, readAccess}} {
-		for _, tok := range group.tokens {
-			h := sha256.Sum256([]byte(tok))
-			if subtle.ConstantTimeCompare(p[:], h[:]) == 1 {
-				got = max(got, group.grants)
-			}
-		}
-	}
-	return got
+// credentialOf is the caller's credential, as auth found it.
+func credentialOf(c echo.Context) access.Credential {
+	cr, _ := c.Get(credentialKey).(access.Credential)
+	return cr
 }
 
-// auth lets a request through with a valid bearer token: any token for GET,
-// a read-write one for everything else. The token is never logged.
+// auth lets a request through with the token of a credential in force:
+// any for GET, one that writes for everything else; the route then asks
+// the credential about the unit it touches (scope). The token is never
+// logged.
 func (a *API) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		cfg := a.Config()
@@ -47,13 +32,50 @@ func (a *API) auth(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: "missing bearer token"})
 		}
-		got := accessOf(tok, cfg.APITokens, cfg.APIReadTokens)
-		if got == noAccess {
+		cr, ok := cfg.Access().Find(tok)
+		if !ok {
 			return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: "invalid bearer token"})
 		}
 		m := c.Request().Method
-		if got < writeAccess && m != http.MethodGet && m != http.MethodHead {
-			return a.refuse(c, &Error{Status: http.StatusForbidden, Message: "this token is read-only"})
+		if !cr.Writes() && m != http.MethodGet && m != http.MethodHead {
+			return a.refuse(c, &Error{Status: http.StatusForbidden, Message: "this credential is read-only"})
+		}
+		c.Set(credentialKey, cr)
+		return next(c)
+	}
+}
+
+// bureauOnly lets through the bureau's credentials alone: the registry of
+// units, categories and matters is the county's.
+func (a *API) bureauOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !credentialOf(c).Bureau() {
+			return a.refuse(c, &Error{Status: http.StatusForbidden, Message: "only a bureau credential may change the registry"})
+		}
+		return next(c)
+	}
+}
+
+// outOfScope answers 403 for err when it is a scope refusal.
+func (a *API) outOfScope(c echo.Context, err error) error {
+	return a.refuse(c, &Error{Status: http.StatusForbidden, Message: err.Error()})
+}
+
+// writesUnit and readsUnit let through a credential that may write, or
+// read, the unit of the route's :code.
+func (a *API) writesUnit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := credentialOf(c).MayWrite(c.Param("code")); err != nil {
+			return a.outOfScope(c, err)
+		}
+		return next(c)
+	}
+}
+
+func (a *API) readsUnit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := credentialOf(c).MayRead(c.Param("code")); err != nil {
+			return a.outOfScope(c, err)
 		}
 		return next(c)
 	}

@@ -125,6 +125,9 @@ func (a *API) createDispute(c echo.Context) error {
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
+	if err := credentialOf(c).MayWrite(d.Unit); err != nil {
+		return a.outOfScope(c, err)
+	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateDispute(ctx, cfg.Disputes.LeaderRoles, d)
@@ -146,7 +149,7 @@ func (a *API) addDisputeEvent(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	v, added, err := a.Store.AddDisputeEvent(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, c.Param("dispute_no"), ev)
+	v, added, err := a.Store.AddDisputeEventAs(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, c.Param("dispute_no"), ev, credentialOf(c).MayWrite)
 	if err != nil {
 		return a.fail(c, err)
 	}
@@ -159,6 +162,9 @@ func (a *API) getDispute(c echo.Context) error {
 	v, err := a.Store.Dispute(ctx, c.Param("dispute_no"))
 	if err != nil {
 		return a.fail(c, err)
+	}
+	if err := credentialOf(c).MayRead(v.Found.Unit); err != nil {
+		return a.outOfScope(c, err)
 	}
 	return c.JSON(http.StatusOK, disputeResponse(v, a.Now(), a.Config()))
 }

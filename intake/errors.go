@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"riskmon/access"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -57,6 +58,8 @@ func storeError(err error) *Error {
 		return invalid([]Detail{{Field: "type", Problem: err.Error()}})
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Message: err.Error()}
+	case errors.Is(err, access.ErrOutOfScope):
+		return &Error{Status: http.StatusForbidden, Message: err.Error()}
 	}
 	return nil
 }

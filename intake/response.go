@@ -3,6 +3,7 @@ package intake
 import (
 	"time"
 
+	"riskmon/access"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -24,7 +25,7 @@ type CaseResponse struct {
 	Routing      bool            `json:"routing,omitempty"`     // registered by the petition bureau to be passed on
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
-	Repeat       bool            `json:"repeat"`
+	Repeat       *bool           `json:"repeat,omitempty"` // to bureau credentials only: it tells whether the petitioner came before
 	MatterType   string          `json:"matter_type"`                // claim, suggestion or accusation (art. 28)
 	Matter       string          `json:"matter,omitempty"`           // the registered matter it raises now
 	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
@@ -64,12 +65,24 @@ type EventResponse struct {
 	LateReport bool `json:"late_report,omitempty"`
 }
 
+// caseResponseFor is the case as cr may see it: whether the case is a
+// repeat says whether its petitioner came before, which a credential that
+// is not the bureau's could ask of any identity by sending cases; only
+// the bureau sees it.
+func caseResponseFor(cr access.Credential, v store.CaseView, now time.Time, r petition.Rules) CaseResponse {
+	out := caseResponse(v, now, r)
+	if !cr.Bureau() {
+		out.Repeat = nil
+	}
+	return out
+}
+
 func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseResponse {
 	local := func(t time.Time) string { return t.In(r.Location).Format(time.RFC3339) }
 	out := CaseResponse{
 		CaseNo: v.CaseNo, ReceivedAt: local(v.ReceivedAt), Channel: v.Channel, Category: v.Category,
 		Unit: v.State.Unit, ReceivedUnit: v.ReceivedUnit, Persons: v.Persons, Level: v.Level, RepeatOf: v.RepeatOf,
-		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: v.Repeat,
+		Supervised: v.Supervised, Supervision: v.State.Supervision, Routing: v.Routing, Collective: v.Collective, SkipLevel: v.SkipLevel, Repeat: &v.Repeat,
 		Status: v.State.Status, Stage: v.State.Stage(), Extended: v.State.Extended(),
 		Overdue: v.State.Overdue(now), DueSoon: v.State.DueSoon(now, r.DueSoon), Events: []EventResponse{},
 		Major: v.State.Major, MatterType: petition.MatterOf(v.State.MatterType), Matter: v.State.Matter,

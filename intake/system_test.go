@@ -51,11 +51,14 @@ func TestPetitionerNeverInClear(t *testing.T) {
 }
 
 // dumpDatabase renders every row of every table as text.
-func dumpDatabase(t *testing.T, e *env) string {
+func dumpDatabase(t *testing.T, e *env, tables ...string) string {
 	t.Helper()
 	var b strings.Builder
 	db := sqlx.NewDb(e.store.DB(), e.store.Dialect())
-	for _, table := range []string{"units", "categories", "cases", "case_events", "receipt_tally", "completion_tally", "evaluation_tally"} {
+	if len(tables) == 0 {
+		tables = []string{"units", "categories", "cases", "case_events", "receipt_tally", "completion_tally", "evaluation_tally"}
+	}
+	for _, table := range tables {
 		rows, err := db.Queryx("SELECT * FROM " + table)
 		if err != nil {
 			t.Fatal(err)

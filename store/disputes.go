@@ -137,9 +137,19 @@ handler_assigned, resolve_by, last_event_at, matter, potential) VALUES (`+marks(
 // the local dates of the time limit and the backfill horizon; roles are the
 // leader roles allowed.
 func (s *Store) AddDisputeEvent(ctx context.Context, rules petition.Rules, roles []string, no string, e petition.DisputeEvent) (view DisputeView, added bool, err error) {
+	return s.AddDisputeEventAs(ctx, rules, roles, no, e, nil)
+}
+
+// AddDisputeEventAs is AddDisputeEvent for a caller that may write only
+// where may says: it is asked about the dispute's unit in the transaction
+// that locks the dispute, and its error refuses the event.
+func (s *Store) AddDisputeEventAs(ctx context.Context, rules petition.Rules, roles []string, no string, e petition.DisputeEvent, may Guard) (view DisputeView, added bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		stored, err := readDispute(ctx, tx, no, s.dialect.forUpdate)
 		if err != nil {
+			return err
+		}
+		if err := may.check(stored.Found.Unit); err != nil {
 			return err
 		}
 		t := disputeTallies()

@@ -17,6 +17,7 @@ type eventWrite struct {
 	r      petition.Rules
 	caseNo string
 	e      petition.Event
+	may    Guard // nil: any unit
 }
 
 // eventResult is what became of an event: the case after it, whether it
@@ -79,6 +80,10 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			continue
 		}
 		st := p.view.State
+		if err := w.may.check(st.Unit, w.e.Unit); err != nil {
+			res[i].err = err
+			continue
+		}
 		if n := len(p.view.Events); n > 0 && sameEvent(p.view.Events[n-1].Event, w.e) {
 			res[i] = eventResult{view: p.now()}
 			continue

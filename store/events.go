@@ -109,8 +109,16 @@ func (s *Store) CaseState(ctx context.Context, caseNo string) (petition.State, e
 // writes nothing. Concurrent calls share transactions (see groupcommit.go)
 // with the same outcome as one after another.
 func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e petition.Event) (view CaseView, added bool, err error) {
+	return s.AddEventAs(ctx, r, caseNo, e, nil)
+}
+
+// AddEventAs is AddEvent for a caller that may write only where may says:
+// it is asked, in the transaction that locks the case, about the case's
+// current unit and the unit the event names (a transfer's), and its error
+// refuses the event.
+func (s *Store) AddEventAs(ctx context.Context, r petition.Rules, caseNo string, e petition.Event, may Guard) (view CaseView, added bool, err error) {
 	e.At = e.At.Truncate(time.Second)
-	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e})
+	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e, may: may})
 	if err == nil {
 		err = s.events.await(ctx, call)
 	}

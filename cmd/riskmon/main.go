@@ -54,6 +54,7 @@ commands:
   import    validate a JSON lines or CSV file of cases and, if every line is good, store it
   recount   count the tallies again from the cases and events, report and repair what differed
   rekey     wrap the stored petitioner hashes with a new key (service stopped; see the README)
+  token     token new: make a named credential (its token once, and its credentials_file line)
   version   print the version
 
 Run "riskmon <command> -h" for the flags of a command.`
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return recount(ctx, args[1:], stdout, logger)
 	case "rekey":
 		return rekey(ctx, args[1:], os.Stderr, logger)
+	case "token":
+		return token(args[1:], stdout)
 	case "version":
 		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
 		return nil
