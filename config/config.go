@@ -26,20 +26,20 @@ import (
 
 // Config is the whole configuration of the service.
 type Config struct {
-	Listen            string
-	DB                string
-	MigrateOnStart    bool
-	RefreshInterval   time.Duration
-	QueryTimeout      time.Duration
-	StalenessLimit    time.Duration
-	Timezone          string
-	PetitionerKey     petition.Key
-	APITokens         []string // read-write
-	APIReadTokens     []string // read-only
+	Listen          string
+	DB              string
+	MigrateOnStart  bool
+	RefreshInterval time.Duration
+	QueryTimeout    time.Duration
+	StalenessLimit  time.Duration
+	Timezone        string
+	PetitionerKey   petition.Key
+	APITokens       []string // read-write
+	APIReadTokens   []string // read-only
 	// Credentials are the named credentials of credentials_file; Access
 	// adds the two tokens above to them.
-	Credentials access.Set
-	access      access.Set
+	Credentials       access.Set
+	access            access.Set
 	APIMaxInFlight    int
 	MaxUnits          int
 	MaxCategories     int

@@ -25,7 +25,7 @@ type CaseResponse struct {
 	Routing      bool            `json:"routing,omitempty"`     // registered by the petition bureau to be passed on
 	Collective   bool            `json:"collective"`
 	SkipLevel    bool            `json:"skip_level"`
-	Repeat       *bool           `json:"repeat,omitempty"` // to bureau credentials only: it tells whether the petitioner came before
+	Repeat       *bool           `json:"repeat,omitempty"`           // to bureau credentials only: it tells whether the petitioner came before
 	MatterType   string          `json:"matter_type"`                // claim, suggestion or accusation (art. 28)
 	Matter       string          `json:"matter,omitempty"`           // the registered matter it raises now
 	Major        bool            `json:"major"`                      // a major matter, reported upward at once (art. 25)
