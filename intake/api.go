@@ -67,6 +67,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.GET("/units/:code/reports", a.listReports, a.readsUnit)
 	g.GET("/units/:code/worklist", a.worklist, a.readsUnit)
 	g.PUT("/units/:code/screenings/:month", a.putScreening, a.writesUnit)
+	g.GET("/audit", a.audit)
 }
 
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its
@@ -102,9 +103,28 @@ func createdOrOK(created bool) int {
 	return http.StatusOK
 }
 
+// ctx is the request's context with its timeout and, for a write, the
+// audit record the store commits with it: the credential, the route, the
+// object (the route's parameters, or what the handler named with
+// auditObject) and the time.
 func (a *API) ctx(c echo.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request().Context(), 10*time.Second)
+	ctx := c.Request().Context()
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+		object, _ := c.Get(objectKey).(string)
+		if object == "" {
+			object = strings.Join(c.ParamValues(), "/")
+		}
+		ctx = store.WithAudit(ctx, store.Audit{At: a.Now(), Credential: credentialOf(c).Name, Method: m, Route: c.Path(), Object: object})
+	}
+	return context.WithTimeout(ctx, 10*time.Second)
 }
+
+// objectKey is where a create names the object its audit record shows.
+const objectKey = "riskmon.object"
+
+// auditObject names the object of a write whose route has no parameter
+// naming it (a new case's or dispute's number).
+func auditObject(c echo.Context, object string) { c.Set(objectKey, object) }
 
 func (a *API) createCase(c echo.Context) error {
 	var req CaseRequest
@@ -120,6 +140,7 @@ func (a *API) createCase(c echo.Context) error {
 	if err := cr.MayWrite(nc.Unit); err != nil {
 		return a.outOfScope(c, err)
 	}
+	auditObject(c, nc.CaseNo)
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateCase(ctx, cfg.Rules, nc)

@@ -37,7 +37,8 @@ type DisputeResponse struct {
 	Overdue         bool                   `json:"overdue"`
 	Missing         []string               `json:"missing"` // of the four haves, open ones only
 	LastInspectedAt string                 `json:"last_inspected_at,omitempty"`
-	CaseNo          string                 `json:"case_no,omitempty"` // the petition it escalated into
+	CaseNo          string                 `json:"case_no,omitempty"`     // the petition it escalated into
+	RecordedBy      string                 `json:"recorded_by,omitempty"` // the credential whose API write registered it
 	Events          []DisputeEventResponse `json:"events"`
 }
 
@@ -52,7 +53,8 @@ type DisputeEventResponse struct {
 	Reason          string `json:"reason,omitempty"` // why resolve_by moved later
 	Risk            string `json:"risk,omitempty"`
 	CaseNo          string `json:"case_no,omitempty"`
-	Late            bool   `json:"late,omitempty"` // after the last day of the time limit then in force
+	Late            bool   `json:"late,omitempty"`        // after the last day of the time limit then in force
+	RecordedBy      string `json:"recorded_by,omitempty"` // the credential whose API write recorded it
 }
 
 // ReportResponse is a unit's daily report.
@@ -94,7 +96,7 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 	out := DisputeResponse{
 		DisputeNo: f.No, FoundAt: local(f.FoundAt), Unit: f.Unit, Category: f.Category, FoundRisk: f.Risk,
 		PersonsEstimate: f.PersonsEstimate, Source: f.Source, Matter: f.Matter, Potential: f.Potential, Status: st.Status, Risk: st.Risk, LeaderRole: st.LeaderRole,
-		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), CaseNo: st.CaseNo,
+		HandlerAssigned: st.HandlerAssigned, ResolveBy: dayString(st.ResolveBy), CaseNo: st.CaseNo, RecordedBy: v.RecordedBy,
 		Events: []DisputeEventResponse{},
 	}
 	out.Missing, out.DaysToResolveBy, out.Overdue = disputeStanding(st, now, cfg)
@@ -105,7 +107,7 @@ func disputeResponse(v store.DisputeView, now time.Time, cfg *config.Config) Dis
 		ev := e.Event
 		out.Events = append(out.Events, DisputeEventResponse{Seq: e.Seq, Type: ev.Type, At: local(ev.At),
 			LeaderRole: ev.LeaderRole, HandlerAssigned: ev.HandlerAssigned, ResolveBy: dayString(ev.ResolveBy),
-			Reason: ev.Reason, Risk: ev.Risk, CaseNo: ev.CaseNo, Late: e.Late})
+			Reason: ev.Reason, Risk: ev.Risk, CaseNo: ev.CaseNo, Late: e.Late, RecordedBy: e.RecordedBy})
 	}
 	return out
 }
@@ -128,6 +130,7 @@ func (a *API) createDispute(c echo.Context) error {
 	if err := credentialOf(c).MayWrite(d.Unit); err != nil {
 		return a.outOfScope(c, err)
 	}
+	auditObject(c, d.No)
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateDispute(ctx, cfg.Disputes.LeaderRoles, d)

@@ -41,7 +41,7 @@ func TestDisputeRegistration(t *testing.T) {
 			r.json(t, &got)
 			want := intake.DisputeResponse{DisputeNo: "D-1", FoundAt: "2026-09-28T09:00:00+08:00", Unit: "u1", Category: "land_requisition",
 				FoundRisk: "high", PersonsEstimate: 40, Source: "screening", Status: "open", Risk: "high",
-				Missing: []string{"leader", "handler", "deadline", "inspection"}, Events: []intake.DisputeEventResponse{}}
+				Missing: []string{"leader", "handler", "deadline", "inspection"}, RecordedBy: "api_token", Events: []intake.DisputeEventResponse{}}
 			if fmtJSON(got) != fmtJSON(want) {
 				t.Errorf("created dispute\n got %s\nwant %s", fmtJSON(got), fmtJSON(want))
 			}

@@ -63,6 +63,9 @@ type EventResponse struct {
 	LateRequest bool `json:"late_request,omitempty"`
 	// LateReport: a major matter reported upward after the limit (art. 25)
 	LateReport bool `json:"late_report,omitempty"`
+	// RecordedBy: the credential whose API write recorded it (none for an
+	// import's or one recorded before riskmon kept it)
+	RecordedBy string `json:"recorded_by,omitempty"`
 }
 
 // caseResponseFor is the case as cr may see it: whether the case is a
@@ -109,7 +112,7 @@ func caseResponse(v store.CaseView, now time.Time, r petition.Rules) CaseRespons
 			Seq: e.Seq, Type: e.Event.Type, At: local(e.Event.At), Unit: e.Unit, Days: e.Event.Days,
 			Result: e.Event.Result, NewUnit: e.Event.Unit, Level: e.Event.Level, CompletedStage: e.CompletedStage,
 			To: e.Event.To, Procedure: e.Event.Procedure, Due: dayString(e.Event.Due), Matter: e.Event.Matter, Late: e.Late && e.CompletedStage != "", LateRequest: e.Late && petition.RequestedStage(e.Event.Type) != "",
-			LateReport: e.Late && e.Event.Type == petition.EventReportedUp,
+			LateReport: e.Late && e.Event.Type == petition.EventReportedUp, RecordedBy: e.RecordedBy,
 		})
 	}
 	return out

@@ -100,6 +100,9 @@ func TestEveryRouteChecksScope(t *testing.T) {
 				{"GET", "/api/v1/units", "/api/v1/units", nil, "", "reader-u1", 200},
 				{"GET", "/api/v1/categories", "/api/v1/categories", nil, "", "clerk-u1", 200},
 				{"GET", "/api/v1/matters", "/api/v1/matters", nil, "", "clerk-u1", 200},
+				// the audit trail is the bureau's
+				{"GET", "/api/v1/audit", "/api/v1/audit", nil, "clerk-u2", "", 0},
+				{"GET", "/api/v1/audit", "/api/v1/audit", nil, "reader-u1", "", 0},
 			}
 			covered := map[string]bool{}
 			for _, s := range steps {

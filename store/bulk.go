@@ -266,7 +266,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 		}
 		id := int64(job.first + i + 1)
 		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
-			eventRows.add(eventValues(id, seq, unit, e, out)...)
+			eventRows.add(eventValues(id, seq, unit, e, out, "")...)
 			t.events.count(id, unit, c.Category, e, out)
 		})
 		if err != nil {

@@ -13,8 +13,9 @@ import (
 // caseWrite is one case to create with the rules in force when it was sent.
 // The case is validated and its receipt time cut to the second.
 type caseWrite struct {
-	r petition.Rules
-	c petition.Case
+	r     petition.Rules
+	c     petition.Case
+	audit *Audit // the API's write: recorded with the case
 }
 
 // createResult is what became of one case of a batch.
@@ -44,6 +45,15 @@ func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([
 		if err := s.createRound(ctx, tx, ws, round, res); err != nil {
 			return nil, err
 		}
+	}
+	var audits []Audit
+	for i, w := range ws {
+		if w.audit != nil && res[i].err == nil {
+			audits = append(audits, *w.audit)
+		}
+	}
+	if err := writeAudits(ctx, tx, audits...); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -121,7 +121,7 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Cas
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
 	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	call, err := s.creates.enqueue(caseWrite{r: r, c: c})
+	call, err := s.creates.enqueue(caseWrite{r: r, c: c, audit: auditFrom(ctx)})
 	if err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}

@@ -32,7 +32,7 @@ const (
 	// caseColumns are the columns a new case is inserted with (caseValues).
 	caseColumns = caseContentColumns + ", " + caseRegistrationColumns + ", " + caseFlagColumns + ", " + caseStateColumns
 	// eventColumns are the columns of a stored event (eventValues, eventRow).
-	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to, due, matter"
+	eventColumns = "case_id, seq, type, at, unit, completed_stage, late, days, result, new_unit, level, report_to, diverted_to, due, matter, recorded_by"
 )
 
 // columns splits a column list.

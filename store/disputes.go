@@ -26,16 +26,18 @@ var ErrDisputeConflict = errors.New("conflicts with the stored dispute")
 // DisputeView is a stored dispute as the API shows it: as found, where it
 // stands, and its events.
 type DisputeView struct {
-	Found  petition.Dispute
-	State  petition.DisputeState
-	Events []DisputeEventView
+	Found      petition.Dispute
+	State      petition.DisputeState
+	Events     []DisputeEventView
+	RecordedBy string // the credential whose API write registered it; "" for an import's or the demo's
 }
 
 // DisputeEventView is a stored event of a dispute.
 type DisputeEventView struct {
-	Seq   int
-	Event petition.DisputeEvent
-	Late  bool // a resolution after the last day of the time limit
+	Seq        int
+	Event      petition.DisputeEvent
+	Late       bool   // a resolution after the last day of the time limit
+	RecordedBy string // the credential whose API write recorded it, or ""
 }
 
 // disputeTallies count the register (disputeTally): found by the risk when
@@ -115,10 +117,10 @@ func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dis
 	st := petition.DisputeFound(d)
 	res, err := tx.ExecContext(ctx, `INSERT INTO disputes (dispute_no, found_at, unit, category, found_risk, persons_estimate,
 found_leader_role, found_handler_assigned, found_resolve_by, source, registered_at, status, risk, leader_role,
-handler_assigned, resolve_by, last_event_at, matter, potential) VALUES (`+marks(19)+`)`,
+handler_assigned, resolve_by, last_event_at, matter, potential, recorded_by) VALUES (`+marks(20)+`)`,
 		d.No, d.FoundAt.Unix(), d.Unit, d.Category, d.Risk, d.PersonsEstimate, nullString(d.LeaderRole), d.HandlerAssigned,
 		nullDay(d.ResolveBy), d.Source, s.now().Unix(), st.Status, st.Risk, nullString(st.LeaderRole), st.HandlerAssigned,
-		nullDay(st.ResolveBy), d.FoundAt.Unix(), nullString(d.Matter), nullString(d.Potential))
+		nullDay(st.ResolveBy), d.FoundAt.Unix(), nullString(d.Matter), nullString(d.Potential), nullString(recordedBy(ctx)))
 	if err != nil {
 		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
@@ -127,7 +129,7 @@ handler_assigned, resolve_by, last_event_at, matter, potential) VALUES (`+marks(
 		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
 	t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
-	return storedDispute{id: id, DisputeView: DisputeView{Found: d, State: st}}, true, nil
+	return storedDispute{id: id, DisputeView: DisputeView{Found: d, State: st, RecordedBy: recordedBy(ctx)}}, true, nil
 }
 
 // AddDisputeEvent records one step of a dispute and counts what it ended;
@@ -189,9 +191,9 @@ func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petiti
 		redatedRisk = stored.State.Risk
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO dispute_events (dispute_id, seq, type, at, leader_role, handler_assigned,
-resolve_by, risk, case_no, late, timely, reason, redated_risk) VALUES (`+marks(13)+`)`,
+resolve_by, risk, case_no, late, timely, reason, redated_risk, recorded_by) VALUES (`+marks(14)+`)`,
 		id, seq, e.Type, e.At.Unix(), nullString(e.LeaderRole), e.HandlerAssigned, nullDay(e.ResolveBy), nullString(e.Risk),
-		nullString(e.CaseNo), out.Late, timely, nullString(e.Reason), nullString(redatedRisk))
+		nullString(e.CaseNo), out.Late, timely, nullString(e.Reason), nullString(redatedRisk), nullString(recordedBy(ctx)))
 	if err != nil {
 		return DisputeView{}, false, fmt.Errorf("insert dispute event: %w", err)
 	}
@@ -215,7 +217,7 @@ resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, la
 	}
 	view := stored.DisputeView
 	view.State = next
-	view.Events = append(slices.Clip(view.Events), DisputeEventView{Seq: seq, Event: e, Late: out.Late})
+	view.Events = append(slices.Clip(view.Events), DisputeEventView{Seq: seq, Event: e, Late: out.Late, RecordedBy: recordedBy(ctx)})
 	return view, true, nil
 }
 
@@ -253,6 +255,7 @@ type disputeRow struct {
 	Source               string         `db:"source"`
 	Matter               sql.NullString `db:"matter"`
 	Potential            sql.NullString `db:"potential"`
+	RecordedBy           sql.NullString `db:"recorded_by"`
 	disputeStateRow
 }
 
@@ -289,6 +292,7 @@ type disputeEventRow struct {
 	CaseNo          sql.NullString `db:"case_no"`
 	Late            bool           `db:"late"`
 	Reason          sql.NullString `db:"reason"`
+	RecordedBy      sql.NullString `db:"recorded_by"`
 }
 
 // readDispute reads a dispute and its events, the dispute's row locked when
@@ -296,7 +300,7 @@ type disputeEventRow struct {
 func readDispute(ctx context.Context, tx *sqlx.Tx, no, lock string) (storedDispute, error) {
 	var row disputeRow
 	err := tx.GetContext(ctx, &row, `SELECT id, dispute_no, found_at, unit, category, found_risk, persons_estimate,
-found_leader_role, found_handler_assigned, found_resolve_by, source, matter, potential, `+disputeStateColumns+`
+found_leader_role, found_handler_assigned, found_resolve_by, source, matter, potential, recorded_by, `+disputeStateColumns+`
 FROM disputes WHERE dispute_no = ?`+lock, no)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedDispute{}, ErrNotFound
@@ -309,15 +313,16 @@ FROM disputes WHERE dispute_no = ?`+lock, no)
 			Risk: row.FoundRisk, PersonsEstimate: row.PersonsEstimate, LeaderRole: row.FoundLeaderRole.String,
 			HandlerAssigned: row.FoundHandlerAssigned, ResolveBy: calendar.Day(row.FoundResolveBy.Int32), Source: row.Source,
 			Matter: row.Matter.String, Potential: row.Potential.String},
-		State: row.state(),
+		State:      row.state(),
+		RecordedBy: row.RecordedBy.String,
 	}}
 	var events []disputeEventRow
-	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late, reason
+	if err := tx.SelectContext(ctx, &events, `SELECT seq, type, at, leader_role, handler_assigned, resolve_by, risk, case_no, late, reason, recorded_by
 FROM dispute_events WHERE dispute_id = ? ORDER BY seq`, row.ID); err != nil {
 		return storedDispute{}, fmt.Errorf("read dispute events: %w", err)
 	}
 	for _, e := range events {
-		out.Events = append(out.Events, DisputeEventView{Seq: e.Seq, Late: e.Late, Event: petition.DisputeEvent{
+		out.Events = append(out.Events, DisputeEventView{Seq: e.Seq, Late: e.Late, RecordedBy: e.RecordedBy.String, Event: petition.DisputeEvent{
 			Type: e.Type, At: fromUnix(e.At), LeaderRole: e.LeaderRole.String, HandlerAssigned: e.HandlerAssigned,
 			ResolveBy: calendar.Day(e.ResolveBy.Int32), Risk: e.Risk.String, CaseNo: e.CaseNo.String, Reason: e.Reason.String}})
 	}

@@ -17,7 +17,8 @@ type eventWrite struct {
 	r      petition.Rules
 	caseNo string
 	e      petition.Event
-	may    Guard // nil: any unit
+	may    Guard  // nil: any unit
+	audit  *Audit // the API's write: recorded with the event
 }
 
 // eventResult is what became of an event: the case after it, whether it
@@ -101,7 +102,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			return nil, err
 		}
 		seq := len(p.view.Events) + 1
-		rows.add(eventValues(p.id, seq, st.Unit, w.e, out)...)
+		rows.add(eventValues(p.id, seq, st.Unit, w.e, out, w.audit.credential())...)
 		t, ok := tallies[w.r.Location]
 		if !ok {
 			t = newEventTallies(w.r.Location)
@@ -109,11 +110,20 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 		}
 		t.count(p.id, st.Unit, p.view.Category, w.e, out)
 		p.view.State, p.changed = next, true
-		p.view.Events = append(p.view.Events, EventView{Seq: seq, Event: w.e, Unit: st.Unit, CompletedStage: out.CompletedStage, Late: out.Late})
+		p.view.Events = append(p.view.Events, EventView{Seq: seq, Event: w.e, Unit: st.Unit, CompletedStage: out.CompletedStage, Late: out.Late, RecordedBy: w.audit.credential()})
 		res[i] = eventResult{view: p.now(), added: true}
 	}
 	if err := rows.flush(ctx); err != nil {
 		return nil, fmt.Errorf("insert events: %w", err)
+	}
+	var audits []Audit
+	for i, w := range ws {
+		if w.audit != nil && res[i].err == nil {
+			audits = append(audits, *w.audit)
+		}
+	}
+	if err := writeAudits(ctx, tx, audits...); err != nil {
+		return nil, err
 	}
 	var ups []stateUpdate
 	for _, no := range order {

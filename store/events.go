@@ -118,7 +118,7 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 // refuses the event.
 func (s *Store) AddEventAs(ctx context.Context, r petition.Rules, caseNo string, e petition.Event, may Guard) (view CaseView, added bool, err error) {
 	e.At = e.At.Truncate(time.Second)
-	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e, may: may})
+	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e, may: may, audit: auditFrom(ctx)})
 	if err == nil {
 		err = s.events.await(ctx, call)
 	}
@@ -183,12 +183,12 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate
 
 // eventValues are an applied event's column values, unit being the case's
 // unit when it happened.
-func eventValues(caseID int64, seq int, unit string, e petition.Event, out petition.Outcome) []any {
+func eventValues(caseID int64, seq int, unit string, e petition.Event, out petition.Outcome, by string) []any {
 	// Only the field of the event type's spec is set (petition.Event.Problems):
 	// the others are stored as NULL.
 	return []any{caseID, seq, e.Type, e.At.Unix(), unit, nullString(out.CompletedStage), out.Late,
 		sql.NullInt64{Int64: int64(e.Days), Valid: e.Days != 0}, nullString(e.Result), nullString(e.Unit), nullString(e.Level),
-		nullString(e.To), nullString(e.Procedure), nullDay(e.Due), nullString(e.Matter)}
+		nullString(e.To), nullString(e.Procedure), nullDay(e.Due), nullString(e.Matter), nullString(by)}
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -210,6 +210,7 @@ type eventRow struct {
 	DivertedTo     sql.NullString `db:"diverted_to"`
 	Due            sql.NullInt32  `db:"due"`
 	Matter         sql.NullString `db:"matter"`
+	RecordedBy     sql.NullString `db:"recorded_by"`
 }
 
 const selectEvents = "SELECT " + eventColumns + " FROM case_events WHERE case_id = ?"

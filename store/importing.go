@@ -248,7 +248,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 			continue
 		}
 		st, err := applyFrom(r, lc, p.st, p.seq, func(seq int, e petition.Event, unit string, out petition.Outcome) {
-			events.add(eventValues(p.id, seq, unit, e, out)...)
+			events.add(eventValues(p.id, seq, unit, e, out, "")...)
 			tallies.count(p.id, unit, lc.Case.Category, e, out)
 		})
 		if err != nil {

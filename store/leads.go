@@ -21,20 +21,24 @@ func (s *Store) PutLead(ctx context.Context, code string, l petition.Lead, now t
 	if l.Plan == petition.LeadResolved {
 		resolved = sql.NullInt64{Int64: now.Unix(), Valid: true}
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE matters SET lead_role = ?, lead_target = ?, lead_plan = ?,
+	// in a transaction: its audit row goes in with it
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, "SELECT COUNT(*) FROM matters WHERE code = ?", code); err != nil {
+			return fmt.Errorf("put lead of matter %s: %w", code, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("matter %s: %w", code, ErrNotFound)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE matters SET lead_role = ?, lead_target = ?, lead_plan = ?,
 resolved_at = CASE WHEN ? THEN COALESCE(resolved_at, ?) ELSE NULL END,
 marked_backlog = CASE WHEN ? THEN 0 ELSE marked_backlog END WHERE code = ?`,
-		l.Role, nullDay(l.Target), l.Plan, resolved.Valid, resolved, resolved.Valid, code)
-	if err != nil {
-		return fmt.Errorf("put lead of matter %s: %w", code, err)
-	}
-	// MySQL counts changed rows: the same lead again changes none
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		if _, err := s.MatterByCode(ctx, code); err != nil {
-			return err
+			l.Role, nullDay(l.Target), l.Plan, resolved.Valid, resolved, resolved.Valid, code)
+		if err != nil {
+			return fmt.Errorf("put lead of matter %s: %w", code, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // historyAggregates are what the long-unresolved rule counts of a matter's

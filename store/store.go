@@ -261,6 +261,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // writers of different cases do not deadlock over index ranges; writers of
 // the same person and matter are serialised by their case_keys row instead.
 func (s *Store) inTxWith(ctx context.Context, opts *sql.TxOptions, fn func(tx *sqlx.Tx) error) error {
+	if a, ok := auditOf(ctx); ok && (opts == nil || !opts.ReadOnly) {
+		// an API write: its audit row goes in with it, or neither does
+		write := fn
+		fn = func(tx *sqlx.Tx) error {
+			if err := write(tx); err != nil {
+				return err
+			}
+			return writeAudits(ctx, tx, a)
+		}
+	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		if attempt > 0 {

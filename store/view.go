@@ -37,6 +37,7 @@ type EventView struct {
 	Unit           string // the case's unit when it happened
 	CompletedStage string
 	Late           bool
+	RecordedBy     string // the credential whose API write recorded it; "" for an import's or the demo's
 }
 
 type viewRow struct {
@@ -91,5 +92,5 @@ func caseView(c petition.Case, f caseFlags, st petition.State) CaseView {
 
 // view is a stored event as a case view shows it.
 func (e eventRow) view() EventView {
-	return EventView{Seq: e.Seq, Event: e.event(), Unit: e.Unit, CompletedStage: e.CompletedStage.String, Late: e.Late}
+	return EventView{Seq: e.Seq, Event: e.event(), Unit: e.Unit, CompletedStage: e.CompletedStage.String, Late: e.Late, RecordedBy: e.RecordedBy.String}
 }
