@@ -19,13 +19,16 @@ var (
 		"counter", true, "route", "method", "code").Doc
 	httpDurationDoc = ownLive("http_request_duration_seconds", "Time to answer an HTTP request, by route pattern.",
 		"histogram", true, "route").Doc
+	authFailuresDoc = ownLive("http_auth_failures_total", "Failed authentications of the API: refused (401, a missing or wrong token) or throttled (429, an address past auth_failures_per_minute).",
+		"counter", true, "outcome").Doc
 )
 
 // HTTPMetrics are the request metrics; the server's middleware observes them.
 type HTTPMetrics struct {
-	Requests *prometheus.CounterVec
-	Duration *prometheus.HistogramVec
-	series   sync.Map // requestKey → requestSeries: a label lookup, once a route, method and code
+	Requests     *prometheus.CounterVec
+	Duration     *prometheus.HistogramVec
+	AuthFailures *prometheus.CounterVec
+	series       sync.Map // requestKey → requestSeries: a label lookup, once a route, method and code
 }
 
 type requestKey struct {
@@ -39,11 +42,25 @@ type requestSeries struct {
 }
 
 func newHTTPMetrics() *HTTPMetrics {
-	return &HTTPMetrics{
+	m := &HTTPMetrics{
 		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: httpRequestsDoc.Name, Help: httpRequestsDoc.Help}, httpRequestsDoc.Labels),
 		Duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: httpDurationDoc.Name, Help: httpDurationDoc.Help,
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}, httpDurationDoc.Labels),
+		AuthFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: authFailuresDoc.Name, Help: authFailuresDoc.Help}, authFailuresDoc.Labels),
 	}
+	for _, outcome := range []string{"refused", "throttled"} { // 0 from the start: increase() sees the first
+		m.AuthFailures.WithLabelValues(outcome)
+	}
+	return m
+}
+
+// AuthFailed counts a failed authentication, refused or throttled.
+func (m *HTTPMetrics) AuthFailed(throttled bool) {
+	outcome := "refused"
+	if throttled {
+		outcome = "throttled"
+	}
+	m.AuthFailures.WithLabelValues(outcome).Inc()
 }
 
 // HTTP returns the request metrics, registered with the self metrics.

@@ -38,24 +38,25 @@ type Config struct {
 	APIReadTokens   []string // read-only
 	// Credentials are the named credentials of credentials_file; Access
 	// adds the two tokens above to them.
-	Credentials       access.Set
-	AuditRetention    time.Duration
-	access            access.Set
-	APIMaxInFlight    int
-	MaxUnits          int
-	MaxCategories     int
-	MaxMatters        int
-	WebConfigFile     string
-	OpsListen         string
-	APIWebConfigFile  string
-	APIAllowPlainHTTP bool
-	TrustedProxies    []*net.IPNet
-	CalendarFile      string
-	Rules             petition.Rules
-	Disputes          petition.DisputeRules
-	Matters           petition.MatterRules
-	Periods           []Period
-	SimulateEvery     time.Duration // demo simulator step
+	Credentials           access.Set
+	AuditRetention        time.Duration
+	AuthFailuresPerMinute int
+	access                access.Set
+	APIMaxInFlight        int
+	MaxUnits              int
+	MaxCategories         int
+	MaxMatters            int
+	WebConfigFile         string
+	OpsListen             string
+	APIWebConfigFile      string
+	APIAllowPlainHTTP     bool
+	TrustedProxies        []*net.IPNet
+	CalendarFile          string
+	Rules                 petition.Rules
+	Disputes              petition.DisputeRules
+	Matters               petition.MatterRules
+	Periods               []Period
+	SimulateEvery         time.Duration // demo simulator step
 
 	origin map[string]string // key -> where its value came from
 }
@@ -148,6 +149,7 @@ var keys = []key{
 	{"api_token_file", "", tokenFileSetter("api_token", func(c *Config) *[]string { return &c.APITokens }), "file holding the read-write tokens, one a line; not readable by others"},
 	{"api_read_token", "", tokenSetter(func(c *Config) *[]string { return &c.APIReadTokens }), "read-only bearer tokens of the intake API, comma-separated"},
 	{"api_read_token_file", "", tokenFileSetter("api_read_token", func(c *Config) *[]string { return &c.APIReadTokens }), "file holding the read-only tokens, one a line; not readable by others"},
+	{"auth_failures_per_minute", "20", intSetter(func(c *Config) *int { return &c.AuthFailuresPerMinute }, 1, 100000), "failed authentications one remote address may make a minute; past it, its requests get 429 with Retry-After"},
 	{"audit_retention", "26280h", durSetter(func(c *Config) *time.Duration { return &c.AuditRetention }, 24*time.Hour), "how long the audit trail of accepted writes is kept (3 years by default)"},
 	{"credentials_file", "", credentialsFileSetter, "file of named credentials (riskmon token new writes their lines): each a token hash, a role (bureau, reporter, reader) and its units; not readable by others, reloaded on SIGHUP"},
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},

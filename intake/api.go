@@ -24,6 +24,11 @@ type API struct {
 	// Ready, if set, says whether the database has been prepared (reached,
 	// migrated, the key checked); until then every request gets 503.
 	Ready func() bool
+	// AuthFailed, if set, hears of each failed authentication: refused
+	// (401) or throttled (429).
+	AuthFailed func(throttled bool)
+
+	throttle *authThrottle
 }
 
 // retryAfter is the Retry-After of a 503, in seconds: a database that is
@@ -49,6 +54,7 @@ func (a *API) unavailable(c echo.Context, msg string) error {
 
 // Register adds the /api/v1 routes to e.
 func (a *API) Register(e *echo.Echo) {
+	a.throttle = newAuthThrottle()
 	g := e.Group("/api/v1", a.whenReady, a.bounded(), a.auth)
 	g.POST("/cases", a.createCase)
 	g.GET("/cases/:case_no", a.getCase)

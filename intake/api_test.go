@@ -39,6 +39,7 @@ type env struct {
 	clk    *clock
 	logs   *bytes.Buffer
 	routes []*echo.Route
+	api    *intake.API
 }
 
 // newEnv serves the API over a fresh database of the dialect with two units
@@ -71,7 +72,7 @@ func newEnvOn(t *testing.T, s *store.Store, extra ...map[string]string) *env {
 	api.Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: s, cfg: cfg, clk: clk, logs: logs, routes: e.Routes()}
+	return &env{t: t, srv: srv, store: s, cfg: cfg, clk: clk, logs: logs, routes: e.Routes(), api: api}
 }
 
 type response struct {

@@ -1,8 +1,11 @@
 package intake
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,16 +28,25 @@ func credentialOf(c echo.Context) access.Credential {
 // logged.
 func (a *API) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		cfg := a.Config()
+		cfg, now, addr := a.Config(), a.Now(), c.RealIP()
+		if wait, warn := a.throttle.wait(addr, now); wait > 0 {
+			a.authFailed(true)
+			if warn { // in place of an access-log line a request
+				a.Logger.Warn("authentication failures of an address throttled", "remote", addr, "per_minute", cfg.AuthFailuresPerMinute)
+			}
+			c.Set(quietKey, true)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			return a.refuse(c, &Error{Status: http.StatusTooManyRequests, Message: "too many failed authentications from this address; retry later"})
+		}
 		h := c.Request().Header.Get("Authorization")
 		// The scheme is case-insensitive (RFC 7235 §2.1), the token is not.
 		scheme, tok, _ := strings.Cut(h, " ")
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-			return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: "missing bearer token"})
+			return a.unauthenticated(c, addr, now, cfg.AuthFailuresPerMinute, "missing bearer token")
 		}
 		cr, ok := cfg.Access().Find(tok)
 		if !ok {
-			return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: "invalid bearer token"})
+			return a.unauthenticated(c, addr, now, cfg.AuthFailuresPerMinute, "invalid bearer token")
 		}
 		m := c.Request().Method
 		if !cr.Writes() && m != http.MethodGet && m != http.MethodHead {
@@ -78,5 +90,19 @@ func (a *API) readsUnit(next echo.HandlerFunc) echo.HandlerFunc {
 			return a.outOfScope(c, err)
 		}
 		return next(c)
+	}
+}
+
+// unauthenticated answers 401, counting the failure against the address.
+func (a *API) unauthenticated(c echo.Context, addr string, now time.Time, perMinute int, msg string) error {
+	a.authFailed(false)
+	c.Set(quietKey, !a.throttle.failed(addr, now, perMinute))
+	return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: msg})
+}
+
+// authFailed tells AuthFailed, when set, of a failed authentication.
+func (a *API) authFailed(throttled bool) {
+	if a.AuthFailed != nil {
+		a.AuthFailed(throttled)
 	}
 }

@@ -55,6 +55,9 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			if intake.Quiet(c) { // an address's repeated failed authentication: logged once a minute
+				return nil
+			}
 			attrs := [6]slog.Attr{slog.String("method", capped(v.Method)), slog.String("path", capped(v.URIPath)),
 				slog.Int("status", v.Status), slog.Float64("latency_ms", float64(v.Latency.Microseconds())/1000),
 				slog.String("remote", capped(v.RemoteIP))}
@@ -68,6 +71,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 		},
 	}))
 	e.Use(instrument(col.HTTP()))
+	api.AuthFailed = col.HTTP().AuthFailed
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
 	if which&serveAPI != 0 {
 		api.Register(e)
