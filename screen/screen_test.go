@@ -2,6 +2,8 @@ package screen_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -149,6 +151,34 @@ func TestScreenReadsExportedMetrics(t *testing.T) {
 	for _, n := range screen.Metrics {
 		if !exported[n] {
 			t.Errorf("the screen reads %s, which the collector does not export", n)
+		}
+	}
+}
+
+// The screen's policy allows its one style block by hash, and that is the
+// block the page serves, fresh or stale: a policy that does not match would
+// leave the wall screen unstyled.
+func TestPolicyAllowsTheStyleServed(t *testing.T) {
+	srv, clk, _ := demoScreen(t)
+	for _, when := range []string{"fresh", "stale"} {
+		if when == "stale" {
+			clk.t = clk.t.Add(time.Hour)
+		}
+		resp, err := http.Get(srv.URL + "/screen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, rest, _ := strings.Cut(string(b), "<style>")
+		style, _, ok := strings.Cut(rest, "</style>")
+		if !ok {
+			t.Fatalf("%s: the page has no style block", when)
+		}
+		sum := sha256.Sum256([]byte(style))
+		csp := resp.Header.Get("Content-Security-Policy")
+		if want := "style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, want) || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: Content-Security-Policy %q, want %s and frame-ancestors 'none'", when, csp, want)
 		}
 	}
 }

@@ -51,6 +51,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true, LogError: true,
 		HandleError: true,
@@ -102,4 +103,19 @@ func capped(s string) string {
 		cut--
 	}
 	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
+}
+
+// securityHeaders are on every answer: no sniffing a JSON or text answer
+// into HTML, no referrer (a case number in a path stays here), and the
+// server's HTML neither loads from elsewhere nor runs in a frame; /screen
+// sets a policy of its own that also allows its style block.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", screen.ContentSecurityPolicy)
+		return next(c)
+	}
 }

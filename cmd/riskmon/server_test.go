@@ -372,3 +372,24 @@ func TestSeedRefusesZeroCasesBeforeTouchingTheDatabase(t *testing.T) {
 		t.Error("seed created the database before refusing its arguments")
 	}
 }
+
+// Every answer carries nosniff and no-referrer, and the HTML pages a policy
+// that loads nothing from elsewhere and forbids framing.
+func TestSecurityHeaders(t *testing.T) {
+	var logs bytes.Buffer
+	srv := logServer(t, map[string]string{"RISKMON_API_TOKEN": testToken, "RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes"}, &logs)
+	for _, path := range []string{"/", "/screen", "/metrics", "/api/v1/units", "/healthz"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s: %v, want nosniff, no-referrer and DENY", path, h)
+		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+		}
+	}
+}
