@@ -64,7 +64,7 @@ func New(s *store.Store, cfg *config.Config, now func() time.Time, build BuildIn
 	c.cfg.Store(cfg)
 	c.status = newRefreshStatus(c.scrapers, build, c.cfg.Load)
 	c.http = newHTTPMetrics()
-	c.self.MustRegister(c.status, c.http.Requests, c.http.Duration, c.http.AuthFailures, storeStats{s},
+	c.self.MustRegister(c.status, c.http.Requests, c.http.Duration, c.http.AuthFailures, c.http.APIInFlight, storeStats{s},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(s.DB(), "riskmon"))

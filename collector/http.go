@@ -21,6 +21,8 @@ var (
 		"histogram", true, "route").Doc
 	authFailuresDoc = ownLive("http_auth_failures_total", "Failed authentications of the API: refused (401, a missing or wrong token) or throttled (429, an address past auth_failures_per_minute).",
 		"counter", true, "outcome").Doc
+	apiInFlightDoc = ownLive("http_api_in_flight", "API requests being served now, of at most api_max_in_flight.",
+		"gauge", false).Doc
 )
 
 // HTTPMetrics are the request metrics; the server's middleware observes them.
@@ -28,6 +30,7 @@ type HTTPMetrics struct {
 	Requests     *prometheus.CounterVec
 	Duration     *prometheus.HistogramVec
 	AuthFailures *prometheus.CounterVec
+	APIInFlight  prometheus.Gauge
 	series       sync.Map // requestKey → requestSeries: a label lookup, once a route, method and code
 }
 
@@ -47,6 +50,7 @@ func newHTTPMetrics() *HTTPMetrics {
 		Duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: httpDurationDoc.Name, Help: httpDurationDoc.Help,
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}, httpDurationDoc.Labels),
 		AuthFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: authFailuresDoc.Name, Help: authFailuresDoc.Help}, authFailuresDoc.Labels),
+		APIInFlight:  prometheus.NewGauge(prometheus.GaugeOpts{Name: apiInFlightDoc.Name, Help: apiInFlightDoc.Help}),
 	}
 	for _, outcome := range []string{"refused", "throttled"} { // 0 from the start: increase() sees the first
 		m.AuthFailures.WithLabelValues(outcome)
@@ -91,3 +95,6 @@ func methodLabel(m string) string {
 	}
 	return "other"
 }
+
+// InFlight moves the API's requests in flight by delta.
+func (m *HTTPMetrics) InFlight(delta int) { m.APIInFlight.Add(float64(delta)) }

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"slices"
@@ -38,25 +39,29 @@ type Config struct {
 	APIReadTokens   []string // read-only
 	// Credentials are the named credentials of credentials_file; Access
 	// adds the two tokens above to them.
-	Credentials           access.Set
-	AuditRetention        time.Duration
-	AuthFailuresPerMinute int
-	access                access.Set
-	APIMaxInFlight        int
-	MaxUnits              int
-	MaxCategories         int
-	MaxMatters            int
-	WebConfigFile         string
-	OpsListen             string
-	APIWebConfigFile      string
-	APIAllowPlainHTTP     bool
-	TrustedProxies        []*net.IPNet
-	CalendarFile          string
-	Rules                 petition.Rules
-	Disputes              petition.DisputeRules
-	Matters               petition.MatterRules
-	Periods               []Period
-	SimulateEvery         time.Duration // demo simulator step
+	Credentials                 access.Set
+	AuditRetention              time.Duration
+	AuthFailuresPerMinute       int
+	access                      access.Set
+	APIMaxInFlight              int
+	APIMaxInFlightPerCredential int
+	APIBodyReadTimeout          time.Duration
+	APIRate                     float64
+	APIBurst                    int
+	MaxUnits                    int
+	MaxCategories               int
+	MaxMatters                  int
+	WebConfigFile               string
+	OpsListen                   string
+	APIWebConfigFile            string
+	APIAllowPlainHTTP           bool
+	TrustedProxies              []*net.IPNet
+	CalendarFile                string
+	Rules                       petition.Rules
+	Disputes                    petition.DisputeRules
+	Matters                     petition.MatterRules
+	Periods                     []Period
+	SimulateEvery               time.Duration // demo simulator step
 
 	origin map[string]string // key -> where its value came from
 }
@@ -153,6 +158,10 @@ var keys = []key{
 	{"audit_retention", "26280h", durSetter(func(c *Config) *time.Duration { return &c.AuditRetention }, 24*time.Hour), "how long the audit trail of accepted writes is kept (3 years by default)"},
 	{"credentials_file", "", credentialsFileSetter, "file of named credentials (riskmon token new writes their lines): each a token hash, a role (bureau, reporter, reader) and its units; not readable by others, reloaded on SIGHUP"},
 	{"api_max_in_flight", "64", intSetter(func(c *Config) *int { return &c.APIMaxInFlight }, 1, 100000), "API requests served at once; more get 503 with Retry-After at once (read at start)"},
+	{"api_max_in_flight_per_credential", "32", intSetter(func(c *Config) *int { return &c.APIMaxInFlightPerCredential }, 1, 100000), "API requests one credential may have in flight; more get 503 with Retry-After (read at start)"},
+	{"api_body_read_timeout", "10s", durSetter(func(c *Config) *time.Duration { return &c.APIBodyReadTimeout }, 100*time.Millisecond), "time to read a write's body: a slower one is cut off and its slot freed (read at start)"},
+	{"api_rate", "50", floatSetter(func(c *Config) *float64 { return &c.APIRate }, 0.01, 100000), "requests a second a reporter or reader credential may make, on average; more get 429 with Retry-After (the bureau's case system is bounded by api_max_in_flight_per_credential alone)"},
+	{"api_burst", "100", intSetter(func(c *Config) *int { return &c.APIBurst }, 1, 100000), "requests a reporter or reader credential may make at once before api_rate applies"},
 	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
 	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
 	{"max_matters", "20000", intSetter(func(c *Config) *int { return &c.MaxMatters }, 1, 1000000), "matters the API may register in all; more get 422"},
@@ -439,6 +448,20 @@ func intSetter(field func(*Config) *int, min, max int) setter {
 			return fmt.Errorf("%d is outside %d..%d", n, min, max)
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+func floatSetter(field func(*Config) *float64, min, max float64) setter {
+	return func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(f) {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		if f < min || f > max {
+			return fmt.Errorf("%g is outside %g..%g", f, min, max)
+		}
+		*field(c) = f
 		return nil
 	}
 }

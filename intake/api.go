@@ -27,6 +27,9 @@ type API struct {
 	// AuthFailed, if set, hears of each failed authentication: refused
 	// (401) or throttled (429).
 	AuthFailed func(throttled bool)
+	// InFlight, if set, hears of each request taking (+1) or leaving (-1)
+	// its slot.
+	InFlight func(delta int)
 
 	throttle *authThrottle
 }
@@ -55,7 +58,7 @@ func (a *API) unavailable(c echo.Context, msg string) error {
 // Register adds the /api/v1 routes to e.
 func (a *API) Register(e *echo.Echo) {
 	a.throttle = newAuthThrottle()
-	g := e.Group("/api/v1", a.whenReady, a.bounded(), a.auth)
+	g := e.Group("/api/v1", a.whenReady, a.auth, a.bounded(), a.limited())
 	g.POST("/cases", a.createCase)
 	g.GET("/cases/:case_no", a.getCase)
 	g.POST("/cases/:case_no/events", a.addEvent)

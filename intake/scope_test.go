@@ -16,6 +16,12 @@ import (
 // their tokens by name.
 func scopeEnv(t *testing.T, dialect string) (*env, map[string]string) {
 	t.Helper()
+	return scopeEnvWith(t, dialect, nil)
+}
+
+// scopeEnvWith is scopeEnv with the variables of extra set too.
+func scopeEnvWith(t *testing.T, dialect string, extra map[string]string) (*env, map[string]string) {
+	t.Helper()
 	tokens := map[string]string{}
 	var lines []string
 	for _, c := range []struct {
@@ -35,7 +41,11 @@ func scopeEnv(t *testing.T, dialect string) (*env, map[string]string) {
 	}
 	s := storetest.Open(t, dialect)
 	storetest.PutTwoUnits(t, s)
-	return newEnvOn(t, s, map[string]string{"RISKMON_CREDENTIALS_FILE": path}), tokens
+	vars := map[string]string{"RISKMON_CREDENTIALS_FILE": path}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	return newEnvOn(t, s, vars), tokens
 }
 
 // scopeTables are what a refused request must leave as they were.

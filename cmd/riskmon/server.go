@@ -72,7 +72,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 		},
 	}))
 	e.Use(instrument(col.HTTP()))
-	api.AuthFailed = col.HTTP().AuthFailed
+	api.AuthFailed, api.InFlight = col.HTTP().AuthFailed, col.HTTP().InFlight
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
 	if which&serveAPI != 0 {
 		api.Register(e)

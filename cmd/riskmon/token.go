@@ -15,7 +15,7 @@ import (
 // credentials file's credentials: list.
 func token(args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "new" {
-		return errors.New(`usage: riskmon token new --name NAME --role bureau|reporter|reader [--unit CODE]...`)
+		return errors.New(`usage: riskmon token new --name NAME --role bureau|reporter|reader [--unit CODE, repeated]`)
 	}
 	fs := flag.NewFlagSet("token new", flag.ContinueOnError)
 	name := fs.String("name", "", "the credential's name, as the audit records it: a role and a place (zhen-a-clerk), never a person's name")
