@@ -22,7 +22,7 @@ var (
 	authFailuresDoc = ownLive("http_auth_failures_total", "Failed authentications of the API: refused (401, a missing or wrong token) or throttled (429, an address past auth_failures_per_minute).",
 		"counter", true, "outcome").Doc
 	apiInFlightDoc = ownLive("http_api_in_flight", "API requests being served now, of at most api_max_in_flight.",
-		"gauge", false).Doc
+		"gauge", true).Doc
 )
 
 // HTTPMetrics are the request metrics; the server's middleware observes them.

@@ -36,6 +36,7 @@ var wantFiles = map[string]string{
 	"./etc/riskmon/riskmon.yml":                                        "-rw-r-----",
 	"./usr/share/riskmon/alerts/rules.yml":                             "-rw-r--r--",
 	"./usr/share/riskmon/alerts/alertmanager.yml":                      "-rw-r--r--",
+	"./usr/share/riskmon/alerts/wechat.tmpl":                           "-rw-r--r--",
 	"./usr/share/riskmon/alerts/RUNBOOK.md":                            "-rw-r--r--",
 	"./usr/share/riskmon/dashboards/riskmon-command-center.json":       "-rw-r--r--",
 	"./usr/share/riskmon/dashboards/riskmon-command-center-en.json":    "-rw-r--r--",
