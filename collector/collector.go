@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
 	"riskmon/config"
@@ -24,12 +23,9 @@ import (
 // metrics, encoded once.
 type Snapshot struct {
 	TakenAt time.Time
-	text    []byte // the metrics in the text exposition format
-	gz      []byte // text, gzip-compressed once: one member of each response
-
-	parsed   sync.Once // Families, for the fallback screen: parsed at most once a snapshot
-	families map[string]*dto.MetricFamily
-	parseErr error
+	text    []byte  // the metrics in the text exposition format
+	gz      []byte  // text, gzip-compressed once: one member of each response
+	summary Summary // for the reader that asked for one (Summarize)
 }
 
 // BuildInfo labels petition_build_info.
@@ -45,6 +41,7 @@ type Collector struct {
 	now      func() time.Time
 	cfg      atomic.Pointer[config.Config]
 	snap     atomic.Pointer[Snapshot]
+	summary  atomic.Pointer[SummarySpec] // what each snapshot summarises (Summarize)
 
 	self     *prometheus.Registry
 	served   atomic.Pointer[response]
@@ -132,7 +129,11 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	return &Snapshot{TakenAt: now, text: text, gz: gz}, runs, nil
+	snap := &Snapshot{TakenAt: now, text: text, gz: gz}
+	if spec := c.summary.Load(); spec != nil {
+		snap.summary = exp.summarize(*spec)
+	}
+	return snap, runs, nil
 }
 
 // scrape runs every scraper in one read transaction, emitting into emit.

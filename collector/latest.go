@@ -17,15 +17,47 @@ func (c *Collector) Latest() (*Snapshot, bool) {
 	return s, c.fresh(s, c.now())
 }
 
-// Families returns the snapshot's metrics by name, parsed from its text once
-// and shared by every caller after.
-func (s *Snapshot) Families() (map[string]*dto.MetricFamily, error) {
-	s.parsed.Do(func() {
-		p := expfmt.NewTextParser(model.UTF8Validation)
-		s.families, s.parseErr = p.TextToMetricFamilies(bytes.NewReader(s.text))
-		if s.parseErr != nil {
-			s.parseErr = fmt.Errorf("parse the snapshot: %w", s.parseErr)
+// FamiliesOf returns the snapshot's metrics of the names given, parsed from
+// the lines of those metrics alone: a reader of a few families (the
+// fallback screen) pays for a pass over the text, not for parsing and
+// holding the whole snapshot (2.4 million series at 500 units and 85
+// categories).
+func (s *Snapshot) FamiliesOf(names []string) (map[string]*dto.MetricFamily, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var kept bytes.Buffer
+	for text := s.text; len(text) > 0; {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i+1], text[i+1:]
+		} else {
+			text = nil
 		}
-	})
-	return s.families, s.parseErr
+		if want[string(metricOfLine(line))] {
+			kept.Write(line)
+		}
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(&kept)
+	if err != nil {
+		return nil, fmt.Errorf("parse the snapshot: %w", err)
+	}
+	return fams, nil
+}
+
+// metricOfLine is the metric a line of the text format is of: a sample's
+// name, or the name a # HELP or # TYPE line describes.
+func metricOfLine(line []byte) []byte {
+	if rest, ok := bytes.CutPrefix(line, []byte("# HELP ")); ok {
+		line = rest
+	} else if rest, ok := bytes.CutPrefix(line, []byte("# TYPE ")); ok {
+		line = rest
+	}
+	end := bytes.IndexAny(line, "{ \n")
+	if end < 0 {
+		return line
+	}
+	return line[:end]
 }

@@ -23,6 +23,14 @@ var tmpl = template.Must(template.New("screen").Funcs(template.FuncMap{
 type Handler struct {
 	Collector *collector.Collector
 	Now       func() time.Time
+	views     *views
+}
+
+// NewHandler returns the screen of col at the clock now, and has col's
+// refreshes summarise what the screen reads.
+func NewHandler(col *collector.Collector, now func() time.Time) Handler {
+	col.Summarize(summary)
+	return Handler{Collector: col, Now: now, views: &views{}}
 }
 
 // refreshEvery is how often the page reloads itself: the collector
@@ -54,12 +62,12 @@ func (h Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.AsOf = snap.TakenAt.In(loc).Format("2006-01-02 15:04:05")
 	}
 	if fresh {
-		fams, err := snap.Families()
+		v, err := h.views.of(snap)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		d.View = newView(fams)
+		d.View = v
 	}
 	d.DueSoonHours = cfg.Rules.DueSoon.Hours()
 	var b bytes.Buffer

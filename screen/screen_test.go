@@ -45,10 +45,11 @@ func demoScreen(t *testing.T) (*httptest.Server, *clock, *collector.Collector) {
 		t.Fatal(err)
 	}
 	col := collector.New(s, cfg, clk.Now, collector.BuildInfo{})
+	h := screen.NewHandler(col, clk.Now) // before the refresh: its snapshot has the screen's summary
 	if err := col.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(screen.Handler{Collector: col, Now: clk.Now})
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, clk, col
 }

@@ -7,9 +7,12 @@ package screen
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	dto "github.com/prometheus/client_model/go"
+
+	"riskmon/collector"
 )
 
 // The metrics the screen reads; a test checks each against what the
@@ -30,10 +33,28 @@ const (
 	metricMatterHighRisk    = "petition_matter_high_risk_disputes"
 )
 
+// summary is what the screen reads of a snapshot: each metric summed over
+// every label but those it looks at (collector.Summary), made once by the
+// refresh, so that the screen's cost is its units', not the snapshot's
+// series.
+var summary = collector.SummarySpec{
+	metricSensitive:         nil,
+	metricReceivedWindow:    {"window"},
+	metricCollectiveWindow:  {"window"},
+	metricSkipLevelWindow:   {"window"},
+	metricOverdue:           {"unit"},
+	metricDueSoon:           {"unit"},
+	metricDisputesOpen:      {"risk"},
+	metricDisputesOverdue:   nil,
+	metricUnitInfo:          {"unit", "name"},
+	metricUnitReportMissing: {"unit"},
+	metricMatterRisingInfo:  {"unit", "matter", "name"},
+	metricMatterPetitioners: {"unit", "matter", "window"},
+	metricMatterHighRisk:    {"unit", "matter"},
+}
+
 // Metrics are the metric names the screen reads.
-var Metrics = []string{metricSensitive, metricReceivedWindow, metricCollectiveWindow, metricSkipLevelWindow,
-	metricOverdue, metricDueSoon, metricDisputesOpen, metricDisputesOverdue, metricUnitInfo, metricUnitReportMissing,
-	metricMatterRisingInfo, metricMatterPetitioners, metricMatterHighRisk}
+var Metrics = slices.Sorted(maps.Keys(summary))
 
 // MaxUnits is how many units the screen lists: those with the most overdue
 // cases, then the most due soon; the rest would not fit 1080 px.

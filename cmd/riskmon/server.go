@@ -79,7 +79,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	}
 	if which&serveOps != 0 {
 		e.GET("/metrics", echo.WrapHandler(col))
-		e.GET("/screen", echo.WrapHandler(screen.Handler{Collector: col, Now: api.Now}))
+		e.GET("/screen", echo.WrapHandler(screen.NewHandler(col, api.Now)))
 		e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 		ready := &readiness{ping: s.Ping, fresh: col.Fresh, now: api.Now, logger: logger}
 		e.GET("/readyz", func(c echo.Context) error {

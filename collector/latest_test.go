@@ -1,0 +1,39 @@
+package collector
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// FamiliesOf gives the families named exactly as parsing the whole snapshot
+// does, and no others: a name that is a prefix of another's
+// (petition_overdue, petition_overdue_oldest_…) takes only its own lines.
+func TestFamiliesOfIsTheWholeParseRestricted(t *testing.T) {
+	c, _ := fixtureCollector(t, "sqlite")
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := c.Latest()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	all, err := p.TextToMetricFamilies(strings.NewReader(string(snap.text)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"petition_overdue", "petition_unit_info", "petition_matter_rising_info", "petition_received_window", "petition_no_such_metric"}
+	got, err := snap.FamiliesOf(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Errorf("%d families, want the 4 that exist", len(got))
+	}
+	for _, n := range names[:4] {
+		if got[n].String() != all[n].String() {
+			t.Errorf("%s differs from the whole parse:\n got %v\nwant %v", n, got[n], all[n])
+		}
+	}
+}
