@@ -1,6 +1,7 @@
 package screen_test
 
 import (
+	"fmt"
 	"image/png"
 	"io"
 	"net/http"
@@ -34,10 +35,16 @@ document.body.setAttribute('data-scroll-height', document.documentElement.scroll
 // machine's closed network needs (no background connections).
 func chromium(t *testing.T, args ...string) string {
 	t.Helper()
+	return chromiumAt(t, 1920, 1080, args...)
+}
+
+// chromiumAt is chromium in a viewport of w×h.
+func chromiumAt(t *testing.T, w, h int, args ...string) string {
+	t.Helper()
 	bin := systemtest.Need(t, "chromium", "chromium")
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-		"--user-data-dir=" + t.TempDir(), "--window-size=1920,1080", "--virtual-time-budget=2000"}
+		"--user-data-dir=" + t.TempDir(), fmt.Sprintf("--window-size=%d,%d", w, h), "--virtual-time-budget=2000"}
 	out, err := exec.Command(bin, append(base, args...)...).Output()
 	if err != nil {
 		t.Fatalf("chromium %v: %v", args, err)
@@ -46,7 +53,10 @@ func chromium(t *testing.T, args ...string) string {
 }
 
 // underTest serves the screen at url with the measuring script added.
-func underTest(t *testing.T, url string) string {
+func underTest(t *testing.T, url string) string { return underTestWith(t, url, measure) }
+
+// underTestWith serves the screen at url with script added.
+func underTestWith(t *testing.T, url, script string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		resp, err := http.Get(url + "?" + r.URL.RawQuery)
 		if err != nil {
@@ -56,7 +66,7 @@ func underTest(t *testing.T, url string) string {
 		defer resp.Body.Close()
 		page, _ := io.ReadAll(resp.Body)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, strings.Replace(string(page), "</body>", measure+"</body>", 1))
+		io.WriteString(w, strings.Replace(string(page), "</body>", script+"</body>", 1))
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL

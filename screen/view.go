@@ -1,8 +1,10 @@
 // Package screen serves the fallback wall screen (/screen): one HTML page
 // rendered by riskmon from its latest snapshot, for when Prometheus or
 // Grafana is down. It needs nothing from outside (no script, font or style
-// sheet to fetch), fits 1920×1080 without scrolling, refreshes itself, and
-// says so plainly when the data is stale.
+// sheet to fetch), fills whatever viewport it gets (a township PC's
+// 1366×768 to a spliced wall's 5760×2160) without scrolling, its 1920×1080
+// layout scaled whole, refreshes itself, and says so plainly when the data
+// is stale.
 package screen
 
 import (
@@ -56,9 +58,19 @@ var summary = collector.SummarySpec{
 // Metrics are the metric names the screen reads.
 var Metrics = slices.Sorted(maps.Keys(summary))
 
-// MaxUnits is how many units the screen lists: those with the most overdue
-// cases, then the most due soon; the rest would not fit 1080 px.
-const MaxUnits = 11
+// The screen is laid out on 120×67.5 rem (1920×1080 px at 16 px a rem)
+// and scaled to fit the viewport whole (screen.html). Below the header
+// (6.875 rem), the tiles (10.875), the table's heading (1.25 of space and
+// 2.5) and above the footer (2.75 and 0.5 of space), 42.75 rem are left:
+// UnitLines lines of 2.5 rem, the table's header row and its units, less
+// one for each of the rising matters' and the missing reports' lines, each
+// 2.5 rem too. The browser test checks that they fit in every viewport.
+const UnitLines = 16
+
+// MaxUnits is how many units the screen lists with neither optional line:
+// those with the most overdue cases, then the most due soon, less the
+// header row and the line that counts the rest.
+const MaxUnits = UnitLines - 2
 
 // MaxMatters is how many rising matters the screen names, on one line: the
 // most petitioners first.
@@ -120,11 +132,6 @@ func newView(fams map[string]*dto.MetricFamily) View {
 	slices.SortFunc(rows, func(a, b UnitRow) int {
 		return cmp.Or(cmp.Compare(b.Overdue, a.Overdue), cmp.Compare(b.DueSoon, a.DueSoon), cmp.Compare(a.Name, b.Name))
 	})
-	if len(rows) > MaxUnits {
-		v.MoreUnits = len(rows) - MaxUnits
-		rows = rows[:MaxUnits]
-	}
-	v.Units = rows
 	for unit, missing := range byUnit(fams[metricUnitReportMissing]) {
 		if missing > 0 {
 			v.NotReported = append(v.NotReported, cmp.Or(names[unit], unit))
@@ -132,6 +139,19 @@ func newView(fams map[string]*dto.MetricFamily) View {
 	}
 	slices.Sort(v.NotReported)
 	v.Matters, v.MoreMatters = risingMatters(fams, names)
+	room := UnitLines - 1 // the header row
+	if len(v.NotReported) > 0 {
+		room--
+	}
+	if len(v.Matters) > 0 {
+		room--
+	}
+	if len(rows) > room {
+		room-- // the line that counts the rest
+		v.MoreUnits = len(rows) - room
+		rows = rows[:room]
+	}
+	v.Units = rows
 	return v
 }
 
