@@ -93,15 +93,25 @@ func (a *API) refuse(c echo.Context, e *Error) error {
 // be sent again as it is), anything else a 500. The cause of a 5xx is logged
 // here, once.
 func (a *API) fail(c echo.Context, err error) error {
+	e := a.errorOf(c, err)
+	if e.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfter)
+	}
+	return a.refuse(c, e)
+}
+
+// errorOf is the answer to an error from below, logged here once when it is
+// riskmon's (5xx).
+func (a *API) errorOf(c echo.Context, err error) *Error {
 	if e := storeError(err); e != nil {
-		return a.refuse(c, e)
+		return e
 	}
 	if store.Unavailable(err) {
 		a.Logger.Error("api request failed: database unavailable", "path", c.Path(), "err", err)
-		return a.unavailable(c, "the database is unavailable; retry later")
+		return &Error{Status: http.StatusServiceUnavailable, Message: "the database is unavailable; retry later"}
 	}
 	a.Logger.Error("api request failed", "path", c.Path(), "err", err)
-	return a.refuse(c, &Error{Status: http.StatusInternalServerError, Message: "internal error"})
+	return &Error{Status: http.StatusInternalServerError, Message: "internal error"}
 }
 
 // createdOrOK is 201 for a write that changed something, 200 for a retry.

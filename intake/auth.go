@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,31 +27,20 @@ func credentialOf(c echo.Context) access.Credential {
 // logged.
 func (a *API) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		cfg, now, addr := a.Config(), a.Now(), c.RealIP()
-		if wait, warn := a.throttle.wait(addr, now); wait > 0 {
-			a.authFailed(true)
-			if warn { // in place of an access-log line a request
-				a.Logger.Warn("authentication failures of an address throttled", "remote", addr, "per_minute", cfg.AuthFailuresPerMinute)
-			}
-			c.Set(quietKey, true)
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			return a.refuse(c, &Error{Status: http.StatusTooManyRequests, Message: "too many failed authentications from this address; retry later"})
-		}
 		h := c.Request().Header.Get("Authorization")
 		// The scheme is case-insensitive (RFC 7235 §2.1), the token is not.
 		scheme, tok, _ := strings.Cut(h, " ")
-		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-			return a.unauthenticated(c, addr, now, cfg.AuthFailuresPerMinute, "missing bearer token")
+		if !strings.EqualFold(scheme, "Bearer") {
+			tok = ""
 		}
-		cr, ok := cfg.Access().Find(tok)
-		if !ok {
-			return a.unauthenticated(c, addr, now, cfg.AuthFailuresPerMinute, "invalid bearer token")
+		cr, e := a.Authenticate(c, tok)
+		if e != nil {
+			return a.refuse(c, e)
 		}
 		m := c.Request().Method
 		if !cr.Writes() && m != http.MethodGet && m != http.MethodHead {
 			return a.refuse(c, &Error{Status: http.StatusForbidden, Message: "this credential is read-only"})
 		}
-		c.Set(credentialKey, cr)
 		return next(c)
 	}
 }
@@ -93,12 +81,38 @@ func (a *API) readsUnit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// unauthenticated answers 401, counting the failure against the address.
-func (a *API) unauthenticated(c echo.Context, addr string, now time.Time, perMinute int, msg string) error {
+// Authenticate finds the credential of token ("" for none) for the request
+// c and sets it on c (SetCredential): the API's bearer token and the
+// portal's sign-in, under one throttle of failures by address. A refusal
+// is 401, or 429 with Retry-After set on c's response.
+func (a *API) Authenticate(c echo.Context, token string) (access.Credential, *Error) {
+	cfg, now, addr := a.Config(), a.Now(), c.RealIP()
+	if wait, warn := a.throttle.wait(addr, now); wait > 0 {
+		a.authFailed(true)
+		if warn { // in place of an access-log line a request
+			a.Logger.Warn("authentication failures of an address throttled", "remote", addr, "per_minute", cfg.AuthFailuresPerMinute)
+		}
+		c.Set(quietKey, true)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return access.Credential{}, &Error{Status: http.StatusTooManyRequests, Message: "too many failed authentications from this address; retry later"}
+	}
+	msg := "missing bearer token"
+	if token != "" {
+		cr, ok := cfg.Access().Find(token)
+		if ok {
+			SetCredential(c, cr)
+			return cr, nil
+		}
+		msg = "invalid bearer token"
+	}
 	a.authFailed(false)
-	c.Set(quietKey, !a.throttle.failed(addr, now, perMinute))
-	return a.refuse(c, &Error{Status: http.StatusUnauthorized, Message: msg})
+	c.Set(quietKey, !a.throttle.failed(addr, now, cfg.AuthFailuresPerMinute))
+	return access.Credential{}, &Error{Status: http.StatusUnauthorized, Message: msg}
 }
+
+// SetCredential makes cr the credential of the request c: what the intake
+// functions (PutReport, Reports, …) check scopes against and audit.
+func SetCredential(c echo.Context, cr access.Credential) { c.Set(credentialKey, cr) }
 
 // authFailed tells AuthFailed, when set, of a failed authentication.
 func (a *API) authFailed(throttled bool) {

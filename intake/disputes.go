@@ -177,18 +177,56 @@ func (a *API) putReport(c echo.Context) error {
 	if e := decode(c.Response(), c.Request(), &req); e != nil {
 		return a.refuse(c, e)
 	}
+	out, e := a.PutReport(c, c.Param("code"), c.Param("date"), req)
+	if e != nil {
+		if e.Status == http.StatusServiceUnavailable {
+			c.Response().Header().Set("Retry-After", retryAfter)
+		}
+		return a.refuse(c, e)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// PutReport stores the daily report of unit for date (a local date) as the
+// request's credential (SetCredential) sends it: the API's route and the
+// portal's form, one validation and one set of messages. A refusal is the
+// Error to show, with its details by field.
+func (a *API) PutReport(c echo.Context, unit, date string, req ReportRequest) (ReportResponse, *Error) {
+	if err := credentialOf(c).MayWrite(unit); err != nil {
+		return ReportResponse{}, &Error{Status: http.StatusForbidden, Message: err.Error()}
+	}
 	cfg := a.Config()
 	now := a.Now()
-	rep, ds := req.Validate(c.Param("code"), c.Param("date"), now, cfg.Rules.Location)
+	rep, ds := req.Validate(unit, date, now, cfg.Rules.Location)
 	if len(ds) > 0 {
-		return a.refuse(c, invalid(ds))
+		return ReportResponse{}, invalid(ds)
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	if err := a.Store.PutReport(ctx, rep, now); err != nil {
-		return a.fail(c, err)
+		return ReportResponse{}, a.errorOf(c, err)
 	}
-	return c.JSON(http.StatusOK, reportResponse(store.StoredReport{UnitReport: rep, ReportedAt: now.Truncate(time.Second)}, cfg.Rules.Location))
+	return reportResponse(store.StoredReport{UnitReport: rep, ReportedAt: now.Truncate(time.Second)}, cfg.Rules.Location), nil
+}
+
+// Reports are unit's daily reports since the local day since, latest first,
+// as the request's credential may read them.
+func (a *API) Reports(c echo.Context, unit string, since calendar.Day) ([]ReportResponse, *Error) {
+	if err := credentialOf(c).MayRead(unit); err != nil {
+		return nil, &Error{Status: http.StatusForbidden, Message: err.Error()}
+	}
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	reports, err := a.Store.Reports(ctx, unit, since)
+	if err != nil {
+		return nil, a.errorOf(c, err)
+	}
+	loc := a.Config().Rules.Location
+	out := make([]ReportResponse, 0, len(reports))
+	for _, r := range reports {
+		out = append(out, reportResponse(r, loc))
+	}
+	return out, nil
 }
 
 // listReports answers a unit's reports, latest first, of the last
@@ -242,15 +280,9 @@ func (a *API) listReports(c echo.Context) error {
 			return a.refuse(c, invalid(ds))
 		}
 	}
-	ctx, cancel := a.ctx(c)
-	defer cancel()
-	reports, err := a.Store.Reports(ctx, c.Param("code"), since)
-	if err != nil {
-		return a.fail(c, err)
-	}
-	out := make([]ReportResponse, 0, len(reports))
-	for _, r := range reports {
-		out = append(out, reportResponse(r, loc))
+	out, e := a.Reports(c, c.Param("code"), since)
+	if e != nil {
+		return a.refuse(c, e)
 	}
 	return c.JSON(http.StatusOK, out)
 }
