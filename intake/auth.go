@@ -15,6 +15,10 @@ import (
 // request's context.
 const credentialKey = "riskmon.credential"
 
+// CredentialOf is the request's credential, as Authenticate found it or
+// SetCredential set it.
+func CredentialOf(c echo.Context) access.Credential { return credentialOf(c) }
+
 // credentialOf is the caller's credential, as auth found it.
 func credentialOf(c echo.Context) access.Credential {
 	cr, _ := c.Get(credentialKey).(access.Credential)

@@ -1,7 +1,6 @@
 package screen_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,24 +48,6 @@ type layoutResult struct {
 	Fonts    bool     `json:"fonts"`
 }
 
-// browser is Debian's Chromium driven through the DevTools protocol
-// (chromedp), which sets the viewport exactly: Chromium's --window-size
-// counts the window's bars, 143 px of it in the new headless mode.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	bin := systemtest.Need(t, "chromium", "chromium")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
 // TestScreenFitsEveryViewport renders the demo's /screen in a real browser,
 // with Chinese fonts, at a township office PC's 1366×768, a browser with
 // its bars on a 1920×1080 screen (1920×937), the wall's 1920×1080, a 4K
@@ -76,7 +57,7 @@ func browser(t *testing.T) context.Context {
 // it is set, to look at.
 func TestScreenFitsEveryViewport(t *testing.T) {
 	srv, clk, col := demoScreen(t)
-	ctx := browser(t)
+	ctx := systemtest.Browser(t)
 	fresh := clk.t
 	for _, page := range []struct {
 		name, query string

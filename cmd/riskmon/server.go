@@ -11,6 +11,7 @@ import (
 
 	"riskmon/collector"
 	"riskmon/intake"
+	"riskmon/portal"
 	"riskmon/screen"
 	"riskmon/store"
 )
@@ -76,6 +77,7 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
 	if which&serveAPI != 0 {
 		api.Register(e)
+		portal.New(api).Register(e)
 	}
 	if which&serveOps != 0 {
 		e.GET("/metrics", echo.WrapHandler(col))

@@ -1,0 +1,285 @@
+// Package portal is the townships' and the bureau's web pages under
+// /portal/: sign in with a credential's token once, then send today's daily
+// report (a zero report with one button) and see the last 30 days. It is
+// server-rendered (html/template, no script, nothing from elsewhere) and
+// writes through the intake functions the API uses (one validation, one
+// set of messages), as the credential signed in, whose scope decides every
+// unit it may open.
+package portal
+
+import (
+	"bytes"
+	_ "embed"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"riskmon/access"
+	"riskmon/calendar"
+	"riskmon/intake"
+	"riskmon/store"
+)
+
+//go:embed pages.html
+var pages string
+
+//go:embed style.css
+var style []byte
+
+var tmpl = template.Must(template.New("portal").Parse(pages))
+
+// Portal serves the pages over the API's functions.
+type Portal struct {
+	API      *intake.API
+	sessions sessions
+}
+
+// New returns the portal of api.
+func New(api *intake.API) *Portal {
+	return &Portal{API: api, sessions: sessions{by: map[string]*session{}}}
+}
+
+const (
+	sessionCookie = "riskmon_portal"
+	langCookie    = "riskmon_lang"
+	sessionKey    = "riskmon.portal.session"
+)
+
+// Register adds the /portal/ routes to e.
+func (p *Portal) Register(e *echo.Echo) {
+	e.GET("/portal/style.css", func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "max-age=3600")
+		return c.Blob(http.StatusOK, "text/css; charset=utf-8", style)
+	})
+	e.GET("/portal/signin", p.signInPage)
+	e.POST("/portal/signin", p.signIn)
+	g := e.Group("/portal", p.signedIn)
+	g.GET("/", p.home)
+	g.POST("/signout", p.signOut)
+	g.GET("/units/:code", p.today)
+	g.POST("/units/:code/report", p.sendReport)
+}
+
+// page is what every page shows.
+type page struct {
+	T       texts
+	CSRF    string
+	Error   string
+	Expired bool
+}
+
+// lang picks the page's language: ?lang= (then kept in a cookie), the
+// cookie, or Chinese.
+func lang(c echo.Context) texts {
+	l := c.QueryParam("lang")
+	if l == "en" || l == "zh" {
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c), MaxAge: 365 * 86400})
+	} else if ck, err := c.Cookie(langCookie); err == nil {
+		l = ck.Value
+	}
+	if l == "en" {
+		return en
+	}
+	return zh
+}
+
+// secure: the cookies are Secure when the portal is served over TLS.
+func secure(c echo.Context) bool { return c.Scheme() == "https" }
+
+func (p *Portal) render(c echo.Context, status int, name string, data any) error {
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, b.Bytes())
+}
+
+func (p *Portal) signInPage(c echo.Context) error {
+	return p.render(c, http.StatusOK, "signin", page{T: lang(c), Expired: c.QueryParam("expired") != ""})
+}
+
+// signIn checks the token under the API's throttle of failures by address
+// (a guesser gains nothing by using the form) and starts a session.
+func (p *Portal) signIn(c echo.Context) error {
+	t := lang(c)
+	cr, e := p.API.Authenticate(c, strings.TrimSpace(c.FormValue("token")))
+	if e != nil {
+		msg := t.BadToken
+		if e.Status == http.StatusTooManyRequests {
+			msg = t.Throttled
+		}
+		return p.render(c, e.Status, "signin", page{T: t, Error: msg})
+	}
+	id, _, ok := p.sessions.start(cr.Name, p.API.Now())
+	if !ok {
+		return p.render(c, http.StatusServiceUnavailable, "signin", page{T: t, Error: t.Throttled})
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/portal/", HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteStrictMode})
+	return c.Redirect(http.StatusSeeOther, "/portal/")
+}
+
+// signedIn lets through a request of a live session whose credential is
+// still in force, as that credential; a form must carry the session's CSRF
+// token. Anything else goes to the sign-in page.
+func (p *Portal) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err != nil {
+			return c.Redirect(http.StatusSeeOther, "/portal/signin")
+		}
+		se, ok := p.sessions.get(ck.Value, p.API.Now())
+		var cr access.Credential
+		if ok {
+			cr, ok = credentialNamed(p.API.Config().Access(), se.credential)
+		}
+		if !ok {
+			p.sessions.end(ck.Value)
+			return c.Redirect(http.StatusSeeOther, "/portal/signin?expired=1")
+		}
+		if c.Request().Method == http.MethodPost && !se.csrfMatches(c.FormValue("csrf")) {
+			return p.render(c, http.StatusForbidden, "forbidden", page{T: lang(c), CSRF: se.csrf})
+		}
+		intake.SetCredential(c, cr)
+		c.Set(sessionKey, se)
+		return next(c)
+	}
+}
+
+func credentialNamed(set access.Set, name string) (access.Credential, bool) {
+	i := slices.IndexFunc(set, func(c access.Credential) bool { return c.Name == name })
+	if i < 0 {
+		return access.Credential{}, false
+	}
+	return set[i], true
+}
+
+func sessionOf(c echo.Context) *session { return c.Get(sessionKey).(*session) }
+
+func (p *Portal) signOut(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		p.sessions.end(ck.Value)
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteStrictMode})
+	return c.Redirect(http.StatusSeeOther, "/portal/signin")
+}
+
+// units are the units the credential may open: a reporter's or a limited
+// reader's own, the bureau's all.
+func (p *Portal) units(c echo.Context, cr access.Credential) ([]store.Unit, error) {
+	all, err := p.API.Store.Units(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(u store.Unit) bool { return cr.MayRead(u.Code) != nil }), nil
+}
+
+func (p *Portal) home(c echo.Context) error {
+	cr := intake.CredentialOf(c)
+	units, err := p.units(c, cr)
+	if err != nil {
+		return err
+	}
+	return p.render(c, http.StatusOK, "home", struct {
+		page
+		Units []store.Unit
+	}{page{T: lang(c), CSRF: sessionOf(c).csrf}, units})
+}
+
+// todayPage is the unit's page of today's report.
+type todayPage struct {
+	page
+	Unit             store.Unit
+	Today, Cutoff    string
+	Sensitive, Saved bool
+	TodayReport      *intake.ReportResponse
+	Reports          []intake.ReportResponse
+	Form             struct{ Found, Remark string }
+	Problems         map[string]string
+}
+
+func (p *Portal) today(c echo.Context) error {
+	return p.showToday(c, http.StatusOK, nil, c.QueryParam("saved") != "")
+}
+
+// showToday renders the unit's page, with the refusal e (and the form as
+// sent) when there is one.
+func (p *Portal) showToday(c echo.Context, status int, e *intake.Error, saved bool) error {
+	t := lang(c)
+	cr := intake.CredentialOf(c)
+	code := c.Param("code")
+	if cr.MayRead(code) != nil {
+		return p.render(c, http.StatusForbidden, "forbidden", page{T: t, CSRF: sessionOf(c).csrf})
+	}
+	units, err := p.units(c, cr)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(units, func(u store.Unit) bool { return u.Code == code })
+	if i < 0 {
+		return p.render(c, http.StatusNotFound, "forbidden", page{T: t, CSRF: sessionOf(c).csrf})
+	}
+	cfg, now := p.API.Config(), p.API.Now()
+	loc := cfg.Rules.Location
+	today := calendar.DayOf(now, loc)
+	d := todayPage{page: page{T: t, CSRF: sessionOf(c).csrf}, Unit: units[i], Today: today.String(), Saved: saved,
+		Sensitive: cfg.InSensitivePeriod(now), Problems: map[string]string{}}
+	cut := cfg.Disputes.ReportCutoff
+	d.Cutoff = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(cut).Format("15:04")
+	reports, re := p.API.Reports(c, code, today-29)
+	if re != nil {
+		return p.render(c, re.Status, "forbidden", page{T: t, CSRF: sessionOf(c).csrf})
+	}
+	d.Reports = reports
+	if len(reports) > 0 && reports[0].Date == d.Today {
+		d.TodayReport = &reports[0]
+		d.TodayReport.ReportedAt = reportedAtLocal(reports[0].ReportedAt)
+	}
+	if e != nil {
+		d.Error = e.Message
+		if e.Status == http.StatusUnprocessableEntity {
+			d.Error = t.Invalid // the fields' own problems are next to them
+		}
+		for _, det := range e.Details {
+			d.Problems[det.Field] = det.Problem
+		}
+		d.Form.Found, d.Form.Remark = c.FormValue("disputes_found"), c.FormValue("remark")
+	}
+	return p.render(c, status, "today", d)
+}
+
+// reportedAtLocal is an RFC 3339 time as the page shows it.
+func reportedAtLocal(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("15:04")
+}
+
+// sendReport sends today's report through the API's own function: the
+// same checks and the same messages, next to the field they concern.
+func (p *Portal) sendReport(c echo.Context) error {
+	code := c.Param("code")
+	var req intake.ReportRequest
+	if v := strings.TrimSpace(c.FormValue("disputes_found")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return p.showToday(c, http.StatusUnprocessableEntity, &intake.Error{Status: http.StatusUnprocessableEntity,
+				Message: "invalid values", Details: []intake.Detail{{Field: "disputes_found", Problem: "must be a whole number"}}}, false)
+		}
+		req.DisputesFound = &n
+	}
+	req.Remark = c.FormValue("remark")
+	today := calendar.DayOf(p.API.Now(), p.API.Config().Rules.Location)
+	if _, e := p.API.PutReport(c, code, today.String(), req); e != nil {
+		return p.showToday(c, e.Status, e, false)
+	}
+	return c.Redirect(http.StatusSeeOther, "/portal/units/"+code+"?saved=1")
+}
