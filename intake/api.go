@@ -82,8 +82,13 @@ func (a *API) Register(e *echo.Echo) {
 // refuse writes an Error as JSON. A 5xx carries no detail to the client; its
 // cause was logged by fail.
 func (a *API) refuse(c echo.Context, e *Error) error {
-	if e.Status == http.StatusUnauthorized {
+	switch e.Status {
+	case http.StatusUnauthorized:
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="riskmon"`)
+	case http.StatusServiceUnavailable: // the request may be sent again as it is
+		if c.Response().Header().Get("Retry-After") == "" {
+			c.Response().Header().Set("Retry-After", retryAfter)
+		}
 	}
 	return c.JSON(e.Status, e)
 }
@@ -93,11 +98,7 @@ func (a *API) refuse(c echo.Context, e *Error) error {
 // be sent again as it is), anything else a 500. The cause of a 5xx is logged
 // here, once.
 func (a *API) fail(c echo.Context, err error) error {
-	e := a.errorOf(c, err)
-	if e.Status == http.StatusServiceUnavailable {
-		c.Response().Header().Set("Retry-After", retryAfter)
-	}
-	return a.refuse(c, e)
+	return a.refuse(c, a.errorOf(c, err))
 }
 
 // errorOf is the answer to an error from below, logged here once when it is

@@ -122,22 +122,33 @@ func (a *API) createDispute(c echo.Context) error {
 	if e := decode(c.Response(), c.Request(), &req); e != nil {
 		return a.refuse(c, e)
 	}
+	out, created, e := a.CreateDispute(c, req)
+	if e != nil {
+		return a.refuse(c, e)
+	}
+	return c.JSON(createdOrOK(created), out)
+}
+
+// CreateDispute registers the dispute of req as the request's credential
+// sends it, and says whether it is new: the API's route and the portal's
+// form, one validation and one set of messages.
+func (a *API) CreateDispute(c echo.Context, req DisputeRequest) (DisputeResponse, bool, *Error) {
 	cfg := a.Config()
 	d, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.Disputes.LeaderRoles)
 	if len(ds) > 0 {
-		return a.refuse(c, invalid(ds))
+		return DisputeResponse{}, false, invalid(ds)
 	}
 	if err := credentialOf(c).MayWrite(d.Unit); err != nil {
-		return a.outOfScope(c, err)
+		return DisputeResponse{}, false, &Error{Status: http.StatusForbidden, Message: err.Error()}
 	}
 	auditObject(c, d.No)
 	ctx, cancel := a.ctx(c)
 	defer cancel()
 	v, created, err := a.Store.CreateDispute(ctx, cfg.Disputes.LeaderRoles, d)
 	if err != nil {
-		return a.fail(c, err)
+		return DisputeResponse{}, false, a.errorOf(c, err)
 	}
-	return c.JSON(createdOrOK(created), disputeResponse(v, a.Now(), cfg))
+	return disputeResponse(v, a.Now(), cfg), created, nil
 }
 
 func (a *API) addDisputeEvent(c echo.Context) error {
@@ -145,18 +156,29 @@ func (a *API) addDisputeEvent(c echo.Context) error {
 	if e := decode(c.Response(), c.Request(), &req); e != nil {
 		return a.refuse(c, e)
 	}
+	out, added, e := a.AddDisputeEvent(c, c.Param("dispute_no"), req)
+	if e != nil {
+		return a.refuse(c, e)
+	}
+	return c.JSON(createdOrOK(added), out)
+}
+
+// AddDisputeEvent records the event of req on dispute no as the request's
+// credential sends it (its scope judged on the dispute's unit, in the
+// write's transaction), and says whether it was added.
+func (a *API) AddDisputeEvent(c echo.Context, no string, req DisputeEventRequest) (DisputeResponse, bool, *Error) {
 	cfg := a.Config()
 	ev, ds := req.Validate(windowOf(a.Now(), cfg.Rules), cfg.Disputes.LeaderRoles)
 	if len(ds) > 0 {
-		return a.refuse(c, invalid(ds))
+		return DisputeResponse{}, false, invalid(ds)
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	v, added, err := a.Store.AddDisputeEventAs(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, c.Param("dispute_no"), ev, credentialOf(c).MayWrite)
+	v, added, err := a.Store.AddDisputeEventAs(ctx, cfg.Rules, cfg.Disputes.LeaderRoles, no, ev, credentialOf(c).MayWrite)
 	if err != nil {
-		return a.fail(c, err)
+		return DisputeResponse{}, false, a.errorOf(c, err)
 	}
-	return c.JSON(createdOrOK(added), disputeResponse(v, a.Now(), cfg))
+	return disputeResponse(v, a.Now(), cfg), added, nil
 }
 
 func (a *API) getDispute(c echo.Context) error {
@@ -179,9 +201,6 @@ func (a *API) putReport(c echo.Context) error {
 	}
 	out, e := a.PutReport(c, c.Param("code"), c.Param("date"), req)
 	if e != nil {
-		if e.Status == http.StatusServiceUnavailable {
-			c.Response().Header().Set("Retry-After", retryAfter)
-		}
 		return a.refuse(c, e)
 	}
 	return c.JSON(http.StatusOK, out)

@@ -92,14 +92,26 @@ func (a *API) worklist(c echo.Context) error {
 	if len(ds) > 0 {
 		return a.refuse(c, invalid(ds))
 	}
+	out, e := a.Worklist(c, c.Param("code"), page, perPage)
+	if e != nil {
+		return a.refuse(c, e)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// Worklist is unit's worklist, the cases' page page of perPage, as the
+// request's credential may read it: the API's route and the portal's page.
+func (a *API) Worklist(c echo.Context, unit string, page, perPage int) (WorklistResponse, *Error) {
+	if err := credentialOf(c).MayRead(unit); err != nil {
+		return WorklistResponse{}, &Error{Status: http.StatusForbidden, Message: err.Error()}
+	}
 	cfg, now := a.Config(), a.Now()
 	loc := cfg.Rules.Location
 	ctx, cancel := a.ctx(c)
 	defer cancel()
-	unit := c.Param("code")
 	w, err := a.Store.UnitWorklist(ctx, unit, now, cfg.Matters.BacklogDays, perPage, (page-1)*perPage)
 	if err != nil {
-		return a.fail(c, err)
+		return WorklistResponse{}, a.errorOf(c, err)
 	}
 	out := WorklistResponse{Unit: unit, AsOf: now.In(loc).Format(time.RFC3339), Page: page, PerPage: perPage,
 		TotalCases: w.TotalCases, Cases: []WorkCase{}, Disputes: []WorkDispute{}, Matters: []WorkBacklogM{}}
@@ -141,7 +153,7 @@ func (a *API) worklist(c echo.Context) error {
 		return cmp.Or(-cmp.Compare(b2i(x.PastTarget), b2i(y.PastTarget)), cmp.Compare(b2i(x.CountyLed), b2i(y.CountyLed)),
 			cmp.Compare(x.Code, y.Code))
 	})
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 func b2i(b bool) int {

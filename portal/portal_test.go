@@ -75,7 +75,7 @@ func county(t *testing.T) (*httptest.Server, *store.Store, *collector.Collector,
 // another unit's page; screenshots of each page at 1366×768 are left in
 // $RISKMON_SCREENSHOTS when set.
 func TestZeroReportInTheBrowser(t *testing.T) {
-	srv, _, col, tok := county(t)
+	srv, st, col, tok := county(t)
 	ctx := systemtest.Browser(t)
 	shots := os.Getenv("RISKMON_SCREENSHOTS")
 	shoot := func(name string) {
@@ -145,7 +145,28 @@ func TestZeroReportInTheBrowser(t *testing.T) {
 	if want := fmt.Sprintf(`petition_unit_report_last_timestamp_seconds{unit="u1"} %s`, strconv.FormatFloat(float64(midnight), 'g', -1, 64)); !strings.Contains(rec.Body.String(), want) {
 		t.Errorf("the metrics lack %s", want)
 	}
+	// the register: a dispute found now, high risk, no leader yet; then its
+	// inspection
+	do("open the register", chromedp.Navigate(srv.URL+"/portal/units/u1/register"), chromedp.WaitVisible("#new-dispute"))
+	do("register a dispute", chromedp.SetValue("#dispute_no", "ZA-2026-001"), chromedp.SetValue("#risk", "high"),
+		chromedp.SetValue("#persons_estimate", "30"), chromedp.Click("#register-dispute"), chromedp.WaitVisible("#disputes"))
+	if got := text("#disputes"); !strings.Contains(got, "ZA-2026-001") || !strings.Contains(got, "红（高）") || !strings.Contains(got, "包案领导") {
+		t.Errorf("the register after registering: %q, want the dispute, high (red), missing its leader", got)
+	}
+	shoot("register")
+	do("record its inspection", chromedp.Click("#disputes .steps button"), chromedp.WaitVisible("#saved"))
+	v, err := st.Dispute(context.Background(), "ZA-2026-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Found.Unit != "u1" || v.Found.Risk != "high" || v.Found.PersonsEstimate != 30 || v.RecordedBy != "zhen-a-clerk" ||
+		len(v.Events) != 1 || v.Events[0].Event.Type != "inspected" || v.Events[0].RecordedBy != "zhen-a-clerk" {
+		t.Errorf("the dispute as stored: %+v", v)
+	}
+	do("the worklist", chromedp.Navigate(srv.URL+"/portal/units/u1/worklist"), chromedp.WaitVisible("h1"))
+	shoot("worklist")
 	do("another unit's page", chromedp.Navigate(srv.URL+"/portal/units/u2"), chromedp.WaitVisible("#forbidden"))
+	do("another unit's register", chromedp.Navigate(srv.URL+"/portal/units/u2/register"), chromedp.WaitVisible("#forbidden"))
 }
 
 // Another unit's pages are 403 to a reporter; a form without its CSRF
