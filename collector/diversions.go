@@ -3,7 +3,6 @@ package collector
 import (
 	"context"
 
-	"riskmon/petition"
 	"riskmon/store"
 )
 
@@ -27,10 +26,12 @@ func (Diversions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Em
 	for _, row := range rows {
 		n[key{row.Unit, row.Category, row.DivertedTo}] += row.Diversions
 	}
-	env.eachUnitCategory(func(unit, category string) {
-		for _, p := range petition.Procedures {
-			emit(divertedTotal, float64(n[key{unit, category, p}]), unit, category, p)
+	// only the combinations diverted: zero-filled they were 8 series a unit
+	// and category, and no panel or alert reads them by combination
+	for k, v := range n {
+		if v > 0 {
+			emit(divertedTotal, float64(v), k.unit, k.category, k.procedure)
 		}
-	})
+	}
 	return nil
 }

@@ -408,9 +408,11 @@ var fixtureWant = map[string]float64{
 
 // fixtureSeries is how many series each domain metric has with 2 units, the
 // 7 categories of a fresh database (2 of them the fixture's) and 2 periods:
-// every combination, zero-filled.
+// every combination, zero-filled, but the received and diverted totals by
+// channel, level or procedure, which hold only what happened.
 var fixtureSeries = map[string]int{
-	"petition_received_total": 2 * 7 * 4 * 4, "petition_persons_received_total": 14, "petition_collective_received_total": 14,
+	"petition_received_total":         14, // the combinations received, not zero-filled
+	"petition_persons_received_total": 14, "petition_collective_received_total": 14,
 	"petition_repeat_received_total": 14, "petition_stage_completed_total": 10, "petition_stage_completed_late_total": 10,
 	"petition_evaluations_total": 6, "petition_review_requests_total": 4, "petition_review_requests_late_total": 4, "petition_received_window": 56, "petition_collective_received_window": 8,
 	"petition_skip_level_received_window": 8, "petition_repeat_received_window": 8, "petition_open": 70,
@@ -421,7 +423,7 @@ var fixtureSeries = map[string]int{
 	"petition_stage_completed_late_reporting_period": 20, "petition_reporting_period_start_timestamp_seconds": 2,
 	"petition_major_unreported": 2, "petition_major_unreported_overdue": 2, "petition_config_report_up_within_seconds": 1,
 	"petition_major_reports_reporting_period": 16, "petition_major_reports_late_reporting_period": 16,
-	"petition_evaluations_reporting_period": 12, "petition_diverted_total": 2 * 7 * 8,
+	"petition_evaluations_reporting_period": 12, "petition_diverted_total": 1, // the one diversion's
 	"petition_assigned_open": 2, "petition_assigned_overdue": 2,
 	"petition_matters_rising": 14, "petition_matter_rising_info": 2, "petition_matter_petitioners": 4, "petition_matter_cases": 4,
 	"petition_matter_persons": 4, "petition_matter_high_risk_disputes": 2, "petition_config_rising_petitioners": 1,

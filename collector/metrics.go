@@ -100,7 +100,7 @@ func liveCounter(name, help string, labels ...string) typedDesc {
 // The domain metrics, from the snapshot. Their names are a contract with
 // dashboards/ and alerts/, whose tests check every query against Names.
 var (
-	receivedTotal           = counter("received_total", "Petitions received, all time, by the unit and category at receipt.", "unit", "category", "channel", "level")
+	receivedTotal           = counter("received_total", "Petitions received, all time, by the unit and category at receipt, channel and level; only the combinations with a petition (petition_collective_received_total and the others by unit and category are zero-filled).", "unit", "category", "channel", "level")
 	personsReceivedTotal    = counter("persons_received_total", "Persons who came or signed, all time, by the unit and category at receipt.", "unit", "category")
 	collectiveReceivedTotal = counter("collective_received_total", "Collective petitions (persons at or above petition_config_collective_threshold) received, all time.", "unit", "category")
 	repeatReceivedTotal     = counter("repeat_received_total", "Repeat petitions (linked by the intake, or same petitioner, category and unit within the look-back) received, all time.", "unit", "category")
@@ -110,7 +110,7 @@ var (
 	stageCompletedLateTotal = counter("stage_completed_late_total", "Stages completed after their deadline, all time, by the unit at completion.", "unit", "stage")
 	reviewRequestsTotal     = counter("review_requests_total", "Review (复查) and re-review (复核) requests, all time, by the unit whose decision they contest.", "unit", "stage")
 	reviewRequestsLateTotal = counter("review_requests_late_total", "Of the review and re-review requests, those the record shows outside the petitioner's 30-day window; recorded all the same, since the window runs from the petitioner's receipt of the decision (2022 Reg. arts. 35-36).", "unit", "stage")
-	divertedTotal           = counter("diverted_total", "Matters diverted out of the petition procedure (导入: litigation, arbitration, another organ; 2022 Reg. arts. 28, 30, 31(1)-(5)), all time, by the unit that held them: their clocks ended there, neither overdue nor completed late.", "unit", "category", "procedure")
+	divertedTotal           = counter("diverted_total", "Matters diverted out of the petition procedure (导入: litigation, arbitration, another organ; 2022 Reg. arts. 28, 30, 31(1)-(5)), all time, by the unit that held them: their clocks ended there, neither overdue nor completed late. Only the combinations with a diversion.", "unit", "category", "procedure")
 	evaluationsTotal        = counter("evaluations_total", "Petitioners' evaluations of replies, all time.", "unit", "result")
 
 	stageCompletedPeriod     = gauge("stage_completed_reporting_period", "Stages completed since the start (00:00 local) of the current calendar month or quarter, by the unit at completion; with petition_overdue, the on-time rate of the period. Absent while the day tally is rebuilt for a new time zone.", "unit", "stage", "reporting_period")

@@ -36,12 +36,15 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		collective[uc] += row.Collective
 		repeats[uc] += row.Repeats
 	}
-	env.eachUnitCategory(func(unit, category string) {
-		for _, ch := range petition.Channels {
-			for _, lvl := range petition.Levels {
-				emit(receivedTotal, float64(cases[key{unit, category, ch, lvl}]), unit, category, ch, lvl)
-			}
+	// by channel and level only the combinations received: zero-filled,
+	// they were most of the series (16 a unit and category) and no panel or
+	// alert reads them by combination
+	for k, n := range cases {
+		if n > 0 {
+			emit(receivedTotal, float64(n), k.unit, k.category, k.channel, k.level)
 		}
+	}
+	env.eachUnitCategory(func(unit, category string) {
 		uc := unitAnd{unit, category}
 		emit(personsReceivedTotal, float64(persons[uc]), unit, category)
 		emit(collectiveReceivedTotal, float64(collective[uc]), unit, category)
