@@ -26,6 +26,7 @@ type Snapshot struct {
 	text    []byte  // the metrics in the text exposition format
 	gz      []byte  // text, gzip-compressed once: one member of each response
 	summary Summary // for the reader that asked for one (Summarize)
+	series  Series
 }
 
 // BuildInfo labels petition_build_info.
@@ -129,7 +130,7 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	snap := &Snapshot{TakenAt: now, text: text, gz: gz}
+	snap := &Snapshot{TakenAt: now, text: text, gz: gz, series: exp.count()}
 	if spec := c.summary.Load(); spec != nil {
 		snap.summary = exp.summarize(*spec)
 	}

@@ -37,3 +37,30 @@ func TestFamiliesOfIsTheWholeParseRestricted(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot's series are its samples, and one more unit adds about the
+// series of the families by unit over the units.
+func TestSnapshotSeries(t *testing.T) {
+	c, _ := fixtureCollector(t, "sqlite")
+	if err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := c.Latest()
+	samples, byUnit := 0, 0
+	for _, line := range strings.Split(string(snap.text), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		samples++
+		if strings.Contains(line, `unit="`) {
+			byUnit++
+		}
+	}
+	got := snap.Series()
+	if got.Total != samples {
+		t.Errorf("Total %d, want the %d samples", got.Total, samples)
+	}
+	if want := float64(byUnit) / 2; got.PerUnit != want { // the fixture's 2 units
+		t.Errorf("PerUnit %v, want %v", got.PerUnit, want)
+	}
+}

@@ -80,3 +80,41 @@ func (e *exposition) summarize(spec SummarySpec) Summary {
 	}
 	return out
 }
+
+// Series is what a snapshot exports: its series, and about how many one
+// more unit or category would add (each family's series over the units, or
+// categories, for the families by unit, or category), for the budget
+// (max_series) that the API checks before it creates one.
+type Series struct {
+	Total                int
+	PerUnit, PerCategory float64
+}
+
+// Series is the snapshot's count.
+func (s *Snapshot) Series() Series { return s.series }
+
+// count is the exposition's Series; the units and categories are those
+// petition_unit_info and petition_category_info name.
+func (e *exposition) count() Series {
+	known := func(d typedDesc) int {
+		if f := e.families[d.Doc.Name]; f != nil {
+			return len(f.nums)
+		}
+		return 0
+	}
+	units, categories := known(unitInfo), known(categoryInfo)
+	var out Series
+	for _, f := range e.families {
+		n := len(f.nums)
+		out.Total += n
+		for _, l := range f.d.Doc.Labels {
+			switch {
+			case l == "unit" && units > 0:
+				out.PerUnit += float64(n) / float64(units)
+			case l == "category" && categories > 0:
+				out.PerCategory += float64(n) / float64(categories)
+			}
+		}
+	}
+	return out
+}

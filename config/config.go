@@ -51,6 +51,7 @@ type Config struct {
 	MaxUnits                    int
 	MaxCategories               int
 	MaxMatters                  int
+	MaxSeries                   int
 	WebConfigFile               string
 	OpsListen                   string
 	APIWebConfigFile            string
@@ -164,6 +165,7 @@ var keys = []key{
 	{"api_burst", "100", intSetter(func(c *Config) *int { return &c.APIBurst }, 1, 100000), "requests a reporter or reader credential may make at once before api_rate applies"},
 	{"max_units", "500", intSetter(func(c *Config) *int { return &c.MaxUnits }, 1, 100000), "units the API may create in all; more get 422 (each unit multiplies the exported series)"},
 	{"max_categories", "200", intSetter(func(c *Config) *int { return &c.MaxCategories }, 1, 100000), "categories the API may create in all; more get 422"},
+	{"max_series", "500000", intSetter(func(c *Config) *int { return &c.MaxSeries }, 1000, 100000000), "series /metrics may export: a new unit or category that would take it past is refused (422)"},
 	{"max_matters", "20000", intSetter(func(c *Config) *int { return &c.MaxMatters }, 1, 1000000), "matters the API may register in all; more get 422"},
 	{"web_config_file", "", func(c *Config, v string) error { c.WebConfigFile = v; return nil }, "exporter-toolkit web config of the operations endpoints (and of the API too without ops_listen): TLS and basic auth"},
 	{"ops_listen", "", func(c *Config, v string) error { c.OpsListen = v; return nil }, "address of a listener of its own for /metrics, /healthz and /readyz (with web_config_file); empty: they share listen with the API"},

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +32,10 @@ type API struct {
 	// InFlight, if set, hears of each request taking (+1) or leaving (-1)
 	// its slot.
 	InFlight func(delta int)
+	// Series, if set, says how many series the latest snapshot exports and
+	// about how many one more unit or category adds (ok false before the
+	// first): the budget max_series is checked against it.
+	Series func() (total int, perUnit, perCategory float64, ok bool)
 
 	throttle *authThrottle
 }
@@ -253,10 +259,43 @@ func (a *API) putUnit(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
+	if e := a.withinSeries(ctx, "unit", u.Code, a.Store.UnitCodes); e != nil {
+		return a.refuse(c, e)
+	}
 	if err := a.Store.PutUnitWithin(ctx, u, a.Config().MaxUnits); err != nil {
 		return a.fail(c, err)
 	}
 	return c.JSON(http.StatusOK, unitJSON(u))
+}
+
+// withinSeries refuses a new unit or category (what, code) when the series
+// it would add take the export past max_series: every unit multiplies the
+// series, and a scrape that times out shows nothing. An existing one (a
+// new name) is always taken.
+func (a *API) withinSeries(ctx context.Context, what, code string, codes func(context.Context) ([]string, error)) *Error {
+	if a.Series == nil {
+		return nil
+	}
+	total, perUnit, perCategory, ok := a.Series()
+	if !ok {
+		return nil
+	}
+	known, err := codes(ctx)
+	if err != nil {
+		return &Error{Status: http.StatusServiceUnavailable, Message: "the database is unavailable; retry later"}
+	}
+	if slices.Contains(known, code) {
+		return nil
+	}
+	adds := perUnit
+	if what == "category" {
+		adds = perCategory
+	}
+	budget := a.Config().MaxSeries
+	if after := total + int(math.Ceil(adds)); after > budget {
+		return invalid([]Detail{{Field: "code", Problem: fmt.Sprintf("a new %s would take the exported series from %d to about %d, past max_series %d: raise it with the Prometheus servers' capacity in mind", what, total, after, budget)}})
+	}
+	return nil
 }
 
 func (a *API) putCategory(c echo.Context) error {
@@ -270,6 +309,9 @@ func (a *API) putCategory(c echo.Context) error {
 	}
 	ctx, cancel := a.ctx(c)
 	defer cancel()
+	if e := a.withinSeries(ctx, "category", cat.Code, a.Store.CategoryCodes); e != nil {
+		return a.refuse(c, e)
+	}
 	if err := a.Store.PutCategoryWithin(ctx, cat, a.Config().MaxCategories); err != nil {
 		return a.fail(c, err)
 	}

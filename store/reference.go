@@ -183,3 +183,21 @@ func (Known) check(ps []petition.Problem, field, v string, known map[string]bool
 	}
 	return append(ps, petition.Problem{Field: field, Problem: fmt.Sprintf("%s %q does not exist", field, v)})
 }
+
+// UnitCodes are the codes of the registered units.
+func (s *Store) UnitCodes(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, "SELECT code FROM units"); err != nil {
+		return nil, fmt.Errorf("read units: %w", err)
+	}
+	return out, nil
+}
+
+// CategoryCodes are the codes of the categories.
+func (s *Store) CategoryCodes(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, "SELECT code FROM categories"); err != nil {
+		return nil, fmt.Errorf("read categories: %w", err)
+	}
+	return out, nil
+}

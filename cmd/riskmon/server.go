@@ -74,6 +74,14 @@ func newServer(col *collector.Collector, s *store.Store, api *intake.API, logger
 	}))
 	e.Use(instrument(col.HTTP()))
 	api.AuthFailed, api.InFlight = col.HTTP().AuthFailed, col.HTTP().InFlight
+	api.Series = func() (int, float64, float64, bool) {
+		snap, _ := col.Latest()
+		if snap == nil {
+			return 0, 0, 0, false
+		}
+		s := snap.Series()
+		return s.Total, s.PerUnit, s.PerCategory, true
+	}
 	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, landing) })
 	if which&serveAPI != 0 {
 		api.Register(e)
