@@ -86,7 +86,7 @@ type texts struct {
 	Title, Sensitive, Normal, Received, Collective, SkipLevel, Overdue, DueSoon, HighRisk, DisputesOverdue,
 	Unit, ByUnit, None, More, NotReported, Stale, StaleSince, NoData, Updated, Fallback string
 	Colon, ListSep string
-	// Matters: the rising matters' line; Petitioners: "%s petitioners";
+	// Matters: the rising matters' line; Petitioners: "petitioners: %s";
 	// MatterHighRisk: the mark of one with an open high-risk dispute;
 	// MoreMatters: "and %d more"
 	Matters, Petitioners, MatterHighRisk, MoreMatters string
@@ -108,6 +108,6 @@ var en = texts{
 	More: "and %d more units", NotReported: "No daily report after the cut-off", Stale: "DATA STALE",
 	StaleSince: "Last successful read of the database: ", NoData: "riskmon has not read its database yet",
 	Updated: "Data as of", Fallback: "Fallback screen, served by riskmon itself while Prometheus or Grafana is down", Colon: ": ", ListSep: ", ",
-	Matters: "Matters rising", Petitioners: "%s petitioners", MatterHighRisk: "high-risk dispute open",
+	Matters: "Matters rising", Petitioners: "petitioners: %s", MatterHighRisk: "high-risk dispute open",
 	MoreMatters: " (and %d more)",
 }
