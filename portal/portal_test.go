@@ -236,4 +236,14 @@ func TestPortalRefusals(t *testing.T) {
 	if code, page := get("/portal/units/u1"); code != 200 || !strings.Contains(page, `id="token"`) {
 		t.Errorf("after signing out: %d, want the sign-in page", code)
 	}
+	// guessing tokens at the sign-in page: the API's throttle by address
+	// (20 failures a minute) locks the address out, the right token too
+	for i := range 20 {
+		if code := post("/portal/signin", url.Values{"token": {fmt.Sprintf("rmt_guess-%d", i)}}); code != 401 {
+			t.Fatalf("wrong token %d: %d, want 401", i+1, code)
+		}
+	}
+	if code := post("/portal/signin", url.Values{"token": {tok}}); code != 429 {
+		t.Errorf("the right token after 20 failures: %d, want 429", code)
+	}
 }
