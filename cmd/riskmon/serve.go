@@ -143,7 +143,6 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 	return <-served
 }
 
-
 // prepare readies the database for the service: it answers, migrations are
 // applied (migrate_on_start, or always in the demo), the demo county seeded,
 // the petitioner key is the one the hashes were made with, and the service
