@@ -243,7 +243,7 @@ func (p *Portal) showToday(c echo.Context, status int, e *intake.Error, saved bo
 			d.Error = t.Invalid // the fields' own problems are next to them
 		}
 		for _, det := range e.Details {
-			d.Problems[det.Field] = det.Problem
+			d.Problems[det.Field] = problemText(t, det.Problem)
 		}
 		d.Form.Found, d.Form.Remark = c.FormValue("disputes_found"), c.FormValue("remark")
 	}

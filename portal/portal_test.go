@@ -133,6 +133,9 @@ func TestZeroReportInTheBrowser(t *testing.T) {
 	do("a remark with a phone number", chromedp.SetValue("#disputes_found", "2"), chromedp.SetValue("#remark", "张三 13800138000 反映"),
 		chromedp.Click("#send"), chromedp.WaitVisible("#problem-remark"))
 	shoot("refused")
+	if got := text("#problem-remark"); !strings.Contains(got, "疑似身份证号或电话号码") {
+		t.Errorf("the remark's problem: %q, want it in Chinese", got)
+	}
 	if got := text("#status"); !strings.Contains(got, "发现矛盾纠纷 0 件") {
 		t.Errorf("after the refused report: %q", got)
 	}

@@ -76,7 +76,7 @@ func (p *Portal) showRegister(c echo.Context, status int, e *intake.Error, saved
 			d.Error = t.Invalid
 		}
 		for _, det := range e.Details {
-			d.Problems[det.Field] = det.Problem
+			d.Problems[det.Field] = problemText(t, det.Problem)
 		}
 		f := &d.Form
 		f.No, f.Category, f.Risk, f.Persons = c.FormValue("dispute_no"), c.FormValue("category"), c.FormValue("risk"), c.FormValue("persons_estimate")
