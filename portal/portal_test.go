@@ -157,6 +157,9 @@ func TestZeroReportInTheBrowser(t *testing.T) {
 		t.Errorf("the register after registering: %q, want the dispute, high (red), missing its leader", got)
 	}
 	shoot("register")
+	// the page again without its note of the registration, so that the
+	// note waited for next is the inspection's
+	do("open the register again", chromedp.Navigate(srv.URL+"/portal/units/u1/register"), chromedp.WaitVisible("#disputes"))
 	do("record its inspection", chromedp.Click("#disputes .steps button"), chromedp.WaitVisible("#saved"))
 	v, err := st.Dispute(context.Background(), "ZA-2026-001")
 	if err != nil {
