@@ -225,7 +225,7 @@ func (p *Portal) showToday(c echo.Context, status int, e *intake.Error, saved bo
 	loc := cfg.Rules.Location
 	today := calendar.DayOf(now, loc)
 	d := todayPage{page: page{T: t, CSRF: sessionOf(c).csrf}, Unit: u, Today: today.String(), Saved: saved,
-		Sensitive: cfg.InSensitivePeriod(now), Problems: map[string]string{}}
+		Sensitive: cfg.InSensitivePeriod(now)}
 	cut := cfg.Disputes.ReportCutoff
 	d.Cutoff = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(cut).Format("15:04")
 	reports, re := p.API.Reports(c, code, today-29)
@@ -238,13 +238,7 @@ func (p *Portal) showToday(c echo.Context, status int, e *intake.Error, saved bo
 		d.TodayReport.ReportedAt = reportedAtLocal(reports[0].ReportedAt)
 	}
 	if e != nil {
-		d.Error = e.Message
-		if e.Status == http.StatusUnprocessableEntity {
-			d.Error = t.Invalid // the fields' own problems are next to them
-		}
-		for _, det := range e.Details {
-			d.Problems[det.Field] = problemText(t, det.Problem)
-		}
+		d.Error, d.Problems = refusal(t, e)
 		d.Form.Found, d.Form.Remark = c.FormValue("disputes_found"), c.FormValue("remark")
 	}
 	return p.render(c, status, "today", d)
@@ -263,16 +257,11 @@ func reportedAtLocal(s string) string {
 // same checks and the same messages, next to the field they concern.
 func (p *Portal) sendReport(c echo.Context) error {
 	code := c.Param("code")
-	var req intake.ReportRequest
-	if v := strings.TrimSpace(c.FormValue("disputes_found")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return p.showToday(c, http.StatusUnprocessableEntity, &intake.Error{Status: http.StatusUnprocessableEntity,
-				Message: "invalid values", Details: []intake.Detail{{Field: "disputes_found", Problem: "must be a whole number"}}}, false)
-		}
-		req.DisputesFound = &n
+	found, e := wholeNumber(c, "disputes_found")
+	if e != nil {
+		return p.showToday(c, e.Status, e, false)
 	}
-	req.Remark = c.FormValue("remark")
+	req := intake.ReportRequest{DisputesFound: found, Remark: c.FormValue("remark")}
 	today := calendar.DayOf(p.API.Now(), p.API.Config().Rules.Location)
 	if _, e := p.API.PutReport(c, code, today.String(), req); e != nil {
 		return p.showToday(c, e.Status, e, false)
@@ -299,4 +288,34 @@ func (p *Portal) unitOf(c echo.Context) (store.Unit, bool, error) {
 		return store.Unit{}, false, p.render(c, http.StatusNotFound, "forbidden", forbidden)
 	}
 	return units[i], true, nil
+}
+
+// refusal is what a page shows of the API's refusal e: its message (for
+// invalid values, a line that points to the fields) and each field's
+// problem, in t's language.
+func refusal(t texts, e *intake.Error) (string, map[string]string) {
+	msg := e.Message
+	if e.Status == http.StatusUnprocessableEntity {
+		msg = t.Invalid // the fields' own problems are next to them
+	}
+	problems := map[string]string{}
+	for _, d := range e.Details {
+		problems[d.Field] = problemText(t, d.Problem)
+	}
+	return msg, problems
+}
+
+// wholeNumber reads the form's field name, a number the API takes as a
+// JSON integer: nil when left empty, or the refusal of what is not one.
+func wholeNumber(c echo.Context, name string) (*int, *intake.Error) {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return nil, &intake.Error{Status: http.StatusUnprocessableEntity, Message: "invalid values",
+			Details: []intake.Detail{{Field: name, Problem: "must be a whole number"}}}
+	}
+	return &n, nil
 }

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -67,17 +66,11 @@ func (p *Portal) showRegister(c echo.Context, status int, e *intake.Error, saved
 		return err
 	}
 	d := registerPage{worklistPage: worklistPage{page{T: t, CSRF: sessionOf(c).csrf}, u, w}, Saved: saved, Categories: cats,
-		Roles: p.API.Config().Disputes.LeaderRoles, Problems: map[string]string{},
+		Roles: p.API.Config().Disputes.LeaderRoles,
 		Steps: []step{{"inspected", t.Inspected}, {"resolved", t.Resolved}}}
 	d.Form.Risk, d.Form.Source = "medium", "screening"
 	if e != nil {
-		d.Error = e.Message
-		if e.Status == http.StatusUnprocessableEntity {
-			d.Error = t.Invalid
-		}
-		for _, det := range e.Details {
-			d.Problems[det.Field] = problemText(t, det.Problem)
-		}
+		d.Error, d.Problems = refusal(t, e)
 		f := &d.Form
 		f.No, f.Category, f.Risk, f.Persons = c.FormValue("dispute_no"), c.FormValue("category"), c.FormValue("risk"), c.FormValue("persons_estimate")
 		f.Source, f.Leader, f.ResolveBy, f.Handler = c.FormValue("source"), c.FormValue("leader_role"), c.FormValue("resolve_by"), c.FormValue("handler_assigned") != ""
@@ -93,14 +86,11 @@ func (p *Portal) registerDispute(c echo.Context) error {
 		FoundAt: p.API.Now().Format(time.RFC3339), Unit: code, Category: c.FormValue("category"), Risk: c.FormValue("risk"),
 		LeaderRole: c.FormValue("leader_role"), HandlerAssigned: c.FormValue("handler_assigned") != "",
 		ResolveBy: c.FormValue("resolve_by"), Source: c.FormValue("source")}
-	if v := strings.TrimSpace(c.FormValue("persons_estimate")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return p.showRegister(c, http.StatusUnprocessableEntity, &intake.Error{Status: http.StatusUnprocessableEntity,
-				Message: "invalid values", Details: []intake.Detail{{Field: "persons_estimate", Problem: "must be a whole number"}}}, false)
-		}
-		req.PersonsEstimate = &n
+	persons, e := wholeNumber(c, "persons_estimate")
+	if e != nil {
+		return p.showRegister(c, e.Status, e, false)
 	}
+	req.PersonsEstimate = persons
 	if _, _, e := p.API.CreateDispute(c, req); e != nil {
 		return p.showRegister(c, e.Status, e, false)
 	}

@@ -60,6 +60,27 @@ func writeAudits(ctx context.Context, tx *sqlx.Tx, as ...Audit) error {
 	return nil
 }
 
+// writeAcceptedAudits writes, for a batch of n writes in tx, the audit
+// rows audit(i) gives (nil: none, a write that is not the API's or was
+// refused).
+func writeAcceptedAudits(ctx context.Context, tx *sqlx.Tx, n int, audit func(i int) *Audit) error {
+	var as []Audit
+	for i := range n {
+		if a := audit(i); a != nil {
+			as = append(as, *a)
+		}
+	}
+	return writeAudits(ctx, tx, as...)
+}
+
+// acceptedAudit is a, or nil when its write was refused (err).
+func acceptedAudit(a *Audit, err error) *Audit {
+	if err != nil {
+		return nil
+	}
+	return a
+}
+
 // auditRow is a stored audit row.
 type auditRow struct {
 	Audit

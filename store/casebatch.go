@@ -46,13 +46,7 @@ func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([
 			return nil, err
 		}
 	}
-	var audits []Audit
-	for i, w := range ws {
-		if w.audit != nil && res[i].err == nil {
-			audits = append(audits, *w.audit)
-		}
-	}
-	if err := writeAudits(ctx, tx, audits...); err != nil {
+	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -116,13 +116,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 	if err := rows.flush(ctx); err != nil {
 		return nil, fmt.Errorf("insert events: %w", err)
 	}
-	var audits []Audit
-	for i, w := range ws {
-		if w.audit != nil && res[i].err == nil {
-			audits = append(audits, *w.audit)
-		}
-	}
-	if err := writeAudits(ctx, tx, audits...); err != nil {
+	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
 	}
 	var ups []stateUpdate
