@@ -15,6 +15,23 @@ import (
 	"riskmon/systemtest"
 )
 
+// e2eKey is the end-to-end tests' petitioner key.
+const e2eKey = "e2e-key-0123456789abcdef"
+
+// drillConfig writes a riskmon configuration with a sensitive period, the
+// drill, from an hour ago to an hour from now, and returns its path.
+func drillConfig(t *testing.T) string {
+	t.Helper()
+	now := time.Now()
+	path := filepath.Join(t.TempDir(), "riskmon.yml")
+	cfg := fmt.Sprintf("sensitive_periods:\n  - {name: e2e_drill, start: %q, end: %q}\n",
+		now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339))
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // shortRules writes rules.yml with every for: at 2s, so the end-to-end test
 // runs in seconds (the staleness limit is riskmon's own configuration, which
 // the rules read); the promtool tests cover the real durations.
@@ -79,14 +96,8 @@ func TestEndToEnd(t *testing.T) {
 	if err := demo.PutReference(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	cfgPath := filepath.Join(t.TempDir(), "riskmon.yml")
-	cfg := fmt.Sprintf("sensitive_periods:\n  - {name: e2e_drill, start: %q, end: %q}\n",
-		now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	key := "e2e-key-0123456789abcdef"
+	cfgPath := drillConfig(t)
+	key := e2eKey
 	rk := systemtest.StartRiskmon(t, []string{"--config", cfgPath}, []string{
 		"RISKMON_DB=" + proxied, "RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=3s",
 		"RISKMON_QUERY_TIMEOUT=900ms", "RISKMON_PETITIONER_KEY=" + key,

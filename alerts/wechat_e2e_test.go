@@ -129,15 +129,8 @@ func TestWeChatWorkDelivery(t *testing.T) {
 	if err := demo.PutReference(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	cfgPath := filepath.Join(t.TempDir(), "riskmon.yml")
-	cfg := fmt.Sprintf("sensitive_periods:\n  - {name: e2e_drill, start: %q, end: %q}\n",
-		now.Add(-time.Hour).Format(time.RFC3339), now.Add(time.Hour).Format(time.RFC3339))
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	key := "e2e-key-0123456789abcdef"
-	rk := systemtest.StartRiskmon(t, []string{"--config", cfgPath}, []string{
+	key := e2eKey
+	rk := systemtest.StartRiskmon(t, []string{"--config", drillConfig(t)}, []string{
 		"RISKMON_DB=" + dsn, "RISKMON_REFRESH_INTERVAL=1s", "RISKMON_STALENESS_LIMIT=10s", "RISKMON_PETITIONER_KEY=" + key,
 	})
 	systemtest.StartPrometheusConfig(t, fmt.Sprintf(`global:
