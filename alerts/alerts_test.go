@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v2"
 
@@ -154,6 +155,9 @@ func TestMixinLint(t *testing.T) {
 		if summary == "" || strings.Contains(summary, "{{") || !strings.HasSuffix(summary, ".") {
 			t.Errorf("%s: summary %q must be a static sentence", name, summary)
 		}
+		if h := r.Annotations["summary_zh"]; h == "" || strings.Contains(h, "{{") || !hasHan(h) || utf8.RuneCountInString(h) > maxSummaryZh {
+			t.Errorf("%s: summary_zh %q must be a static Chinese headline of at most %d characters", name, h, maxSummaryZh)
+		}
 		zh, en, ok := strings.Cut(desc, " / ")
 		if !ok || !strings.Contains(desc, "{{") || !hasHan(zh) || hasHan(en) {
 			t.Errorf("%s: description %q must be templated, Chinese, then \" / \" and English", name, desc)
@@ -168,7 +172,7 @@ func TestMixinLint(t *testing.T) {
 			}
 		}
 		for k := range r.Annotations {
-			if k != "summary" && k != "description" && k != "runbook_url" {
+			if k != "summary" && k != "summary_zh" && k != "description" && k != "runbook_url" {
 				t.Errorf("%s: unexpected annotation %s", name, k)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,9 +15,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"riskmon/demo"
 	"riskmon/petition"
+	"riskmon/smsrelay"
 	"riskmon/store/storetest"
 	"riskmon/systemtest"
 )
@@ -86,17 +90,69 @@ func (f *fakeWeChat) find(want ...string) (wechatMessage, bool) {
 
 func (f *fakeWeChat) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) }
 
+// fakeSMS is a local stand-in for the bureau's SMS gateway behind the relay.
+type fakeSMS struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	sent []struct{ To, Text string }
+}
+
+func startFakeSMS(t *testing.T) *fakeSMS {
+	f := &fakeSMS{}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m struct{ To, Text string }
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		f.mu.Lock()
+		f.sent = append(f.sent, m)
+		f.mu.Unlock()
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// find returns the first text sent to the group that holds every one of want.
+func (f *fakeSMS) find(to string, want ...string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range f.sent {
+		ok := m.To == to
+		for _, w := range want {
+			ok = ok && strings.Contains(m.Text, w)
+		}
+		if ok {
+			return m.Text, true
+		}
+	}
+	return "", false
+}
+
+func (f *fakeSMS) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) }
+
 // TestWeChatWorkDelivery: riskmon, Prometheus 2.42 and Alertmanager 0.25
-// with alertmanager.yml as it ships, its WeChat Work API at a local fake: a
-// 60-person collective visit, received two hours ago in a sensitive period
-// and not reported upward, reaches the holiday duty group and the on-call
-// officer in Chinese, naming the unit, what happened and the runbook; the
-// report upward clears it and a resolved message follows.
+// with alertmanager.yml as it ships, its WeChat Work API at a local fake and
+// its SMS webhooks at the SMS relay, the relay's gateway a fake: a 60-person
+// collective visit, received two hours ago in a sensitive period and not
+// reported upward, reaches the holiday duty group and the on-call officer in
+// Chinese, by WeChat Work and by SMS in the same words, naming the unit, what
+// happened and the runbook; the report upward clears it and resolved
+// messages follow.
 func TestWeChatWorkDelivery(t *testing.T) {
 	ctx := context.Background()
 	wechat := startFakeWeChat(t)
-	sink := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})) // the pager and ticket gateways
+	sink := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})) // the ticket system
 	t.Cleanup(sink.Close)
+	sms := startFakeSMS(t)
+	tmpl, err := smsrelay.Parse("wechat.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	beijing := time.FixedZone("CST", 8*3600)
+	relay := httptest.NewServer(&smsrelay.Relay{Gateway: sms.srv.URL, Text: tmpl, Zone: beijing,
+		Client: &http.Client{Timeout: 5 * time.Second}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	t.Cleanup(relay.Close)
 
 	raw, err := os.ReadFile("alertmanager.yml")
 	if err != nil {
@@ -106,6 +162,7 @@ func TestWeChatWorkDelivery(t *testing.T) {
 	for _, r := range []struct{ old, new string }{
 		{"https://qyapi.weixin.qq.com/cgi-bin/", wechat.srv.URL + "/cgi-bin/"},
 		{"http://127.0.0.1:9095", sink.URL},
+		{"http://127.0.0.1:9096", relay.URL},
 		{"group_interval: 5m", "group_interval: 2s"},
 		{"group_interval: 1m", "group_interval: 2s"},
 		{"templates: [wechat.tmpl]", "templates: [" + mustAbs(t, "wechat.tmpl") + "]"},
@@ -158,7 +215,7 @@ scrape_configs:
 	const runbook = "RUNBOOK.md#petitionmajormatterunreported"
 	var firing wechatMessage
 	systemtest.Eventually(t, 2*time.Minute, "the major matter's page in WeChat Work", func() (bool, string) {
-		m, ok := wechat.find("【信访监测·紧急】", "（敏感期）", "演示县白水镇（baishui）有 1 件重大信访事项超过时限未向县委县政府报告", "单位：演示县白水镇（baishui）", runbook)
+		m, ok := wechat.find("【信访监测·紧急·敏感期】重大信访事项未按时上报：演示县白水镇\n", "演示县白水镇（baishui）有 1 件重大信访事项超过时限未向县委县政府报告", "单位：演示县白水镇（baishui）", runbook)
 		firing = m
 		return ok, fmt.Sprintf("%d messages", wechat.count())
 	})
@@ -166,7 +223,6 @@ scrape_configs:
 	if firing.AgentID != "1000002" || firing.Type != "text" || (firing.ToParty == "" && firing.ToTag == "") {
 		t.Errorf("sent as %+v, want agent 1000002, text, to the duty group or the on-call tag", firing)
 	}
-	beijing := time.FixedZone("CST", 8*3600)
 	m := regexp.MustCompile(`开始：(\d{4}-\d\d-\d\d \d\d:\d\d)`).FindStringSubmatch(firing.Text.Content)
 	if m == nil {
 		t.Errorf("the message gives no start:\n%s", firing.Text.Content)
@@ -190,12 +246,32 @@ scrape_configs:
 		}
 	}
 
+	// the SMS: to both groups, each the WeChat message's text for the alert
+	for _, to := range []string{"duty-officer", "holiday-duty"} {
+		var text string
+		systemtest.Eventually(t, time.Minute, "the SMS to "+to, func() (bool, string) {
+			var ok bool
+			text, ok = sms.find(to, "重大信访事项未按时上报", runbook)
+			return ok, fmt.Sprintf("%d texts", sms.count())
+		})
+		if !strings.Contains(firing.Text.Content, text) {
+			t.Errorf("the SMS to %s is not the WeChat message's text:\n%s\nWeChat:\n%s", to, text, firing.Text.Content)
+		}
+		if head, _, _ := strings.Cut(text, "\n"); utf8.RuneCountInString(head) > smsSegment {
+			t.Errorf("the SMS's first line is over %d characters: %q", smsSegment, head)
+		}
+	}
+
 	report := petition.Event{Type: petition.EventReportedUp, At: time.Now(), To: petition.ReportCountyLeadership}
 	if _, _, err := s.AddEvent(ctx, r, big.CaseNo, report); err != nil {
 		t.Fatal(err)
 	}
 	systemtest.Eventually(t, 2*time.Minute, "the resolved message in WeChat Work", func() (bool, string) {
-		_, ok := wechat.find("【信访监测·已恢复】", "演示县白水镇", runbook, "；恢复：")
+		_, ok := wechat.find("【信访监测·已恢复", "演示县白水镇", runbook, "；恢复：")
 		return ok, fmt.Sprintf("%d messages", wechat.count())
+	})
+	systemtest.Eventually(t, time.Minute, "the resolved SMS", func() (bool, string) {
+		_, ok := sms.find("duty-officer", "【信访监测·已恢复", "演示县白水镇", "；恢复：")
+		return ok, fmt.Sprintf("%d texts", sms.count())
 	})
 }

@@ -31,6 +31,7 @@ func run(t *testing.T, name string, args ...string) string {
 var wantFiles = map[string]string{
 	"./usr/bin/riskmon":                                                "-rwxr-xr-x",
 	"./usr/lib/systemd/system/riskmon.service":                         "-rw-r--r--",
+	"./usr/lib/systemd/system/riskmon-sms-relay.service":               "-rw-r--r--",
 	"./usr/lib/sysusers.d/riskmon.conf":                                "-rw-r--r--",
 	"./etc/riskmon/":                                                   "drwxr-x---",
 	"./etc/riskmon/riskmon.yml":                                        "-rw-r-----",
@@ -91,14 +92,16 @@ func TestDebianPackage(t *testing.T) {
 		}
 	}
 
-	// The unit's exposure, as systemd rates it (0 safest, 10 exposed).
-	sec := run(t, analyze, "security", "--offline=true", "--threshold=100", "riskmon.service")
-	m := regexp.MustCompile(`Overall exposure level for riskmon\.service: ([0-9.]+)`).FindStringSubmatch(sec)
-	if m == nil {
-		t.Fatalf("no exposure level in:\n%s", sec)
-	}
-	if level, _ := strconv.ParseFloat(m[1], 64); level > 2.0 {
-		t.Errorf("exposure %.1f, want at most 2.0:\n%s", level, sec)
+	// The units' exposure, as systemd rates it (0 safest, 10 exposed).
+	for _, unit := range []string{"riskmon.service", "riskmon-sms-relay.service"} {
+		sec := run(t, analyze, "security", "--offline=true", "--threshold=100", unit)
+		m := regexp.MustCompile(`Overall exposure level for ` + regexp.QuoteMeta(unit) + `: ([0-9.]+)`).FindStringSubmatch(sec)
+		if m == nil {
+			t.Fatalf("no exposure level in:\n%s", sec)
+		}
+		if level, _ := strconv.ParseFloat(m[1], 64); level > 2.0 {
+			t.Errorf("%s: exposure %.1f, want at most 2.0:\n%s", unit, level, sec)
+		}
 	}
 
 	installAndPurge(t, deb, fields["Version"], analyze)
@@ -122,7 +125,7 @@ func installAndPurge(t *testing.T, deb, version, analyze string) {
 	if got := run(t, "/usr/bin/riskmon", "version"); !strings.HasPrefix(got, "riskmon "+version+" (revision ") {
 		t.Errorf("riskmon version: %q, want version %s", got, version)
 	}
-	run(t, analyze, "verify", "/usr/lib/systemd/system/riskmon.service")
+	run(t, analyze, "verify", "/usr/lib/systemd/system/riskmon.service", "/usr/lib/systemd/system/riskmon-sms-relay.service")
 	if got := strings.Fields(run(t, "stat", "-c", "%U %G %a", "/etc/riskmon/riskmon.yml", "/etc/riskmon")); !slices.Equal(got, []string{"root", "riskmon", "640", "root", "riskmon", "750"}) {
 		t.Errorf("/etc/riskmon/riskmon.yml and /etc/riskmon: %v, want root:riskmon 640 and 750", got)
 	}
@@ -130,7 +133,7 @@ func installAndPurge(t *testing.T, deb, version, analyze string) {
 		t.Error("the riskmon user is root")
 	}
 	run(t, "dpkg", "--purge", "riskmon")
-	for _, path := range []string{"/usr/bin/riskmon", "/etc/riskmon", "/usr/lib/systemd/system/riskmon.service", "/usr/share/riskmon"} {
+	for _, path := range []string{"/usr/bin/riskmon", "/etc/riskmon", "/usr/lib/systemd/system/riskmon.service", "/usr/lib/systemd/system/riskmon-sms-relay.service", "/usr/share/riskmon"} {
 		if _, err := os.Stat(path); !os.IsNotExist(err) {
 			t.Errorf("%s after purge: %v", path, err)
 		}

@@ -55,6 +55,7 @@ commands:
   recount   count the tallies again from the cases and events, report and repair what differed
   rekey     wrap the stored petitioner hashes with a new key (service stopped; see the README)
   token     token new: make a named credential (its token once, and its credentials_file line)
+  sms-relay turn Alertmanager's webhook into SMS gateway texts (beside Alertmanager)
   version   print the version
 
 Run "riskmon <command> -h" for the flags of a command.`
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return rekey(ctx, args[1:], os.Stderr, logger)
 	case "token":
 		return token(args[1:], stdout)
+	case "sms-relay":
+		return smsRelay(ctx, args[1:], logger)
 	case "version":
 		fmt.Fprintf(stdout, "riskmon %s (revision %s, %s)\n", version, revision, runtime.Version())
 		return nil
