@@ -35,13 +35,12 @@ var tmpl = template.Must(template.New("portal").Parse(pages))
 
 // Portal serves the pages over the API's functions.
 type Portal struct {
-	API      *intake.API
-	sessions sessions
+	API *intake.API
 }
 
 // New returns the portal of api.
 func New(api *intake.API) *Portal {
-	return &Portal{API: api, sessions: sessions{by: map[string]*session{}}}
+	return &Portal{API: api}
 }
 
 const (
@@ -121,11 +120,11 @@ func (p *Portal) signIn(c echo.Context) error {
 		}
 		return p.render(c, e.Status, "signin", page{T: t, Error: msg})
 	}
-	id, _, ok := p.sessions.start(cr.Name, p.API.Now())
-	if !ok {
-		return p.render(c, http.StatusServiceUnavailable, "signin", page{T: t, Error: t.Throttled})
+	se, err := startSession(c.Request().Context(), p.API.Store, cr.Name, p.API.Now())
+	if err != nil {
+		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/portal/", HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteStrictMode})
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: se.id, Path: "/portal/", HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteStrictMode})
 	return c.Redirect(http.StatusSeeOther, "/portal/")
 }
 
@@ -138,13 +137,19 @@ func (p *Portal) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return c.Redirect(http.StatusSeeOther, "/portal/signin")
 		}
-		se, ok := p.sessions.get(ck.Value, p.API.Now())
+		ctx := c.Request().Context()
+		se, ok, err := liveSession(ctx, p.API.Store, ck.Value, p.API.Now())
+		if err != nil {
+			return err
+		}
 		var cr access.Credential
 		if ok {
 			cr, ok = credentialNamed(p.API.Config().Access(), se.credential)
 		}
 		if !ok {
-			p.sessions.end(ck.Value)
+			if err := endSession(ctx, p.API.Store, ck.Value); err != nil {
+				return err
+			}
 			return c.Redirect(http.StatusSeeOther, "/portal/signin?expired=1")
 		}
 		if c.Request().Method == http.MethodPost && !se.csrfMatches(c.FormValue("csrf")) {
@@ -168,7 +173,9 @@ func sessionOf(c echo.Context) *session { return c.Get(sessionKey).(*session) }
 
 func (p *Portal) signOut(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		p.sessions.end(ck.Value)
+		if err := endSession(c.Request().Context(), p.API.Store, ck.Value); err != nil {
+			return err
+		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, Secure: secure(c), SameSite: http.SameSiteStrictMode})
 	return c.Redirect(http.StatusSeeOther, "/portal/signin")

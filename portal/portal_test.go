@@ -39,6 +39,13 @@ func (c *clock) Now() time.Time { return c.t }
 // collector and the clerk's token.
 func county(t *testing.T) (*httptest.Server, *store.Store, *collector.Collector, string) {
 	t.Helper()
+	srv, s, col, tok, _, _ := countyAt(t)
+	return srv, s, col, tok
+}
+
+// countyAt is county, with its clock and its API for another replica.
+func countyAt(t *testing.T) (*httptest.Server, *store.Store, *collector.Collector, string, *clock, *intake.API) {
+	t.Helper()
 	s := storetest.Open(t, "sqlite")
 	storetest.PutTwoUnits(t, s)
 	tok, h, err := access.NewToken()
@@ -61,12 +68,18 @@ func county(t *testing.T) (*httptest.Server, *store.Store, *collector.Collector,
 	clk := &clock{t: time.Date(2026, 10, 2, 2, 0, 0, 0, time.UTC)}
 	col := collector.New(s, cfg, clk.Now, collector.BuildInfo{})
 	api := &intake.API{Store: s, Config: col.Config, Now: clk.Now, Logger: slog.New(slog.DiscardHandler)}
+	return replica(t, api), s, col, tok, clk, api
+}
+
+// replica serves api and a portal of its own, as one replica (or one run of
+// the process) does.
+func replica(t *testing.T, api *intake.API) *httptest.Server {
 	e := echo.New()
 	api.Register(e)
 	portal.New(api).Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return srv, s, col, tok
+	return srv
 }
 
 // TestZeroReportInTheBrowser: a township clerk signs in with the token in a

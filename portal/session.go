@@ -1,97 +1,100 @@
 package portal
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"sync"
+	"encoding/hex"
+	"fmt"
 	"time"
+
+	"riskmon/store"
 )
 
 // A session is a signed-in browser: the credential's name (looked up again
 // at each request, so that a credential removed at a reload ends its
-// sessions at once), when it began and was last used, and its CSRF token.
-// Sessions live in the process: a restart, or another replica behind the
-// load balancer, asks to sign in again.
+// sessions at once) and its CSRF token. Sessions are kept in the database
+// (store.Session), under the SHA-256 of the cookie's value, so that every
+// replica behind the load balancer knows them and a restart keeps them.
 type session struct {
-	credential      string
-	began, lastSeen time.Time
-	csrf            string
-}
-
-// sessions are the sessions in force, by their cookie's value.
-type sessions struct {
-	mu sync.Mutex
-	by map[string]*session
+	id         string // the cookie's value
+	credential string
+	csrf       string
 }
 
 // The session's limits: idle for IdleTimeout, or older than MaxAge, it
-// ends, and the clerk signs in again.
+// ends, and the clerk signs in again. Use is recorded to the minute
+// (touchEvery), so that a page view is not a database write.
 const (
 	IdleTimeout = 30 * time.Minute
 	MaxAge      = 12 * time.Hour
-	// maxSessions bounds the sessions kept: past it, the expired go, and
-	// a new sign-in waits for room.
-	maxSessions = 10000
+	touchEvery  = time.Minute
+	// queryTimeout bounds each of a session's reads and writes.
+	queryTimeout = 5 * time.Second
 )
 
-func randomToken() (string, error) {
+// idHash is the key a session is stored under: a database read gives no
+// cookie.
+func idHash(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(h[:])
+}
+
+// csrfOf is the session's CSRF token, derived from the cookie's value, so
+// that it is never stored and each replica computes the same.
+func csrfOf(id string) string {
+	h := sha256.Sum256([]byte("riskmon portal csrf\x00" + id))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+func expired(se store.Session, now time.Time) bool {
+	return now.Sub(se.LastSeen) > IdleTimeout || now.Sub(se.Began) > MaxAge
+}
+
+// startSession begins a session of credential at now.
+func startSession(ctx context.Context, s *store.Store, credential string, now time.Time) (*session, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return nil, fmt.Errorf("session id: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	id := base64.RawURLEncoding.EncodeToString(b)
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	if err := s.CreateSession(ctx, idHash(id), store.Session{Credential: credential, Began: now, LastSeen: now}, now.Add(-IdleTimeout)); err != nil {
+		return nil, err
+	}
+	return &session{id: id, credential: credential, csrf: csrfOf(id)}, nil
 }
 
-// start begins a session of credential at now, and returns its cookie value.
-func (s *sessions) start(credential string, now time.Time) (string, *session, bool) {
-	id, err1 := randomToken()
-	csrf, err2 := randomToken()
-	if err1 != nil || err2 != nil {
-		return "", nil, false
+// liveSession returns the session of the cookie's value id at now, and
+// records its use; ok is false when there is none or it expired (and is
+// then deleted).
+func liveSession(ctx context.Context, s *store.Store, id string, now time.Time) (_ *session, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	h := idHash(id)
+	se, ok, err := s.SessionByHash(ctx, h)
+	if err != nil || !ok {
+		return nil, false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.by) >= maxSessions {
-		for k, v := range s.by {
-			if v.expired(now) {
-				delete(s.by, k)
-			}
+	if expired(se, now) {
+		return nil, false, s.EndSession(ctx, h)
+	}
+	if now.Sub(se.LastSeen) >= touchEvery {
+		if err := s.TouchSession(ctx, h, now); err != nil {
+			return nil, false, err
 		}
-		if len(s.by) >= maxSessions {
-			return "", nil, false
-		}
 	}
-	se := &session{credential: credential, began: now, lastSeen: now, csrf: csrf}
-	s.by[id] = se
-	return id, se, true
+	return &session{id: id, credential: se.Credential, csrf: csrfOf(id)}, true, nil
 }
 
-func (se *session) expired(now time.Time) bool {
-	return now.Sub(se.lastSeen) > IdleTimeout || now.Sub(se.began) > MaxAge
-}
-
-// get returns the live session of id at now, marking it used.
-func (s *sessions) get(id string, now time.Time) (*session, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	se, ok := s.by[id]
-	if !ok {
-		return nil, false
-	}
-	if se.expired(now) {
-		delete(s.by, id)
-		return nil, false
-	}
-	se.lastSeen = now
-	return se, true
-}
-
-// end ends the session of id.
-func (s *sessions) end(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.by, id)
+// endSession ends the session of the cookie's value id.
+func endSession(ctx context.Context, s *store.Store, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	return s.EndSession(ctx, idHash(id))
 }
 
 // csrfMatches compares a form's token with the session's in constant time.
