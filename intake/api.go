@@ -38,6 +38,7 @@ type API struct {
 	Series func() (total int, perUnit, perCategory float64, ok bool)
 
 	throttle *authThrottle
+	limits   []echo.MiddlewareFunc
 }
 
 // retryAfter is the Retry-After of a 503, in seconds: a database that is
@@ -61,10 +62,22 @@ func (a *API) unavailable(c echo.Context, msg string) error {
 	return a.refuse(c, &Error{Status: http.StatusServiceUnavailable, Message: msg})
 }
 
+// Limits are the API's bounds on a credential's requests, in flight and by
+// rate, one set for every route that acts as a credential: the portal's
+// pages run under the same, so that a session is not a way around them.
+// Register makes them.
+func (a *API) Limits() []echo.MiddlewareFunc {
+	if a.limits == nil {
+		panic("intake: Limits before Register")
+	}
+	return a.limits
+}
+
 // Register adds the /api/v1 routes to e.
 func (a *API) Register(e *echo.Echo) {
 	a.throttle = newAuthThrottle()
-	g := e.Group("/api/v1", a.whenReady, a.auth, a.bounded(), a.limited())
+	a.limits = []echo.MiddlewareFunc{a.bounded(), a.limited()}
+	g := e.Group("/api/v1", append([]echo.MiddlewareFunc{a.whenReady, a.auth}, a.limits...)...)
 	g.POST("/cases", a.createCase)
 	g.GET("/cases/:case_no", a.getCase)
 	g.POST("/cases/:case_no/events", a.addEvent)

@@ -49,7 +49,7 @@ const (
 	sessionKey    = "riskmon.portal.session"
 )
 
-// Register adds the /portal/ routes to e.
+// Register adds the /portal/ routes to e, after the API's (Register).
 func (p *Portal) Register(e *echo.Echo) {
 	e.GET("/portal/style.css", func(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "max-age=3600")
@@ -57,7 +57,8 @@ func (p *Portal) Register(e *echo.Echo) {
 	})
 	e.GET("/portal/signin", p.signInPage)
 	e.POST("/portal/signin", p.signIn)
-	g := e.Group("/portal", p.signedIn)
+	// signed in, then as the credential, under the API's limits
+	g := e.Group("/portal", append([]echo.MiddlewareFunc{p.signedIn}, p.API.Limits()...)...)
 	g.GET("/", p.home)
 	g.POST("/signout", p.signOut)
 	g.GET("/units/:code", p.today)

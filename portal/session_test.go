@@ -169,3 +169,35 @@ func csrfOn(t *testing.T, base string, br *browser) string {
 	v := page[i+len(mark):]
 	return v[:strings.Index(v, `"`)]
 }
+
+// TestPortalUnderTheCredentialsLimits: the portal's pages count against the
+// credential's api_rate with its API requests, one bucket for both, so that
+// a session is no way around the limit.
+func TestPortalUnderTheCredentialsLimits(t *testing.T) {
+	srv, _, col, tok, _, _ := countyAt(t)
+	br := newBrowser(t)
+	br.do(srv.URL, "/portal/signin", url.Values{"token": {tok}})
+	for i := range col.Config().APIBurst - 1 { // the clock stands still: nothing refills
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/units", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("API request %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	if code, _ := br.do(srv.URL, "/portal/units/u1", nil); code != http.StatusOK {
+		t.Fatalf("the last request of the burst, a page: %d, want 200", code)
+	}
+	resp, err := br.http.Get(srv.URL + "/portal/units/u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a page past the credential's burst: %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
