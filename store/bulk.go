@@ -257,7 +257,8 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // loadBatch writes a job's cases with their events and counts them into t.
 func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, job loadJob, registered time.Time, t *loadTallies) error {
 	caseRows := newBulkInsert(tx, "cases", columns("id, "+caseColumns))
-	eventRows := newBulkInsert(tx, "case_events", columns(eventColumns))
+	// the load's tallies replace the stored ones when it ends (write)
+	events := newEventSink(tx, t.events)
 	for i, lc := range job.cases {
 		c := lc.Case
 		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
@@ -266,8 +267,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 		}
 		id := int64(job.first + i + 1)
 		st, err := replay(r, lc, func(seq int, e petition.Event, unit string, out petition.Outcome) {
-			eventRows.add(eventValues(id, seq, unit, e, out, "")...)
-			t.events.count(id, unit, c.Category, e, out)
+			events.record(r, id, c.Category, seq, unit, e, out, "")
 		})
 		if err != nil {
 			return err
@@ -276,11 +276,11 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 		t.cases.countReceipt(c.CaseNo, c.Unit, c.Category, c.Channel, c.Level, receiptOf(r, c, registered, job.repeats[i]))
 		t.cases.state.count(c.Category, st, 1)
 		// events reference their case: flush cases first
-		if caseRows.full() || eventRows.full() {
+		if caseRows.full() || events.rows.full() {
 			if err := caseRows.flush(ctx); err != nil {
 				return err
 			}
-			if err := eventRows.flush(ctx); err != nil {
+			if err := events.flush(ctx); err != nil {
 				return err
 			}
 		}
@@ -288,7 +288,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 	if err := caseRows.flush(ctx); err != nil {
 		return err
 	}
-	return eventRows.flush(ctx)
+	return events.flush(ctx)
 }
 
 type bulkInsert struct {

@@ -12,7 +12,7 @@
 //
 //	path               entry                 used by                      file
 //	group commit       Store.CreateCase      POST /api/v1/cases, the demo groupcommit.go, casebatch.go
-//	one event          Store.AddEvent        POST .../events, the demo    events.go
+//	one event          Store.AddEvent        POST .../events, the demo    events.go, eventbatch.go
 //	incremental import Store.Import          riskmon import (non-empty)   importing.go (cases via casebatch.go)
 //	bulk load          Store.Load, Import    riskmon import (empty), seed bulk.go
 //
@@ -21,6 +21,10 @@
 //     Known for references that must exist (reference.go);
 //   - the rules: petition.Rules.Received, Apply (through replay and applyFrom
 //     in bulk.go for histories) and Repeats, the repeat rule;
+//   - the event step: each event applied to a stored case becomes its row
+//     and its share of the tallies in eventSink.record (eventstep.go), for
+//     AddEvent's batches (eventbatch.go), the incremental import and the
+//     bulk load alike;
 //   - the rows: the column lists and their value builders in columns.go;
 //   - the counters: the tally accumulator in tally.go. Every write adds to the
 //     all-time tallies in the transaction that writes the facts, so the

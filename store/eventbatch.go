@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -72,8 +71,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 		return nil, err
 	}
 	res := make([]eventResult, len(ws))
-	rows := newBulkInsert(tx, "case_events", columns(eventColumns))
-	tallies := map[*time.Location]eventTallies{}
+	sink := newEventSink(tx)
 	for i, w := range ws {
 		p := cur[w.caseNo]
 		if p == nil {
@@ -101,20 +99,13 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			}
 			return nil, err
 		}
-		seq := len(p.view.Events) + 1
-		rows.add(eventValues(p.id, seq, st.Unit, w.e, out, w.audit.credential())...)
-		t, ok := tallies[w.r.Location]
-		if !ok {
-			t = newEventTallies(w.r.Location)
-			tallies[w.r.Location] = t
-		}
-		t.count(p.id, st.Unit, p.view.Category, w.e, out)
+		ev := sink.record(w.r, p.id, p.view.Category, len(p.view.Events)+1, st.Unit, w.e, out, w.audit.credential())
 		p.view.State, p.changed = next, true
-		p.view.Events = append(p.view.Events, EventView{Seq: seq, Event: w.e, Unit: st.Unit, CompletedStage: out.CompletedStage, Late: out.Late, RecordedBy: w.audit.credential()})
+		p.view.Events = append(p.view.Events, ev)
 		res[i] = eventResult{view: p.now(), added: true}
 	}
-	if err := rows.flush(ctx); err != nil {
-		return nil, fmt.Errorf("insert events: %w", err)
+	if err := sink.flush(ctx); err != nil {
+		return nil, err
 	}
 	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
@@ -128,10 +119,8 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
 		return nil, err
 	}
-	for _, t := range tallies {
-		if err := t.write(ctx, tx, s.dialect); err != nil {
-			return nil, err
-		}
+	if err := sink.write(ctx, tx, s.dialect); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -236,8 +236,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 		st := row.state()
 		cur[row.CaseNo] = &caseProgress{id: row.ID, seq: row.LastSeq, category: row.Category, stored: st, st: st}
 	}
-	events := newBulkInsert(tx, "case_events", columns(eventColumns))
-	tallies := newEventTallies(r.Location)
+	sink := newEventSink(tx, newEventTallies(r.Location))
 	var changed []*caseProgress
 	for _, lc := range cases {
 		p := cur[lc.Case.CaseNo]
@@ -248,8 +247,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 			continue
 		}
 		st, err := applyFrom(r, lc, p.st, p.seq, func(seq int, e petition.Event, unit string, out petition.Outcome) {
-			events.add(eventValues(p.id, seq, unit, e, out, "")...)
-			tallies.count(p.id, unit, lc.Case.Category, e, out)
+			sink.record(r, p.id, lc.Case.Category, seq, unit, e, out, "")
 		})
 		if err != nil {
 			return err
@@ -259,14 +257,12 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 			p.changed = true
 			changed = append(changed, p)
 		}
-		if events.full() {
-			if err := events.flush(ctx); err != nil {
-				return fmt.Errorf("insert events: %w", err)
-			}
+		if err := sink.flushIfFull(ctx); err != nil {
+			return err
 		}
 	}
-	if err := events.flush(ctx); err != nil {
-		return fmt.Errorf("insert events: %w", err)
+	if err := sink.flush(ctx); err != nil {
+		return err
 	}
 	ups := make([]stateUpdate, len(changed))
 	for i, p := range changed {
@@ -275,7 +271,7 @@ func (s *Store) importEvents(ctx context.Context, tx *sqlx.Tx, r petition.Rules,
 	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
 		return err
 	}
-	return tallies.write(ctx, tx, s.dialect)
+	return sink.write(ctx, tx, s.dialect)
 }
 
 // Empty reports whether the database holds no cases.
