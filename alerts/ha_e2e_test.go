@@ -94,10 +94,16 @@ func TestAlertsThroughHAPair(t *testing.T) {
 		t.Fatal(err)
 	}
 	amCfg := filepath.Join(t.TempDir(), "alertmanager.yml")
-	// the receivers at the test's webhook, and the group interval in seconds,
+	// the webhook receivers at the test's webhook, and the group interval in seconds,
 	// as shortRules shortens the for: durations (riskmon's "absent" variant
 	// of PetitionCollectorDown can open the group before the first scrape)
-	am := strings.ReplaceAll(string(raw), "http://127.0.0.1:9095", hook.URL)
+	am := string(raw)
+	for _, gateway := range []string{"http://127.0.0.1:9095", "http://127.0.0.1:9096"} { // the ticket system, the SMS relay
+		if !strings.Contains(am, gateway) {
+			t.Fatalf("alertmanager.yml changed: no %s; update this test", gateway)
+		}
+		am = strings.ReplaceAll(am, gateway, hook.URL)
+	}
 	if !strings.Contains(am, "group_interval: 5m") {
 		t.Fatal("alertmanager.yml changed: no group_interval: 5m; update this test")
 	}

@@ -43,6 +43,7 @@ var bulkTx = 10000
 // leaves a mark (LoadInterrupted) that the next import or a recount clears by
 // counting the tallies from the facts.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
+	cases = casesInSeconds(cases)
 	for _, lc := range cases {
 		if _, err := replay(r, lc, func(int, petition.Event, string, petition.Outcome) {}); err != nil {
 			return fmt.Errorf("load: %w", err)
@@ -57,7 +58,7 @@ func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) er
 // and a case the rules refuse stops the load half-way, marked interrupted,
 // as a cut-off load is (LoadInterrupted).
 func (s *Store) LoadFrom(ctx context.Context, r petition.Rules, src CaseSource) error {
-	return s.load(ctx, r, src, nil)
+	return s.load(ctx, r, sourceInSeconds(src), nil)
 }
 
 // load is Load from a source, whose histories the caller has checked: a
@@ -196,16 +197,13 @@ func (t *loadTallies) merge(o *loadTallies) {
 // Replaying is cheap next to storing, so the tally count and the row writer
 // each replay rather than hold every outcome of a million cases in memory.
 func replay(r petition.Rules, lc LoadCase, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
-	c := lc.Case
-	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	return applyFrom(r, lc, r.Received(c), 0, step)
+	return applyFrom(r, lc, r.Received(lc.Case), 0, step)
 }
 
 // applyFrom is replay from the state st after the first done events.
 func applyFrom(r petition.Rules, lc LoadCase, st petition.State, done int, step func(seq int, e petition.Event, unit string, out petition.Outcome)) (petition.State, error) {
 	for i := done; i < len(lc.Events); i++ {
 		e := lc.Events[i]
-		e.At = e.At.Truncate(time.Second)
 		next, out, err := r.Apply(st, e)
 		if err != nil {
 			return st, fmt.Errorf("case %s event %d: %w", lc.Case.CaseNo, i+1, err)
@@ -261,7 +259,6 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 	events := newEventSink(tx, t.events)
 	for i, lc := range job.cases {
 		c := lc.Case
-		c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
 		if err := fieldErrors(c.Problems(), ErrInvalidValue); err != nil {
 			return fmt.Errorf("case %s: %w", c.CaseNo, err)
 		}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -120,7 +119,7 @@ func (s *Store) CreateCase(ctx context.Context, r petition.Rules, c petition.Cas
 	if err := fieldErrors(c.Problems(), ErrInvalidValue); err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)
 	}
-	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
+	c = caseInSeconds(c)
 	call, err := s.creates.enqueue(caseWrite{r: r, c: c, audit: auditFrom(ctx)})
 	if err != nil {
 		return CaseView{}, false, fmt.Errorf("create case %s: %w", c.CaseNo, err)

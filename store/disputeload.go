@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 
@@ -25,6 +25,10 @@ type LoadDispute struct {
 // of disputes: held in memory, written as the API writes them, the counters
 // added once at the end.
 func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []string, ds []LoadDispute) error {
+	ds = slices.Clone(ds)
+	for i, ld := range ds {
+		ds[i] = ld.inSeconds()
+	}
 	for _, ld := range ds {
 		if err := fieldErrors(ld.Dispute.Problems(roles), ErrInvalidValue); err != nil {
 			return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)
@@ -46,7 +50,6 @@ func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []
 }
 
 func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, ld LoadDispute, known Known, t *tallyAdds) error {
-	ld.Dispute.FoundAt = ld.Dispute.FoundAt.Truncate(time.Second)
 	stored, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, s.dialect.forUpdate, t, func() (Known, error) { return known, nil })
 	if err != nil {
 		return err
@@ -56,9 +59,7 @@ func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.R
 		return fmt.Errorf("%w: %d events stored, the file gives %d", ErrDisputeConflict, len(stored.Events), len(ld.Events))
 	}
 	for i, se := range stored.Events {
-		e := ld.Events[i]
-		e.At = e.At.Truncate(time.Second)
-		if !sameDisputeEvent(se.Event, e) {
+		if !sameDisputeEvent(se.Event, ld.Events[i]) {
 			return fmt.Errorf("%w: its event %d is stored as %s", ErrDisputeConflict, i+1, se.Event.Type)
 		}
 	}

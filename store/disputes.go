@@ -64,7 +64,7 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 	if err := fieldErrors(d.Problems(roles), ErrInvalidValue); err != nil {
 		return DisputeView{}, false, fmt.Errorf("create dispute %s: %w", d.No, err)
 	}
-	d.FoundAt = d.FoundAt.Truncate(time.Second)
+	d = disputeInSeconds(d)
 	for attempt := 0; ; attempt++ {
 		view, created, err = s.createDispute(ctx, d)
 		// a concurrent registration of the same number won the race: the
@@ -146,6 +146,7 @@ func (s *Store) AddDisputeEvent(ctx context.Context, rules petition.Rules, roles
 // where may says: it is asked about the dispute's unit in the transaction
 // that locks the dispute, and its error refuses the event.
 func (s *Store) AddDisputeEventAs(ctx context.Context, rules petition.Rules, roles []string, no string, e petition.DisputeEvent, may Guard) (view DisputeView, added bool, err error) {
+	e = disputeEventInSeconds(e)
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		stored, err := readDispute(ctx, tx, no, s.dialect.forUpdate)
 		if err != nil {
@@ -170,7 +171,6 @@ func (s *Store) AddDisputeEventAs(ctx context.Context, rules petition.Rules, rol
 // addDisputeEventTx records e of the stored dispute in tx, counting what it
 // ended into t, and returns the dispute after it.
 func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, stored storedDispute, e petition.DisputeEvent, t *tallyAdds) (DisputeView, bool, error) {
-	e.At = e.At.Truncate(time.Second)
 	if n := len(stored.Events); n > 0 && sameDisputeEvent(stored.Events[n-1].Event, e) {
 		return stored.DisputeView, false, nil
 	}

@@ -117,7 +117,7 @@ func (s *Store) AddEvent(ctx context.Context, r petition.Rules, caseNo string, e
 // current unit and the unit the event names (a transfer's), and its error
 // refuses the event.
 func (s *Store) AddEventAs(ctx context.Context, r petition.Rules, caseNo string, e petition.Event, may Guard) (view CaseView, added bool, err error) {
-	e.At = e.At.Truncate(time.Second)
+	e = eventInSeconds(e)
 	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e, may: may, audit: auditFrom(ctx)})
 	if err == nil {
 		err = s.events.await(ctx, call)

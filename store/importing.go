@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -32,6 +31,7 @@ type Stored struct {
 // the same content with a prefix of the same events can be imported again
 // (the rest of its events are added); anything else is a conflict.
 func (s *Store) Compare(ctx context.Context, cases []LoadCase) ([]Stored, error) {
+	cases = casesInSeconds(cases)
 	out := make([]Stored, len(cases))
 	for start := 0; start < len(cases); start += maxInList {
 		end := min(start+maxInList, len(cases))
@@ -99,7 +99,6 @@ const selectCaseContentIn = "SELECT id, " + caseContentColumns + ", last_seq FRO
 
 func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
 	c := lc.Case
-	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
 	st := Stored{Exists: true, Events: len(stored)}
 	if !row.same(c) {
 		st.Conflict = "the stored case has other content"
@@ -110,9 +109,7 @@ func compareStored(row caseRow, stored []eventRow, lc LoadCase) Stored {
 		return st
 	}
 	for i, e := range stored {
-		want := lc.Events[i]
-		want.At = want.At.Truncate(time.Second)
-		if !sameEvent(e.event(), want) {
+		if !sameEvent(e.event(), lc.Events[i]) {
 			st.Conflict = fmt.Sprintf("stored event %d (%s) differs from the file's", i+1, e.Type)
 			return st
 		}
@@ -133,6 +130,7 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, src CaseSource, pr
 	if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM cases"); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	src = sourceInSeconds(src)
 	if n == 0 {
 		return s.load(ctx, r, src, progress)
 	}
@@ -187,7 +185,6 @@ func (s *Store) importCases(ctx context.Context, tx *sqlx.Tx, r petition.Rules, 
 	ws := make([]caseWrite, len(cases))
 	for i, lc := range cases {
 		ws[i] = caseWrite{r: r, c: lc.Case}
-		ws[i].c.ReceivedAt = lc.Case.ReceivedAt.Truncate(time.Second)
 	}
 	res, err := s.createCases(ctx, tx, ws)
 	if err != nil {
