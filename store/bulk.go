@@ -43,7 +43,7 @@ var bulkTx = 10000
 // leaves a mark (LoadInterrupted) that the next import or a recount clears by
 // counting the tallies from the facts.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
-	cases = casesInSeconds(cases)
+	cases = cutEach(cases, LoadCase.inSeconds)
 	for _, lc := range cases {
 		if _, err := replay(r, lc, func(int, petition.Event, string, petition.Outcome) {}); err != nil {
 			return fmt.Errorf("load: %w", err)

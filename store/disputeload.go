@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/jmoiron/sqlx"
 
@@ -25,10 +24,7 @@ type LoadDispute struct {
 // of disputes: held in memory, written as the API writes them, the counters
 // added once at the end.
 func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []string, ds []LoadDispute) error {
-	ds = slices.Clone(ds)
-	for i, ld := range ds {
-		ds[i] = ld.inSeconds()
-	}
+	ds = cutEach(ds, LoadDispute.inSeconds)
 	for _, ld := range ds {
 		if err := fieldErrors(ld.Dispute.Problems(roles), ErrInvalidValue); err != nil {
 			return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)

@@ -31,7 +31,7 @@ type Stored struct {
 // the same content with a prefix of the same events can be imported again
 // (the rest of its events are added); anything else is a conflict.
 func (s *Store) Compare(ctx context.Context, cases []LoadCase) ([]Stored, error) {
-	cases = casesInSeconds(cases)
+	cases = cutEach(cases, LoadCase.inSeconds)
 	out := make([]Stored, len(cases))
 	for start := 0; start < len(cases); start += maxInList {
 		end := min(start+maxInList, len(cases))

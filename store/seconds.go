@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"riskmon/petition"
@@ -15,32 +14,37 @@ import (
 // the other side of an edge from the stored row. Below the entry points the
 // times are whole seconds.
 
-func caseInSeconds(c petition.Case) petition.Case {
-	c.ReceivedAt = c.ReceivedAt.Truncate(time.Second)
-	return c
-}
+func second(t time.Time) time.Time { return t.Truncate(time.Second) }
 
-func eventInSeconds(e petition.Event) petition.Event {
-	e.At = e.At.Truncate(time.Second)
+func caseInSeconds(c petition.Case) petition.Case { c.ReceivedAt = second(c.ReceivedAt); return c }
+
+func eventInSeconds(e petition.Event) petition.Event { e.At = second(e.At); return e }
+
+func disputeInSeconds(d petition.Dispute) petition.Dispute { d.FoundAt = second(d.FoundAt); return d }
+
+func disputeEventInSeconds(e petition.DisputeEvent) petition.DisputeEvent {
+	e.At = second(e.At)
 	return e
 }
 
-// inSeconds is the case and its history cut to the second, the events in a
-// slice of their own.
+// inSeconds is the case and its history cut to the second.
 func (lc LoadCase) inSeconds() LoadCase {
-	lc.Case = caseInSeconds(lc.Case)
-	lc.Events = slices.Clone(lc.Events)
-	for i, e := range lc.Events {
-		lc.Events[i] = eventInSeconds(e)
-	}
+	lc.Case, lc.Events = caseInSeconds(lc.Case), cutEach(lc.Events, eventInSeconds)
 	return lc
 }
 
-// casesInSeconds is inSeconds of each case, in a slice of its own.
-func casesInSeconds(cases []LoadCase) []LoadCase {
-	out := make([]LoadCase, len(cases))
-	for i, lc := range cases {
-		out[i] = lc.inSeconds()
+// inSeconds is the dispute and its events cut to the second.
+func (ld LoadDispute) inSeconds() LoadDispute {
+	ld.Dispute, ld.Events = disputeInSeconds(ld.Dispute), cutEach(ld.Events, disputeEventInSeconds)
+	return ld
+}
+
+// cutEach is xs cut by cut, in a slice of its own: the caller's is left as
+// it was.
+func cutEach[T any](xs []T, cut func(T) T) []T {
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = cut(x)
 	}
 	return out
 }
@@ -52,30 +56,6 @@ func sourceInSeconds(src CaseSource) CaseSource {
 		if err != nil {
 			return nil, err
 		}
-		for i, lc := range batch {
-			batch[i] = lc.inSeconds()
-		}
-		return batch, nil
+		return cutEach(batch, LoadCase.inSeconds), nil
 	}
-}
-
-func disputeInSeconds(d petition.Dispute) petition.Dispute {
-	d.FoundAt = d.FoundAt.Truncate(time.Second)
-	return d
-}
-
-func disputeEventInSeconds(e petition.DisputeEvent) petition.DisputeEvent {
-	e.At = e.At.Truncate(time.Second)
-	return e
-}
-
-// inSeconds is the dispute and its events cut to the second, the events in
-// a slice of their own.
-func (ld LoadDispute) inSeconds() LoadDispute {
-	ld.Dispute = disputeInSeconds(ld.Dispute)
-	ld.Events = slices.Clone(ld.Events)
-	for i, e := range ld.Events {
-		ld.Events[i] = disputeEventInSeconds(e)
-	}
-	return ld
 }
