@@ -18,8 +18,13 @@ import (
 // current week's cases and at most one usual week, a new one or the one
 // kept longest once it is older than usualWeekFresh (a case registered
 // late with a receipt time in a kept week counts there within the hour and
-// eight refreshes). Only at the first refresh are all eight read.
-type CategorySurge struct{ weeks *usualWeeks }
+// eight refreshes). Only at the first refresh are all eight read. The
+// current 7 days are kept the same way, a day at a time (windowDays): a
+// refresh reads today's cases.
+type CategorySurge struct {
+	days  *windowDays
+	weeks *usualWeeks
+}
 
 // usualWeekFresh is how long a usual week read is kept as it is.
 const usualWeekFresh = time.Hour
@@ -44,7 +49,7 @@ func (CategorySurge) Name() string { return "category_surge" }
 
 // Scrape reads the current week at env.Now, and the usual weeks not kept.
 func (s CategorySurge) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	current, err := r.CategoryPetitionersNow(ctx, env.Now)
+	current, err := s.days.current(ctx, r, env.Now, env.Rules.Location)
 	if err != nil {
 		return err
 	}

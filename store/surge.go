@@ -50,3 +50,30 @@ func (r *Reader) CategoryPetitionersWeek(ctx context.Context, start calendar.Day
 	from, to := start.Start(loc).Unix(), (start+7).Start(loc).Unix()-1
 	return r.categoryPetitioners(ctx, from, to)
 }
+
+// petitionerReceiptsQuery lists each receiving unit, category and
+// petitioner of the cases received at or after ? and not after ?, with the
+// latest receipt among them, through idx_cases_petitioners_window, which
+// covers it.
+const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest
+FROM cases WHERE received_at >= ? AND received_at <= ?
+GROUP BY received_unit, category, petitioner_hash`
+
+// PetitionerReceipt is a receiving unit, category and petitioner (the
+// keyed hash, never the person) with the latest receipt of their cases in
+// a span, in Unix seconds. The collector keeps the days of the surge
+// window as these, so that a refresh reads today's cases only; they never
+// leave the process.
+type PetitionerReceipt struct {
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	Petitioner string `db:"petitioner"`
+	Latest     int64  `db:"latest"`
+}
+
+// PetitionerReceipts returns the receiving units, categories and
+// petitioners of the cases received in [from, to], each with its latest
+// receipt.
+func (r *Reader) PetitionerReceipts(ctx context.Context, from, to time.Time) ([]PetitionerReceipt, error) {
+	return selectAll[PetitionerReceipt](ctx, r.tx, "petitioners' receipts", petitionerReceiptsQuery, secondAtOrAfter(from), to.Unix())
+}

@@ -1,0 +1,139 @@
+package collector
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"time"
+
+	"riskmon/calendar"
+	"riskmon/petition"
+	"riskmon/store"
+)
+
+// windowDays keeps the days of the surge window before today, so that a
+// refresh reads today's cases, not the whole 7 days: what the window holds
+// grows with the county's daily volume, and a refresh's cost should follow
+// the changes, not the window. Each kept day holds, by receiving unit,
+// category and petitioner (the keyed hash, which never leaves the process),
+// the latest receipt that day: the window's first day counts the
+// petitioners with a case at or after its start. A kept day is read again
+// when it is older than usualWeekFresh, the stalest one a refresh, so that
+// a case registered late with a receipt time in a kept day counts within
+// the hour and six refreshes, as in the usual weeks.
+type windowDays struct {
+	mu   sync.Mutex
+	loc  *time.Location
+	kept map[calendar.Day]keptDay
+	// between is the union of the kept days after the window's first, made
+	// again only when one of them is read or the window moves a day: a
+	// refresh adds the first day's and today's petitioners to it.
+	between *unionOfDays
+}
+
+// unionOfDays is the petitioners of the days [first, last], and their
+// count by unit and category.
+type unionOfDays struct {
+	first, last calendar.Day
+	seen        map[petitionerOf]bool
+	counts      map[unitAnd]int
+}
+
+// add counts p unless seen.
+func (u *unionOfDays) add(p petitionerOf) {
+	if !u.seen[p] {
+		u.seen[p] = true
+		u.counts[unitAnd{p.unit, p.category}]++
+	}
+}
+
+// keptDay is one day's petitioners and when they were read.
+type keptDay struct {
+	latest map[petitionerOf]int64
+	read   time.Time
+}
+
+type petitionerOf struct{ unit, category, petitioner string }
+
+// current returns the distinct petitioners of [now-7d, now] by receiving
+// unit and category (Current), as store.Reader.CategoryPetitionersNow
+// counts them from the cases.
+func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time, loc *time.Location) ([]petition.CategoryPetitioners, error) {
+	from := now.Add(-petition.SurgeWindowDays * 24 * time.Hour)
+	first, today := calendar.DayOf(from, loc), calendar.DayOf(now, loc)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.loc != loc {
+		w.loc, w.kept, w.between = loc, nil, nil
+	}
+	kept := map[calendar.Day]keptDay{}
+	var again []calendar.Day
+	var stalest calendar.Day
+	for d := first; d < today; d++ {
+		k, ok := w.kept[d]
+		if !ok {
+			again = append(again, d)
+			continue
+		}
+		kept[d] = k
+		if old, ok := kept[stalest]; !ok || k.read.Before(old.read) {
+			stalest = d
+		}
+	}
+	if len(again) == 0 && len(kept) > 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
+		again = append(again, stalest)
+	}
+	stale := w.between == nil || w.between.first != first+1 || w.between.last != today-1
+	for _, d := range again {
+		rows, err := r.PetitionerReceipts(ctx, d.Start(loc), (d + 1).Start(loc).Add(-time.Second))
+		if err != nil {
+			return nil, err
+		}
+		k := keptDay{latest: make(map[petitionerOf]int64, len(rows)), read: now}
+		for _, row := range rows {
+			k.latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
+		}
+		kept[d] = k
+		stale = stale || d > first
+	}
+	w.kept = kept // the days before the window are forgotten
+	if stale {
+		w.between = &unionOfDays{first: first + 1, last: today - 1, seen: map[petitionerOf]bool{}, counts: map[unitAnd]int{}}
+		for d := first + 1; d < today; d++ {
+			for p := range kept[d].latest {
+				w.between.add(p)
+			}
+		}
+	}
+
+	todayFrom := today.Start(loc)
+	if todayFrom.Before(from) {
+		todayFrom = from
+	}
+	rows, err := r.PetitionerReceipts(ctx, todayFrom, now)
+	if err != nil {
+		return nil, err
+	}
+	// the window: the days between, the first day from the window's start,
+	// and today
+	window := &unionOfDays{seen: map[petitionerOf]bool{}, counts: maps.Clone(w.between.counts)}
+	add := func(p petitionerOf) {
+		if !w.between.seen[p] {
+			window.add(p)
+		}
+	}
+	for p, latest := range kept[first].latest {
+		if !time.Unix(latest, 0).Before(from) {
+			add(p)
+		}
+	}
+	for _, row := range rows {
+		add(petitionerOf{row.Unit, row.Category, row.Petitioner})
+	}
+	counts := window.counts
+	out := make([]petition.CategoryPetitioners, 0, len(counts))
+	for uc, n := range counts {
+		out = append(out, petition.CategoryPetitioners{Unit: uc.unit, Category: uc.label, Current: n})
+	}
+	return petition.JoinSurge(out, nil), nil
+}

@@ -1,0 +1,116 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"riskmon/petition"
+	"riskmon/store"
+	"riskmon/store/storetest"
+)
+
+// TestWindowDaysEqualTheCases: the current 7 days counted from the kept
+// days and today's cases equal the count from the cases
+// (store.Reader.CategoryPetitionersNow) at every instant where a case
+// enters or leaves the window, at −1 s, −1 ns, 0, +1 ns and +1 s of it, at
+// every local midnight of the span, in time order and with the clock going
+// back; a case registered late into a kept day counts once that day is read
+// again.
+func TestWindowDaysEqualTheCases(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			storetest.PutTwoUnits(t, s)
+			r := fixtureConfig(t).Rules
+			// ten days of cases: at midnights and a second either side, the
+			// same petitioners on several days and at two units
+			base := local("2026-09-20 00:00:00")
+			var receipts []time.Time
+			for i := range 60 {
+				at := base.Add(time.Duration(i) * 4 * time.Hour)
+				switch i % 3 {
+				case 1:
+					at = at.Add(-time.Second)
+				case 2:
+					at = at.Add(time.Second)
+				}
+				unit := []string{"u1", "u2"}[i%2]
+				c := petition.Case{CaseNo: fmt.Sprintf("W-%02d", i), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+					Unit: unit, Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", i%7))}
+				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+					t.Fatal(err)
+				}
+				receipts = append(receipts, at)
+			}
+			var instants []time.Time
+			for _, at := range receipts {
+				for _, edge := range []time.Time{at, at.Add(petition.SurgeWindowDays * 24 * time.Hour)} {
+					for _, d := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
+						instants = append(instants, edge.Add(d))
+					}
+				}
+			}
+			for d := base; d.Before(base.AddDate(0, 0, 20)); d = d.AddDate(0, 0, 1) {
+				instants = append(instants, d.Add(-time.Second), d, d.Add(time.Second))
+			}
+			slices.SortFunc(instants, time.Time.Compare)
+			check := func(w *windowDays, at time.Time) {
+				t.Helper()
+				var got, want []petition.CategoryPetitioners
+				err := s.Read(ctx, func(rd *store.Reader) error {
+					var err error
+					if got, err = w.current(ctx, rd, at, r.Location); err != nil {
+						return err
+					}
+					want, err = rd.CategoryPetitionersNow(ctx, at)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("at %s: got %v, want %v", at, got, want)
+				}
+			}
+			forward := &windowDays{}
+			for _, at := range instants {
+				check(forward, at)
+			}
+			back := &windowDays{}
+			for _, at := range slices.Backward(instants) {
+				check(back, at)
+			}
+
+			// a case registered late, into a day kept as read: counted once
+			// the day is read again, after the hour, one day a refresh
+			now := local("2026-09-29 12:00:00")
+			w := &windowDays{}
+			check(w, now)
+			late := petition.Case{CaseNo: "W-LATE", ReceivedAt: local("2026-09-25 10:00:00"), Channel: "letter", Category: "land_requisition",
+				Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("a late one")}
+			if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+				t.Fatal(err)
+			}
+			count := func(at time.Time) int {
+				var got []petition.CategoryPetitioners
+				if err := s.Read(ctx, func(rd *store.Reader) (err error) { got, err = w.current(ctx, rd, at, r.Location); return err }); err != nil {
+					t.Fatal(err)
+				}
+				i := slices.IndexFunc(got, func(c petition.CategoryPetitioners) bool { return c.Unit == "u2" })
+				return got[i].Current
+			}
+			before := count(now.Add(30 * time.Minute))
+			for i := range petition.SurgeWindowDays {
+				if count(now.Add(time.Hour+time.Duration(i)*time.Second)) == before+1 {
+					check(w, now.Add(time.Hour+time.Duration(i+1)*time.Second))
+					return
+				}
+			}
+			t.Errorf("the late case is not counted within %d refreshes after the hour", petition.SurgeWindowDays)
+		})
+	}
+}
