@@ -39,6 +39,9 @@
 //     hold them to. The day tally of completions counts by the local days
 //     of the rules' zone; RecountCompletionDays rebuilds it when the zone
 //     recorded with it is another (completiondays.go).
+//     The sharded all-time tallies are folded daily (FoldShards, fold.go):
+//     each key's shards summed into its shard 0 under the rows' locks, so
+//     that a read sums about a row a key.
 //
 // # Locking
 //

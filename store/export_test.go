@@ -18,6 +18,13 @@ const (
 	MaxWriters = maxWriters
 )
 
+// ShardOf is the receipt tally's shard of a case number.
+var ShardOf = shardOf
+
+// SetFoldRead sets the hook a fold calls between reading and deleting a
+// table's rows, nil to remove it.
+func SetFoldRead(fn func(table string)) { foldRead = fn }
+
 // MigrateTo applies the migrations up to version, as an older riskmon would
 // have left the database.
 func MigrateTo(ctx context.Context, s *Store, version int64) error {

@@ -139,7 +139,7 @@ func serveOn(ctx context.Context, lns listeners, cfg *config.Config, load func()
 	live.OnChange(func(next *config.Config) { keeper.request(next.Rules) })
 	go keeper.run(runCtx)
 	go reloadOnHUP(runCtx, load, live.Store, live.Load, logger)
-	go pruneAudit(runCtx, s, func() time.Duration { return live.Load().AuditRetention }, logger)
+	go upkeep(runCtx, s, func() time.Duration { return live.Load().AuditRetention }, logger)
 	return <-served
 }
 

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"riskmon/store"
+)
+
+// upkeep runs the store's daily upkeep at the start and then once a day:
+// it deletes the audit rows older than audit_retention, and folds the
+// sharded tallies (store.FoldShards) so that a refresh sums about a row a
+// key. A failure is logged and tried again the next day: audit rows kept a
+// day longer harm nobody, and an unfolded tally is only slower to read.
+// Two replicas may both run it: the second finds nothing to do.
+func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		n, err := s.PruneAudit(ctx, time.Now().Add(-retention()))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("prune the audit trail", "err", err)
+		case n > 0:
+			logger.Info("audit trail pruned", "rows", n)
+		}
+		start := time.Now()
+		n, err = s.FoldShards(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("fold the tallies' shards", "err", err)
+		case n > 0:
+			logger.Info("tallies' shards folded", "rows", n, "took", time.Since(start).Round(time.Millisecond).String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

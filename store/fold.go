@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// FoldShards moves, in each sharded tally, every key's counts into its
+// shard 0 and deletes its other shards' rows, a table a transaction, and
+// says how many rows went. Writers spread their additions over shards so
+// that they rarely wait for one another; a refresh sums the shards, so an
+// all-time tally read grows with keys × shards while the sums grow only
+// with the keys. Folded daily, a read sums the keys and the rows written
+// since. The sums do not change: every row read is locked, in key order as
+// the writers lock them, so a concurrent addition either comes before the
+// fold (and is folded) or after it (and waits); a row a writer creates
+// meanwhile is not among those deleted.
+func (s *Store) FoldShards(ctx context.Context) (int64, error) {
+	var folded int64
+	for _, t := range tallyTables {
+		if t.num != "shard" {
+			continue
+		}
+		var n int64
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			var err error
+			n, err = foldTx(ctx, tx, s.dialect, t)
+			return err
+		})
+		if err != nil {
+			return folded, fmt.Errorf("fold %s: %w", t.name, err)
+		}
+		folded += n
+	}
+	return folded, nil
+}
+
+// foldRead, when set (by a test), hears that a fold has read and locked
+// the rows of a table and is about to delete them.
+var foldRead func(table string)
+
+// foldTx folds t in tx.
+func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (int64, error) {
+	pk := append(append([]string{}, t.keys...), t.num)
+	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(append(append([]string{}, pk...), t.vals...), ", ")+
+		" FROM "+t.name+" ORDER BY "+strings.Join(pk, ", ")+d.forUpdate)
+	if err != nil {
+		return 0, err
+	}
+	into := t.adds()
+	var moved []tallyKey
+	for rows.Next() {
+		var k tallyKey
+		vals := make([]int, len(t.vals))
+		dest := make([]any, 0, len(pk)+len(t.vals))
+		for i := range t.keys {
+			dest = append(dest, &k.cols[i])
+		}
+		dest = append(dest, &k.num)
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if k.num != 0 {
+			moved = append(moved, k)
+			k.num = 0
+			into.add(k, vals...)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if foldRead != nil {
+		foldRead(t.name)
+	}
+	per := maxStatementVars / len(pk)
+	for start := 0; start < len(moved); start += per {
+		chunk := moved[start:min(start+per, len(moved))]
+		args := make([]any, 0, len(chunk)*len(pk))
+		for _, k := range chunk {
+			for _, c := range k.cols[:len(t.keys)] {
+				args = append(args, c)
+			}
+			args = append(args, k.num)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name+" WHERE ("+strings.Join(pk, ", ")+") IN "+d.rowList(len(pk), len(chunk)), args...); err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(moved)), into.write(ctx, tx, d)
+}
