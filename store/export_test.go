@@ -25,6 +25,10 @@ var ShardOf = shardOf
 // table's rows, nil to remove it.
 func SetFoldRead(fn func(table string)) { foldRead = fn }
 
+// SetFoldRows sets how many rows a fold transaction takes, and returns the
+// setting before.
+func SetFoldRows(n int) int { old := foldRows; foldRows = n; return old }
+
 // MigrateTo applies the migrations up to version, as an older riskmon would
 // have left the database.
 func MigrateTo(ctx context.Context, s *Store, version int64) error {

@@ -3,14 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
 
 // FoldShards moves, in each sharded tally, every key's counts into its
-// shard 0 and deletes its other shards' rows, a table a transaction, and
-// says how many rows went. Writers spread their additions over shards so
+// shard 0 and deletes its other shards' rows, foldRows rows a
+// transaction, and says how many rows went. Writers spread their additions over shards so
 // that they rarely wait for one another; a refresh sums the shards, so an
 // all-time tally read grows with keys × shards while the sums grow only
 // with the keys. Folded daily, a read sums the keys and the rows written
@@ -24,32 +25,58 @@ func (s *Store) FoldShards(ctx context.Context) (int64, error) {
 		if t.num != "shard" {
 			continue
 		}
-		var n int64
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			var err error
-			n, err = foldTx(ctx, tx, s.dialect, t)
-			return err
-		})
-		if err != nil {
-			return folded, fmt.Errorf("fold %s: %w", t.name, err)
+		// a chunk of foldRows rows a transaction, in key order, so that a
+		// writer waits for one chunk, not for the table
+		var after *tallyKey
+		for {
+			var n int64
+			var last *tallyKey
+			err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+				var err error
+				n, last, err = foldTx(ctx, tx, s.dialect, t, after)
+				return err
+			})
+			if err != nil {
+				return folded, fmt.Errorf("fold %s: %w", t.name, err)
+			}
+			folded += n
+			if last == nil {
+				break
+			}
+			after = last
 		}
-		folded += n
 	}
 	return folded, nil
 }
+
+// foldRows is how many tally rows one fold transaction locks (a variable
+// for the tests, which fold in small chunks).
+var foldRows = 1000
 
 // foldRead, when set (by a test), hears that a fold has read and locked
 // the rows of a table and is about to delete them.
 var foldRead func(table string)
 
-// foldTx folds t in tx.
-func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (int64, error) {
+// foldTx folds in tx the first foldRows rows of t after the key after (nil:
+// from the first), and returns how many it moved and the last key it read
+// (nil when it read the last).
+func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *tallyKey) (int64, *tallyKey, error) {
 	pk := append(append([]string{}, t.keys...), t.num)
-	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(append(append([]string{}, pk...), t.vals...), ", ")+
-		" FROM "+t.name+" ORDER BY "+strings.Join(pk, ", ")+d.forUpdate)
-	if err != nil {
-		return 0, err
+	where, args := "", []any{}
+	if after != nil {
+		where = " WHERE (" + strings.Join(pk, ", ") + ") > (" + marks(len(pk)) + ")"
+		for _, c := range after.cols[:len(t.keys)] {
+			args = append(args, c)
+		}
+		args = append(args, after.num)
 	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(append(append([]string{}, pk...), t.vals...), ", ")+
+		" FROM "+t.name+where+" ORDER BY "+strings.Join(pk, ", ")+" LIMIT "+strconv.Itoa(foldRows)+d.forUpdate, args...)
+	if err != nil {
+		return 0, nil, err
+	}
+	var last tallyKey
+	read := 0
 	into := t.adds()
 	var moved []tallyKey
 	for rows.Next() {
@@ -65,8 +92,9 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (int64, e
 		}
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, nil, err
 		}
+		last, read = k, read+1
 		if k.num != 0 {
 			moved = append(moved, k)
 			k.num = 0
@@ -74,10 +102,10 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (int64, e
 		}
 	}
 	if err := rows.Close(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if foldRead != nil {
 		foldRead(t.name)
@@ -93,8 +121,14 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (int64, e
 			args = append(args, k.num)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name+" WHERE ("+strings.Join(pk, ", ")+") IN "+d.rowList(len(pk), len(chunk)), args...); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
-	return int64(len(moved)), into.write(ctx, tx, d)
+	if err := into.write(ctx, tx, d); err != nil {
+		return 0, nil, err
+	}
+	if read < foldRows {
+		return int64(len(moved)), nil, nil
+	}
+	return int64(len(moved)), &last, nil
 }
