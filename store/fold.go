@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -31,11 +32,13 @@ func (s *Store) FoldShards(ctx context.Context) (int64, error) {
 		for {
 			var n int64
 			var last *tallyKey
-			err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			cctx, cancel := context.WithTimeout(ctx, foldChunkTimeout)
+			err := s.inTx(cctx, func(tx *sqlx.Tx) error {
 				var err error
-				n, last, err = foldTx(ctx, tx, s.dialect, t, after)
+				n, last, err = foldTx(cctx, tx, s.dialect, t, after)
 				return err
 			})
+			cancel()
 			if err != nil {
 				return folded, fmt.Errorf("fold %s: %w", t.name, err)
 			}
@@ -52,6 +55,9 @@ func (s *Store) FoldShards(ctx context.Context) (int64, error) {
 // foldRows is how many tally rows one fold transaction locks (a variable
 // for the tests, which fold in small chunks).
 var foldRows = 1000
+
+// foldChunkTimeout bounds one chunk's transaction (about 15 ms at 10M).
+const foldChunkTimeout = 30 * time.Second
 
 // foldRead, when set (by a test), hears that a fold has read and locked
 // the rows of a table and is about to delete them.

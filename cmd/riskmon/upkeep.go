@@ -14,11 +14,17 @@ import (
 // key. A failure is logged and tried again the next day: audit rows kept a
 // day longer harm nobody, and an unfolded tally is only slower to read.
 // Two replicas may both run it: the second finds nothing to do.
+// upkeepTimeout bounds the audit pruning of one day (its batches of 1,000
+// rows); the fold bounds each of its transactions itself.
+const upkeepTimeout = 10 * time.Minute
+
 func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		n, err := s.PruneAudit(ctx, time.Now().Add(-retention()))
+		pctx, cancel := context.WithTimeout(ctx, upkeepTimeout)
+		n, err := s.PruneAudit(pctx, time.Now().Add(-retention()))
+		cancel()
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("prune the audit trail", "err", err)
