@@ -44,6 +44,33 @@ type keptWeek struct {
 	read   time.Time
 }
 
+func (w keptWeek) readAt() time.Time { return w.read }
+
+// toRead keeps, of was, the spans (weeks or days) that start at starts, and
+// says which starts to read: those not kept or, when all are, the one kept
+// longest once it is usualWeekFresh old, so that a case registered late
+// into a kept span counts there within the hour and a refresh a span.
+func toRead[K interface{ readAt() time.Time }](starts []calendar.Day, was map[calendar.Day]K, now time.Time) (map[calendar.Day]K, []calendar.Day) {
+	kept := map[calendar.Day]K{}
+	var again []calendar.Day
+	var stalest calendar.Day
+	for _, start := range starts {
+		k, ok := was[start]
+		if !ok {
+			again = append(again, start)
+			continue
+		}
+		kept[start] = k
+		if old, ok := kept[stalest]; !ok || k.readAt().Before(old.readAt()) {
+			stalest = start
+		}
+	}
+	if len(again) == 0 && len(kept) > 0 && now.Sub(kept[stalest].readAt()) >= usualWeekFresh {
+		again = append(again, stalest)
+	}
+	return kept, again
+}
+
 // Name of the scraper.
 func (CategorySurge) Name() string { return "category_surge" }
 
@@ -74,25 +101,7 @@ func (u *usualWeeks) read(ctx context.Context, r *store.Reader, now time.Time, l
 		u.loc, u.kept = loc, nil
 	}
 	starts := petition.SurgeWeeks(petition.SurgeBaselineEnd(now, loc))
-	kept := map[calendar.Day]keptWeek{}
-	var stalest calendar.Day
-	for _, start := range starts {
-		if w, ok := u.kept[start]; ok {
-			kept[start] = w
-			if old, ok := kept[stalest]; !ok || w.read.Before(old.read) {
-				stalest = start
-			}
-		}
-	}
-	var again []calendar.Day
-	for _, start := range starts {
-		if _, ok := kept[start]; !ok {
-			again = append(again, start)
-		}
-	}
-	if len(again) == 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
-		again = append(again, stalest)
-	}
+	kept, again := toRead(starts[:], u.kept, now)
 	for _, start := range again {
 		counts, err := r.CategoryPetitionersWeek(ctx, start, loc)
 		if err != nil {

@@ -20,7 +20,7 @@ import (
 // petitioners with a case at or after its start. A kept day is read again
 // when it is older than usualWeekFresh, the stalest one a refresh, so that
 // a case registered late with a receipt time in a kept day counts within
-// the hour and six refreshes, as in the usual weeks.
+// the hour and six refreshes, as in the usual weeks (toRead).
 type windowDays struct {
 	mu   sync.Mutex
 	loc  *time.Location
@@ -53,6 +53,8 @@ type keptDay struct {
 	read   time.Time
 }
 
+func (d keptDay) readAt() time.Time { return d.read }
+
 type petitionerOf struct{ unit, category, petitioner string }
 
 // current returns the distinct petitioners of [now-7d, now] by receiving
@@ -66,23 +68,11 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	if w.loc != loc {
 		w.loc, w.kept, w.between = loc, nil, nil
 	}
-	kept := map[calendar.Day]keptDay{}
-	var again []calendar.Day
-	var stalest calendar.Day
+	var days []calendar.Day
 	for d := first; d < today; d++ {
-		k, ok := w.kept[d]
-		if !ok {
-			again = append(again, d)
-			continue
-		}
-		kept[d] = k
-		if old, ok := kept[stalest]; !ok || k.read.Before(old.read) {
-			stalest = d
-		}
+		days = append(days, d)
 	}
-	if len(again) == 0 && len(kept) > 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
-		again = append(again, stalest)
-	}
+	kept, again := toRead(days, w.kept, now)
 	stale := w.between == nil || w.between.first != first+1 || w.between.last != today-1
 	for _, d := range again {
 		rows, err := r.PetitionerReceipts(ctx, d.Start(loc), (d + 1).Start(loc).Add(-time.Second))
