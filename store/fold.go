@@ -67,7 +67,8 @@ var foldRead func(table string)
 // from the first), and returns how many it moved and the last key it read
 // (nil when it read the last).
 func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *tallyKey) (int64, *tallyKey, error) {
-	pk := append(append([]string{}, t.keys...), t.num)
+	into := t.adds()
+	pk := into.keyCols // the text keys, then the shard
 	where, args := "", []any{}
 	if after != nil {
 		where = " WHERE (" + strings.Join(pk, ", ") + ") > (" + marks(len(pk)) + ")"
@@ -83,7 +84,6 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *ta
 	}
 	var last tallyKey
 	read := 0
-	into := t.adds()
 	var moved []tallyKey
 	for rows.Next() {
 		var k tallyKey
@@ -116,19 +116,8 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *ta
 	if foldRead != nil {
 		foldRead(t.name)
 	}
-	per := maxStatementVars / len(pk)
-	for start := 0; start < len(moved); start += per {
-		chunk := moved[start:min(start+per, len(moved))]
-		args := make([]any, 0, len(chunk)*len(pk))
-		for _, k := range chunk {
-			for _, c := range k.cols[:len(t.keys)] {
-				args = append(args, c)
-			}
-			args = append(args, k.num)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name+" WHERE ("+strings.Join(pk, ", ")+") IN "+d.rowList(len(pk), len(chunk)), args...); err != nil {
-			return 0, nil, err
-		}
+	if err := deleteTallyRows(ctx, tx, d, t.name, pk, moved, ""); err != nil {
+		return 0, nil, err
 	}
 	if err := into.write(ctx, tx, d); err != nil {
 		return 0, nil, err

@@ -252,21 +252,31 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, keys []tallyKey) error {
 	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return slices.Min(t.rows[k][:len(t.valCols)]) >= 0 })
 	zero := strings.Join(t.valCols, " = 0 AND ") + " = 0"
-	texts := len(t.keyCols) - 1
-	per := maxStatementVars / len(t.keyCols)
+	if err := deleteTallyRows(ctx, tx, d, t.table, t.keyCols, keys, zero+" AND "); err != nil {
+		return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
+	}
+	return nil
+}
+
+// deleteTallyRows deletes the rows of keys from table, whose key columns
+// are keyCols (the integer one last), those that also meet the condition
+// cond (a prefix ending in AND, or ""), in statements of at most
+// maxStatementVars marks.
+func deleteTallyRows(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
+	texts := len(keyCols) - 1
+	per := maxStatementVars / len(keyCols)
 	for start := 0; start < len(keys); start += per {
 		chunk := keys[start:min(start+per, len(keys))]
-		args := make([]any, 0, len(chunk)*len(t.keyCols))
+		args := make([]any, 0, len(chunk)*len(keyCols))
 		for _, k := range chunk {
 			for _, c := range k.cols[:texts] {
 				args = append(args, c)
 			}
 			args = append(args, k.num)
 		}
-		q := "DELETE FROM " + t.table + " WHERE " + zero + " AND (" + strings.Join(t.keyCols, ", ") +
-			") IN " + d.rowList(len(t.keyCols), len(chunk))
+		q := "DELETE FROM " + table + " WHERE " + cond + "(" + strings.Join(keyCols, ", ") + ") IN " + d.rowList(len(keyCols), len(chunk))
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
+			return err
 		}
 	}
 	return nil
