@@ -89,28 +89,14 @@ func TestAlertsThroughHAPair(t *testing.T) {
 	}))
 	t.Cleanup(hook.Close)
 
-	raw, err := os.ReadFile("alertmanager.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	amCfg := filepath.Join(t.TempDir(), "alertmanager.yml")
-	// the webhook receivers at the test's webhook, and the group interval in seconds,
-	// as shortRules shortens the for: durations (riskmon's "absent" variant
-	// of PetitionCollectorDown can open the group before the first scrape)
-	am := string(raw)
-	for _, gateway := range []string{"http://127.0.0.1:9095", "http://127.0.0.1:9096"} { // the ticket system, the SMS relay
-		if !strings.Contains(am, gateway) {
-			t.Fatalf("alertmanager.yml changed: no %s; update this test", gateway)
-		}
-		am = strings.ReplaceAll(am, gateway, hook.URL)
-	}
-	if !strings.Contains(am, "group_interval: 5m") {
-		t.Fatal("alertmanager.yml changed: no group_interval: 5m; update this test")
-	}
-	am = strings.ReplaceAll(am, "group_interval: 5m", "group_interval: 2s")
-	if err := os.WriteFile(amCfg, []byte(am), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// the webhook receivers (the ticket system, the SMS relay) at the test's
+	// webhook, and the group interval in seconds, as shortRules shortens
+	// the for: durations (riskmon's "absent" variant of
+	// PetitionCollectorDown can open the group before the first scrape)
+	amCfg := alertmanagerWith(t,
+		"http://127.0.0.1:9095", hook.URL,
+		"http://127.0.0.1:9096", hook.URL,
+		"group_interval: 5m", "group_interval: 2s")
 	ams := systemtest.StartAlertmanagers(t, amCfg, 2)
 	ams[0].Stop()
 

@@ -90,6 +90,29 @@ func (f *fakeWeChat) find(want ...string) (wechatMessage, bool) {
 
 func (f *fakeWeChat) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) }
 
+// alertmanagerWith writes alertmanager.yml as it ships with each old
+// string of oldNew replaced by the new one after it, and returns its path;
+// an old string the file no longer holds fails the test, which must follow.
+func alertmanagerWith(t *testing.T, oldNew ...string) string {
+	t.Helper()
+	raw, err := os.ReadFile("alertmanager.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	am := string(raw)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		if !strings.Contains(am, oldNew[i]) {
+			t.Fatalf("alertmanager.yml changed: no %q; update this test", oldNew[i])
+		}
+		am = strings.ReplaceAll(am, oldNew[i], oldNew[i+1])
+	}
+	path := filepath.Join(t.TempDir(), "alertmanager.yml")
+	if err := os.WriteFile(path, []byte(am), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // fakeSMS is a local stand-in for the bureau's SMS gateway behind the relay.
 type fakeSMS struct {
 	srv  *httptest.Server
@@ -154,28 +177,13 @@ func TestWeChatWorkDelivery(t *testing.T) {
 		Client: &http.Client{Timeout: 5 * time.Second}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	t.Cleanup(relay.Close)
 
-	raw, err := os.ReadFile("alertmanager.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	am := string(raw)
-	for _, r := range []struct{ old, new string }{
-		{"https://qyapi.weixin.qq.com/cgi-bin/", wechat.srv.URL + "/cgi-bin/"},
-		{"http://127.0.0.1:9095", sink.URL},
-		{"http://127.0.0.1:9096", relay.URL},
-		{"group_interval: 5m", "group_interval: 2s"},
-		{"group_interval: 1m", "group_interval: 2s"},
-		{"templates: [wechat.tmpl]", "templates: [" + mustAbs(t, "wechat.tmpl") + "]"},
-	} {
-		if !strings.Contains(am, r.old) {
-			t.Fatalf("alertmanager.yml changed: no %q; update this test", r.old)
-		}
-		am = strings.ReplaceAll(am, r.old, r.new)
-	}
-	amCfg := filepath.Join(t.TempDir(), "alertmanager.yml")
-	if err := os.WriteFile(amCfg, []byte(am), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	amCfg := alertmanagerWith(t,
+		"https://qyapi.weixin.qq.com/cgi-bin/", wechat.srv.URL+"/cgi-bin/",
+		"http://127.0.0.1:9095", sink.URL,
+		"http://127.0.0.1:9096", relay.URL,
+		"group_interval: 5m", "group_interval: 2s",
+		"group_interval: 1m", "group_interval: 2s",
+		"templates: [wechat.tmpl]", "templates: ["+mustAbs(t, "wechat.tmpl")+"]")
 	// the times of the messages are the Alertmanager's local time, as in a
 	// county's deployment with TZ=Asia/Shanghai in its environment
 	t.Setenv("TZ", "Asia/Shanghai")
