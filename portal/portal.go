@@ -143,11 +143,11 @@ func (p *Portal) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var cr access.Credential
-		if ok {
-			cr, ok = credentialNamed(p.API.Config().Access(), se.credential)
+		if !ok { // none, or expired (and deleted)
+			return c.Redirect(http.StatusSeeOther, "/portal/signin?expired=1")
 		}
-		if !ok {
+		cr, ok := credentialNamed(p.API.Config().Access(), se.credential)
+		if !ok { // removed at a reload: its sessions end
 			if err := endSession(ctx, p.API.Store, ck.Value); err != nil {
 				return err
 			}

@@ -5,10 +5,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"riskmon/access"
+	"riskmon/config"
 	"riskmon/portal"
 )
 
@@ -199,5 +203,41 @@ func TestPortalUnderTheCredentialsLimits(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("a page past the credential's burst: %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
+// TestSessionEndsWithItsCredential: a session whose credential a reload
+// removed ends at its next page, and its row goes.
+func TestSessionEndsWithItsCredential(t *testing.T) {
+	srv, s, col, tok, _, _ := countyAt(t)
+	br := newBrowser(t)
+	br.do(srv.URL, "/portal/signin", url.Values{"token": {tok}})
+	if code, _ := br.do(srv.URL, "/portal/units/u1", nil); code != http.StatusOK {
+		t.Fatalf("before the reload: %d", code)
+	}
+	// the reloaded file holds another credential only
+	_, h, err := access.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(t.TempDir(), "credentials.yml")
+	line := access.Credential{Name: "bureau-desk", Role: access.RoleBureau, Hash: h}.Line()
+	if err := os.WriteFile(creds, []byte("credentials:\n"+line+"\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.Source{Env: map[string]string{"RISKMON_PETITIONER_KEY": "portal-test-key-0123456789", "RISKMON_CREDENTIALS_FILE": creds}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col.SetConfig(cfg)
+	if code, to := br.do(srv.URL, "/portal/units/u1", nil); code != http.StatusSeeOther || !strings.Contains(to, "expired=1") {
+		t.Errorf("after the reload: %d to %q, want the sign-in page, expired", code, to)
+	}
+	var stored int
+	if err := s.DB().QueryRowContext(context.Background(), "SELECT COUNT(*) FROM portal_sessions").Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 0 {
+		t.Errorf("%d sessions stored after their credential went, want 0", stored)
 	}
 }
