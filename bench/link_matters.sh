@@ -3,7 +3,9 @@
 # refresh target: MATTERS registered matters (default 10,000) spread over
 # the demo units and categories, one case in five naming one of them, and
 # one dispute in ten. It writes the tables directly, as a bench fixture:
-# the matters are no tally, so no counter needs recounting after it.
+# the matters are no tally, so no counter needs recounting after it; it
+# moves the matters' cases_version on, as every writer of a case does, so a
+# running riskmon reads their histories again (store.KeptHistories).
 #   bench/link_matters.sh DATABASE [MATTERS]
 set -euo pipefail
 db=$1
@@ -21,6 +23,7 @@ UPDATE matters m JOIN (SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS k F
     WHERE m.code LIKE 'bench-m%';
 UPDATE cases SET matter = CONCAT('bench-m', LPAD(id % $n, 6, '0')), received_matter = CONCAT('bench-m', LPAD(id % $n, 6, '0'))
     WHERE id % 5 = 0;
+UPDATE matters SET cases_version = cases_version + 1;
 UPDATE disputes SET matter = CONCAT('bench-m', LPAD(id % $n, 6, '0')) WHERE id % 10 = 0;
 SQL
 mariadb -uroot -h127.0.0.1 "$db" -e "SELECT COUNT(*) AS matters FROM matters; SELECT COUNT(*) AS cases_naming_one FROM cases WHERE matter IS NOT NULL; SELECT COUNT(*) AS disputes_naming_one FROM disputes WHERE matter IS NOT NULL"

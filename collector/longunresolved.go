@@ -9,8 +9,11 @@ import (
 // LongUnresolved emits the long-unresolved matters (积案) by unit: open,
 // without a county-level lead, past their target, and resolved in the
 // month and quarter. Only counts: the matters are named in the API, not in
-// the series.
-type LongUnresolved struct{}
+// the series. The matters' histories are kept from one refresh to the next
+// (store.KeptHistories): a refresh reads the cases of the matters whose
+// cases changed or whose counts the clock moved, not every case that names
+// a matter.
+type LongUnresolved struct{ kept *store.KeptHistories }
 
 var _ Scraper = LongUnresolved{}
 
@@ -19,8 +22,8 @@ func (LongUnresolved) Name() string { return "long_unresolved" }
 
 // Scrape applies the long-unresolved rule to every registered matter at
 // env.Now.
-func (LongUnresolved) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	hs, err := r.MatterHistories(ctx, env.Now, env.Matters.BacklogDays)
+func (s LongUnresolved) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	hs, err := r.KeptMatterHistories(ctx, env.Now, env.Matters.BacklogDays, s.kept)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -41,7 +42,9 @@ var bulkTx = 10000
 // another process writes to, because its tallies replace theirs (it holds the
 // writers' gate exclusive). A load cut off before its tallies are stored
 // leaves a mark (LoadInterrupted) that the next import or a recount clears by
-// counting the tallies from the facts.
+// counting the tallies from the facts. On MySQL the load builds most indexes
+// of cases once at its end rather than a row at a time (loadindexes.go); a
+// load cut off leaves them for that import or recount to build.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
 	cases = cutEach(cases, LoadCase.inSeconds)
 	for _, lc := range cases {
@@ -79,6 +82,9 @@ func (s *Store) load(ctx context.Context, r petition.Rules, src CaseSource, prog
 	registered := s.now()
 	if err := putSetting(ctx, s.db, s.dialect, loadInProgressSetting, registered.UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("load: mark the load begun: %w", err)
+	}
+	if err := s.setAsideIndexes(ctx); err != nil {
+		return fmt.Errorf("load: %w", err)
 	}
 	// Two writers keep both cores busy: one encodes while the database
 	// inserts for the other. Case ids are fixed as the batches are read, so
@@ -153,10 +159,20 @@ func (s *Store) load(ctx context.Context, r petition.Rules, src CaseSource, prog
 		}
 	})
 	if err := g.Wait(); err != nil {
+		// the cases written so far are served with their indexes; what
+		// cannot be restored now (the load was cancelled) the rerun or a
+		// recount restores
+		return errors.Join(fmt.Errorf("load: %w", err), s.restoreIndexes(ctx))
+	}
+	if err := s.restoreIndexes(ctx); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tallies.write(ctx, tx, s.dialect); err != nil {
+			return err
+		}
+		// the load wrote cases of any matter (KeptHistories)
+		if _, err := tx.ExecContext(ctx, "UPDATE matters SET cases_version = cases_version + 1"); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)

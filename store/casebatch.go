@@ -152,8 +152,18 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 			return fmt.Errorf("mark repeats: %w", err)
 		}
 	}
-	// Last: the tally rows are the most contended locks; hold them briefly.
-	return tallies.write(ctx, tx, s.dialect)
+	// Last: the tally rows and the matters' are the most contended locks;
+	// hold them briefly.
+	if err := tallies.write(ctx, tx, s.dialect); err != nil {
+		return err
+	}
+	var matters []string
+	for _, i := range round {
+		if res[i].created {
+			matters = append(matters, ws[i].c.Matter)
+		}
+	}
+	return bumpMatters(ctx, tx, matters)
 }
 
 // repeatWindow is the span of receipt times, in Unix seconds, of the cases

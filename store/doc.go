@@ -42,6 +42,19 @@
 //     The sharded all-time tallies are folded daily (FoldShards, fold.go):
 //     each key's shards summed into its shard 0 under the rows' locks, so
 //     that a read sums about a row a key.
+//     The matters' histories (the long-unresolved rule) are kept by the
+//     reader instead (KeptHistories, matterhistories.go): every writer of a
+//     case naming a matter moves the matter's cases_version on
+//     (bumpMatters, in createRound and updateStates; the bulk load moves
+//     them all), and a refresh reads again only the matters whose version
+//     moved or whose counts the clock moved.
+//
+// # Bulk load
+//
+// On MySQL the bulk load drops the non-unique indexes of cases no foreign
+// key needs and builds them in one ALTER TABLE at its end (loadindexes.go),
+// their definitions recorded in settings first, so that a load cut off at
+// any moment leaves what the rerun or riskmon recount needs to build them.
 //
 // # Locking
 //
@@ -49,7 +62,8 @@
 // matter are serialised by their case_keys row (lockMatters), so the repeat
 // rule always sees every committed case of the matter; events lock their
 // case's row. Tally rows are spread over shards and locked in key order, so
-// writers never wait for each other in a circle. Deadlocks and lock waits
+// writers never wait for each other in a circle; a writer's last statements
+// move its matters' versions on, a row a statement in code order. Deadlocks and lock waits
 // are retried (inTx). The one SERIALIZABLE transaction is the rebuild of the
 // day tally, which must not miss a writer.
 package store

@@ -143,7 +143,8 @@ type stateUpdate struct {
 // updateStates stores the new states of cases in one statement: each
 // column set by a CASE on the id. A batch of events saves a round trip a
 // case. Every change of a stored state comes here, so the cases' places in
-// the state tallies (stateTallies) move here alone, in the same transaction.
+// the state tallies (stateTallies) move here alone, in the same transaction,
+// and the versions of the matters the cases name (bumpMatters).
 func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
@@ -178,7 +179,14 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("update cases: %w", err)
 	}
-	return state.write(ctx, tx, d)
+	if err := state.write(ctx, tx, d); err != nil {
+		return err
+	}
+	var matters []string
+	for _, u := range ups {
+		matters = append(matters, u.from.Matter, u.st.Matter)
+	}
+	return bumpMatters(ctx, tx, matters)
 }
 
 // eventValues are an applied event's column values, unit being the case's

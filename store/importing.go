@@ -143,6 +143,12 @@ func (s *Store) Import(ctx context.Context, r petition.Rules, src CaseSource, pr
 		return fmt.Errorf("import: %w", err)
 	}
 	defer gate.Release()
+	if interrupted {
+		// the lookups of the import below need the indexes the load set aside
+		if err := s.restoreIndexes(ctx); err != nil {
+			return fmt.Errorf("import: finish the interrupted load: %w", err)
+		}
+	}
 	if err := s.importIncremental(ctx, r, src, progress); err != nil {
 		return err
 	}

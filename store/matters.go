@@ -36,6 +36,8 @@ type matterRow struct {
 	LeadTarget sql.NullInt32  `db:"lead_target"`
 	LeadPlan   sql.NullString `db:"lead_plan"`
 	ResolvedAt sql.NullInt64  `db:"resolved_at"`
+	// moved on by every write of a case naming the matter (bumpMatters)
+	CasesVersion int64 `db:"cases_version"`
 }
 
 func (r matterRow) matter() Matter {
@@ -50,7 +52,7 @@ func (r matterRow) matter() Matter {
 var matterColumns = []string{"code", "name", "unit", "category", "marked_backlog"}
 
 // matterSelect reads a Matter.
-const matterSelect = "SELECT code, name, unit, category, marked_backlog, lead_role, lead_target, lead_plan, resolved_at FROM matters"
+const matterSelect = "SELECT code, name, unit, category, marked_backlog, lead_role, lead_target, lead_plan, resolved_at, cases_version FROM matters"
 
 // PutMatterWithin creates a matter or changes its name, unit or category,
 // within limit matters (max_matters): the rising matters are exported by

@@ -19,12 +19,18 @@ import (
 	"riskmon/store"
 )
 
-// importMemory is the heap an import keeps to unless GOMEMLIMIT says
-// otherwise: the collector runs more often as the heap nears it. An import
-// keeps about 130 bytes a case (where each line is, a digest of its matter,
-// the tallies) and a few batches in flight, some 150 MB at a million cases;
-// without the limit the heap would grow to twice that before collecting.
-const importMemory = 256 << 20
+// heapLimit is the heap a bulk import or seed of about cases cases keeps
+// to, unless GOMEMLIMIT says otherwise: the collector runs more often as the
+// heap nears it. A load keeps about 130 bytes a case until it ends (a digest
+// of each matter with its two latest receipts, where each line of a file is,
+// the tallies) and works in a few batches besides, 256 MB; without the limit
+// the heap would grow to twice what it keeps before collecting: 2.2 GB at
+// 10M cases.
+func heapLimit(cases int) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256<<20 + 130*int64(cases))
+	}
+}
 
 // importFile is `riskmon import FILE`: every line is validated first and
 // its problems reported with their lines (the first MaxProblems, and how
@@ -63,9 +69,7 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if *disputes {
 		return importRegister(ctx, s, cfg, f, path, stderr, logger)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(importMemory)
-	}
+	heapLimit(0) // the check keeps 40 bytes a case; the count is what it learns
 	started := time.Now()
 	file, err := intake.NewFile(f, path, time.Now(), cfg.Rules, cfg.PetitionerKey)
 	if err != nil {
@@ -81,6 +85,7 @@ func importFile(ctx context.Context, args []string, stderr io.Writer, logger *sl
 	if err := reportProblems(stderr, path, file); err != nil {
 		return err
 	}
+	heapLimit(file.Cases())
 	if err := file.Write(ctx, s, progressBar(stderr, pending)); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}

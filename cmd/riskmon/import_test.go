@@ -162,3 +162,49 @@ func TestImportRegisterCommand(t *testing.T) {
 		t.Errorf("CLI-D-2 after the import: %+v %v", v, err)
 	}
 }
+
+// seed --jsonl writes the demo county a day at a time: the file it writes
+// imports whole, and holds as many cases as were asked for, about.
+func TestSeedJSONLImports(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := "sqlite:" + dir + "/seeded.db"
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Setenv("RISKMON_PETITIONER_KEY", "import-key-0123456789")
+	file := dir + "/county.jsonl"
+	if err := run(ctx, []string{"seed", "--cases", "400", "--jsonl", file}, io.Discard, logger); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+	if len(lines) < 300 || len(lines) > 500 {
+		t.Fatalf("seed --cases 400 --jsonl wrote %d lines, want about 400", len(lines))
+	}
+	if err := run(ctx, []string{"seed", "--cases", "1", "--db", db}, io.Discard, logger); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var before int
+	if err := s.DB().QueryRow("SELECT COUNT(*) FROM cases").Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if err := importFile(ctx, []string{"--db", db, file}, &stderr, logger); err != nil {
+		t.Fatalf("import of the seeded file: %v\n%s", err, stderr.String())
+	}
+	var after int
+	if err := s.DB().QueryRow("SELECT COUNT(*) FROM cases").Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	// the small seed's own year may share a case or two with the file's
+	if got := after - before; got < len(lines)-before || got > len(lines) {
+		t.Errorf("the import added %d cases, want the file's %d (less what the database held)", got, len(lines))
+	}
+}

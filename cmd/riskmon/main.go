@@ -180,11 +180,12 @@ func seed(ctx context.Context, args []string, logger *slog.Logger) error {
 	from := now.AddDate(-1, 0, 0)
 	rate := demo.RateFor(cfg.Rules, from, now, *n)
 	if *jsonl != "" {
-		return writeJSONL(*jsonl, demo.Generate(cfg.Rules, demo.Key, from, now, 1, rate), cfg.Rules.Location)
+		return writeJSONL(ctx, *jsonl, demo.Stream(cfg.Rules, demo.Key, from, now, 1, rate), cfg.Rules.Location)
 	}
 	if err := cfg.CheckSecrets(false); err != nil {
 		return err
 	}
+	heapLimit(*n)
 	s, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
@@ -217,18 +218,27 @@ func seedDisputes(ctx context.Context, s *store.Store, r petition.Rules, now tim
 	return nil
 }
 
-// writeJSONL writes cases as an import file. The demo's petitioners exist
+// writeJSONL writes cases as an import file, a day at a time (a county of
+// ten million cases is never all in memory). The demo's petitioners exist
 // only as hashes; the hash stands in for the identifier.
-func writeJSONL(path string, cases []store.LoadCase, loc *time.Location) error {
+func writeJSONL(ctx context.Context, path string, src store.CaseSource, loc *time.Location) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := json.NewEncoder(w)
-	for _, lc := range cases {
-		line := intake.ImportLineOf(lc, loc)
-		if err := enc.Encode(line); err != nil {
+	for {
+		batch, err := src(ctx)
+		if err == nil && len(batch) == 0 {
+			break
+		}
+		for _, lc := range batch {
+			if err == nil {
+				err = enc.Encode(intake.ImportLineOf(lc, loc))
+			}
+		}
+		if err != nil {
 			f.Close()
 			return fmt.Errorf("seed: %w", err)
 		}
