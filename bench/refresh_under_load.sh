@@ -3,8 +3,10 @@
 # 23: no more than twice its idle time), on a seeded MariaDB database DB:
 # serves it with a refresh every 2 s and samples
 # petition_collector_refresh_duration_seconds (the last refresh's duration)
-# once a second, SECONDS idle, then SECONDS under wrk with
-# create_cases.lua. It prints each phase's samples sorted. The seed's key
+# every 2 s (a refresh each), SECONDS idle after a minute of warming up
+# (the first refresh reads what later ones keep; the start's upkeep runs),
+# then SECONDS under wrk with create_cases.lua. It prints each phase's
+# samples sorted. The seed's key
 # is needed (RISKMON_PETITIONER_KEY): the database is claimed by it.
 #   RISKMON_PETITIONER_KEY=... bench/refresh_under_load.sh DB [SECONDS]
 set -euo pipefail
@@ -23,12 +25,13 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
 	kill -0 $server
 	sleep 0.5
 done
-sample() { # sample SECONDS: one line a second, the last refresh's seconds
-	for _ in $(seq "$1"); do
-		sleep 1
+sample() { # sample SECONDS: one line every 2 s, the last refresh's seconds
+	for _ in $(seq $(($1 / 2))); do
+		sleep 2
 		curl -s "http://127.0.0.1:$port/metrics" | awk '/^petition_collector_refresh_duration_seconds /{print $2}'
 	done
 }
+sleep 60
 echo "idle:"
 sample "$secs" | sort -g | tr '\n' ' '
 echo

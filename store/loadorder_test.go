@@ -40,9 +40,8 @@ func TestLoadRefusesWhatItCannotWrite(t *testing.T) {
 				if err == nil || !containsAny(err.Error(), tc.want) {
 					t.Errorf("err = %v, want one of %q", err, tc.want)
 				}
-				var stored int
-				if err := s.DB().QueryRow("SELECT COUNT(*) FROM cases").Scan(&stored); err != nil || stored != 0 {
-					t.Errorf("%d cases stored (%v), want none", stored, err)
+				if stored := storedCases(t, s); stored != 0 {
+					t.Errorf("%d cases stored, want none", stored)
 				}
 			})
 		}

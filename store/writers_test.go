@@ -201,24 +201,13 @@ func TestInterruptedLoadIsFinishedByTheRerun(t *testing.T) {
 			ctx := context.Background()
 			s := setup(t, d)
 			store.SetBatchSizes(t, 2)
-			at := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
-			var cases []store.LoadCase
-			for i := range 6 {
-				c := sample(fmt.Sprintf("L-%d", i))
-				c.ReceivedAt = at.Add(time.Duration(i) * time.Hour)
-				c.Persons = 1 + i
-				cases = append(cases, store.LoadCase{Case: c, Events: []petition.Event{{Type: petition.EventAccepted, At: c.ReceivedAt.Add(time.Hour)}}})
-			}
+			cases := loadCases(6)
 			bad := append([]store.LoadCase(nil), cases...)
 			bad[5].Case.Channel = "carrier-pigeon" // the third transaction fails, after at least one committed
 			if err := s.Load(ctx, rules, bad); err == nil {
 				t.Fatal("a load with a bad case went through")
 			}
-			var stored int
-			if err := s.DB().QueryRow("SELECT COUNT(*) FROM cases").Scan(&stored); err != nil {
-				t.Fatal(err)
-			}
-			if stored == 0 || stored == len(cases) {
+			if stored := storedCases(t, s); stored == 0 || stored == len(cases) {
 				t.Fatalf("%d cases stored; the test needs a load cut half-way", stored)
 			}
 			if ok, err := s.LoadInterrupted(ctx); err != nil || !ok {
