@@ -255,12 +255,18 @@ scrape_configs:
 		})
 	}
 
-	// the SMS: to both groups, each the WeChat message's text for the alert
+	// the SMS: to both groups, each the WeChat message's text for the alert.
+	// The same alert may also have fired as period="normal" in the first
+	// evaluations after the start (petition:period:info says normal while
+	// petition:sensitive_period:active has no sample yet: rules.yml), a
+	// page the officer gets all the same: the SMS compared is the one with
+	// the WeChat message's headline. Seen once in CI on 2026-12-06.
+	head, _, _ := strings.Cut(firing.Text.Content, "\n")
 	for _, to := range []string{"duty-officer", "holiday-duty"} {
 		var text string
 		systemtest.Eventually(t, time.Minute, "the SMS to "+to, func() (bool, string) {
 			var ok bool
-			text, ok = sms.find(to, "重大信访事项未按时上报", runbook)
+			text, ok = sms.find(to, head+"\n", runbook)
 			return ok, fmt.Sprintf("%d texts", sms.count())
 		})
 		if !strings.Contains(firing.Text.Content, text) {
