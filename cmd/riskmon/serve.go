@@ -169,6 +169,19 @@ func prepare(ctx context.Context, s *store.Store, cfg *config.Config, demoMode b
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	// With the gate held no load runs: a mark is a load cut off, whose
+	// tallies count none of its cases and which may have left the indexes
+	// of cases set aside (every refresh a scan of the archive). Served, the
+	// figures would be wrong without a sign; refused, the service is down,
+	// which pages.
+	interrupted, err := s.LoadInterrupted(ctx)
+	if err == nil && interrupted {
+		err = errors.New("a bulk load (riskmon import or seed) was cut off before it ended: its tallies and some indexes are missing; run riskmon recount, or the same import again, then start the service")
+	}
+	if err != nil {
+		gate.Release()
+		return nil, fmt.Errorf("serve: %w", err)
+	}
 	return gate, nil
 }
 

@@ -232,3 +232,45 @@ func TestKeepGateTakesTheGateAgain(t *testing.T) {
 		t.Error("not ready once the other process let go")
 	}
 }
+
+// A bulk load cut off leaves cases its tallies do not count (and, on MySQL,
+// the indexes of cases set aside): the service refuses to start on it,
+// naming the repair, rather than serve wrong figures; after riskmon recount
+// it starts.
+func TestServeRefusesACutOffLoad(t *testing.T) {
+	ctx := context.Background()
+	db := "sqlite:" + t.TempDir() + "/cut.db"
+	cfg, err := config.Load(config.Source{Env: map[string]string{"RISKMON_DB": db, "RISKMON_API_TOKEN": testToken,
+		"RISKMON_PETITIONER_KEY": "a-key-of-sixteen-bytes", "RISKMON_MIGRATE_ON_START": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cut := errors.New("the import's file went away")
+	src := func(context.Context) ([]store.LoadCase, error) { return nil, cut }
+	if err := s.LoadFrom(ctx, cfg.Rules, src); !errors.Is(err, cut) {
+		t.Fatalf("the cut load: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	gate, err := prepare(ctx, s, cfg, false, logger)
+	if err == nil || !strings.Contains(err.Error(), "run riskmon recount") {
+		gate.Release()
+		t.Fatalf("serve on a cut-off load: %v, want a refusal naming riskmon recount", err)
+	}
+	// the recount holds the gate exclusive: the refusal let go of it
+	if _, err := s.Recount(ctx, cfg.Rules.Location); err != nil {
+		t.Fatal(err)
+	}
+	gate, err = prepare(ctx, s, cfg, false, logger)
+	if err != nil {
+		t.Fatalf("serve after the recount: %v", err)
+	}
+	gate.Release()
+}
