@@ -3,6 +3,7 @@ package systemtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,5 +24,17 @@ func Browser(t testing.TB) context.Context {
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("start chromium: %v", err)
 	}
-	return ctx
+	// The browser's steps end by browserSteps: a page that never comes (seen
+	// once in CI on 2026-12-06, the machine loaded by the other packages'
+	// tests) fails the test naming its step, instead of holding the whole
+	// package until go test's ten-minute panic. The browser itself was
+	// started above without it: a deadline on the first step would end the
+	// browser, not the step.
+	steps, cancelSteps := context.WithTimeout(ctx, browserSteps)
+	t.Cleanup(cancelSteps)
+	return steps
 }
+
+// browserSteps is how long a test's browser steps may take in all: the
+// portal's longest test takes under 3 s.
+const browserSteps = 2 * time.Minute
