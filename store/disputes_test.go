@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -218,6 +219,62 @@ func TestHighRiskEscalationIsMajor(t *testing.T) {
 				if tc.major && (!v.State.MajorSince.Equal(up) || !v.State.MajorUnreported()) {
 					t.Errorf("%s: major since %s, unreported %v; want since the escalation, unreported", tc.caseNo, v.State.MajorSince, v.State.MajorUnreported())
 				}
+			}
+		})
+	}
+}
+
+// DisputesOverdueEarlier counts, once each, the disputes with an event
+// after their limit since the start that are not overdue now: a dispute
+// overdue now is OpenDisputes' to count (the month's figure adds the two),
+// and two late events of one dispute are one dispute.
+func TestDisputesOverdueEarlier(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := setup(t, dialect)
+			month := time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai)
+			now := time.Date(2026, 10, 20, 10, 0, 0, 0, shanghai)
+			owned := func(no string, by calendar.Day) petition.Dispute {
+				d := sampleDispute(no)
+				d.LeaderRole, d.HandlerAssigned, d.ResolveBy = "county_leader", true, by
+				return d
+			}
+			write := func(d petition.Dispute, events ...petition.DisputeEvent) {
+				t.Helper()
+				if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range events {
+					if _, _, err := s.AddDisputeEvent(ctx, rules, roles, d.No, e); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			inspected := func(day int) petition.DisputeEvent {
+				return petition.DisputeEvent{Type: "inspected", At: time.Date(2026, 10, day, 9, 0, 0, 0, shanghai)}
+			}
+			// overdue since 6 October, inspected late twice: overdue now, not earlier
+			write(owned("OV-NOW", calendar.Date(2026, 10, 5)), inspected(8), inspected(9))
+			// overdue from 6 October until re-dated on the 9th, inspected late
+			// before: earlier, once
+			write(owned("OV-EARLIER", calendar.Date(2026, 10, 5)), inspected(7),
+				petition.DisputeEvent{Type: "assigned", At: time.Date(2026, 10, 9, 9, 0, 0, 0, shanghai),
+					ResolveBy: calendar.Date(2026, 10, 30), Reason: "court"})
+			// late in September: before the month
+			write(owned("OV-SEPTEMBER", calendar.Date(2026, 9, 25)),
+				petition.DisputeEvent{Type: "resolved", At: time.Date(2026, 9, 28, 9, 0, 0, 0, shanghai)})
+			var got []store.UnitOverdue
+			err := s.Read(ctx, func(r *store.Reader) error {
+				var err error
+				got, err = r.DisputesOverdueEarlier(ctx, now, shanghai, month)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []store.UnitOverdue{{Unit: "u1", Overdue: 1}}; !reflect.DeepEqual(got, want) {
+				t.Errorf("overdue earlier this month: %+v, want %+v", got, want)
 			}
 		})
 	}
