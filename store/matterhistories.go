@@ -97,13 +97,9 @@ func (r *Reader) MatterHistories(ctx context.Context, now time.Time, backlogDays
 // matterHistories is MatterHistories of the matters of unit, or of all
 // when unit is "", with their names.
 func matterHistories(ctx context.Context, tx *sqlx.Tx, now time.Time, backlogDays int, unit string) ([]petition.MatterHistory, error) {
-	q, args := matterSelect+" ORDER BY code", []any{}
-	if unit != "" {
-		q, args = matterSelect+" WHERE unit = ? ORDER BY code", []any{unit}
-	}
-	var matters []matterRow
-	if err := tx.SelectContext(ctx, &matters, q, args...); err != nil {
-		return nil, fmt.Errorf("read matters: %w", err)
+	matters, err := matterRows(ctx, tx, unit)
+	if err != nil {
+		return nil, err
 	}
 	aggs, err := readHistories(ctx, tx, boundsAt(now, backlogDays), matters, unit == "")
 	if err != nil {
@@ -114,6 +110,20 @@ func matterHistories(ctx context.Context, tx *sqlx.Tx, now time.Time, backlogDay
 		out[i] = historyOf(row, aggs[row.Code])
 	}
 	return out, nil
+}
+
+// matterRows reads the registered matters of unit, or all when unit is "",
+// by code.
+func matterRows(ctx context.Context, tx *sqlx.Tx, unit string) ([]matterRow, error) {
+	q, args := matterSelect+" ORDER BY code", []any{}
+	if unit != "" {
+		q, args = matterSelect+" WHERE unit = ? ORDER BY code", []any{unit}
+	}
+	var matters []matterRow
+	if err := tx.SelectContext(ctx, &matters, q, args...); err != nil {
+		return nil, fmt.Errorf("read matters: %w", err)
+	}
+	return matters, nil
 }
 
 // readHistories reads the aggregates of matters at b, each over its cases
@@ -198,9 +208,9 @@ type keptHistory struct {
 func (r *Reader) KeptMatterHistories(ctx context.Context, now time.Time, backlogDays int, k *KeptHistories) ([]petition.MatterHistory, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	var matters []matterRow
-	if err := r.tx.SelectContext(ctx, &matters, matterSelect+" ORDER BY code"); err != nil {
-		return nil, fmt.Errorf("read matters: %w", err)
+	matters, err := matterRows(ctx, r.tx, "")
+	if err != nil {
+		return nil, err
 	}
 	b := boundsAt(now, backlogDays)
 	if k.kept == nil || k.backlogDays != backlogDays {
@@ -223,8 +233,8 @@ func (r *Reader) KeptMatterHistories(ctx context.Context, now time.Time, backlog
 	kept := make(map[string]keptHistory, len(matters))
 	out := make([]petition.MatterHistory, len(matters))
 	for i, m := range matters {
-		h, ok := k.kept[m.Code]
-		if !ok || isStale[m.Code] {
+		h := k.kept[m.Code]
+		if isStale[m.Code] { // every matter not kept is
 			h = keptHistory{version: m.CasesVersion, resolved: m.ResolvedAt, aggs: aggs[m.Code]}
 		}
 		kept[m.Code] = h

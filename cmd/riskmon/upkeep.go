@@ -14,10 +14,6 @@ import (
 // key. A failure is logged and tried again the next day: audit rows kept a
 // day longer harm nobody, and an unfolded tally is only slower to read.
 // Two replicas may both run it: the second finds nothing to do.
-// upkeepTimeout bounds the audit pruning of one day (its batches of 1,000
-// rows); the fold bounds each of its transactions itself.
-const upkeepTimeout = 10 * time.Minute
-
 func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
@@ -46,3 +42,7 @@ func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration,
 		}
 	}
 }
+
+// upkeepTimeout bounds the audit pruning of one day (its batches of 1,000
+// rows); the fold bounds each of its transactions itself.
+const upkeepTimeout = 10 * time.Minute
