@@ -9,8 +9,9 @@ import (
 
 // Register emits the open disputes of the register (矛盾纠纷排查调处台账):
 // how many, how many overdue, which of the four haves they miss and the
-// people at stake.
-type Disputes struct{}
+// people at stake. It keeps the register between refreshes (kept: each
+// unit's open disputes, read again when the unit's register changes).
+type Disputes struct{ kept *store.KeptRegister }
 
 var _ Scraper = Disputes{}
 
@@ -19,20 +20,14 @@ func (Disputes) Name() string { return "disputes" }
 
 // Scrape emits the register's gauges at env.Now for every unit, category,
 // risk and missing have.
-func (Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.OpenDisputes(ctx, env.Now, env.Rules.Location, env.InspectEvery(), env.Disputes.CountyLeaderRoles)
-	if err != nil {
-		return err
-	}
-	earlier, err := r.DisputesOverdueEarlier(ctx, env.Now, env.Rules.Location, env.ReportingPeriodStarts()[0].Start(env.Rules.Location))
+func (s Disputes) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	reg, err := r.Register(ctx, store.RegisterAt{Now: env.Now, Loc: env.Rules.Location, InspectEvery: env.InspectEvery(),
+		CountyRoles: env.Disputes.CountyLeaderRoles, MonthStart: env.ReportingPeriodStarts()[0].Start(env.Rules.Location)}, s.kept)
 	if err != nil {
 		return err
 	}
 	// overdue this month: those overdue now, and those that were earlier
-	potentials, err := r.OpenPotentials(ctx)
-	if err != nil {
-		return err
-	}
+	rows, earlier, potentials := reg.Open, reg.OverdueEarlier, reg.Potentials
 	potential := map[unitAnd]int64{}
 	for _, row := range potentials {
 		potential[unitAnd{row.Unit, row.Potential}] = row.Open

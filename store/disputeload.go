@@ -35,18 +35,18 @@ func (s *Store) LoadDisputes(ctx context.Context, rules petition.Rules, roles []
 		if err != nil {
 			return err
 		}
-		t := disputeTallies()
+		w := newRegisterWrites()
 		for _, ld := range ds {
-			if err := s.loadDisputeTx(ctx, tx, rules, roles, ld, known, t); err != nil {
+			if err := s.loadDisputeTx(ctx, tx, rules, roles, ld, known, w); err != nil {
 				return fmt.Errorf("load dispute %s: %w", ld.Dispute.No, err)
 			}
 		}
-		return t.write(ctx, tx, s.dialect)
+		return w.write(ctx, tx, s.dialect)
 	})
 }
 
-func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, ld LoadDispute, known Known, t *tallyAdds) error {
-	stored, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, s.dialect.forUpdate, t, func() (Known, error) { return known, nil })
+func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, ld LoadDispute, known Known, w *registerWrites) error {
+	stored, _, err := s.createDisputeTx(ctx, tx, ld.Dispute, s.dialect.forUpdate, w, func() (Known, error) { return known, nil })
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Store) loadDisputeTx(ctx context.Context, tx *sqlx.Tx, rules petition.R
 		}
 	}
 	for i, e := range ld.Events[len(stored.Events):] {
-		next, _, err := s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, t)
+		next, _, err := s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, w)
 		if err != nil {
 			return fmt.Errorf("event %d (%s): %w", len(stored.Events)+i+1, e.Type, err)
 		}

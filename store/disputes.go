@@ -40,11 +40,6 @@ type DisputeEventView struct {
 	RecordedBy string // the credential whose API write recorded it, or ""
 }
 
-// disputeTallies count the register (disputeTally): found by the risk when
-// found, resolved (late or not) and escalated by the risk then; of the
-// escalations, those recorded within the backfill horizon (timely: they
-// page) and of them those into a collective or skip-level petition (major).
-func disputeTallies() *tallyAdds { return disputeTally.adds() }
 
 // DisputeProblems names every reference of d that does not exist.
 func (k Known) DisputeProblems(d petition.Dispute) []petition.Problem {
@@ -81,13 +76,13 @@ func (s *Store) CreateDispute(ctx context.Context, roles []string, d petition.Di
 
 func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view DisputeView, created bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		t := disputeTallies()
-		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", t, func() (Known, error) { return knownIn(ctx, tx, d) })
+		w := newRegisterWrites()
+		stored, isNew, err := s.createDisputeTx(ctx, tx, d, "", w, func() (Known, error) { return knownIn(ctx, tx, d) })
 		if err != nil {
 			return err
 		}
 		view, created = stored.DisputeView, isNew
-		return t.write(ctx, tx, s.dialect)
+		return w.write(ctx, tx, s.dialect)
 	})
 	return view, created, err
 }
@@ -96,7 +91,7 @@ func (s *Store) createDispute(ctx context.Context, d petition.Dispute) (view Dis
 // stored (read with lock when it was there already: the dialect's FOR
 // UPDATE, or ""); known reads the units and categories it must name, only
 // when d is new.
-func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dispute, lock string, t *tallyAdds, known func() (Known, error)) (storedDispute, bool, error) {
+func (s *Store) createDisputeTx(ctx context.Context, tx *sqlx.Tx, d petition.Dispute, lock string, w *registerWrites, known func() (Known, error)) (storedDispute, bool, error) {
 	stored, err := readDispute(ctx, tx, d.No, lock)
 	switch {
 	case err == nil:
@@ -128,7 +123,8 @@ handler_assigned, resolve_by, last_event_at, matter, potential, recorded_by) VAL
 	if err != nil {
 		return storedDispute{}, false, fmt.Errorf("insert dispute: %w", err)
 	}
-	t.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
+	w.tally.add(tallyKey{[4]string{d.Unit, d.Category, d.Risk}, shardOf(d.No)}, 1)
+	w.changed(d.Unit)
 	return storedDispute{id: id, DisputeView: DisputeView{Found: d, State: st, RecordedBy: recordedBy(ctx)}}, true, nil
 }
 
@@ -155,12 +151,12 @@ func (s *Store) AddDisputeEventAs(ctx context.Context, rules petition.Rules, rol
 		if err := may.check(stored.Found.Unit); err != nil {
 			return err
 		}
-		t := disputeTallies()
-		view, added, err = s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, t)
+		w := newRegisterWrites()
+		view, added, err = s.addDisputeEventTx(ctx, tx, rules, roles, stored, e, w)
 		if err != nil {
 			return err
 		}
-		return t.write(ctx, tx, s.dialect)
+		return w.write(ctx, tx, s.dialect)
 	})
 	if err != nil {
 		return DisputeView{}, false, fmt.Errorf("dispute %s: %s: %w", no, e.Type, err)
@@ -170,7 +166,7 @@ func (s *Store) AddDisputeEventAs(ctx context.Context, rules petition.Rules, rol
 
 // addDisputeEventTx records e of the stored dispute in tx, counting what it
 // ended into t, and returns the dispute after it.
-func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, stored storedDispute, e petition.DisputeEvent, t *tallyAdds) (DisputeView, bool, error) {
+func (s *Store) addDisputeEventTx(ctx context.Context, tx *sqlx.Tx, rules petition.Rules, roles []string, stored storedDispute, e petition.DisputeEvent, w *registerWrites) (DisputeView, bool, error) {
 	if n := len(stored.Events); n > 0 && sameDisputeEvent(stored.Events[n-1].Event, e) {
 		return stored.DisputeView, false, nil
 	}
@@ -212,9 +208,10 @@ resolve_by = ?, last_inspected_at = ?, escalated_case = ?, last_event_at = ?, la
 	if out.Resolved || out.Escalated || out.Redated {
 		d := stored.Found
 		pages := out.Escalated && timely
-		t.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Resolved && out.Late),
+		w.tally.add(tallyKey{[4]string{d.Unit, d.Category, stored.State.Risk}, shardOf(d.No)}, 0, b2i(out.Resolved), b2i(out.Resolved && out.Late),
 			b2i(out.Escalated), b2i(pages), b2i(pages && major), b2i(out.Redated))
 	}
+	w.changed(stored.Found.Unit)
 	view := stored.DisputeView
 	view.State = next
 	view.Events = append(slices.Clip(view.Events), DisputeEventView{Seq: seq, Event: e, Late: out.Late, RecordedBy: recordedBy(ctx)})

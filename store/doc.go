@@ -47,7 +47,12 @@
 //     case naming a matter moves the matter's cases_version on
 //     (bumpMatters, in createRound and updateStates; the bulk load moves
 //     them all), and a refresh reads again only the matters whose version
-//     moved or whose counts the clock moved.
+//     moved or whose counts the clock moved. So is the register's state
+//     (KeptRegister, registerkept.go): every write of a dispute or of one
+//     of its events moves its unit's row of dispute_versions on
+//     (registerWrites), and a refresh reads again only those units'
+//     disputes; what moves with the clock (overdue, inspected) it counts
+//     from what it keeps, by petition.DisputeState's rules.
 //
 // # Bulk load
 //

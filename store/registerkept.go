@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"riskmon/calendar"
+	"riskmon/petition"
+)
+
+// registerWrites is what a transaction's register writes leave for its end:
+// the register's tallies (disputeTally) and the units whose disputes
+// changed, whose versions it moves on (dispute_versions) so that a kept
+// register (KeptRegister) reads them again.
+type registerWrites struct {
+	tally *tallyAdds
+	units []string
+}
+
+func newRegisterWrites() *registerWrites { return &registerWrites{tally: disputeTally.adds()} }
+
+// changed records that a dispute of unit was registered or moved.
+func (w *registerWrites) changed(unit string) { w.units = append(w.units, unit) }
+
+// write writes the tallies, then moves the changed units' versions on: one
+// row a statement, in unit order, after the tallies, as bumpMatters does,
+// so that writers lock the rows in one order and hold them only until they
+// commit.
+func (w *registerWrites) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	if err := w.tally.write(ctx, tx, d); err != nil {
+		return err
+	}
+	units := slices.Clone(w.units)
+	slices.Sort(units)
+	q := d.upsert("dispute_versions", []string{"unit"}, []string{"version"}, true)
+	for _, u := range slices.Compact(units) {
+		if _, err := tx.ExecContext(ctx, q, u, 1); err != nil {
+			return fmt.Errorf("version the register of unit %s: %w", u, err)
+		}
+	}
+	return nil
+}
+
+// RegisterAt is what the register's gauges are read for: the instant, the
+// zone of its dates, how long an inspection counts, the leader roles a
+// high-risk dispute needs, and the start of the reporting month.
+type RegisterAt struct {
+	Now          time.Time
+	Loc          *time.Location
+	InspectEvery time.Duration
+	CountyRoles  []string
+	MonthStart   time.Time
+}
+
+// RegisterNow is the register at an instant: the open disputes by unit,
+// category and risk, those not overdue now that were overdue earlier in the
+// month by unit, and the open ones by what they could become.
+type RegisterNow struct {
+	Open           []OpenDisputeCount
+	OverdueEarlier []UnitOverdue
+	Potentials     []PotentialCount
+}
+
+// Register returns the register at at: from the kept register k, reading
+// again only the units whose versions moved (and, when the month starts
+// again, every unit's late disputes); with ReadFacts, or k nil, by the
+// queries over the register itself, the reference.
+func (r *Reader) Register(ctx context.Context, at RegisterAt, k *KeptRegister) (RegisterNow, error) {
+	if r.facts || k == nil {
+		return r.registerFacts(ctx, at)
+	}
+	return k.read(ctx, r.tx, at)
+}
+
+func (r *Reader) registerFacts(ctx context.Context, at RegisterAt) (RegisterNow, error) {
+	var out RegisterNow
+	var err error
+	if out.Open, err = r.OpenDisputes(ctx, at.Now, at.Loc, at.InspectEvery, at.CountyRoles); err != nil {
+		return RegisterNow{}, err
+	}
+	if out.OverdueEarlier, err = r.DisputesOverdueEarlier(ctx, at.Now, at.Loc, at.MonthStart); err != nil {
+		return RegisterNow{}, err
+	}
+	if out.Potentials, err = r.OpenPotentials(ctx); err != nil {
+		return RegisterNow{}, err
+	}
+	return out, nil
+}
+
+// KeptRegister keeps, from one refresh to the next, each unit's open
+// disputes and the disputes with a late event since the month's start, as
+// they stand. What the gauges count of them moves with the clock (overdue,
+// inspected) and is counted anew at every refresh from what is kept, by
+// petition.DisputeState's own rules; what is kept changes only with a write
+// to the unit's register, which moves its version on (registerWrites), or
+// with a new month. A refresh reads the versions, a row a unit, and the
+// disputes only of the units whose version moved: not every open dispute.
+// Its zero value keeps nothing yet.
+type KeptRegister struct {
+	mu         sync.Mutex
+	monthStart int64 // the first second of the month the late disputes were read for
+	units      map[string]keptUnit
+}
+
+// keptUnit is a unit's register as kept, and the version it was read at.
+type keptUnit struct {
+	version int64
+	open    []keptDispute
+	late    []petition.DisputeState // of the disputes late this month, how they stand
+}
+
+// keptDispute is an open dispute as the gauges count it.
+type keptDispute struct {
+	category  string
+	potential sql.NullString
+	persons   int64
+	st        petition.DisputeState
+}
+
+// registerColumns are the columns of a registerRow; registerOpenQuery reads
+// the open disputes (of the units %s marks, or every unit) through
+// idx_disputes_open_state and the rows for their potential.
+const (
+	registerColumns        = "d.unit, d.category, d.potential, d.persons_estimate, d.status, d.risk, d.leader_role, d.handler_assigned, d.resolve_by, d.last_inspected_at"
+	registerOpenQuery      = "SELECT " + registerColumns + " FROM disputes d WHERE d.status = 'open'"
+	registerLateQuery      = "SELECT " + registerColumns + " FROM disputes d WHERE d.id IN (SELECT e.dispute_id FROM dispute_events e WHERE e.late = 1 AND e.at >= ?)"
+	registerUnitsCondition = " AND d.unit IN (%s)"
+)
+
+type registerRow struct {
+	Unit            string         `db:"unit"`
+	Category        string         `db:"category"`
+	Potential       sql.NullString `db:"potential"`
+	PersonsEstimate int64          `db:"persons_estimate"`
+	Status          string         `db:"status"`
+	Risk            string         `db:"risk"`
+	LeaderRole      sql.NullString `db:"leader_role"`
+	HandlerAssigned bool           `db:"handler_assigned"`
+	ResolveBy       sql.NullInt32  `db:"resolve_by"`
+	LastInspectedAt sql.NullInt64  `db:"last_inspected_at"`
+}
+
+// state is as much of the dispute's petition.DisputeState as the gauges read.
+func (r registerRow) state() petition.DisputeState {
+	return petition.DisputeState{Status: r.Status, Risk: r.Risk, LeaderRole: r.LeaderRole.String,
+		HandlerAssigned: r.HandlerAssigned, ResolveBy: calendar.Day(r.ResolveBy.Int32),
+		LastInspectedAt: fromNullUnix(r.LastInspectedAt)}
+}
+
+// read brings k up to date in tx and counts the register at at.
+func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (RegisterNow, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	type versionRow struct {
+		Unit    string `db:"unit"`
+		Version int64  `db:"version"`
+	}
+	versions, err := selectAll[versionRow](ctx, tx, "register versions", "SELECT unit, version FROM dispute_versions")
+	if err != nil {
+		return RegisterNow{}, err
+	}
+	month := secondAtOrAfter(at.MonthStart)
+	first := k.units == nil // every unit is read: none is stale
+	lateAgain := first || month != k.monthStart
+	units := make(map[string]keptUnit, len(k.units))
+	for u, ku := range k.units {
+		units[u] = ku
+	}
+	var stale []any // the units whose register changed: read again whole
+	if !first {
+		for _, v := range versions {
+			if units[v.Unit].version != v.Version {
+				stale = append(stale, v.Unit)
+				delete(units, v.Unit)
+			}
+		}
+	}
+	if lateAgain {
+		for u, ku := range units {
+			ku.late = nil
+			units[u] = ku
+		}
+	}
+	open, err := registerRows(ctx, tx, "open disputes", registerOpenQuery, nil, stale, first)
+	if err != nil {
+		return RegisterNow{}, err
+	}
+	for _, row := range open {
+		ku := units[row.Unit]
+		ku.open = append(ku.open, keptDispute{row.Category, row.Potential, row.PersonsEstimate, row.state()})
+		units[row.Unit] = ku
+	}
+	late, err := registerRows(ctx, tx, "disputes late this month", registerLateQuery, []any{month}, stale, lateAgain)
+	if err != nil {
+		return RegisterNow{}, err
+	}
+	for _, row := range late {
+		ku := units[row.Unit]
+		ku.late = append(ku.late, row.state())
+		units[row.Unit] = ku
+	}
+	for _, v := range versions {
+		ku := units[v.Unit]
+		ku.version = v.Version
+		units[v.Unit] = ku
+	}
+	k.units, k.monthStart = units, month
+	return k.count(at), nil
+}
+
+// registerRows reads q (with args) for the units of only, or for every unit
+// when all is set; neither is no read.
+func registerRows(ctx context.Context, tx *sqlx.Tx, what, q string, args, only []any, all bool) ([]registerRow, error) {
+	switch {
+	case all:
+	case len(only) == 0:
+		return nil, nil
+	default:
+		q += fmt.Sprintf(registerUnitsCondition, marks(len(only)))
+		args = append(slices.Clone(args), only...)
+	}
+	return selectAll[registerRow](ctx, tx, what, q, args...)
+}
+
+// count counts the kept register at at, by petition.DisputeState's rules:
+// what the facts' queries (registerFacts) say in SQL.
+func (k *KeptRegister) count(at RegisterAt) RegisterNow {
+	type ucr struct{ unit, category, risk string }
+	open := map[ucr]*OpenDisputeCount{}
+	earlier := map[string]int64{}
+	potential := map[[2]string]int64{}
+	for unit, ku := range k.units {
+		for _, d := range ku.open {
+			key := ucr{unit, d.category, d.st.Risk}
+			c := open[key]
+			if c == nil {
+				c = &OpenDisputeCount{Unit: unit, Category: d.category, Risk: d.st.Risk}
+				open[key] = c
+			}
+			c.Open++
+			c.Persons += d.persons
+			if d.st.Overdue(at.Now, at.Loc) {
+				c.Overdue++
+			}
+			for _, have := range d.st.Missing(at.Now, at.InspectEvery, at.CountyRoles) {
+				switch have {
+				case petition.HaveLeader:
+					c.NoLeader++
+				case petition.HaveHandler:
+					c.NoHandler++
+				case petition.HaveDeadline:
+					c.NoDeadline++
+				case petition.HaveInspection:
+					c.NoInspection++
+				}
+			}
+			if d.potential.Valid {
+				potential[[2]string{unit, d.potential.String}]++
+			}
+		}
+		for _, st := range ku.late {
+			if !st.Overdue(at.Now, at.Loc) {
+				earlier[unit]++
+			}
+		}
+	}
+	var out RegisterNow
+	for _, c := range open {
+		out.Open = append(out.Open, *c)
+	}
+	for unit, n := range earlier {
+		out.OverdueEarlier = append(out.OverdueEarlier, UnitOverdue{Unit: unit, Overdue: n})
+	}
+	for up, n := range potential {
+		out.Potentials = append(out.Potentials, PotentialCount{Unit: up[0], Potential: up[1], Open: n})
+	}
+	return out
+}
