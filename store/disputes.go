@@ -40,7 +40,6 @@ type DisputeEventView struct {
 	RecordedBy string // the credential whose API write recorded it, or ""
 }
 
-
 // DisputeProblems names every reference of d that does not exist.
 func (k Known) DisputeProblems(d petition.Dispute) []petition.Problem {
 	ps := k.check(nil, "unit", d.Unit, k.Units)

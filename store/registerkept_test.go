@@ -24,7 +24,9 @@ import (
 // the clock goes back.
 func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 	const inspectEvery = 7 * 24 * time.Hour
-	on := func(month time.Month, day, hour int) time.Time { return time.Date(2026, month, day, hour, 0, 0, 0, shanghai) }
+	on := func(month time.Month, day, hour int) time.Time {
+		return time.Date(2026, month, day, hour, 0, 0, 0, shanghai)
+	}
 	dispute := func(no, unit, risk, leader, potential string, by calendar.Day) petition.Dispute {
 		d := sampleDispute(no)
 		d.Unit, d.Risk, d.LeaderRole, d.Potential, d.ResolveBy = unit, risk, leader, potential, by
