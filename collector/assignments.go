@@ -25,9 +25,9 @@ func (Assignments) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 	}
 	open, late := map[string]int64{}, map[string]int64{}
 	for _, row := range rows {
-		open[row.Unit]++
+		open[row.Unit] += row.Cases
 		if (petition.State{AssignedDue: calendar.Day(row.Due)}).AssignmentOverdue(env.Now, env.Rules.Location) {
-			late[row.Unit]++
+			late[row.Unit] += row.Cases
 		}
 	}
 	env.eachUnit(func(unit string) {

@@ -29,6 +29,21 @@ type windowDays struct {
 	// again only when one of them is read or the window moves a day: a
 	// refresh adds the first day's and today's petitioners to it.
 	between *unionOfDays
+	// hours are today's whole UTC hours before the current one, kept as
+	// the days are, and read again when their receipts moved
+	// (store.Reader.HourReceipts): a refresh reads the current hour's cases.
+	hours map[int64]keptHour
+}
+
+// keptHour is a whole UTC hour of today: the petitioners received in it
+// from the second from on (the day's start, in a zone whose midnight is not
+// a UTC hour's), with their latest receipts, and the hour's receipts when
+// they were read.
+type keptHour struct {
+	from     int64
+	received int64
+	latest   map[petitionerOf]int64
+	read     time.Time
 }
 
 // unionOfDays is the petitioners of the days [first, last], and their
@@ -66,7 +81,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.loc != loc {
-		w.loc, w.kept, w.between = loc, nil, nil
+		w.loc, w.kept, w.between, w.hours = loc, nil, nil, nil
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -100,7 +115,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	if todayFrom.Before(from) {
 		todayFrom = from
 	}
-	rows, err := r.PetitionerReceipts(ctx, todayFrom, now)
+	hours, err := w.todayHours(ctx, r, todayFrom, now)
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +132,10 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 			add(p)
 		}
 	}
-	for _, row := range rows {
-		add(petitionerOf{row.Unit, row.Category, row.Petitioner})
+	for _, hour := range hours {
+		for p := range hour {
+			add(p)
+		}
 	}
 	counts := window.counts
 	out := make([]petition.CategoryPetitioners, 0, len(counts))
@@ -126,4 +143,68 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		out = append(out, petition.CategoryPetitioners{Unit: uc.unit, Category: uc.label, Current: n})
 	}
 	return petition.JoinSurge(out, nil), nil
+}
+
+// todayHours returns the petitioners received in [from, now], from, the
+// day's start, a whole second: by UTC hour, the whole hours before the
+// current one kept in w.hours and read again when their receipts moved, or
+// when the stalest is usualWeekFresh old (one a refresh, as the days), and
+// the current hour read.
+func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) ([]map[petitionerOf]int64, error) {
+	const hour = int64(time.Hour / time.Second)
+	fs, ns := from.Unix(), now.Unix()
+	first, current := fs/hour, ns/hour
+	received := map[int64]int64{}
+	if current > first {
+		var err error
+		if received, err = r.HourReceipts(ctx, first, current-1); err != nil {
+			return nil, err
+		}
+	}
+	read := func(from, to int64) (map[petitionerOf]int64, error) {
+		rows, err := r.PetitionerReceipts(ctx, time.Unix(from, 0), time.Unix(to, 0))
+		if err != nil {
+			return nil, err
+		}
+		latest := make(map[petitionerOf]int64, len(rows))
+		for _, row := range rows {
+			latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
+		}
+		return latest, nil
+	}
+	kept := map[int64]keptHour{}
+	stalest := int64(-1)
+	for h := first; h < current; h++ {
+		k, ok := w.hours[h]
+		segFrom := max(h*hour, fs)
+		if !ok || k.from != segFrom || k.received != received[h] {
+			latest, err := read(segFrom, h*hour+hour-1)
+			if err != nil {
+				return nil, err
+			}
+			k = keptHour{from: segFrom, received: received[h], latest: latest, read: now}
+		} else if stalest < 0 || k.read.Before(kept[stalest].read) {
+			stalest = h
+		}
+		kept[h] = k
+	}
+	if stalest >= 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
+		k := kept[stalest]
+		latest, err := read(k.from, stalest*hour+hour-1)
+		if err != nil {
+			return nil, err
+		}
+		k.latest, k.read = latest, now
+		kept[stalest] = k
+	}
+	w.hours = kept
+	out := make([]map[petitionerOf]int64, 0, len(kept)+1)
+	for _, k := range kept {
+		out = append(out, k.latest)
+	}
+	latest, err := read(max(current*hour, fs), ns)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, latest), nil
 }

@@ -114,3 +114,68 @@ func TestWindowDaysEqualTheCases(t *testing.T) {
 		})
 	}
 }
+
+// Today's whole hours, kept between refreshes, follow the writes: a case
+// created between two refreshes with its receipt in an hour of today kept as
+// read (or at its first or last second) counts at the next refresh, in a zone
+// whose midnight is a UTC hour's and in one whose is not, as the count from
+// the cases says.
+func TestTodayHoursFollowTheWrites(t *testing.T) {
+	ctx := context.Background()
+	for _, zone := range []string{"Asia/Shanghai", "Asia/Kolkata"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dialect := range storetest.Dialects {
+			t.Run(zone+"/"+dialect, func(t *testing.T) {
+				s := storetest.Open(t, dialect)
+				storetest.PutTwoUnits(t, s)
+				r := fixtureConfig(t).Rules
+				w := &windowDays{}
+				day := time.Date(2026, 9, 29, 0, 0, 0, 0, loc)
+				// the evening before: in Kolkata, in the UTC hour the day starts in
+				eve := petition.Case{CaseNo: "H-EVE", ReceivedAt: day.Add(-10 * time.Minute), Channel: "letter", Category: "land_requisition",
+					Unit: "u1", Persons: 1, Level: "county", PetitionerHash: person("the evening before")}
+				if _, _, err := s.CreateCase(ctx, r, eve); err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for step := range 72 {
+					now := day.Add(time.Duration(step) * 20 * time.Minute).Add(time.Duration(step%3-1) * time.Second)
+					// a receipt in an hour already read: at the hour's first or
+					// last second, or inside it, some hours back
+					back := now.Add(-time.Duration(step%5) * time.Hour).Truncate(time.Hour)
+					received := []time.Time{back, back.Add(time.Hour - time.Second), back.Add(17 * time.Minute), now}[step%4]
+					if received.Before(day) || received.After(now) {
+						received = now
+					}
+					n++
+					c := petition.Case{CaseNo: fmt.Sprintf("H-%03d", n), ReceivedAt: received, Channel: "letter", Category: "land_requisition",
+						Unit: []string{"u1", "u2"}[step%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", step%9))}
+					if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+						t.Fatal(err)
+					}
+					var got, want []petition.CategoryPetitioners
+					err := s.Read(ctx, func(rd *store.Reader) error {
+						var err error
+						if got, err = w.current(ctx, rd, now, loc); err != nil {
+							return err
+						}
+						want, err = rd.CategoryPetitionersNow(ctx, now)
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Fatalf("at %s, after a case received at %s: got %v, want %v", now, received, got, want)
+					}
+				}
+				if len(w.hours) < 20 {
+					t.Fatalf("%d hours kept at the day's end: the walk proves nothing", len(w.hours))
+				}
+			})
+		}
+	}
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // ReceiptWindows emits receipts in the today, 7d and 30d windows, by the unit
-// and category at receipt, like the counters they window.
-type ReceiptWindows struct{}
+// and category at receipt, like the counters they window. It keeps the
+// settled days' receipt buckets between refreshes (kept).
+type ReceiptWindows struct{ kept *store.KeptWindows }
 
 var _ Scraper = ReceiptWindows{}
 
@@ -16,8 +17,8 @@ var _ Scraper = ReceiptWindows{}
 func (ReceiptWindows) Name() string { return "receipt_windows" }
 
 // Scrape emits the window gauges.
-func (ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Windows(ctx, env.WindowStarts())
+func (s ReceiptWindows) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.KeptWindows(ctx, env.Now, env.WindowStarts(), s.kept)
 	if err != nil {
 		return err
 	}

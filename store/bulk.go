@@ -242,6 +242,9 @@ func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := writeTallies(ctx, tx, d, all); err != nil {
 		return err
 	}
+	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
+		return err
+	}
 	return recordCompletionDayZone(ctx, tx, d, t.events.loc)
 }
 

@@ -157,6 +157,9 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 	if err := tallies.write(ctx, tx, s.dialect); err != nil {
 		return err
 	}
+	if err := bumpReceiptDays(ctx, tx, s.dialect, tallies.lateDays(registered)); err != nil {
+		return err
+	}
 	var matters []string
 	for _, i := range round {
 		if res[i].created {

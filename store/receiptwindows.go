@@ -81,6 +81,23 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 			return nil, err
 		}
 	}
+	return sortedWindows(byKey), nil
+}
+
+// windowOf is byKey's count of key for n windows, added when missing.
+func windowOf(byKey map[unitCategory]*WindowCount, key unitCategory, n int) *WindowCount {
+	w := byKey[key]
+	if w == nil {
+		all := make([]int64, 4*n)
+		w = &WindowCount{Unit: key.unit, Category: key.category,
+			Received: all[:n], Collective: all[n : 2*n], SkipLevel: all[2*n : 3*n], Repeats: all[3*n:]}
+		byKey[key] = w
+	}
+	return w
+}
+
+// sortedWindows are byKey's counts by unit and category.
+func sortedWindows(byKey map[unitCategory]*WindowCount) []WindowCount {
 	out := make([]WindowCount, 0, len(byKey))
 	for _, w := range byKey {
 		out = append(out, *w)
@@ -88,7 +105,7 @@ func (r *Reader) Windows(ctx context.Context, starts []time.Time) ([]WindowCount
 	slices.SortFunc(out, func(a, b WindowCount) int {
 		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category))
 	})
-	return out, nil
+	return out
 }
 
 type unitCategory struct{ unit, category string }
@@ -137,13 +154,7 @@ func (r *Reader) windowSums(ctx context.Context, src windowSource, spans []span,
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("read %s: %w", src.what, err)
 		}
-		w := byKey[k]
-		if w == nil {
-			all := make([]int64, 4*n)
-			w = &WindowCount{Unit: k.unit, Category: k.category,
-				Received: all[:n], Collective: all[n : 2*n], SkipLevel: all[2*n : 3*n], Repeats: all[3*n:]}
-			byKey[k] = w
-		}
+		w := windowOf(byKey, k, n)
 		for i := range n {
 			w.Received[i] += vals[i]
 			w.Collective[i] += vals[n+i]
@@ -159,3 +170,34 @@ func (r *Reader) windowSums(ctx context.Context, src windowSource, spans []span,
 
 // ceilDiv is a / n rounded up (n > 0).
 func ceilDiv(a, n int64) int64 { return -floorDiv(-a, n) }
+
+// HourReceipts returns the cases received in each UTC hour (counted from
+// the Unix epoch, floored) of [from, to] that received any: from the hour
+// buckets, or with ReadFacts from the cases. A case once received stays in
+// its hour, so a count that has not moved says that the hour's cases are
+// the ones read before (the surge's kept hours of today).
+func (r *Reader) HourReceipts(ctx context.Context, from, to int64) (map[int64]int64, error) {
+	type hourRow struct {
+		Hour     int64 `db:"hour"`
+		Received int64 `db:"received"`
+	}
+	if r.facts {
+		at, err := selectAll[int64](ctx, r.tx, "receipts by hour", "SELECT received_at FROM cases WHERE received_at >= ? AND received_at < ?",
+			from*secondsPerHour, (to+1)*secondsPerHour)
+		out := map[int64]int64{}
+		for _, s := range at {
+			out[floorDiv(s, secondsPerHour)]++
+		}
+		return out, err
+	}
+	rows, err := selectAll[hourRow](ctx, r.tx, "receipts by hour", `SELECT bucket AS hour, SUM(received) AS received FROM receipt_bucket_tally
+WHERE span = ? AND bucket >= ? AND bucket <= ? GROUP BY bucket`, spanHour, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(rows))
+	for _, row := range rows {
+		out[row.Hour] = row.Received
+	}
+	return out, nil
+}

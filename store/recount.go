@@ -104,6 +104,9 @@ func recountTx(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) 
 	if err := rebuildCompletionDays(ctx, tx, d, loc); err != nil {
 		return err
 	}
+	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
+		return err
+	}
 	_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)
 	return err
 }

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// A receipt window's whole days before the day before yesterday (UTC) are
+// settled: the buckets of such a day change only when a writer counts a
+// receipt into a day before the day before its own (a case registered late,
+// an earlier case made a repeat), and such a writer moves the day's row of
+// receipt_day_versions on in its transaction (bumpReceiptDays). A writer
+// whose day is the receipt's or the next moves nothing: by the time a
+// reader holds that day settled, two days on, the writer has long
+// committed, for no write lasts a day. What rewrites the buckets wholesale
+// (the bulk load, recount) moves the row of allReceiptDays on.
+const (
+	settledMargin  = 2             // days, counted back from the reader's today
+	lateWriteDays  = 1             // a writer moves the versions of days before its today less this
+	allReceiptDays = math.MinInt64 // the row of receipt_day_versions that stands for every day
+)
+
+// lateDays are the UTC days of the receipt buckets t adds to that lie
+// before the day before now's: those bumpReceiptDays moves on.
+func (t caseTallies) lateDays(now time.Time) []int64 {
+	today := floorDiv(now.Unix(), secondsPerDay)
+	var out []int64
+	for k, row := range t.buckets.rows {
+		if k.cols[0] == spanDay && int64(k.num) < today-lateWriteDays && *row != [maxTallyValues]int{} {
+			out = append(out, int64(k.num))
+		}
+	}
+	return out
+}
+
+// bumpReceiptDays moves on the versions of days in the writer's
+// transaction, after its tallies: one row a statement, in day order, as
+// bumpMatters does.
+func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []int64) error {
+	days = slices.Clone(days)
+	slices.Sort(days)
+	q := d.upsert("receipt_day_versions", []string{"day"}, []string{"version"}, true)
+	for _, day := range slices.Compact(days) {
+		if _, err := tx.ExecContext(ctx, q, day, 1); err != nil {
+			return fmt.Errorf("version the receipts of day %d: %w", day, err)
+		}
+	}
+	return nil
+}
+
+// KeptWindows keeps, from one refresh to the next, the receipt buckets of
+// the settled days the windows span: each day's row of a unit and
+// category, and the hour rows of the day a window starts in. A refresh
+// reads the settled days' versions, and again only the days whose version
+// moved; the days not settled, and the part-hour at each window's start, it
+// reads as Windows does. Its zero value keeps nothing yet.
+type KeptWindows struct {
+	mu    sync.Mutex
+	epoch int64                     // the version of allReceiptDays read with what is kept
+	days  map[int64]*keptReceiptDay // the settled days the latest refresh needed
+}
+
+// keptReceiptDay is a settled day's buckets at version.
+type keptReceiptDay struct {
+	version int64
+	sums    map[unitCategory][4]int64 // the day's own rows
+	hours   []keptHour                // the day's hour rows, once a window starts in it
+}
+
+type keptHour struct {
+	key  unitCategory
+	hour int64
+	vals [4]int64
+}
+
+// dayRange is the settled days [from, to) of a window.
+type dayRange struct{ from, to int64 }
+
+// bucketRow is a row of receipt_bucket_tally as KeptWindows reads it.
+type bucketRow struct {
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	Bucket     int64  `db:"bucket"`
+	Received   int64  `db:"received"`
+	Collective int64  `db:"collective"`
+	SkipLevel  int64  `db:"skip_level"`
+	Repeats    int64  `db:"repeats"`
+}
+
+func (b bucketRow) vals() [4]int64 { return [4]int64{b.Received, b.Collective, b.SkipLevel, b.Repeats} }
+
+const bucketRowsQuery = "SELECT unit, category, bucket, received, collective, skip_level, repeats FROM receipt_bucket_tally WHERE span = ? AND "
+
+// KeptWindows is Windows at now, the settled days' buckets taken from k
+// and kept there; with ReadFacts, or k nil, it is Windows.
+func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.Time, k *KeptWindows) ([]WindowCount, error) {
+	if r.facts || k == nil || len(starts) == 0 {
+		return r.Windows(ctx, starts)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	settled := floorDiv(now.Unix(), secondsPerDay) - settledMargin // days before it are settled
+	n := len(starts)
+	cases, hours, days := make([]span, n), make([]span, n), make([]span, n)
+	sumDays, hourFrom := make([]dayRange, n), make([]int64, n)
+	first := settled // the first settled day a window needs
+	for i, start := range starts {
+		s := secondAtOrAfter(start)
+		h := ceilDiv(s, secondsPerHour)
+		d := ceilDiv(h, 24)
+		cases[i], hours[i], days[i] = span{s, h * secondsPerHour}, span{h, d * 24}, span{max(d, settled), endless}
+		hourFrom[i] = -1
+		if h < d*24 && d-1 < settled { // the hours lie in day d-1, settled
+			hours[i], hourFrom[i] = span{}, h
+			first = min(first, d-1)
+		}
+		if d < settled {
+			sumDays[i] = dayRange{d, settled}
+			first = min(first, d)
+		}
+	}
+	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom); err != nil {
+		return nil, err
+	}
+	byKey := map[unitCategory]*WindowCount{}
+	for _, src := range []struct {
+		s     windowSource
+		spans []span
+	}{{windowCases, cases}, {windowHours, hours}, {windowDays, days}} {
+		if err := r.windowSums(ctx, src.s, src.spans, byKey); err != nil {
+			return nil, err
+		}
+	}
+	add := func(i int, key unitCategory, v [4]int64) {
+		w := windowOf(byKey, key, n)
+		w.Received[i] += v[0]
+		w.Collective[i] += v[1]
+		w.SkipLevel[i] += v[2]
+		w.Repeats[i] += v[3]
+	}
+	for i := range n {
+		for day := sumDays[i].from; day < sumDays[i].to; day++ {
+			for key, v := range k.days[day].sums {
+				add(i, key, v)
+			}
+		}
+		if hourFrom[i] >= 0 {
+			for _, h := range k.days[floorDiv(hourFrom[i], 24)].hours {
+				if h.hour >= hourFrom[i] {
+					add(i, h.key, h.vals)
+				}
+			}
+		}
+	}
+	return sortedWindows(byKey), nil
+}
+
+// refresh brings k's days [first, settled) up to date in tx: the sums of
+// the days sumDays span, the hours of the days hourFrom falls in (-1:
+// none), read again where their version moved; the others it forgets.
+func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom []int64) error {
+	type versionRow struct {
+		Day     int64 `db:"day"`
+		Version int64 `db:"version"`
+	}
+	rows, err := selectAll[versionRow](ctx, tx, "receipt day versions",
+		"SELECT day, version FROM receipt_day_versions WHERE (day >= ? AND day < ?) OR day = ?", first, settled, int64(allReceiptDays))
+	if err != nil {
+		return err
+	}
+	versions, epoch := map[int64]int64{}, int64(0)
+	for _, v := range rows {
+		if v.Day == allReceiptDays {
+			epoch = v.Version
+		} else {
+			versions[v.Day] = v.Version
+		}
+	}
+	if epoch != k.epoch {
+		k.days = nil
+	}
+	k.epoch = epoch
+	needHours := map[int64]bool{}
+	for _, h := range hourFrom {
+		if h >= 0 {
+			needHours[floorDiv(h, 24)] = true
+		}
+	}
+	kept := map[int64]*keptReceiptDay{}
+	var sumsToRead, hoursToRead []any
+	need := func(day int64) *keptReceiptDay {
+		if kd := kept[day]; kd != nil {
+			return kd
+		}
+		kd := k.days[day]
+		if kd == nil || kd.version != versions[day] {
+			kd = &keptReceiptDay{version: versions[day]}
+			sumsToRead = append(sumsToRead, day)
+		}
+		kept[day] = kd
+		return kd
+	}
+	for _, sd := range sumDays {
+		for day := sd.from; day < sd.to; day++ {
+			need(day)
+		}
+	}
+	for day := range needHours {
+		if kd := need(day); kd.hours == nil {
+			hoursToRead = append(hoursToRead, day)
+		}
+	}
+	if len(sumsToRead) > 0 {
+		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled day",
+			bucketRowsQuery+"bucket IN ("+marks(len(sumsToRead))+")", append([]any{spanDay}, sumsToRead...)...)
+		if err != nil {
+			return err
+		}
+		for _, day := range sumsToRead {
+			kept[day.(int64)].sums = map[unitCategory][4]int64{}
+		}
+		for _, b := range got {
+			kept[b.Bucket].sums[unitCategory{b.Unit, b.Category}] = b.vals()
+		}
+	}
+	for _, day := range hoursToRead {
+		d := day.(int64)
+		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled hour",
+			bucketRowsQuery+"bucket >= ? AND bucket < ?", spanHour, d*24, d*24+24)
+		if err != nil {
+			return err
+		}
+		hs := make([]keptHour, 0, len(got))
+		for _, b := range got {
+			hs = append(hs, keptHour{unitCategory{b.Unit, b.Category}, b.Bucket, b.vals()})
+		}
+		kept[d].hours = hs
+	}
+	for day, kd := range kept {
+		if !needHours[day] {
+			kd.hours = nil // kept only while a window starts in the day
+		}
+	}
+	k.days = kept
+	return nil
+}
+
+// bumpAllReceiptDays moves the version of every day on: the buckets were
+// rewritten wholesale.
+func bumpAllReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	return bumpReceiptDays(ctx, tx, d, []int64{allReceiptDays})
+}
