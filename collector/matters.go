@@ -7,8 +7,9 @@ import (
 )
 
 // Matters emits the rising matters: how many rise by unit and category, and
-// the busiest of them by name with their counts.
-type Matters struct{}
+// the busiest of them by name with their counts. It keeps the matters'
+// cases of the 30 days between refreshes (kept).
+type Matters struct{ kept *store.KeptActivity }
 
 var _ Scraper = Matters{}
 
@@ -17,8 +18,8 @@ func (Matters) Name() string { return "matters" }
 
 // Scrape reads the matters' activity at env.Now and applies the rising rule
 // of the period in force.
-func (Matters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	all, err := r.MatterActivity(ctx, env.Now)
+func (s Matters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	all, err := r.KeptMatterActivity(ctx, env.Now, s.kept)
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,6 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 func DefaultScrapers() []Scraper {
 	return []Scraper{
 		Reference{}, SensitivePeriods{}, Receipts{}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{&store.KeptWindows{}}, Backlog{}, Supervision{}, Assignments{}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
-		Disputes{&store.KeptRegister{}}, DisputeCounts{}, UnitReports{}, UnitScreenings{}, Matters{}, CategorySurge{&windowDays{}, &usualWeeks{}}, LongUnresolved{&store.KeptHistories{}},
+		Disputes{&store.KeptRegister{}}, DisputeCounts{}, UnitReports{}, UnitScreenings{}, Matters{&store.KeptActivity{}}, CategorySurge{&windowDays{}, &usualWeeks{}}, LongUnresolved{&store.KeptHistories{}},
 	}
 }

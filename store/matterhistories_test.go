@@ -18,7 +18,8 @@ import (
 // cases change through every write path between the instants: the bulk
 // load, CreateCase, AddEvent (acceptance, closing, a link to a matter), the
 // incremental import, a resolution and a reopening; and when the clock goes
-// back.
+// back. So does the kept activity of the matters (KeptMatterActivity, what
+// the rising rule counts in the 7 and 30 days), at the windows' edges too.
 func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 	const backlogDays = 180
 	day := 24 * time.Hour
@@ -38,7 +39,8 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 	var edges []time.Time
 	for _, rt := range []time.Time{loaded[0].Case.ReceivedAt, loaded[1].Case.ReceivedAt, loaded[2].Case.ReceivedAt,
 		created.ReceivedAt, linked.ReceivedAt, imported.Case.ReceivedAt} {
-		for _, e := range []time.Time{rt, rt.Add(backlogDays * day), rt.AddDate(1, 0, 0)} {
+		for _, e := range []time.Time{rt, rt.Add(backlogDays * day), rt.AddDate(1, 0, 0),
+			rt.Add(petition.RisingWindowDays * day), rt.Add(30 * day)} {
 			for _, off := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
 				edges = append(edges, e.Add(off))
 			}
@@ -91,21 +93,35 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 					must(s.PutLead(ctx, "m2", petition.Lead{Role: "county_leader", Plan: "in_progress"}, t0.Add(300*day)))
 				}},
 			}
-			kept := &store.KeptHistories{}
+			kept, keptActivity := &store.KeptHistories{}, &store.KeptActivity{}
+			active := 0 // instants with a matter active in the 7 days: a walk of none proves nothing
 			compare := func(now time.Time, what string) {
 				t.Helper()
 				var got, want []petition.MatterHistory
+				var gotActivity, wantActivity []petition.MatterActivity
 				err := s.Read(ctx, func(r *store.Reader) error {
 					var err error
 					if want, err = r.MatterHistories(ctx, now, backlogDays); err != nil {
 						return err
 					}
-					got, err = r.KeptMatterHistories(ctx, now, backlogDays, kept)
+					if got, err = r.KeptMatterHistories(ctx, now, backlogDays, kept); err != nil {
+						return err
+					}
+					if wantActivity, err = r.MatterActivity(ctx, now); err != nil {
+						return err
+					}
+					gotActivity, err = r.KeptMatterActivity(ctx, now, keptActivity)
 					return err
 				})
 				must(err)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("at %s (%s): kept\n%+v\nfrom the cases\n%+v", now.Format(time.RFC3339Nano), what, got, want)
+				}
+				if !reflect.DeepEqual(gotActivity, wantActivity) {
+					t.Errorf("at %s (%s): activity kept\n%+v\nfrom the cases\n%+v", now.Format(time.RFC3339Nano), what, gotActivity, wantActivity)
+				}
+				if slices.ContainsFunc(wantActivity, func(a petition.MatterActivity) bool { return a.Cases7 > 0 }) {
+					active++
 				}
 			}
 			compare(t0.Add(-2*time.Hour), "before any case")
@@ -120,6 +136,10 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 			// the clock back, and on again
 			compare(edges[0], "the clock back")
 			compare(edges[len(edges)/2], "the clock on")
+			compare(loaded[1].Case.ReceivedAt.Add(day), "the clock back into m1's busy month")
+			if active < 20 {
+				t.Fatalf("a matter active at %d instants: the walk proves little", active)
+			}
 		})
 	}
 }

@@ -147,8 +147,7 @@ type matterActivityRow struct {
 // rule reads (petition.MatterRules.Rising). A case counts in a window of
 // d days when received at or after now-d and not after now.
 func (r *Reader) MatterActivity(ctx context.Context, now time.Time) ([]petition.MatterActivity, error) {
-	from7 := secondAtOrAfter(now.Add(-petition.RisingWindowDays * 24 * time.Hour))
-	from30 := secondAtOrAfter(now.Add(-30 * 24 * time.Hour))
+	from7, from30 := activityStarts(now)
 	cases, err := selectAll[matterActivityRow](ctx, r.tx, "matter activity", matterActivityQuery,
 		from7, from7, from7, from30, now.Unix())
 	if err != nil {
