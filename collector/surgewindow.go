@@ -1,8 +1,10 @@
 package collector
 
 import (
+	"cmp"
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +35,7 @@ type windowDays struct {
 	// the days are, and read again when their receipts moved
 	// (store.Reader.HourReceipts): a refresh reads the current hour's cases.
 	hours map[int64]keptHour
+	rest  *restOfWindow
 }
 
 // keptHour is a whole UTC hour of today: the petitioners received in it
@@ -81,7 +84,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.loc != loc {
-		w.loc, w.kept, w.between, w.hours = loc, nil, nil, nil
+		w.loc, w.kept, w.between, w.hours, w.rest = loc, nil, nil, nil, nil
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -115,29 +118,40 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	if todayFrom.Before(from) {
 		todayFrom = from
 	}
-	hours, err := w.todayHours(ctx, r, todayFrom, now)
+	current, hoursChanged, err := w.todayHours(ctx, r, todayFrom, now)
 	if err != nil {
 		return nil, err
 	}
+	if stale || hoursChanged || slices.Contains(again, first) || w.rest == nil || w.rest.day != first {
+		w.rest = w.restOf(kept[first].latest, first)
+	}
 	// the window: the days between, the first day from the window's start,
 	// and today
-	window := &unionOfDays{seen: map[petitionerOf]bool{}, counts: maps.Clone(w.between.counts)}
-	add := func(p petitionerOf) {
-		if !w.between.seen[p] {
-			window.add(p)
+	counts := maps.Clone(w.between.counts)
+	for uc, n := range w.rest.todayCounts {
+		counts[uc] += n
+	}
+	fromSec := from.Unix()
+	if from.Nanosecond() > 0 {
+		fromSec++ // the first whole second at or after from
+	}
+	for _, f := range w.rest.first {
+		if f.latest < fromSec {
+			break // latest first: the rest are before the window
+		}
+		if !f.today {
+			counts[unitAnd{f.p.unit, f.p.category}]++
 		}
 	}
-	for p, latest := range kept[first].latest {
-		if !time.Unix(latest, 0).Before(from) {
-			add(p)
+	for p := range current {
+		if w.between.seen[p] || w.rest.today[p] {
+			continue
 		}
-	}
-	for _, hour := range hours {
-		for p := range hour {
-			add(p)
+		if latest, ok := kept[first].latest[p]; ok && latest >= fromSec {
+			continue // counted as the first day's
 		}
+		counts[unitAnd{p.unit, p.category}]++
 	}
-	counts := window.counts
 	out := make([]petition.CategoryPetitioners, 0, len(counts))
 	for uc, n := range counts {
 		out = append(out, petition.CategoryPetitioners{Unit: uc.unit, Category: uc.label, Current: n})
@@ -145,12 +159,12 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	return petition.JoinSurge(out, nil), nil
 }
 
-// todayHours returns the petitioners received in [from, now], from, the
-// day's start, a whole second: by UTC hour, the whole hours before the
-// current one kept in w.hours and read again when their receipts moved, or
-// when the stalest is usualWeekFresh old (one a refresh, as the days), and
-// the current hour read.
-func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) ([]map[petitionerOf]int64, error) {
+// todayHours keeps in w.hours the petitioners received in [from, now]
+// (from, the day's start, a whole second) by UTC hour, the whole hours
+// before the current one, read again when their receipts moved or when the
+// stalest is usualWeekFresh old (one a refresh, as the days), and returns
+// the current hour's, read, and whether a whole hour was read.
+func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, bool, error) {
 	const hour = int64(time.Hour / time.Second)
 	fs, ns := from.Unix(), now.Unix()
 	first, current := fs/hour, ns/hour
@@ -158,7 +172,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	if current > first {
 		var err error
 		if received, err = r.HourReceipts(ctx, first, current-1); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	read := func(from, to int64) (map[petitionerOf]int64, error) {
@@ -173,15 +187,16 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		return latest, nil
 	}
 	kept := map[int64]keptHour{}
-	stalest := int64(-1)
+	stalest, changed := int64(-1), len(w.hours) == 0
 	for h := first; h < current; h++ {
 		k, ok := w.hours[h]
 		segFrom := max(h*hour, fs)
 		if !ok || k.from != segFrom || k.received != received[h] {
 			latest, err := read(segFrom, h*hour+hour-1)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
+			changed = changed || !ok || !maps.Equal(k.latest, latest)
 			k = keptHour{from: segFrom, received: received[h], latest: latest, read: now}
 		} else if stalest < 0 || k.read.Before(kept[stalest].read) {
 			stalest = h
@@ -192,19 +207,54 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		k := kept[stalest]
 		latest, err := read(k.from, stalest*hour+hour-1)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
+		changed = changed || !maps.Equal(k.latest, latest)
 		k.latest, k.read = latest, now
 		kept[stalest] = k
 	}
+	changed = changed || len(kept) != len(w.hours) // an hour became whole, or the day turned
 	w.hours = kept
-	out := make([]map[petitionerOf]int64, 0, len(kept)+1)
-	for _, k := range kept {
-		out = append(out, k.latest)
-	}
 	latest, err := read(max(current*hour, fs), ns)
-	if err != nil {
-		return nil, err
+	return latest, changed, err
+}
+
+// restOfWindow is what the window holds beyond the days between, made
+// again when they, the first day or today's whole hours change, so that a
+// refresh adds to the days between only what moves: the first day's
+// petitioners not between, latest first (the window's start passes them by
+// in that order), and today's whole hours' petitioners not between, with
+// their count.
+type restOfWindow struct {
+	day         calendar.Day // the first day
+	first       []firstPetitioner
+	today       map[petitionerOf]bool
+	todayCounts map[unitAnd]int
+}
+
+// firstPetitioner is a petitioner of the first day not between, with the
+// latest receipt that day; today says they are also in today's whole hours.
+type firstPetitioner struct {
+	p      petitionerOf
+	latest int64
+	today  bool
+}
+
+func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *restOfWindow {
+	rest := &restOfWindow{day: day, today: map[petitionerOf]bool{}, todayCounts: map[unitAnd]int{}}
+	for _, h := range w.hours {
+		for p := range h.latest {
+			if !w.between.seen[p] && !rest.today[p] {
+				rest.today[p] = true
+				rest.todayCounts[unitAnd{p.unit, p.category}]++
+			}
+		}
 	}
-	return append(out, latest), nil
+	for p, latest := range firstDay {
+		if !w.between.seen[p] {
+			rest.first = append(rest.first, firstPetitioner{p, latest, rest.today[p]})
+		}
+	}
+	slices.SortFunc(rest.first, func(a, b firstPetitioner) int { return cmp.Compare(b.latest, a.latest) })
+	return rest
 }

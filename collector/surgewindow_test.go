@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
@@ -177,5 +178,93 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The window's first day and today, as kept between refreshes: a petitioner
+// of the first day seen again today in a whole hour, or in the current one,
+// counts once; one of the first day only leaves the window as its start
+// passes their receipt; one of today only counts as their hour becomes
+// whole, or at once when registered late into a whole hour of today; a
+// case registered late into the first day counts at the refresh
+// that reads that day again, an hour on: as the count from the cases says.
+func TestSurgeFirstDayAndToday(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			storetest.PutTwoUnits(t, s)
+			r := fixtureConfig(t).Rules
+			first := local("2026-09-22 00:00:00")
+			today := first.AddDate(0, 0, petition.SurgeWindowDays)
+			n := 0
+			create := func(who string, at time.Time) {
+				t.Helper()
+				n++
+				c := petition.Case{CaseNo: fmt.Sprintf("F-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+					Unit: "u1", Persons: 1, Level: "county", PetitionerHash: person(who)}
+				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := &windowDays{}
+			same := func(now time.Time) (bool, string) {
+				t.Helper()
+				var got, want []petition.CategoryPetitioners
+				err := s.Read(ctx, func(rd *store.Reader) error {
+					var err error
+					if got, err = w.current(ctx, rd, now, r.Location); err != nil {
+						return err
+					}
+					want, err = rd.CategoryPetitionersNow(ctx, now)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("at %s: got %v, want %v", now, got, want)
+			}
+			check := func(now time.Time) {
+				t.Helper()
+				if ok, diff := same(now); !ok {
+					t.Fatal(diff)
+				}
+			}
+			create("between", first.AddDate(0, 0, 3))
+			for who, at := range map[string]string{"first and today": "06:00", "first and now": "07:00", "first only": "04:30"} {
+				create(who, local("2026-09-22 "+at+":00"))
+			}
+			create("first and today", today.Add(3*time.Hour+10*time.Minute))
+			create("today only", today.Add(3*time.Hour+20*time.Minute))
+			// from 03:30, so that the hour 03 becomes whole before any kept
+			// day is an hour old
+			for m := 210; m <= 300; m += 5 {
+				now := today.Add(time.Duration(m)*time.Minute + time.Second)
+				switch m {
+				case 245:
+					create("first and now", now.Add(-time.Second))
+				case 255: // registered late into a whole hour of today, no kept day or hour an hour old
+					create("late today", today.Add(2*time.Hour+15*time.Minute))
+				}
+				check(now)
+			}
+			// registered late into the first day: counted at the refresh that
+			// reads the first day again, the stalest kept day a refresh once
+			// an hour old
+			create("first, late", first.Add(9*time.Hour))
+			for i := range 2 * petition.SurgeWindowDays {
+				// within the hour 05 (no hour becomes whole), past the hour
+				// since the first day was last read (04:30:01)
+				now := today.Add(5*time.Hour + 31*time.Minute + time.Duration(i)*time.Second)
+				ok, diff := same(now)
+				if w.kept[calendar.DayOf(first, r.Location)].read.Equal(now) {
+					if !ok {
+						t.Fatalf("the first day read again: %s", diff)
+					}
+					return
+				}
+			}
+			t.Errorf("the first day not read again within %d refreshes after the hour", 2*petition.SurgeWindowDays)
+		})
 	}
 }
