@@ -79,18 +79,18 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 
 // From the tallies, the open cases of each unit, category and stage (the
 // rows of allOpen, through idx_backlog_tally_due), and the first deadline
-// among them (backlogOldestQuery: the tally's key in order, a group's first
-// row read and the rest skipped, MariaDB's loose index scan: at the 10M
-// county 707 groups of 62,343 rows in 3 ms, where a seek a group in a
-// correlated subquery took 14; an emptied row is deleted, so every row
-// counts a case); the overdue are those less the ones without a clock and
-// the ones due from now on, read through idx_backlog_tally_due: the
-// deadlines ahead are at most a stage's length away (arts. 22, 34-36), so
-// no read walks the past, however long the archive.
+// among them (a seek of backlog_tally's key for each: MariaDB reads a group
+// whole for a MIN in a correlated subquery, and stops at the first row for
+// an ORDER BY with LIMIT 1); the overdue are those less the ones without a
+// clock and the ones due from now on, read through idx_backlog_tally_due:
+// the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
+// so no read walks the past, however long the archive.
 var (
-	backlogOpenQuery   = `SELECT unit, category, stage, cases AS open FROM backlog_tally WHERE deadline = ` + allOpenSQL + ` AND cases > 0`
-	backlogOldestQuery = `SELECT unit, category, stage, MIN(deadline) AS oldest FROM backlog_tally WHERE deadline > 0 GROUP BY unit, category, stage`
-	backlogAheadQuery  = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
+	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
+(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
+AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS oldest
+FROM backlog_tally o WHERE o.deadline = ` + allOpenSQL + ` AND o.cases > 0`
+	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
 SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon
 FROM backlog_tally WHERE deadline = 0 OR deadline >= ? GROUP BY unit, category, stage`
 )
@@ -104,20 +104,6 @@ func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Durati
 	open, err := selectAll[BacklogCount](ctx, r.tx, "backlog", backlogOpenQuery)
 	if err != nil {
 		return nil, err
-	}
-	type first struct {
-		Unit     string `db:"unit"`
-		Category string `db:"category"`
-		Stage    string `db:"stage"`
-		Oldest   int64  `db:"oldest"`
-	}
-	firsts, err := selectAll[first](ctx, r.tx, "backlog", backlogOldestQuery)
-	if err != nil {
-		return nil, err
-	}
-	oldest := make(map[[3]string]int64, len(firsts))
-	for _, f := range firsts {
-		oldest[[3]string{f.Unit, f.Category, f.Stage}] = f.Oldest
 	}
 	type ahead struct {
 		Unit       string `db:"unit"`
@@ -138,8 +124,8 @@ func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Durati
 		b := &open[i]
 		a := byKey[[3]string{b.Unit, b.Category, b.Stage}]
 		b.Overdue, b.DueSoon = b.Open-a.NotOverdue, a.DueSoon
-		if o, ok := oldest[[3]string{b.Unit, b.Category, b.Stage}]; ok && o < p {
-			b.Oldest = sql.NullInt64{Int64: o, Valid: true} // the first deadline has passed
+		if b.Oldest.Valid && b.Oldest.Int64 >= p {
+			b.Oldest = sql.NullInt64{} // the first deadline has not passed
 		}
 		if b.Overdue < 0 {
 			return nil, fmt.Errorf("backlog: %s/%s/%s: %d open, %d not overdue: the tallies disagree (riskmon recount repairs them)",
