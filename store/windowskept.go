@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -26,29 +27,37 @@ const (
 	allReceiptDays = math.MinInt64 // the row of receipt_day_versions that stands for every day
 )
 
-// lateDays are the UTC days of the receipt buckets t adds to that lie
-// before the day before now's: those bumpReceiptDays moves on.
-func (t caseTallies) lateDays(now time.Time) []int64 {
+// dayShard is a row of receipt_day_versions: a UTC day, and the shard of
+// the unit and category whose bucket of the day a writer counted into.
+type dayShard struct {
+	day   int64
+	shard int
+}
+
+// lateDays are the days and shards of the receipt buckets t adds to that
+// lie before the day before now's: those bumpReceiptDays moves on.
+func (t caseTallies) lateDays(now time.Time) []dayShard {
 	today := floorDiv(now.Unix(), secondsPerDay)
-	var out []int64
+	var out []dayShard
 	for k, row := range t.buckets.rows {
 		if k.cols[0] == spanDay && int64(k.num) < today-lateWriteDays && *row != [maxTallyValues]int{} {
-			out = append(out, int64(k.num))
+			out = append(out, dayShard{int64(k.num), shardOf(k.cols[1] + "\x00" + k.cols[2])})
 		}
 	}
 	return out
 }
 
 // bumpReceiptDays moves on the versions of days in the writer's
-// transaction, after its tallies: one row a statement, in day order, as
-// bumpMatters does.
-func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []int64) error {
+// transaction, after its tallies: one row a statement, in day and shard
+// order, as bumpMatters does.
+func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShard) error {
 	days = slices.Clone(days)
-	slices.Sort(days)
-	q := d.upsert("receipt_day_versions", []string{"day"}, []string{"version"}, true)
-	for _, day := range slices.Compact(days) {
-		if _, err := tx.ExecContext(ctx, q, day, 1); err != nil {
-			return fmt.Errorf("version the receipts of day %d: %w", day, err)
+	cmpDays := func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) }
+	slices.SortFunc(days, cmpDays)
+	q := d.upsert("receipt_day_versions", []string{"day", "shard"}, []string{"version"}, true)
+	for _, ds := range slices.Compact(days) {
+		if _, err := tx.ExecContext(ctx, q, ds.day, ds.shard, 1); err != nil {
+			return fmt.Errorf("version the receipts of day %d: %w", ds.day, err)
 		}
 	}
 	return nil
@@ -169,8 +178,10 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		Day     int64 `db:"day"`
 		Version int64 `db:"version"`
 	}
+	// a day's shards summed: every bump adds one, so the sum moves with any
 	rows, err := selectAll[versionRow](ctx, tx, "receipt day versions",
-		"SELECT day, version FROM receipt_day_versions WHERE (day >= ? AND day < ?) OR day = ?", first, settled, int64(allReceiptDays))
+		"SELECT day, SUM(version) AS version FROM receipt_day_versions WHERE (day >= ? AND day < ?) OR day = ? GROUP BY day",
+		first, settled, int64(allReceiptDays))
 	if err != nil {
 		return err
 	}
@@ -254,5 +265,5 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 // bumpAllReceiptDays moves the version of every day on: the buckets were
 // rewritten wholesale.
 func bumpAllReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return bumpReceiptDays(ctx, tx, d, []int64{allReceiptDays})
+	return bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}})
 }
