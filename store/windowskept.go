@@ -48,17 +48,23 @@ func (t caseTallies) lateDays(now time.Time) []dayShard {
 }
 
 // bumpReceiptDays moves on the versions of days in the writer's
-// transaction, after its tallies: one row a statement, in day and shard
-// order, as bumpMatters does.
+// transaction, after its tallies: one statement, its rows in day and shard
+// order, as the tallies' are, so that writers lock them in one order (an
+// insert by key takes the key's lock alone, not a range's).
 func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShard) error {
 	days = slices.Clone(days)
-	cmpDays := func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) }
-	slices.SortFunc(days, cmpDays)
-	q := d.upsert("receipt_day_versions", []string{"day", "shard"}, []string{"version"}, true)
-	for _, ds := range slices.Compact(days) {
-		if _, err := tx.ExecContext(ctx, q, ds.day, ds.shard, 1); err != nil {
-			return fmt.Errorf("version the receipts of day %d: %w", ds.day, err)
-		}
+	slices.SortFunc(days, func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) })
+	days = slices.Compact(days)
+	if len(days) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 3*len(days))
+	for _, ds := range days {
+		args = append(args, ds.day, ds.shard, 1)
+	}
+	q := d.upsertRows("receipt_day_versions", []string{"day", "shard"}, []string{"version"}, true, len(days))
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("version the receipts of days %d to %d: %w", days[0].day, days[len(days)-1].day, err)
 	}
 	return nil
 }
