@@ -52,7 +52,12 @@
 //     of its events moves its unit's row of dispute_versions on
 //     (registerWrites), and a refresh reads again only those units'
 //     disputes; what moves with the clock (overdue, inspected) it counts
-//     from what it keeps, by petition.DisputeState's rules.
+//     from what it keeps, by petition.DisputeState's rules. So are the
+//     matters' cases of the 30 days (KeptActivity, matteractivity.go), on
+//     the matters' versions, and the receipt windows' settled days
+//     (KeptWindows, windowskept.go): a writer that counts a receipt into a
+//     day before the day before its own moves the day's version on
+//     (bumpReceiptDays), the bulk load and recount every day's.
 //
 // # Bulk load
 //
