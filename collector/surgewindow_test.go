@@ -61,20 +61,8 @@ func TestWindowDaysEqualTheCases(t *testing.T) {
 			slices.SortFunc(instants, time.Time.Compare)
 			check := func(w *windowDays, at time.Time) {
 				t.Helper()
-				var got, want []petition.CategoryPetitioners
-				err := s.Read(ctx, func(rd *store.Reader) error {
-					var err error
-					if got, err = w.current(ctx, rd, at, r.Location); err != nil {
-						return err
-					}
-					want, err = rd.CategoryPetitionersNow(ctx, at)
-					return err
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fmt.Sprint(got) != fmt.Sprint(want) {
-					t.Fatalf("at %s: got %v, want %v", at, got, want)
+				if ok, diff := sameAsCases(t, s, w, at, r.Location); !ok {
+					t.Fatal(diff)
 				}
 			}
 			forward := &windowDays{}
@@ -157,20 +145,8 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 					if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 						t.Fatal(err)
 					}
-					var got, want []petition.CategoryPetitioners
-					err := s.Read(ctx, func(rd *store.Reader) error {
-						var err error
-						if got, err = w.current(ctx, rd, now, loc); err != nil {
-							return err
-						}
-						want, err = rd.CategoryPetitionersNow(ctx, now)
-						return err
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if fmt.Sprint(got) != fmt.Sprint(want) {
-						t.Fatalf("at %s, after a case received at %s: got %v, want %v", now, received, got, want)
+					if ok, diff := sameAsCases(t, s, w, now, loc); !ok {
+						t.Fatalf("after a case received at %s: %s", received, diff)
 					}
 				}
 				if len(w.hours) < 20 {
@@ -208,22 +184,7 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 				}
 			}
 			w := &windowDays{}
-			same := func(now time.Time) (bool, string) {
-				t.Helper()
-				var got, want []petition.CategoryPetitioners
-				err := s.Read(ctx, func(rd *store.Reader) error {
-					var err error
-					if got, err = w.current(ctx, rd, now, r.Location); err != nil {
-						return err
-					}
-					want, err = rd.CategoryPetitionersNow(ctx, now)
-					return err
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("at %s: got %v, want %v", now, got, want)
-			}
+			same := func(now time.Time) (bool, string) { return sameAsCases(t, s, w, now, r.Location) }
 			check := func(now time.Time) {
 				t.Helper()
 				if ok, diff := same(now); !ok {
@@ -267,4 +228,24 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 			t.Errorf("the first day not read again within %d refreshes after the hour", 2*petition.SurgeWindowDays)
 		})
 	}
+}
+
+// sameAsCases reports whether w's current window at now, in loc, is the
+// count from the cases (store.Reader.CategoryPetitionersNow), and the two.
+func sameAsCases(t *testing.T, s *store.Store, w *windowDays, now time.Time, loc *time.Location) (bool, string) {
+	t.Helper()
+	ctx := context.Background()
+	var got, want []petition.CategoryPetitioners
+	err := s.Read(ctx, func(rd *store.Reader) error {
+		var err error
+		if got, err = w.current(ctx, rd, now, loc); err != nil {
+			return err
+		}
+		want, err = rd.CategoryPetitionersNow(ctx, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("at %s: got %v, want %v", now, got, want)
 }

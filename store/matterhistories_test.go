@@ -57,16 +57,10 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			must := func(err error) {
-				t.Helper()
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
 			event := func(no string, e petition.Event) {
 				t.Helper()
 				_, _, err := s.AddEvent(ctx, rules, no, e)
-				must(err)
+				must(t, err)
 			}
 			// the writes, in order, each before the walk reaches its instant
 			writes := []struct {
@@ -74,9 +68,9 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 				what   string
 				write  func()
 			}{
-				{t0.Add(-time.Hour), "bulk load", func() { must(s.Load(ctx, rules, loaded)) }},
-				{t0.Add(30 * day), "a case created ahead of its receipt", func() { _, _, err := s.CreateCase(ctx, rules, created); must(err) }},
-				{t0.Add(70 * day), "a case without a matter", func() { _, _, err := s.CreateCase(ctx, rules, linked); must(err) }},
+				{t0.Add(-time.Hour), "bulk load", func() { must(t, s.Load(ctx, rules, loaded)) }},
+				{t0.Add(30 * day), "a case created ahead of its receipt", func() { _, _, err := s.CreateCase(ctx, rules, created); must(t, err) }},
+				{t0.Add(70 * day), "a case without a matter", func() { _, _, err := s.CreateCase(ctx, rules, linked); must(t, err) }},
 				{t0.Add(90 * day), "linked to m3", func() {
 					event("C1", petition.Event{Type: petition.EventLinked, At: t0.Add(90 * day), Matter: "m3"})
 				}},
@@ -86,11 +80,11 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 					event("A1", petition.Event{Type: petition.EventClosed, At: t0.Add(215 * day)})
 				}},
 				{t0.Add(240 * day), "m2 resolved", func() {
-					must(s.PutLead(ctx, "m2", petition.Lead{Role: "county_leader", Plan: petition.LeadResolved}, t0.Add(100*day)))
+					must(t, s.PutLead(ctx, "m2", petition.Lead{Role: "county_leader", Plan: petition.LeadResolved}, t0.Add(100*day)))
 				}},
-				{t0.Add(245 * day), "an incremental import", func() { must(s.Import(ctx, rules, store.Cases([]store.LoadCase{imported}), nil)) }},
+				{t0.Add(245 * day), "an incremental import", func() { must(t, s.Import(ctx, rules, store.Cases([]store.LoadCase{imported}), nil)) }},
 				{t0.Add(300 * day), "m2 reopened", func() {
-					must(s.PutLead(ctx, "m2", petition.Lead{Role: "county_leader", Plan: "in_progress"}, t0.Add(300*day)))
+					must(t, s.PutLead(ctx, "m2", petition.Lead{Role: "county_leader", Plan: "in_progress"}, t0.Add(300*day)))
 				}},
 			}
 			kept, keptActivity := &store.KeptHistories{}, &store.KeptActivity{}
@@ -113,7 +107,7 @@ func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 					gotActivity, err = r.KeptMatterActivity(ctx, now, keptActivity)
 					return err
 				})
-				must(err)
+				must(t, err)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("at %s (%s): kept\n%+v\nfrom the cases\n%+v", now.Format(time.RFC3339Nano), what, got, want)
 				}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -127,30 +126,20 @@ type keptDispute struct {
 // the open disputes (of the units %s marks, or every unit) through
 // idx_disputes_open_state and the rows for their potential.
 const (
-	registerColumns        = "d.unit, d.category, d.potential, d.persons_estimate, d.status, d.risk, d.leader_role, d.handler_assigned, d.resolve_by, d.last_inspected_at"
-	registerOpenQuery      = "SELECT " + registerColumns + " FROM disputes d WHERE d.status = 'open'"
-	registerLateQuery      = "SELECT " + registerColumns + " FROM disputes d WHERE d.id IN (SELECT e.dispute_id FROM dispute_events e WHERE e.late = 1 AND e.at >= ?)"
-	registerUnitsCondition = " AND d.unit IN (%s)"
+	registerColumns        = "unit, category, potential, persons_estimate, " + disputeStateColumns
+	registerOpenQuery      = "SELECT " + registerColumns + " FROM disputes WHERE status = 'open'"
+	registerLateQuery      = "SELECT " + registerColumns + " FROM disputes WHERE id IN (SELECT e.dispute_id FROM dispute_events e WHERE e.late = 1 AND e.at >= ?)"
+	registerUnitsCondition = " AND unit IN (%s)"
 )
 
+// registerRow is a dispute as the register's gauges read it: where it
+// stands, with its unit, category, potential and the persons at stake.
 type registerRow struct {
 	Unit            string         `db:"unit"`
 	Category        string         `db:"category"`
 	Potential       sql.NullString `db:"potential"`
 	PersonsEstimate int64          `db:"persons_estimate"`
-	Status          string         `db:"status"`
-	Risk            string         `db:"risk"`
-	LeaderRole      sql.NullString `db:"leader_role"`
-	HandlerAssigned bool           `db:"handler_assigned"`
-	ResolveBy       sql.NullInt32  `db:"resolve_by"`
-	LastInspectedAt sql.NullInt64  `db:"last_inspected_at"`
-}
-
-// state is as much of the dispute's petition.DisputeState as the gauges read.
-func (r registerRow) state() petition.DisputeState {
-	return petition.DisputeState{Status: r.Status, Risk: r.Risk, LeaderRole: r.LeaderRole.String,
-		HandlerAssigned: r.HandlerAssigned, ResolveBy: calendar.Day(r.ResolveBy.Int32),
-		LastInspectedAt: fromNullUnix(r.LastInspectedAt)}
+	disputeStateRow
 }
 
 // read brings k up to date in tx and counts the register at at.

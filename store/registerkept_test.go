@@ -61,17 +61,11 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			s := setup(t, dialect)
-			must := func(err error) {
-				t.Helper()
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
 			create := func(d petition.Dispute) func() {
-				return func() { _, _, err := s.CreateDispute(ctx, roles, d); must(err) }
+				return func() { _, _, err := s.CreateDispute(ctx, roles, d); must(t, err) }
 			}
 			event := func(no string, e petition.DisputeEvent) func() {
-				return func() { _, _, err := s.AddDisputeEvent(ctx, rules, roles, no, e); must(err) }
+				return func() { _, _, err := s.AddDisputeEvent(ctx, rules, roles, no, e); must(t, err) }
 			}
 			// the writes, in order, each before the walk reaches its instant
 			writes := []struct {
@@ -82,10 +76,10 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 				{on(9, 25, 0), "a high-risk dispute", create(d1)},
 				{on(9, 26, 0), "a dispute without a time limit", create(d3)},
 				{on(9, 27, 0), "a dispute of the other unit", create(d4)},
-				{on(10, 1, 12), "a register loaded", func() { must(s.LoadDisputes(ctx, rules, roles, loaded)) }},
+				{on(10, 1, 12), "a register loaded", func() { must(t, s.LoadDisputes(ctx, rules, roles, loaded)) }},
 				{on(10, 3, 0), "the loaded dispute loaded again, inspected", func() {
 					again := store.LoadDispute{Dispute: d2, Events: append(slices.Clone(loaded[0].Events), ev(petition.DisputeEventInspected, on(10, 3, 9)))}
-					must(s.LoadDisputes(ctx, rules, roles, []store.LoadDispute{again}))
+					must(t, s.LoadDisputes(ctx, rules, roles, []store.LoadDispute{again}))
 				}},
 				{on(10, 8, 12), "inspected after its limit (late)", event(d1.No, ev(petition.DisputeEventInspected, on(10, 8, 9)))},
 				{on(10, 14, 12), "re-dated once overdue", event(d2.No, redated)},
@@ -105,7 +99,7 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 				if k == nil {
 					rd = s.ReadFacts
 				}
-				must(rd(ctx, func(r *store.Reader) error {
+				must(t, rd(ctx, func(r *store.Reader) error {
 					var err error
 					got, err = r.Register(ctx, at, k)
 					return err

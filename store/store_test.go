@@ -20,6 +20,14 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
 var rules = petition.DefaultRules(shanghai)
 
+// must fails t on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func setup(t *testing.T, dialect string) *store.Store {
 	t.Helper()
 	s := storetest.Open(t, dialect)

@@ -30,12 +30,6 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			s := setup(t, dialect)
-			must := func(err error) {
-				t.Helper()
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
 			n := 0
 			create := func(clock, received time.Time, unit, petitioner string, persons int, level string) {
 				t.Helper()
@@ -45,7 +39,7 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 				c.ReceivedAt, c.Unit, c.Persons, c.Level = received, unit, persons, level
 				c.PetitionerHash = petition.PetitionerHash([]byte("k"), petitioner)
 				_, _, err := s.CreateCase(ctx, rules, c)
-				must(err)
+				must(t, err)
 			}
 			k := &store.KeptWindows{}
 			read := func(now time.Time, k *store.KeptWindows) []store.WindowCount {
@@ -55,7 +49,7 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 					rd = s.ReadFacts
 				}
 				var got []store.WindowCount
-				must(rd(ctx, func(r *store.Reader) error {
+				must(t, rd(ctx, func(r *store.Reader) error {
 					var err error
 					got, err = r.KeptWindows(ctx, now, (&collector.Env{Now: now, Rules: rules}).WindowStarts(), k)
 					return err
@@ -94,11 +88,11 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 					check(midnight.Add(time.Second), "a slow writer")
 				case 20: // a recount repairs the buckets a reader has kept wrong
 					_, err := s.DB().ExecContext(ctx, "UPDATE receipt_bucket_tally SET received = received + 1")
-					must(err)
+					must(t, err)
 					wrong := &store.KeptWindows{}
 					_ = read(midnight.Add(time.Second), wrong)
 					_, err = s.Recount(ctx, rules.Location)
-					must(err)
+					must(t, err)
 					if got, want := read(midnight.Add(time.Second), wrong), read(midnight.Add(time.Second), nil); !reflect.DeepEqual(got, want) {
 						t.Fatalf("after a recount: kept %+v, counted %+v", got, want)
 					}
