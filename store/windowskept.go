@@ -74,7 +74,10 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 // category, and the hour rows of the day a window starts in. A refresh
 // reads the settled days' versions, and again only the days whose version
 // moved; the days not settled, and the part-hour at each window's start, it
-// reads as Windows does. Its zero value keeps nothing yet.
+// reads as Windows does. A clock that goes back needs no care: what is
+// kept of a day is its buckets at a version, whatever the clock, and a day
+// no longer settled is read live and forgotten. Its zero value keeps nothing
+// yet.
 type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
