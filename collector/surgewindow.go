@@ -75,6 +75,15 @@ func (d keptDay) readAt() time.Time { return d.read }
 
 type petitionerOf struct{ unit, category, petitioner string }
 
+// latestOf is each petitioner's latest receipt among rows.
+func latestOf(rows []store.PetitionerReceipt) map[petitionerOf]int64 {
+	latest := make(map[petitionerOf]int64, len(rows))
+	for _, row := range rows {
+		latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
+	}
+	return latest
+}
+
 // current returns the distinct petitioners of [now-7d, now] by receiving
 // unit and category (Current), as store.Reader.CategoryPetitionersNow
 // counts them from the cases.
@@ -97,11 +106,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		if err != nil {
 			return nil, err
 		}
-		k := keptDay{latest: make(map[petitionerOf]int64, len(rows)), read: now}
-		for _, row := range rows {
-			k.latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
-		}
-		kept[d] = k
+		kept[d] = keptDay{latest: latestOf(rows), read: now}
 		stale = stale || d > first
 	}
 	w.kept = kept // the days before the window are forgotten
@@ -177,14 +182,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	}
 	read := func(from, to int64) (map[petitionerOf]int64, error) {
 		rows, err := r.PetitionerReceipts(ctx, time.Unix(from, 0), time.Unix(to, 0))
-		if err != nil {
-			return nil, err
-		}
-		latest := make(map[petitionerOf]int64, len(rows))
-		for _, row := range rows {
-			latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
-		}
-		return latest, nil
+		return latestOf(rows), err
 	}
 	kept := map[int64]keptHour{}
 	stalest, changed := int64(-1), len(w.hours) == 0

@@ -27,23 +27,18 @@ func newRegisterWrites() *registerWrites { return &registerWrites{tally: dispute
 // changed records that a dispute of unit was registered or moved.
 func (w *registerWrites) changed(unit string) { w.units = append(w.units, unit) }
 
-// write writes the tallies, then moves the changed units' versions on: one
-// row a statement, in unit order, after the tallies, as bumpMatters does,
-// so that writers lock the rows in one order and hold them only until they
-// commit.
+// write writes the tallies, then moves the changed units' versions on.
 func (w *registerWrites) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := w.tally.write(ctx, tx, d); err != nil {
 		return err
 	}
 	units := slices.Clone(w.units)
 	slices.Sort(units)
-	q := d.upsert("dispute_versions", []string{"unit"}, []string{"version"}, true)
+	keys := make([][]any, 0, len(units))
 	for _, u := range slices.Compact(units) {
-		if _, err := tx.ExecContext(ctx, q, u, 1); err != nil {
-			return fmt.Errorf("version the register of unit %s: %w", u, err)
-		}
+		keys = append(keys, []any{u})
 	}
-	return nil
+	return bumpVersions(ctx, tx, d, "dispute_versions", []string{"unit"}, keys)
 }
 
 // RegisterAt is what the register's gauges are read for: the instant, the

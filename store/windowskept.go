@@ -48,23 +48,33 @@ func (t caseTallies) lateDays(now time.Time) []dayShard {
 }
 
 // bumpReceiptDays moves on the versions of days in the writer's
-// transaction, after its tallies: one statement, its rows in day and shard
-// order, as the tallies' are, so that writers lock them in one order (an
-// insert by key takes the key's lock alone, not a range's).
+// transaction, after its tallies.
 func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShard) error {
 	days = slices.Clone(days)
 	slices.SortFunc(days, func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) })
-	days = slices.Compact(days)
-	if len(days) == 0 {
+	keys := make([][]any, 0, len(days))
+	for _, ds := range slices.Compact(days) {
+		keys = append(keys, []any{ds.day, ds.shard})
+	}
+	return bumpVersions(ctx, tx, d, "receipt_day_versions", []string{"day", "shard"}, keys)
+}
+
+// bumpVersions adds one to the version of each row of table keyed by keys
+// (in keyCols' order, sorted and distinct), creating it at 1: one statement,
+// its rows in key order as the tallies' are, so that writers lock them in
+// one order (an insert by key takes the key's lock alone, not a range's, as
+// an UPDATE over a list would: bumpMatters).
+func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys [][]any) error {
+	if len(keys) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 3*len(days))
-	for _, ds := range days {
-		args = append(args, ds.day, ds.shard, 1)
+	args := make([]any, 0, (len(keyCols)+1)*len(keys))
+	for _, k := range keys {
+		args = append(append(args, k...), 1)
 	}
-	q := d.upsertRows("receipt_day_versions", []string{"day", "shard"}, []string{"version"}, true, len(days))
+	q := d.upsertRows(table, keyCols, []string{"version"}, true, len(keys))
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("version the receipts of days %d to %d: %w", days[0].day, days[len(days)-1].day, err)
+		return fmt.Errorf("version %s %v: %w", table, keys, err)
 	}
 	return nil
 }
