@@ -125,6 +125,17 @@ func TestTwoReplicas(t *testing.T) {
 		return true, ""
 	})
 
+	// Each replica refreshes on its own clock: a replica can count the case
+	// after Prometheus last scraped it. Wait for a scrape of each with the
+	// case, or the count with one replica down would read the survivor's
+	// scrape from before it.
+	systemtest.Eventually(t, 30*time.Second, "Prometheus scraped the case from both replicas", func() (bool, string) {
+		v, err := prom.Query(ctx, `count(petition_received_window{window="today",unit="qingshan",category="land_requisition"} == 1)`)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(v) == 1 && v[0].Value[1] == "2", fmt.Sprint(v)
+	})
 	systemtest.Eventually(t, time.Minute, "PetitionCollectiveReceived, once, for one petition", func() (bool, string) {
 		v, err := prom.Query(ctx, `ALERTS{alertname="PetitionCollectiveReceived",alertstate="firing"}`)
 		if err != nil {
@@ -151,6 +162,15 @@ func TestTwoReplicas(t *testing.T) {
 			return false, err.Error()
 		}
 		return len(v) == 1, fmt.Sprint(v)
+	})
+	// the count evaluated after the scrape that found b down, not before it
+	down := time.Now()
+	systemtest.Eventually(t, 30*time.Second, "the rules evaluated with replica b down", func() (bool, string) {
+		at, err := prom.RuleEvaluatedAt(ctx, "petition:received_today:sum")
+		if err != nil {
+			return false, err.Error()
+		}
+		return at.After(down), fmt.Sprintf("last evaluated at %s, b seen down at %s", at, down)
 	})
 	oneCount("one replica down")
 	v, err := prom.Query(ctx, `ALERTS{alertname="PetitionCollectiveReceived",alertstate="firing"}`)

@@ -246,6 +246,34 @@ func (p *Prometheus) RuleErrors(ctx context.Context) ([]string, error) {
 	return errs, nil
 }
 
+// RuleEvaluatedAt returns when Prometheus last evaluated the rule named
+// name (a recording rule's record, an alert's name), or the zero time if it
+// has none yet: a test that changed what the rule reads waits for an
+// evaluation after the change before it reads the rule's result.
+func (p *Prometheus) RuleEvaluatedAt(ctx context.Context, name string) (time.Time, error) {
+	var out struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct {
+					Name           string    `json:"name"`
+					LastEvaluation time.Time `json:"lastEvaluation"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := p.get(ctx, "/api/v1/rules", &out); err != nil {
+		return time.Time{}, err
+	}
+	for _, g := range out.Data.Groups {
+		for _, r := range g.Rules {
+			if r.Name == name {
+				return r.LastEvaluation, nil
+			}
+		}
+	}
+	return time.Time{}, fmt.Errorf("no rule %s", name)
+}
+
 // Need returns the path of a command from a Debian package; with CI set,
 // its absence fails the test (the test command installs it), else skips it.
 func Need(t testing.TB, command, pkg string) string {
