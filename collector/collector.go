@@ -47,6 +47,7 @@ type Collector struct {
 	self     *prometheus.Registry
 	served   atomic.Pointer[response]
 	encoding sync.Mutex // held while one scrape encodes the response
+	encoder  encoder    // the snapshots' encoding, each reusing the last's unchanged families
 	status   *refreshStatus
 	http     *HTTPMetrics
 
@@ -120,17 +121,11 @@ func (c *Collector) build(ctx context.Context, cfg *config.Config, now time.Time
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	text, err := exp.text()
+	enc, err := c.encoder.encode(exp)
 	if err != nil {
 		return nil, runs, fmt.Errorf("refresh: %w", err)
 	}
-	// Level 5: within 1% of the default level's size in 60% of its time
-	// (1.18 MB of text at 1M cases: 75,259 bytes in 5.7 ms against 74,534 in 9.1).
-	gz, err := compress(text, 5)
-	if err != nil {
-		return nil, runs, fmt.Errorf("refresh: %w", err)
-	}
-	snap := &Snapshot{TakenAt: now, text: text, gz: gz, series: exp.count()}
+	snap := &Snapshot{TakenAt: now, text: enc.text, gz: enc.gz, series: exp.count()}
 	if spec := c.summary.Load(); spec != nil {
 		snap.summary = exp.summarize(*spec)
 	}

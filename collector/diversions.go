@@ -22,16 +22,14 @@ func (Diversions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Em
 		return err
 	}
 	type key struct{ unit, category, procedure string }
-	n := map[key]int64{}
+	var n orderedSums[key]
 	for _, row := range rows {
-		n[key{row.Unit, row.Category, row.DivertedTo}] += row.Diversions
+		n.add(key{row.Unit, row.Category, row.DivertedTo}, row.Diversions)
 	}
 	// only the combinations diverted: zero-filled they were 8 series a unit
 	// and category, and no panel or alert reads them by combination
-	for k, v := range n {
-		if v > 0 {
-			emit(divertedTotal, float64(v), k.unit, k.category, k.procedure)
-		}
-	}
+	n.positive(func(k key, v int64) {
+		emit(divertedTotal, float64(v), k.unit, k.category, k.procedure)
+	})
 	return nil
 }

@@ -72,19 +72,24 @@ func (e *exposition) text() ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	names := make([]string, 0, len(e.families))
-	for name := range e.families {
-		names = append(names, name)
-	}
-	slices.Sort(names)
 	var buf bytes.Buffer
 	buf.Grow(e.size()) // growing by doubling cost more than writing
-	for _, name := range names {
+	for _, name := range e.names() {
 		if err := e.families[name].write(&buf); err != nil {
 			return nil, err
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// names are the families' names in the order they are written.
+func (e *exposition) names() []string {
+	names := make([]string, 0, len(e.families))
+	for name := range e.families {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // size is about the length of the text: a little more, so that it is written

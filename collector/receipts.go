@@ -22,7 +22,7 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		return err
 	}
 	type key struct{ unit, category, channel, level string }
-	cases := map[key]int64{}
+	var cases orderedSums[key]
 	var persons, collective, repeats = map[unitAnd]int64{}, map[unitAnd]int64{}, map[unitAnd]int64{}
 	timelyCollective, timelySkip := map[string]int64{}, map[unitAnd]int64{} // by unit; by unit and level
 	for _, row := range rows {
@@ -30,7 +30,7 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 		if petition.SkipLevel(row.Channel, row.Level) {
 			timelySkip[unitAnd{row.Unit, row.Level}] += row.TimelyCases
 		}
-		cases[key{row.Unit, row.Category, row.Channel, row.Level}] += row.Cases
+		cases.add(key{row.Unit, row.Category, row.Channel, row.Level}, row.Cases)
 		uc := unitAnd{row.Unit, row.Category}
 		persons[uc] += row.Persons
 		collective[uc] += row.Collective
@@ -39,11 +39,9 @@ func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit
 	// by channel and level only the combinations received: zero-filled,
 	// they were most of the series (16 a unit and category) and no panel or
 	// alert reads them by combination
-	for k, n := range cases {
-		if n > 0 {
-			emit(receivedTotal, float64(n), k.unit, k.category, k.channel, k.level)
-		}
-	}
+	cases.positive(func(k key, n int64) {
+		emit(receivedTotal, float64(n), k.unit, k.category, k.channel, k.level)
+	})
 	env.eachUnitCategory(func(unit, category string) {
 		uc := unitAnd{unit, category}
 		emit(personsReceivedTotal, float64(persons[uc]), unit, category)

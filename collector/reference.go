@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"riskmon/store"
 )
@@ -36,9 +38,9 @@ func (SensitivePeriods) Name() string { return "sensitive_periods" }
 
 // Scrape emits 0 or 1 for every configured period.
 func (SensitivePeriods) Scrape(_ context.Context, _ *store.Reader, env *Env, emit Emit) error {
-	for name, active := range env.SensitivePeriods {
+	for _, name := range slices.Sorted(maps.Keys(env.SensitivePeriods)) { // one order: the encoder reuses an unchanged family
 		v := 0.0
-		if active {
+		if env.SensitivePeriods[name] {
 			v = 1
 		}
 		emit(sensitivePeriodActive, v, name)

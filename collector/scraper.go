@@ -81,3 +81,31 @@ func DefaultScrapers() []Scraper {
 		Disputes{&store.KeptRegister{}}, DisputeCounts{}, UnitReports{}, UnitScreenings{}, Matters{&store.KeptActivity{}}, CategorySurge{&windowDays{}, &usualWeeks{}}, LongUnresolved{&store.KeptHistories{}},
 	}
 }
+
+// orderedSums adds counts by key and gives them back in the order their
+// keys were first added: a family emitted from rows read in one order comes
+// out in that order at every refresh, and the encoder reuses it while it is
+// unchanged (a map's order would make it new each time).
+type orderedSums[K comparable] struct {
+	n     map[K]int64
+	order []K
+}
+
+func (s *orderedSums[K]) add(k K, v int64) {
+	if s.n == nil {
+		s.n = map[K]int64{}
+	}
+	if _, ok := s.n[k]; !ok {
+		s.order = append(s.order, k)
+	}
+	s.n[k] += v
+}
+
+// positive calls fn with each key whose sum is above 0, in order.
+func (s *orderedSums[K]) positive(fn func(K, int64)) {
+	for _, k := range s.order {
+		if v := s.n[k]; v > 0 {
+			fn(k, v)
+		}
+	}
+}
