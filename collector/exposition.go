@@ -67,7 +67,8 @@ func (e *exposition) refuse(err error) {
 }
 
 // text writes the samples; two samples of one metric with the same label
-// values are an error, as they are to the registry.
+// values are an error, as they are to the registry. A refresh writes them
+// through its encoder (encoding.go), which the tests hold to this.
 func (e *exposition) text() ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err
