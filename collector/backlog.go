@@ -7,8 +7,10 @@ import (
 	"riskmon/store"
 )
 
-// Backlog emits the open, overdue and due-soon cases by current unit.
-type Backlog struct{}
+// Backlog emits the open, overdue and due-soon cases by current unit. It
+// keeps the backlog's rows of each unit, category and stage between
+// refreshes (kept).
+type Backlog struct{ kept *store.KeptBacklog }
 
 var _ Scraper = Backlog{}
 
@@ -16,8 +18,8 @@ var _ Scraper = Backlog{}
 func (Backlog) Name() string { return "backlog" }
 
 // Scrape emits the backlog gauges at env.Now.
-func (Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Backlog(ctx, env.Now, env.Rules.DueSoon)
+func (s Backlog) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.KeptBacklog(ctx, env.Now, env.Rules.DueSoon, s.kept)
 	if err != nil {
 		return err
 	}

@@ -48,8 +48,13 @@ func (t stateTallies) move(category string, from, to petition.State) {
 	t.count(category, to, 1)
 }
 
+// write writes the tallies, then moves on the versions of the keys whose
+// rows of backlog_tally moved (KeptBacklog).
 func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return writeTallies(ctx, tx, d, t.tables())
+	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
+		return err
+	}
+	return bumpBacklog(ctx, tx, d, t.movedKeys())
 }
 
 // BacklogCount describes the open cases of a unit, category and stage.

@@ -245,6 +245,9 @@ func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
 		return err
 	}
+	if err := bumpAllBacklog(ctx, tx, d); err != nil { // KeptBacklog
+		return err
+	}
 	return recordCompletionDayZone(ctx, tx, d, t.events.loc)
 }
 

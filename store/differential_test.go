@@ -116,6 +116,7 @@ func edgeInstants(t *testing.T, s *store.Store, r petition.Rules, cases []store.
 // one transaction: from the tallies, or from the facts.
 type countsAt struct {
 	backlog    []store.BacklogCount
+	kept       []store.BacklogCount // the backlog kept from one instant to the next (KeptBacklog)
 	windows    []store.WindowCount
 	supervised []store.SupervisedCount
 	unanswered []store.UnansweredCount
@@ -129,15 +130,21 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 		read = s.ReadFacts
 	}
 	out := make([]countsAt, len(instants))
+	kept := &store.KeptBacklog{}
+	byKey := func(a, b store.BacklogCount) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Stage, b.Stage))
+	}
 	err := read(ctx, func(rd *store.Reader) error {
 		for i, now := range instants {
 			var err error
 			if out[i].backlog, err = rd.Backlog(ctx, now, r.DueSoon); err != nil {
 				return err
 			}
-			slices.SortFunc(out[i].backlog, func(a, b store.BacklogCount) int {
-				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Stage, b.Stage))
-			})
+			slices.SortFunc(out[i].backlog, byKey)
+			if out[i].kept, err = rd.KeptBacklog(ctx, now, r.DueSoon, kept); err != nil {
+				return err
+			}
+			slices.SortFunc(out[i].kept, byKey)
 			if out[i].windows, err = rd.Windows(ctx, (&collector.Env{Now: now, Rules: r}).WindowStarts()); err != nil {
 				return err
 			}

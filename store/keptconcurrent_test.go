@@ -19,7 +19,7 @@ import (
 // While writers create cases (received over the last 30 days, repeats of
 // one another, naming matters) and register disputes and their events at
 // once, every refresh's kept readers (KeptWindows, KeptRegister,
-// KeptMatterActivity) say what the same snapshot says without them: a
+// KeptMatterActivity, KeptBacklog) say what the same snapshot says without them: a
 // version moved on in the writer's transaction is seen with its facts or
 // not at all.
 func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
@@ -84,7 +84,7 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 			var readers sync.WaitGroup
 			compared := 0
 			readers.Go(func() {
-				windows, register, activity := &store.KeptWindows{}, &store.KeptRegister{}, &store.KeptActivity{}
+				windows, register, activity, backlog := &store.KeptWindows{}, &store.KeptRegister{}, &store.KeptActivity{}, &store.KeptBacklog{}
 				at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: 7 * 24 * time.Hour, CountyRoles: []string{"county_leader"},
 					MonthStart: time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai)}
 				starts := (&collector.Env{Now: now, Rules: rules}).WindowStarts()
@@ -121,8 +121,17 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 						if err != nil {
 							return err
 						}
+						keptB, err := r.KeptBacklog(ctx, now, rules.DueSoon, backlog)
+						if err != nil {
+							return err
+						}
+						readB, err := r.KeptBacklog(ctx, now, rules.DueSoon, nil)
+						if err != nil {
+							return err
+						}
 						return errors.Join(differ("receipt windows", keptW, readW),
-							differ("register", sortedRegister(keptR), sortedRegister(readR)), differ("matter activity", keptA, readA))
+							differ("register", sortedRegister(keptR), sortedRegister(readR)), differ("matter activity", keptA, readA),
+							differ("backlog", keptB, readB))
 					})
 					if compared++; compared == 1 {
 						close(read)

@@ -107,6 +107,9 @@ func recountTx(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) 
 	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
 		return err
 	}
+	if err := bumpAllBacklog(ctx, tx, d); err != nil { // KeptBacklog
+		return err
+	}
 	_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)
 	return err
 }

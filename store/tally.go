@@ -59,8 +59,13 @@ func (t caseTallies) tables() []*tallyAdds {
 	return append([]*tallyAdds{t.receipts, t.buckets}, t.state.tables()...)
 }
 
+// write writes the tallies, then moves on the versions of the backlog's
+// keys they moved (stateTallies.write).
 func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return writeTallies(ctx, tx, d, t.tables())
+	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
+		return err
+	}
+	return bumpBacklog(ctx, tx, d, t.state.movedKeys())
 }
 
 // merge adds o's counts to t's.
