@@ -48,8 +48,8 @@ func (t stateTallies) move(category string, from, to petition.State) {
 	t.count(category, to, 1)
 }
 
-// write writes the tallies, then moves on the versions of the keys whose
-// rows of backlog_tally moved (KeptBacklog).
+// write writes the tallies of changed states, then moves on the versions
+// of the keys whose rows of backlog_tally moved (KeptBacklog).
 func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
 		return err

@@ -24,6 +24,13 @@ var allBacklog = backlogKey{}
 // movedKeys are the keys whose rows of backlog_tally t changes: those
 // bumpBacklog moves on. A case moved between two deadlines of one key
 // changes two rows and not the key's count of all its open cases.
+//
+// Only a change of stored states (updateStates) moves versions on: a create
+// only adds open cases, so it moves the count of each key it adds to, which
+// a refresh reads beside the versions; two writes that leave a count as it
+// was (a create and a close, a transfer in and one out) include an event,
+// and the event moves the version. A create's transaction so writes one
+// statement fewer.
 func (t stateTallies) movedKeys() []backlogKey {
 	var out []backlogKey
 	for k, row := range t.backlog.rows {
@@ -62,10 +69,11 @@ func (a backlogKey) compare(b backlogKey) int {
 // comes within the due-soon horizon) and is counted anew at every refresh
 // from what is kept, as Backlog's queries count it; what is kept changes
 // only with a write to the key's rows, which moves its version on
-// (stateTallies.write). A refresh reads the versions, a row a key, and the
-// rows only of the keys whose version moved, or whose deadlines it kept
-// begin after the instant now (the clock went back). Its zero value keeps
-// nothing yet.
+// (stateTallies.write) or adds to its count of open cases (a create). A
+// refresh reads the versions and the counts, a row a key each, and the
+// rows only of the keys whose version or count moved, or whose deadlines it
+// kept begin after the instant now (the clock went back). Its zero value
+// keeps nothing yet.
 type KeptBacklog struct {
 	mu    sync.Mutex
 	epoch int64 // the version of allBacklog read with what is kept
@@ -93,15 +101,18 @@ type backlogKeptRow struct {
 	Cases    int64  `db:"cases"`
 }
 
-// backlogRowsQuery reads the rows of every key that count at a second on:
+// backlogOpenCountsQuery reads each key's count of its open cases, through
+// idx_backlog_tally_due; backlogRowsQuery the rows of every key that count
+// at a second on:
 // all its open cases (allOpen), those without a clock (0) and its
 // deadlines from that second on, through idx_backlog_tally_due;
 // backlogFirstQuery the first deadline of each key with open cases, as
 // backlogOpenQuery seeks it. backlogKeysCondition narrows either to some
 // keys.
 var (
-	backlogRowsQuery  = "SELECT unit, category, stage, deadline, cases FROM backlog_tally WHERE (deadline IN (" + allOpenSQL + ", 0) OR deadline >= ?) AND cases > 0"
-	backlogFirstQuery = `SELECT o.unit, o.category, o.stage,
+	backlogOpenCountsQuery = "SELECT unit, category, stage, deadline, cases FROM backlog_tally WHERE deadline = " + allOpenSQL + " AND cases > 0"
+	backlogRowsQuery       = "SELECT unit, category, stage, deadline, cases FROM backlog_tally WHERE (deadline IN (" + allOpenSQL + ", 0) OR deadline >= ?) AND cases > 0"
+	backlogFirstQuery      = `SELECT o.unit, o.category, o.stage,
 (SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
 AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS first
 FROM backlog_tally o WHERE o.deadline = ` + allOpenSQL + ` AND o.cases > 0`
@@ -147,15 +158,23 @@ func (k *KeptBacklog) refresh(ctx context.Context, tx *sqlx.Tx, p int64) error {
 	keys := map[backlogKey]*keptBacklogKey{}
 	var stale []backlogKey
 	if !all {
+		opens, err := selectAll[backlogKeptRow](ctx, tx, "backlog", backlogOpenCountsQuery)
+		if err != nil {
+			return err
+		}
+		open := make(map[backlogKey]int64, len(opens))
+		for _, o := range opens {
+			open[backlogKey{o.Unit, o.Category, o.Stage}] = o.Cases
+		}
 		for key, kk := range k.keys {
-			if kk.version == versions[key] && kk.from <= p {
+			if kk.version == versions[key] && kk.open == open[key] && kk.from <= p {
 				keys[key] = kk
 			} else {
 				stale = append(stale, key)
 			}
 		}
-		for key := range versions { // keys with no open case when last read
-			if _, ok := k.keys[key]; !ok && key != allBacklog {
+		for key := range open { // keys with no open case when last read
+			if _, ok := k.keys[key]; !ok {
 				stale = append(stale, key)
 			}
 		}

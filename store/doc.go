@@ -59,10 +59,12 @@
 //     day before the day before its own moves the day's version on
 //     (bumpReceiptDays), the bulk load and recount every day's. So are the
 //     backlog's rows of each unit, category and stage (KeptBacklog,
-//     backlogkept.go): every write that moves a row of backlog_tally moves
-//     its key's row of backlog_versions on (stateTallies.write), the bulk
-//     load and recount every key's; what moves with the clock (overdue, due
-//     soon) it counts from what it keeps, as the tallies' queries do.
+//     backlogkept.go): every change of stored states that moves a row of
+//     backlog_tally moves its key's row of backlog_versions on
+//     (stateTallies.write), a create the key's count of open cases, the
+//     bulk load and recount every key's version; what moves with the clock
+//     (overdue, due soon) it counts from what it keeps, as the tallies'
+//     queries do.
 //
 // # Bulk load
 //

@@ -59,13 +59,10 @@ func (t caseTallies) tables() []*tallyAdds {
 	return append([]*tallyAdds{t.receipts, t.buckets}, t.state.tables()...)
 }
 
-// write writes the tallies, then moves on the versions of the backlog's
-// keys they moved (stateTallies.write).
+// write writes the tallies. New cases move no version of the backlog's
+// keys: they move the keys' counts (stateTallies.movedKeys).
 func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
-		return err
-	}
-	return bumpBacklog(ctx, tx, d, t.state.movedKeys())
+	return writeTallies(ctx, tx, d, t.tables())
 }
 
 // merge adds o's counts to t's.
