@@ -155,7 +155,8 @@ COUNT(*), SUM(collective), SUM(skip_level), SUM(is_repeat) FROM cases GROUP BY r
 // the open cases' distinct days, not the cases. A refresh reads only the
 // rows of -1, 0 and the deadlines from now on (idx_backlog_tally_due) and
 // the first deadline of each unit, category and stage: the overdue are the
-// open less the others.
+// open less the others. The collector keeps what it read of each key
+// between refreshes (KeptBacklog) and reads again only the keys that moved.
 var backlogTally = tallyTable{"backlog_tally", []string{"unit", "category", "stage"}, []string{"cases"}, "deadline",
 	`INSERT INTO backlog_tally (unit, category, stage, deadline, cases)
 SELECT unit, category, stage, COALESCE(stage_deadline, 0) AS dl, COUNT(*) FROM cases WHERE stage IS NOT NULL
