@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -94,24 +93,14 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 				t.Helper()
 				at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: inspectEvery, CountyRoles: []string{"county_leader"},
 					MonthStart: time.Date(now.In(shanghai).Year(), now.In(shanghai).Month(), 1, 0, 0, 0, 0, shanghai)}
-				var got store.RegisterNow
-				rd := s.Read
-				if k == nil {
-					rd = s.ReadFacts
-				}
-				must(t, rd(ctx, func(r *store.Reader) error {
-					var err error
-					got, err = r.Register(ctx, at, k)
-					return err
+				return sortedRegister(readOf(t, s, k == nil, func(r *store.Reader) (store.RegisterNow, error) {
+					return r.Register(ctx, at, k)
 				}))
-				return sortedRegister(got)
 			}
 			k := &store.KeptRegister{}
 			check := func(now time.Time, after string) {
 				t.Helper()
-				if got, want := read(now, k), read(now, nil); !reflect.DeepEqual(got, want) {
-					t.Fatalf("at %s, after %s: kept %+v, counted %+v", now.Format(time.RFC3339Nano), after, got, want)
-				}
+				keptIsFacts(t, now, after, read(now, k), read(now, nil))
 			}
 			next, after, overdue, earlier := 0, "nothing", 0, 0
 			for _, now := range edges {

@@ -28,6 +28,34 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// readOf returns what read says in one read of s: from the tallies (with
+// what a kept reader keeps), or with facts from the facts alone (ReadFacts,
+// where a kept reader reads as the reader it keeps for).
+func readOf[T any](t *testing.T, s *store.Store, facts bool, read func(*store.Reader) (T, error)) T {
+	t.Helper()
+	rd := s.Read
+	if facts {
+		rd = s.ReadFacts
+	}
+	var got T
+	must(t, rd(context.Background(), func(r *store.Reader) error {
+		var err error
+		got, err = read(r)
+		return err
+	}))
+	return got
+}
+
+// keptIsFacts fails t unless what a kept reader read at now is what the
+// facts say, and returns the facts'.
+func keptIsFacts[T any](t *testing.T, now time.Time, after string, kept, facts T) T {
+	t.Helper()
+	if !reflect.DeepEqual(kept, facts) {
+		t.Fatalf("at %s, after %s: kept %+v, counted %+v", now.Format(time.RFC3339Nano), after, kept, facts)
+	}
+	return facts
+}
+
 func setup(t *testing.T, dialect string) *store.Store {
 	t.Helper()
 	s := storetest.Open(t, dialect)
