@@ -53,8 +53,14 @@ func bumpBacklog(ctx context.Context, tx *sqlx.Tx, d dialect, keys []backlogKey)
 	return bumpVersions(ctx, tx, d, "backlog_versions", []string{"unit", "category", "stage"}, rows)
 }
 
-// bumpAllBacklog moves every key's version on: backlog_tally was rewritten.
-func bumpAllBacklog(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+// talliesRewritten moves on the versions that stand for everything a kept
+// reader keeps of the tallies (KeptWindows' every day, KeptBacklog's every
+// key): what rewrites the tallies wholesale (the bulk load, recount) calls
+// it in its transaction.
+func talliesRewritten(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	if err := bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}}); err != nil {
+		return err
+	}
 	return bumpBacklog(ctx, tx, d, []backlogKey{allBacklog})
 }
 

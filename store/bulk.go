@@ -242,10 +242,7 @@ func (t *loadTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := writeTallies(ctx, tx, d, all); err != nil {
 		return err
 	}
-	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
-		return err
-	}
-	if err := bumpAllBacklog(ctx, tx, d); err != nil { // KeptBacklog
+	if err := talliesRewritten(ctx, tx, d); err != nil {
 		return err
 	}
 	return recordCompletionDayZone(ctx, tx, d, t.events.loc)

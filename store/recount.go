@@ -104,10 +104,7 @@ func recountTx(ctx context.Context, tx *sqlx.Tx, d dialect, loc *time.Location) 
 	if err := rebuildCompletionDays(ctx, tx, d, loc); err != nil {
 		return err
 	}
-	if err := bumpAllReceiptDays(ctx, tx, d); err != nil { // KeptWindows
-		return err
-	}
-	if err := bumpAllBacklog(ctx, tx, d); err != nil { // KeptBacklog
+	if err := talliesRewritten(ctx, tx, d); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)

@@ -280,9 +280,3 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 	k.days = kept
 	return nil
 }
-
-// bumpAllReceiptDays moves the version of every day on: the buckets were
-// rewritten wholesale.
-func bumpAllReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}})
-}
