@@ -91,9 +91,11 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 // the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
 // so no read walks the past, however long the archive.
 var (
-	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open,
-(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
-AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS oldest
+	// backlogFirstDeadline is the first deadline of the key of o, the row
+	// of allOpen (NULL: none but 0, no clock)
+	backlogFirstDeadline = `(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
+AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1)`
+	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open, ` + backlogFirstDeadline + ` AS oldest
 FROM backlog_tally o WHERE o.deadline = ` + allOpenSQL + ` AND o.cases > 0`
 	backlogAheadQuery = `SELECT unit, category, stage, SUM(cases) AS not_overdue,
 SUM(CASE WHEN deadline >= ? AND deadline <= ? THEN cases ELSE 0 END) AS due_soon

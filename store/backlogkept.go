@@ -107,21 +107,16 @@ type backlogKeptRow struct {
 	Cases    int64  `db:"cases"`
 }
 
-// backlogOpenCountsQuery reads each key's count of its open cases, through
-// idx_backlog_tally_due; backlogRowsQuery the rows of every key that count
-// at a second on:
-// all its open cases (allOpen), those without a clock (0) and its
-// deadlines from that second on, through idx_backlog_tally_due;
-// backlogFirstQuery the first deadline of each key with open cases, as
-// backlogOpenQuery seeks it. backlogKeysCondition narrows either to some
-// keys.
+// backlogOpenCountsQuery reads each key's count of its open cases;
+// backlogRowsQuery the rows of each key that count from a second on: all
+// its open cases (allOpen), those without a clock (0) and its deadlines from
+// that second on, through idx_backlog_tally_due; backlogFirstQuery the first
+// deadline of each key with open cases. backlogKeysCondition narrows the
+// last two to some keys.
 var (
 	backlogOpenCountsQuery = "SELECT unit, category, stage, deadline, cases FROM backlog_tally WHERE deadline = " + allOpenSQL + " AND cases > 0"
 	backlogRowsQuery       = "SELECT unit, category, stage, deadline, cases FROM backlog_tally WHERE (deadline IN (" + allOpenSQL + ", 0) OR deadline >= ?) AND cases > 0"
-	backlogFirstQuery      = `SELECT o.unit, o.category, o.stage,
-(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
-AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1) AS first
-FROM backlog_tally o WHERE o.deadline = ` + allOpenSQL + ` AND o.cases > 0`
+	backlogFirstQuery      = "SELECT o.unit, o.category, o.stage, " + backlogFirstDeadline + " AS first FROM backlog_tally o WHERE o.deadline = " + allOpenSQL + " AND o.cases > 0"
 )
 
 const (
