@@ -91,8 +91,8 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 // the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
 // so no read walks the past, however long the archive.
 var (
-	// backlogFirstDeadline is the first deadline of the key of o, the row
-	// of allOpen (NULL: none but 0, no clock)
+	// backlogFirstDeadline is the first deadline of an open case of the key
+	// whose allOpen row is o; NULL when none of them has a clock
 	backlogFirstDeadline = `(SELECT b.deadline FROM backlog_tally b WHERE b.unit = o.unit AND b.category = o.category AND b.stage = o.stage
 AND b.deadline > 0 AND b.cases > 0 ORDER BY b.deadline LIMIT 1)`
 	backlogOpenQuery = `SELECT o.unit, o.category, o.stage, o.cases AS open, ` + backlogFirstDeadline + ` AS oldest
