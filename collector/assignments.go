@@ -8,8 +8,9 @@ import (
 	"riskmon/store"
 )
 
-// Assignments emits the bureau's open assignments (交办) by unit.
-type Assignments struct{}
+// Assignments emits the bureau's open assignments (交办) by unit. It keeps
+// the units' assignments between refreshes (kept).
+type Assignments struct{ kept *store.KeptAssignments }
 
 var _ Scraper = Assignments{}
 
@@ -18,8 +19,8 @@ func (Assignments) Name() string { return "assignments" }
 
 // Scrape emits, for every unit, the assignments not yet reported done and
 // of them those past their date (2022 Reg. art. 22(三)).
-func (Assignments) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Assigned(ctx)
+func (s Assignments) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.KeptAssigned(ctx, s.kept)
 	if err != nil {
 		return err
 	}

@@ -54,14 +54,17 @@ func bumpBacklog(ctx context.Context, tx *sqlx.Tx, d dialect, keys []backlogKey)
 }
 
 // talliesRewritten moves on the versions that stand for everything a kept
-// reader keeps of the tallies (KeptWindows' every day, KeptBacklog's every
-// key): what rewrites the tallies wholesale (the bulk load, recount) calls
-// it in its transaction.
+// reader keeps (KeptWindows' every day, KeptBacklog's every key,
+// KeptAssignments' every unit): what rewrites the tallies or the cases
+// wholesale (the bulk load, recount) calls it in its transaction.
 func talliesRewritten(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}}); err != nil {
 		return err
 	}
-	return bumpBacklog(ctx, tx, d, []backlogKey{allBacklog})
+	if err := bumpBacklog(ctx, tx, d, []backlogKey{allBacklog}); err != nil {
+		return err
+	}
+	return bumpAssignments(ctx, tx, d, []string{allAssignments})
 }
 
 func (a backlogKey) compare(b backlogKey) int {

@@ -144,7 +144,8 @@ type stateUpdate struct {
 // column set by a CASE on the id. A batch of events saves a round trip a
 // case. Every change of a stored state comes here, so the cases' places in
 // the state tallies (stateTallies) move here alone, in the same transaction,
-// and the versions of the matters the cases name (bumpMatters).
+// with the versions of the units whose assignments change (bumpAssignments)
+// and of the matters the cases name (bumpMatters).
 func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
@@ -180,6 +181,9 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate
 		return fmt.Errorf("update cases: %w", err)
 	}
 	if err := state.write(ctx, tx, d); err != nil {
+		return err
+	}
+	if err := bumpAssignments(ctx, tx, d, assignedUnits(ups)); err != nil {
 		return err
 	}
 	var matters []string

@@ -44,7 +44,11 @@ type AssignedOpen struct {
 // the order of the grouping: the read counts them by date and unit in the
 // index, a row a date and unit (27,480 open assignments of the 10M county
 // are 7,319 rows).
-const assignedQuery = `SELECT unit, assigned_due, COUNT(*) AS cases FROM cases WHERE assigned_due IS NOT NULL GROUP BY assigned_due, unit`
+const (
+	assignedSelect = "SELECT unit, assigned_due, COUNT(*) AS cases FROM cases WHERE assigned_due IS NOT NULL"
+	assignedGroup  = " GROUP BY assigned_due, unit"
+	assignedQuery  = assignedSelect + assignedGroup
+)
 
 // Assigned returns the open assignments (2022 Reg. art. 22(三)); the
 // collector tells which are past their date (petition.State.AssignmentOverdue).

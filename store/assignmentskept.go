@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// allAssignments is the row of assignment_versions that stands for every
+// unit: the bulk load, which writes cases' assignments wholesale, moves it
+// on (talliesRewritten).
+const allAssignments = ""
+
+// assignedUnits are the units whose open assignments ups change: a case's
+// assignment date set, moved or ended, or an assigned case moved to another
+// unit (both units).
+func assignedUnits(ups []stateUpdate) []string {
+	var out []string
+	for _, u := range ups {
+		if u.from.AssignedDue != u.st.AssignedDue || (u.st.AssignedDue != 0 && u.from.Unit != u.st.Unit) {
+			out = append(out, u.from.Unit, u.st.Unit)
+		}
+	}
+	return out
+}
+
+// bumpAssignments moves on the versions of units in the writer's
+// transaction (KeptAssignments).
+func bumpAssignments(ctx context.Context, tx *sqlx.Tx, d dialect, units []string) error {
+	units = slices.Clone(units)
+	slices.Sort(units)
+	keys := make([][]any, 0, len(units))
+	for _, u := range slices.Compact(units) {
+		keys = append(keys, []any{u})
+	}
+	return bumpVersions(ctx, tx, d, "assignment_versions", []string{"unit"}, keys)
+}
+
+// KeptAssignments keeps, from one refresh to the next, each unit's open
+// assignments by due date, as Assigned reads them. Which of them are
+// overdue moves with the clock and is told by the collector
+// (petition.State.AssignmentOverdue); what is kept changes only with a
+// change of a case's assignment, which moves its unit's version on
+// (updateStates). A refresh reads the versions, a row a unit, and the
+// assignments only of the units whose version moved. Its zero value keeps
+// nothing yet.
+type KeptAssignments struct {
+	mu      sync.Mutex
+	epoch   int64 // the version of allAssignments read with what is kept
+	units   map[string][]AssignedOpen
+	version map[string]int64
+}
+
+// KeptAssigned is Assigned, the units' rows taken from k and kept there;
+// with ReadFacts, or k nil, it is Assigned.
+func (r *Reader) KeptAssigned(ctx context.Context, k *KeptAssignments) ([]AssignedOpen, error) {
+	if r.facts || k == nil {
+		return r.Assigned(ctx)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	type versionRow struct {
+		Unit    string `db:"unit"`
+		Version int64  `db:"version"`
+	}
+	rows, err := selectAll[versionRow](ctx, r.tx, "assignment versions", "SELECT unit, version FROM assignment_versions")
+	if err != nil {
+		return nil, err
+	}
+	versions := make(map[string]int64, len(rows))
+	for _, v := range rows {
+		versions[v.Unit] = v.Version
+	}
+	all := k.units == nil || versions[allAssignments] != k.epoch
+	units := map[string][]AssignedOpen{}
+	var stale []any
+	if !all {
+		for u, as := range k.units {
+			if k.version[u] == versions[u] {
+				units[u] = as
+			}
+		}
+		for u, v := range versions {
+			if u != allAssignments && k.version[u] != v {
+				stale = append(stale, u)
+			}
+		}
+	}
+	if all || len(stale) > 0 {
+		q, args := assignedQuery, []any{}
+		if !all {
+			q, args = assignedUnitsQuery(len(stale)), stale
+		}
+		got, err := selectAll[AssignedOpen](ctx, r.tx, "open assignments", q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range got {
+			units[a.Unit] = append(units[a.Unit], a)
+		}
+	}
+	k.units, k.version, k.epoch = units, versions, versions[allAssignments]
+	var out []AssignedOpen
+	for _, as := range units {
+		out = append(out, as...)
+	}
+	return out, nil
+}
+
+// assignedUnitsQuery is assignedQuery for n units.
+func assignedUnitsQuery(n int) string {
+	return assignedSelect + " AND unit IN (" + marks(n) + ")" + assignedGroup
+}
