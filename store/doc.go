@@ -64,7 +64,9 @@
 //     (stateTallies.write), a create the key's count of open cases, the
 //     bulk load and recount every key's version; what moves with the clock
 //     (overdue, due soon) it counts from what it keeps, as the tallies'
-//     queries do.
+//     queries do. So are the open assignments by unit (KeptAssignments,
+//     assignmentskept.go), on assignment_versions, which updateStates
+//     moves on for the units whose assignments change.
 //
 // # Bulk load
 //
