@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -29,13 +28,7 @@ func assignedUnits(ups []stateUpdate) []string {
 // bumpAssignments moves on the versions of units in the writer's
 // transaction (KeptAssignments).
 func bumpAssignments(ctx context.Context, tx *sqlx.Tx, d dialect, units []string) error {
-	units = slices.Clone(units)
-	slices.Sort(units)
-	keys := make([][]any, 0, len(units))
-	for _, u := range slices.Compact(units) {
-		keys = append(keys, []any{u})
-	}
-	return bumpVersions(ctx, tx, d, "assignment_versions", []string{"unit"}, keys)
+	return bumpUnits(ctx, tx, d, "assignment_versions", units)
 }
 
 // KeptAssignments keeps, from one refresh to the next, each unit's open

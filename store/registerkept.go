@@ -32,13 +32,7 @@ func (w *registerWrites) write(ctx context.Context, tx *sqlx.Tx, d dialect) erro
 	if err := w.tally.write(ctx, tx, d); err != nil {
 		return err
 	}
-	units := slices.Clone(w.units)
-	slices.Sort(units)
-	keys := make([][]any, 0, len(units))
-	for _, u := range slices.Compact(units) {
-		keys = append(keys, []any{u})
-	}
-	return bumpVersions(ctx, tx, d, "dispute_versions", []string{"unit"}, keys)
+	return bumpUnits(ctx, tx, d, "dispute_versions", w.units)
 }
 
 // RegisterAt is what the register's gauges are read for: the instant, the

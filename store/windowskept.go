@@ -59,6 +59,18 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 	return bumpVersions(ctx, tx, d, "receipt_day_versions", []string{"day", "shard"}, keys)
 }
 
+// bumpUnits moves on the versions of units (in any order, repeated) in
+// table, a version a unit.
+func bumpUnits(ctx context.Context, tx *sqlx.Tx, d dialect, table string, units []string) error {
+	units = slices.Clone(units)
+	slices.Sort(units)
+	keys := make([][]any, 0, len(units))
+	for _, u := range slices.Compact(units) {
+		keys = append(keys, []any{u})
+	}
+	return bumpVersions(ctx, tx, d, table, []string{"unit"}, keys)
+}
+
 // bumpVersions adds one to the version of each row of table keyed by keys
 // (in keyCols' order, sorted and distinct), creating it at 1: one statement,
 // its rows in key order as the tallies' are, so that writers lock them in
