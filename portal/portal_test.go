@@ -115,10 +115,11 @@ func TestZeroReportInTheBrowser(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	// visit opens url and waits for sel. A page that never comes is asked
-	// for once more: under CI's load Chromium twice left a navigation
-	// hanging (2026-12-06) while the server answers every request within
-	// its queries' 10 s, so a server that hangs still fails both tries.
+	// visit opens url and waits for sel. A page that does not come is asked
+	// for once more: twice under CI's load (2026-12-06) a page never came
+	// within the browser's two minutes, the cause not found, while the
+	// server answers every request within its queries' 10 s, so a server
+	// that hangs still fails both tries.
 	visit := func(what, url, sel string) {
 		t.Helper()
 		for try := 1; ; try++ {
