@@ -54,17 +54,9 @@ func (r *Reader) KeptAssigned(ctx context.Context, k *KeptAssignments) ([]Assign
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	type versionRow struct {
-		Unit    string `db:"unit"`
-		Version int64  `db:"version"`
-	}
-	rows, err := selectAll[versionRow](ctx, r.tx, "assignment versions", "SELECT unit, version FROM assignment_versions")
+	versions, err := unitVersions(ctx, r.tx, "assignment_versions")
 	if err != nil {
 		return nil, err
-	}
-	versions := make(map[string]int64, len(rows))
-	for _, v := range rows {
-		versions[v.Unit] = v.Version
 	}
 	all := k.units == nil || versions[allAssignments] != k.epoch
 	units := map[string][]AssignedOpen{}

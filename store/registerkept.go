@@ -135,11 +135,7 @@ type registerRow struct {
 func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (RegisterNow, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	type versionRow struct {
-		Unit    string `db:"unit"`
-		Version int64  `db:"version"`
-	}
-	versions, err := selectAll[versionRow](ctx, tx, "register versions", "SELECT unit, version FROM dispute_versions")
+	versions, err := unitVersions(ctx, tx, "dispute_versions")
 	if err != nil {
 		return RegisterNow{}, err
 	}
@@ -152,10 +148,10 @@ func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (Re
 	}
 	var stale []any // the units whose register changed: read again whole
 	if !first {
-		for _, v := range versions {
-			if units[v.Unit].version != v.Version {
-				stale = append(stale, v.Unit)
-				delete(units, v.Unit)
+		for u, v := range versions {
+			if units[u].version != v {
+				stale = append(stale, u)
+				delete(units, u)
 			}
 		}
 	}
@@ -183,10 +179,10 @@ func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (Re
 		ku.late = append(ku.late, row.state())
 		units[row.Unit] = ku
 	}
-	for _, v := range versions {
-		ku := units[v.Unit]
-		ku.version = v.Version
-		units[v.Unit] = ku
+	for u, v := range versions {
+		ku := units[u]
+		ku.version = v
+		units[u] = ku
 	}
 	k.units, k.monthStart = units, month
 	return k.count(at), nil

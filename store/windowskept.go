@@ -59,6 +59,24 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 	return bumpVersions(ctx, tx, d, "receipt_day_versions", []string{"day", "shard"}, keys)
 }
 
+// unitVersions reads table's version of each unit (a unit with no row is
+// at version 0).
+func unitVersions(ctx context.Context, tx *sqlx.Tx, table string) (map[string]int64, error) {
+	type versionRow struct {
+		Unit    string `db:"unit"`
+		Version int64  `db:"version"`
+	}
+	rows, err := selectAll[versionRow](ctx, tx, table, "SELECT unit, version FROM "+table)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(rows))
+	for _, v := range rows {
+		out[v.Unit] = v.Version
+	}
+	return out, nil
+}
+
 // bumpUnits moves on the versions of units (in any order, repeated) in
 // table, a version a unit.
 func bumpUnits(ctx context.Context, tx *sqlx.Tx, d dialect, table string, units []string) error {
