@@ -97,41 +97,20 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 						}
 					}
 					err := s.Read(ctx, func(r *store.Reader) error {
-						keptW, err := r.KeptWindows(ctx, now, starts, windows)
-						if err != nil {
-							return err
-						}
-						readW, err := r.KeptWindows(ctx, now, starts, nil)
-						if err != nil {
-							return err
-						}
-						keptR, err := r.Register(ctx, at, register)
-						if err != nil {
-							return err
-						}
-						readR, err := r.Register(ctx, at, nil)
-						if err != nil {
-							return err
-						}
-						keptA, err := r.KeptMatterActivity(ctx, now, activity)
-						if err != nil {
-							return err
-						}
-						readA, err := r.KeptMatterActivity(ctx, now, nil)
-						if err != nil {
-							return err
-						}
-						keptB, err := r.KeptBacklog(ctx, now, rules.DueSoon, backlog)
-						if err != nil {
-							return err
-						}
-						readB, err := r.KeptBacklog(ctx, now, rules.DueSoon, nil)
-						if err != nil {
-							return err
-						}
-						return errors.Join(differ("receipt windows", keptW, readW),
-							differ("register", sortedRegister(keptR), sortedRegister(readR)), differ("matter activity", keptA, readA),
-							differ("backlog", keptB, readB))
+						return errors.Join(
+							sameRead(r, "receipt windows", func(r *store.Reader, kept bool) ([]store.WindowCount, error) {
+								return r.KeptWindows(ctx, now, starts, keptOrNil(kept, windows))
+							}),
+							sameRead(r, "register", func(r *store.Reader, kept bool) (store.RegisterNow, error) {
+								got, err := r.Register(ctx, at, keptOrNil(kept, register))
+								return sortedRegister(got), err
+							}),
+							sameRead(r, "matter activity", func(r *store.Reader, kept bool) ([]petition.MatterActivity, error) {
+								return r.KeptMatterActivity(ctx, now, keptOrNil(kept, activity))
+							}),
+							sameRead(r, "backlog", func(r *store.Reader, kept bool) ([]store.BacklogCount, error) {
+								return r.KeptBacklog(ctx, now, rules.DueSoon, keptOrNil(kept, backlog))
+							}))
 					})
 					if compared++; compared == 1 {
 						close(read)
@@ -158,6 +137,28 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 }
 
 // differ says how kept and read differ, or nil.
+// sameRead reads with read in r twice, with its kept reader and without
+// (nil), and says how the two differ.
+func sameRead[T any](r *store.Reader, what string, read func(r *store.Reader, kept bool) (T, error)) error {
+	kept, err := read(r, true)
+	if err != nil {
+		return err
+	}
+	plain, err := read(r, false)
+	if err != nil {
+		return err
+	}
+	return differ(what, kept, plain)
+}
+
+// keptOrNil is k when kept, else nil: the same reader without what it keeps.
+func keptOrNil[K any](kept bool, k *K) *K {
+	if kept {
+		return k
+	}
+	return nil
+}
+
 func differ[T any](what string, kept, read T) error {
 	if reflect.DeepEqual(kept, read) {
 		return nil
