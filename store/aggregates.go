@@ -112,14 +112,6 @@ func (r *Reader) Requests(ctx context.Context) ([]RequestCount, error) {
 	return selectAll[RequestCount](ctx, r.tx, "request counts", requestTally.sumQuery())
 }
 
-func selectAll[T any](ctx context.Context, tx *sqlx.Tx, what, query string, args ...any) ([]T, error) {
-	var out []T
-	if err := tx.SelectContext(ctx, &out, query, args...); err != nil {
-		return nil, fmt.Errorf("read %s: %w", what, err)
-	}
-	return out, nil
-}
-
 // secondAtOrAfter returns the first whole second at or after t, as Unix
 // seconds. Stored times are whole seconds, so for a stored s, s >= t exactly
 // when s >= secondAtOrAfter(t), and s < t exactly when s < secondAtOrAfter(t):

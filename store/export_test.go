@@ -218,3 +218,14 @@ func (q QueuedEvent) Await(ctx context.Context) (CaseView, bool, error) {
 	}
 	return q.call.res.view, q.call.res.added, nil
 }
+
+// SelectAll is selectAll in a read transaction of s.
+func SelectAll[T any](ctx context.Context, s *Store, query string) ([]T, error) {
+	var out []T
+	err := s.Read(ctx, func(r *Reader) error {
+		var err error
+		out, err = selectAll[T](ctx, r.tx, "the test's rows", query)
+		return err
+	})
+	return out, err
+}
