@@ -7,8 +7,10 @@ import (
 	"riskmon/store"
 )
 
-// Receipts emits the all-time receipt counters from the receipt tally.
-type Receipts struct{}
+// Receipts emits the all-time receipt counters from the receipt tally,
+// kept between refreshes (kept: each unit's rows, read again when the sum
+// of its counters moves).
+type Receipts struct{ kept *store.KeptReceipts }
 
 var _ Scraper = Receipts{}
 
@@ -16,8 +18,8 @@ var _ Scraper = Receipts{}
 func (Receipts) Name() string { return "receipts" }
 
 // Scrape emits received, persons, collective and repeat counters.
-func (Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Receipts(ctx)
+func (s Receipts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, err := r.KeptReceipts(ctx, s.kept)
 	if err != nil {
 		return err
 	}

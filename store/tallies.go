@@ -41,13 +41,19 @@ func (t tallyTable) groupKeys() []string {
 }
 
 // sumQuery reads t summed over its shards, each sum named as its column.
-func (t tallyTable) sumQuery() string {
+func (t tallyTable) sumQuery() string { return t.sumQueryWhere("") }
+
+// sumQueryWhere is sumQuery of the rows where cond holds ("": every row).
+func (t tallyTable) sumQueryWhere(cond string) string {
 	keys := strings.Join(t.groupKeys(), ", ")
 	sums := make([]string, len(t.vals))
 	for i, v := range t.vals {
 		sums[i] = "SUM(" + v + ") AS " + v
 	}
-	return "SELECT " + keys + ", " + strings.Join(sums, ", ") + " FROM " + t.name + " GROUP BY " + keys
+	if cond != "" {
+		cond = " WHERE " + cond
+	}
+	return "SELECT " + keys + ", " + strings.Join(sums, ", ") + " FROM " + t.name + cond + " GROUP BY " + keys
 }
 
 // The tallies. Receipts: a case, its persons, whether collective and whether

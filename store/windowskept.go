@@ -62,11 +62,17 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 // unitVersions reads table's version of each unit (a unit with no row is
 // at version 0).
 func unitVersions(ctx context.Context, tx *sqlx.Tx, table string) (map[string]int64, error) {
+	return unitVersionsOf(ctx, tx, table, "SELECT unit, version FROM "+table)
+}
+
+// unitVersionsOf reads what query says of each unit: its columns unit and
+// version.
+func unitVersionsOf(ctx context.Context, tx *sqlx.Tx, what, query string) (map[string]int64, error) {
 	type versionRow struct {
 		Unit    string `db:"unit"`
 		Version int64  `db:"version"`
 	}
-	rows, err := selectAll[versionRow](ctx, tx, table, "SELECT unit, version FROM "+table)
+	rows, err := selectAll[versionRow](ctx, tx, what, query)
 	if err != nil {
 		return nil, err
 	}
