@@ -308,10 +308,15 @@ func (s DisputeState) Overdue(now time.Time, loc *time.Location) bool {
 // leader (for a high-risk one, a leader of one of countyRoles), a handler, a
 // time limit, or an inspection within the last inspectEvery.
 func (s DisputeState) Missing(now time.Time, inspectEvery time.Duration, countyRoles []string) []string {
+	return s.AppendMissing(nil, now, inspectEvery, countyRoles)
+}
+
+// AppendMissing is Missing appended to out: a count over a whole register
+// reuses one slice instead of making one a dispute.
+func (s DisputeState) AppendMissing(out []string, now time.Time, inspectEvery time.Duration, countyRoles []string) []string {
 	if s.Status != DisputeOpen {
-		return nil
+		return out
 	}
-	var out []string
 	if s.LeaderRole == "" || s.Risk == RiskHigh && !Contains(countyRoles, s.LeaderRole) {
 		out = append(out, HaveLeader)
 	}

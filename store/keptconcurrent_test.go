@@ -19,9 +19,9 @@ import (
 // While writers create cases (received over the last 30 days, repeats of
 // one another, naming matters) and register disputes and their events at
 // once, every refresh's kept readers (KeptWindows, KeptRegister,
-// KeptMatterActivity, KeptBacklog) say what the same snapshot says without them: a
-// version moved on in the writer's transaction is seen with its facts or
-// not at all.
+// KeptMatterActivity, KeptBacklog, KeptReceipts) say what the same snapshot
+// says without them: a version (or a sum) moved on in the writer's
+// transaction is seen with its facts or not at all.
 func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 	now := time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC)
 	for _, dialect := range storetest.Dialects {
@@ -29,6 +29,7 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 			ctx := context.Background()
 			s := setup(t, dialect)
 			s.SetClock(func() time.Time { return now })
+			must(t, s.PutCategory(ctx, store.Category{Code: "land", Name: "土地"}))
 			for _, m := range []string{"m1", "m2", "m3"} {
 				must(t, s.PutMatterWithin(ctx, store.Matter{Code: m, Name: "事项" + m, Unit: "u1", Category: "other"}, 10))
 			}
@@ -67,7 +68,9 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 				<-read
 				for i := range each {
 					d := sampleDispute(fmt.Sprintf("DW-%03d", i))
+					// categories and risks interleaved within each unit
 					d.Unit, d.ResolveBy = []string{"u1", "u2"}[i%2], calendar.Date(2026, 10, 1+i%25)
+					d.Category, d.Risk = []string{"other", "land"}[i/2%2], petition.DisputeRisks[i%len(petition.DisputeRisks)]
 					d.LeaderRole, d.HandlerAssigned = "county_leader", true
 					if _, _, err := s.CreateDispute(ctx, roles, d); err != nil {
 						errs <- fmt.Errorf("dispute %s: %w", d.No, err)
@@ -85,6 +88,7 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 			compared := 0
 			readers.Go(func() {
 				windows, register, activity, backlog := &store.KeptWindows{}, &store.KeptRegister{}, &store.KeptActivity{}, &store.KeptBacklog{}
+				receipts := &store.KeptReceipts{}
 				at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: 7 * 24 * time.Hour, CountyRoles: []string{"county_leader"},
 					MonthStart: time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai)}
 				starts := (&collector.Env{Now: now, Rules: rules}).WindowStarts()
@@ -110,6 +114,10 @@ func TestKeptReadersUnderConcurrentWriters(t *testing.T) {
 							}),
 							sameRead(r, "backlog", func(r *store.Reader, kept bool) ([]store.BacklogCount, error) {
 								return r.KeptBacklog(ctx, now, rules.DueSoon, keptOrNil(kept, backlog))
+							}),
+							sameRead(r, "receipts", func(r *store.Reader, kept bool) ([]store.ReceiptCount, error) {
+								got, err := r.KeptReceipts(ctx, keptOrNil(kept, receipts))
+								return sortedReceipts(got), err
 							}))
 					})
 					if compared++; compared == 1 {

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,13 +101,20 @@ type KeptRegister struct {
 // keptUnit is a unit's register as kept, and the version it was read at.
 type keptUnit struct {
 	version int64
-	open    []keptDispute
+	open    []keptRun               // the open disputes, by category and risk
 	late    []petition.DisputeState // of the disputes late this month, how they stand
+}
+
+// keptRun is a unit's open disputes of one category and risk: a row of
+// the count, whose disputes it counts with no lookup a dispute (over a
+// hundred thousand disputes the lookups were most of a refresh's count).
+type keptRun struct {
+	category, risk string
+	disputes       []keptDispute
 }
 
 // keptDispute is an open dispute as the gauges count it.
 type keptDispute struct {
-	category  string
 	potential sql.NullString
 	persons   int64
 	st        petition.DisputeState
@@ -165,9 +174,17 @@ func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (Re
 	if err != nil {
 		return RegisterNow{}, err
 	}
+	// a unit's disputes in order of category and risk: a run of each
+	slices.SortFunc(open, func(a, b registerRow) int {
+		return cmp.Or(strings.Compare(a.Unit, b.Unit), strings.Compare(a.Category, b.Category), strings.Compare(a.Risk, b.Risk))
+	})
 	for _, row := range open {
 		ku := units[row.Unit]
-		ku.open = append(ku.open, keptDispute{row.Category, row.Potential, row.PersonsEstimate, row.state()})
+		if n := len(ku.open); n == 0 || ku.open[n-1].category != row.Category || ku.open[n-1].risk != row.Risk {
+			ku.open = append(ku.open, keptRun{category: row.Category, risk: row.Risk})
+		}
+		run := &ku.open[len(ku.open)-1]
+		run.disputes = append(run.disputes, keptDispute{row.Potential, row.PersonsEstimate, row.state()})
 		units[row.Unit] = ku
 	}
 	late, err := registerRows(ctx, tx, "disputes late this month", registerLateQuery, []any{month}, stale, lateAgain)
@@ -205,54 +222,49 @@ func registerRows(ctx context.Context, tx *sqlx.Tx, what, q string, args, only [
 // count counts the kept register at at, by petition.DisputeState's rules:
 // what the facts' queries (registerFacts) say in SQL.
 func (k *KeptRegister) count(at RegisterAt) RegisterNow {
-	type ucr struct{ unit, category, risk string }
-	open := map[ucr]*OpenDisputeCount{}
-	earlier := map[string]int64{}
-	potential := map[[2]string]int64{}
+	var out RegisterNow
+	var missing []string // one slice for every dispute's missing haves
 	for unit, ku := range k.units {
-		for _, d := range ku.open {
-			key := ucr{unit, d.category, d.st.Risk}
-			c := open[key]
-			if c == nil {
-				c = &OpenDisputeCount{Unit: unit, Category: d.category, Risk: d.st.Risk}
-				open[key] = c
-			}
-			c.Open++
-			c.Persons += d.persons
-			if d.st.Overdue(at.Now, at.Loc) {
-				c.Overdue++
-			}
-			for _, have := range d.st.Missing(at.Now, at.InspectEvery, at.CountyRoles) {
-				switch have {
-				case petition.HaveLeader:
-					c.NoLeader++
-				case petition.HaveHandler:
-					c.NoHandler++
-				case petition.HaveDeadline:
-					c.NoDeadline++
-				case petition.HaveInspection:
-					c.NoInspection++
+		potential := map[string]int64{}
+		for _, run := range ku.open {
+			out.Open = append(out.Open, OpenDisputeCount{Unit: unit, Category: run.category, Risk: run.risk})
+			c := &out.Open[len(out.Open)-1]
+			for _, d := range run.disputes {
+				c.Open++
+				c.Persons += d.persons
+				if d.st.Overdue(at.Now, at.Loc) {
+					c.Overdue++
+				}
+				missing = d.st.AppendMissing(missing[:0], at.Now, at.InspectEvery, at.CountyRoles)
+				for _, have := range missing {
+					switch have {
+					case petition.HaveLeader:
+						c.NoLeader++
+					case petition.HaveHandler:
+						c.NoHandler++
+					case petition.HaveDeadline:
+						c.NoDeadline++
+					case petition.HaveInspection:
+						c.NoInspection++
+					}
+				}
+				if d.potential.Valid {
+					potential[d.potential.String]++
 				}
 			}
-			if d.potential.Valid {
-				potential[[2]string{unit, d.potential.String}]++
-			}
 		}
+		earlier := int64(0)
 		for _, st := range ku.late {
 			if !st.Overdue(at.Now, at.Loc) {
-				earlier[unit]++
+				earlier++
 			}
 		}
-	}
-	var out RegisterNow
-	for _, c := range open {
-		out.Open = append(out.Open, *c)
-	}
-	for unit, n := range earlier {
-		out.OverdueEarlier = append(out.OverdueEarlier, UnitOverdue{Unit: unit, Overdue: n})
-	}
-	for up, n := range potential {
-		out.Potentials = append(out.Potentials, PotentialCount{Unit: up[0], Potential: up[1], Open: n})
+		if earlier > 0 {
+			out.OverdueEarlier = append(out.OverdueEarlier, UnitOverdue{Unit: unit, Overdue: earlier})
+		}
+		for p, n := range potential {
+			out.Potentials = append(out.Potentials, PotentialCount{Unit: unit, Potential: p, Open: n})
+		}
 	}
 	return out
 }
