@@ -118,6 +118,7 @@ type countsAt struct {
 	backlog    []store.BacklogCount
 	kept       []store.BacklogCount // the backlog kept from one instant to the next (KeptBacklog)
 	windows    []store.WindowCount
+	keptWin    []store.WindowCount // the windows kept from one instant to the next (KeptWindows)
 	supervised []store.SupervisedCount
 	unanswered []store.UnansweredCount
 }
@@ -130,7 +131,7 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 		read = s.ReadFacts
 	}
 	out := make([]countsAt, len(instants))
-	kept := &store.KeptBacklog{}
+	kept, keptWin := &store.KeptBacklog{}, &store.KeptWindows{}
 	byKey := func(a, b store.BacklogCount) int {
 		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Stage, b.Stage))
 	}
@@ -145,7 +146,11 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 				return err
 			}
 			slices.SortFunc(out[i].kept, byKey)
-			if out[i].windows, err = rd.Windows(ctx, (&collector.Env{Now: now, Rules: r}).WindowStarts()); err != nil {
+			starts := (&collector.Env{Now: now, Rules: r}).WindowStarts()
+			if out[i].windows, err = rd.Windows(ctx, starts); err != nil {
+				return err
+			}
+			if out[i].keptWin, err = rd.KeptWindows(ctx, now, starts, keptWin); err != nil {
 				return err
 			}
 			if out[i].supervised, err = rd.Supervised(ctx, now); err != nil {

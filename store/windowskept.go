@@ -117,10 +117,12 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
 // the settled days the windows span: each day's row of a unit and
-// category, and the hour rows of the day a window starts in. A refresh
-// reads the settled days' versions, and again only the days whose version
-// moved; the days not settled, and the part-hour at each window's start, it
-// reads as Windows does. A clock that goes back needs no care: what is
+// category, the hour rows of the day a window starts in, and the cases of
+// the hour it starts within, a row a case (a window that starts mid-hour
+// counts that hour's cases from its start on: at ten million cases the
+// part-hours' cases were the windows' costliest read). A refresh reads the
+// settled days' versions, and again only the days whose version moved; the
+// days not settled, and a part-hour in them, it reads as Windows does. A clock that goes back needs no care: what is
 // kept of a day is its buckets at a version, whatever the clock, and a day
 // no longer settled is read live and forgotten. Its zero value keeps nothing
 // yet.
@@ -135,7 +137,38 @@ type keptReceiptDay struct {
 	version int64
 	sums    map[unitCategory][4]int64 // the day's own rows
 	hours   []keptHour                // the day's hour rows, once a window starts in it
+	cases   map[int64][]keptCase      // by hour, the cases of the hours a window starts within
 }
+
+// keptCase is a case as the windows count it: when it was received, and
+// what it adds to its unit and category.
+type keptCase struct {
+	at   int64
+	key  unitCategory
+	vals [4]int64
+}
+
+// hourCaseRow is a row of hourCasesQuery.
+type hourCaseRow struct {
+	At       int64  `db:"at"`
+	Unit     string `db:"unit"`
+	Category string `db:"category"`
+	V0       int64  `db:"v0"`
+	V1       int64  `db:"v1"`
+	V2       int64  `db:"v2"`
+	V3       int64  `db:"v3"`
+}
+
+// hourCasesQuery reads the cases of [?, ?) as windowCases counts them, a
+// row a case.
+var hourCasesQuery = func() string {
+	src := windowCases
+	q := "SELECT " + src.col + " AS at, " + src.unit + " AS unit, category"
+	for i, v := range src.vals {
+		q += fmt.Sprintf(", %s AS v%d", v, i)
+	}
+	return q + " FROM " + src.table + " WHERE " + src.col + " >= ? AND " + src.col + " < ?"
+}()
 
 type keptHour struct {
 	key  unitCategory
@@ -172,7 +205,7 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 	settled := floorDiv(now.Unix(), secondsPerDay) - settledMargin // days before it are settled
 	n := len(starts)
 	cases, hours, days := make([]span, n), make([]span, n), make([]span, n)
-	sumDays, hourFrom := make([]dayRange, n), make([]int64, n)
+	sumDays, hourFrom, partFrom := make([]dayRange, n), make([]int64, n), make([]int64, n)
 	first := settled // the first settled day a window needs
 	for i, start := range starts {
 		s := secondAtOrAfter(start)
@@ -188,8 +221,15 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 			sumDays[i] = dayRange{d, settled}
 			first = min(first, d)
 		}
+		// the part-hour before the window's first whole hour, in a settled
+		// day: counted from its hour's cases, kept
+		partFrom[i] = -1
+		if s < h*secondsPerHour && floorDiv(h-1, 24) < settled {
+			cases[i], partFrom[i] = span{}, s
+			first = min(first, floorDiv(h-1, 24))
+		}
 	}
-	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom); err != nil {
+	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom, partFrom); err != nil {
 		return nil, err
 	}
 	byKey := map[unitCategory]*WindowCount{}
@@ -221,14 +261,23 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 				}
 			}
 		}
+		if partFrom[i] >= 0 {
+			hour := floorDiv(partFrom[i], secondsPerHour)
+			for _, c := range k.days[floorDiv(hour, 24)].cases[hour] {
+				if c.at >= partFrom[i] {
+					add(i, c.key, c.vals)
+				}
+			}
+		}
 	}
 	return sortedWindows(byKey), nil
 }
 
 // refresh brings k's days [first, settled) up to date in tx: the sums of
-// the days sumDays span, the hours of the days hourFrom falls in (-1:
-// none), read again where their version moved; the others it forgets.
-func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom []int64) error {
+// the days sumDays span, the hours of the days hourFrom falls in, the cases
+// of the hours partFrom falls in (-1: none), read again where their day's
+// version moved; the others it forgets.
+func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom, partFrom []int64) error {
 	type versionRow struct {
 		Day     int64 `db:"day"`
 		Version int64 `db:"version"`
@@ -308,9 +357,39 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		}
 		kept[d].hours = hs
 	}
+	needCases := map[int64]bool{} // by hour
+	for _, p := range partFrom {
+		if p >= 0 {
+			needCases[floorDiv(p, secondsPerHour)] = true
+		}
+	}
+	for hour := range needCases {
+		kd := need(floorDiv(hour, 24))
+		if _, ok := kd.cases[hour]; ok {
+			continue
+		}
+		got, err := selectAll[hourCaseRow](ctx, tx, "receipts of a settled hour", hourCasesQuery,
+			hour*secondsPerHour, (hour+1)*secondsPerHour)
+		if err != nil {
+			return err
+		}
+		cs := make([]keptCase, 0, len(got))
+		for _, c := range got {
+			cs = append(cs, keptCase{c.At, unitCategory{c.Unit, c.Category}, [4]int64{c.V0, c.V1, c.V2, c.V3}})
+		}
+		if kd.cases == nil {
+			kd.cases = map[int64][]keptCase{}
+		}
+		kd.cases[hour] = cs
+	}
 	for day, kd := range kept {
 		if !needHours[day] {
 			kd.hours = nil // kept only while a window starts in the day
+		}
+		for hour := range kd.cases {
+			if !needCases[hour] {
+				delete(kd.cases, hour) // kept only while a window starts within the hour
+			}
 		}
 	}
 	k.days = kept

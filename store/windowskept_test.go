@@ -19,7 +19,8 @@ import (
 // starts on (−1 s, −1 ns, 0, +1 ns, +1 s) over six weeks, while cases are
 // created between the instants with the writers' clock the reader's: just
 // received, registered a day, two and five days late, collective and
-// skip-level, one that makes an earlier case a repeat; by a slow writer
+// skip-level, one a week late into the part-hour a window starts in, one
+// that makes an earlier case a repeat; by a slow writer
 // whose clock read the day before the reader's, across midnight; after a
 // recount that repairs the buckets; and when the clock goes back.
 func TestKeptWindowsFollowTheWrites(t *testing.T) {
@@ -102,6 +103,11 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 					create(evening, evening.Add(-5*day-3*hour), "u2", fmt.Sprintf("c-%d", d), 30, "county")            // collective, five days late
 					create(evening, evening.Add(-7*day+hour), "u1", fmt.Sprintf("e-%d", d), 1, petition.NationalLevel) // skip-level, near the 7 days' start
 					walk(evening, "cases registered late")
+					// a week late, into the part-hour the 7 days start in,
+					// whose cases the reader keeps since the walk above
+					later := evening.Add(time.Minute)
+					create(later, evening.Add(-7*day+10*time.Minute), "u1", fmt.Sprintf("f-%d", d), 1, "county")
+					walk(later, "a case registered into the part-hour a window starts in")
 				}
 			}
 			if slices.Contains(counted[:], 0) {
