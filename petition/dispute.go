@@ -295,13 +295,26 @@ func ApplyDispute(s DisputeState, e DisputeEvent, roles []string, loc *time.Loca
 
 // overdue reports whether at is past the last day of the time limit.
 func (s DisputeState) overdue(at time.Time, loc *time.Location) bool {
-	return s.ResolveBy != 0 && !at.Before(s.ResolveBy.End(loc))
+	return s.overdueOn(calendar.DayOf(at, loc))
+}
+
+// overdueOn: the limit's last day is before today, so that it has ended
+// (Day.End, the next day's start) by any instant of today: the same
+// comparison the register's queries make.
+func (s DisputeState) overdueOn(today calendar.Day) bool {
+	return s.ResolveBy != 0 && s.ResolveBy < today
 }
 
 // Overdue reports whether an open dispute is past the last day of its time
 // limit at now.
 func (s DisputeState) Overdue(now time.Time, loc *time.Location) bool {
-	return s.Status == DisputeOpen && s.overdue(now, loc)
+	return s.OverdueOn(calendar.DayOf(now, loc))
+}
+
+// OverdueOn is Overdue at any instant of the local day today: a count over
+// a whole register finds the day once, not once a dispute.
+func (s DisputeState) OverdueOn(today calendar.Day) bool {
+	return s.Status == DisputeOpen && s.overdueOn(today)
 }
 
 // Missing lists which of the four haves an open dispute lacks at now: a

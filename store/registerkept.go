@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 )
 
@@ -224,6 +225,7 @@ func registerRows(ctx context.Context, tx *sqlx.Tx, what, q string, args, only [
 func (k *KeptRegister) count(at RegisterAt) RegisterNow {
 	var out RegisterNow
 	var missing []string // one slice for every dispute's missing haves
+	today := calendar.DayOf(at.Now, at.Loc)
 	for unit, ku := range k.units {
 		potential := map[string]int64{}
 		for _, run := range ku.open {
@@ -232,7 +234,7 @@ func (k *KeptRegister) count(at RegisterAt) RegisterNow {
 			for _, d := range run.disputes {
 				c.Open++
 				c.Persons += d.persons
-				if d.st.Overdue(at.Now, at.Loc) {
+				if d.st.OverdueOn(today) {
 					c.Overdue++
 				}
 				missing = d.st.AppendMissing(missing[:0], at.Now, at.InspectEvery, at.CountyRoles)
@@ -255,7 +257,7 @@ func (k *KeptRegister) count(at RegisterAt) RegisterNow {
 		}
 		earlier := int64(0)
 		for _, st := range ku.late {
-			if !st.Overdue(at.Now, at.Loc) {
+			if !st.OverdueOn(today) {
 				earlier++
 			}
 		}
