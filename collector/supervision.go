@@ -18,11 +18,7 @@ func (Supervision) Name() string { return "supervision" }
 // Scrape emits open, overdue and unanswered supervised cases for every unit
 // and level.
 func (Supervision) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Supervised(ctx, env.Now)
-	if err != nil {
-		return err
-	}
-	unanswered, err := r.SupervisionUnanswered(ctx)
+	rows, err := r.Supervision(ctx, env.Now)
 	if err != nil {
 		return err
 	}
@@ -31,9 +27,7 @@ func (Supervision) Scrape(ctx context.Context, r *store.Reader, env *Env, emit E
 		k := unitAnd{row.Unit, row.Level}
 		open[k] += row.Open
 		overdue[k] += row.Overdue
-	}
-	for _, row := range unanswered {
-		waiting[unitAnd{row.Unit, row.Level}] += row.Unanswered
+		waiting[k] += row.Unanswered
 	}
 	env.eachUnit(func(unit string) {
 		for _, lvl := range petition.SupervisionLevels {

@@ -119,8 +119,7 @@ type countsAt struct {
 	kept       []store.BacklogCount // the backlog kept from one instant to the next (KeptBacklog)
 	windows    []store.WindowCount
 	keptWin    []store.WindowCount // the windows kept from one instant to the next (KeptWindows)
-	supervised []store.SupervisedCount
-	unanswered []store.UnansweredCount
+	supervised []store.SupervisionCount
 }
 
 func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, instants []time.Time) []countsAt {
@@ -153,16 +152,10 @@ func readCountsAt(t *testing.T, s *store.Store, r petition.Rules, facts bool, in
 			if out[i].keptWin, err = rd.KeptWindows(ctx, now, starts, keptWin); err != nil {
 				return err
 			}
-			if out[i].supervised, err = rd.Supervised(ctx, now); err != nil {
+			if out[i].supervised, err = rd.Supervision(ctx, now); err != nil {
 				return err
 			}
-			slices.SortFunc(out[i].supervised, func(a, b store.SupervisedCount) int {
-				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Level, b.Level))
-			})
-			if out[i].unanswered, err = rd.SupervisionUnanswered(ctx); err != nil {
-				return err
-			}
-			slices.SortFunc(out[i].unanswered, func(a, b store.UnansweredCount) int {
+			slices.SortFunc(out[i].supervised, func(a, b store.SupervisionCount) int {
 				return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Level, b.Level))
 			})
 		}
@@ -204,10 +197,7 @@ func nonEmpty(t *testing.T, counts []countsAt) {
 			open, overdue, dueSoon = open+b.Open, overdue+b.Overdue, dueSoon+b.DueSoon
 		}
 		for _, s := range c.supervised {
-			supervised, supervisedOverdue = supervised+s.Open, supervisedOverdue+s.Overdue
-		}
-		for _, u := range c.unanswered {
-			unanswered += u.Unanswered
+			supervised, supervisedOverdue, unanswered = supervised+s.Open, supervisedOverdue+s.Overdue, unanswered+s.Unanswered
 		}
 		for _, w := range c.windows {
 			for i, n := range w.Received {
