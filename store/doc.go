@@ -66,7 +66,11 @@
 //     (overdue, due soon) it counts from what it keeps, as the tallies'
 //     queries do. So are the open assignments by unit (KeptAssignments,
 //     assignmentskept.go), on assignment_versions, which updateStates
-//     moves on for the units whose assignments change.
+//     moves on for the units whose assignments change. The all-time
+//     receipt counters by unit (KeptReceipts, receiptskept.go) need no
+//     version: writers only add to receipt_tally, so a unit's sum of
+//     counters moves with its rows, and a rewrite moves the epoch of the
+//     receipt days.
 //
 // # Bulk load
 //
