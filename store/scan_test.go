@@ -16,10 +16,9 @@ type scanInner struct {
 }
 
 type scanRow struct {
-	Unit    string        `db:"unit"`
-	Cases   int64         `db:"cases"`
-	Maybe   sql.NullInt64 `db:"maybe"`
-	ignored int
+	Unit  string        `db:"unit"`
+	Cases int64         `db:"cases"`
+	Maybe sql.NullInt64 `db:"maybe"`
 	scanInner
 }
 

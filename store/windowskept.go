@@ -122,10 +122,10 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 // counts that hour's cases from its start on: at ten million cases the
 // part-hours' cases were the windows' costliest read). A refresh reads the
 // settled days' versions, and again only the days whose version moved; the
-// days not settled, and a part-hour in them, it reads as Windows does. A clock that goes back needs no care: what is
-// kept of a day is its buckets at a version, whatever the clock, and a day
-// no longer settled is read live and forgotten. Its zero value keeps nothing
-// yet.
+// days not settled, and a part-hour in them, it reads as Windows does. A
+// clock that goes back needs no care: what is kept of a day is its buckets
+// at a version, whatever the clock, and a day no longer settled is read
+// live and forgotten. Its zero value keeps nothing yet.
 type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
@@ -331,6 +331,14 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			hoursToRead = append(hoursToRead, day)
 		}
 	}
+	needCases := map[int64]bool{} // by hour
+	for _, p := range partFrom {
+		if p >= 0 {
+			hour := floorDiv(p, secondsPerHour)
+			needCases[hour] = true
+			need(floorDiv(hour, 24)) // before the sums are read: every day kept has its sums
+		}
+	}
 	if len(sumsToRead) > 0 {
 		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled day",
 			bucketRowsQuery+"bucket IN ("+marks(len(sumsToRead))+")", append([]any{spanDay}, sumsToRead...)...)
@@ -357,14 +365,8 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		}
 		kept[d].hours = hs
 	}
-	needCases := map[int64]bool{} // by hour
-	for _, p := range partFrom {
-		if p >= 0 {
-			needCases[floorDiv(p, secondsPerHour)] = true
-		}
-	}
 	for hour := range needCases {
-		kd := need(floorDiv(hour, 24))
+		kd := kept[floorDiv(hour, 24)]
 		if _, ok := kd.cases[hour]; ok {
 			continue
 		}

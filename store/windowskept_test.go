@@ -22,7 +22,8 @@ import (
 // skip-level, one a week late into the part-hour a window starts in, one
 // that makes an earlier case a repeat; by a slow writer
 // whose clock read the day before the reader's, across midnight; after a
-// recount that repairs the buckets; and when the clock goes back.
+// recount that repairs the buckets; and when the clock goes back, also from
+// windows that needed of their first days only the last hour's cases.
 func TestKeptWindowsFollowTheWrites(t *testing.T) {
 	t0 := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	day, hour := 24*time.Hour, time.Hour
@@ -113,6 +114,11 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 			if slices.Contains(counted[:], 0) {
 				t.Fatalf("receipts summed over the instants by window %v: a window never counted proves nothing", counted)
 			}
+			// windows that start in the last UTC hour of their days, whose
+			// cases alone the reader needs of those days; then the clock
+			// goes back two days, and the same days' rows are needed whole
+			check(t0.Add(40*day+23*hour+30*time.Minute), "nothing")
+			check(t0.Add(38*day+12*hour), "the clock went back two days")
 			check(t0, "the clock went back")
 			check(t0.Add(42*day), "the clock came forward")
 		})
