@@ -3,13 +3,15 @@ package collector
 import (
 	"context"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
 
 // MajorMatters emits the major matters waiting for their report upward and
-// the reports of the current month and quarter (2022 Reg. art. 25).
-type MajorMatters struct{}
+// the reports of the current month and quarter (2022 Reg. art. 25), their
+// days before today kept as PeriodCompletions keeps them.
+type MajorMatters struct{ reports *store.KeptDaySums }
 
 var _ Scraper = MajorMatters{}
 
@@ -19,7 +21,7 @@ func (MajorMatters) Name() string { return "major_matters" }
 // Scrape emits, for every unit, the timely major matters not reported to the
 // county leadership and of them those past their limit, and the reports of
 // the period by recipient.
-func (MajorMatters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+func (s MajorMatters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
 	emit(configReportUpWithin, env.Rules.ReportUpDeadline(env.Now).Sub(env.Now).Seconds())
 	pending, err := r.MajorUnreported(ctx)
 	if err != nil {
@@ -36,7 +38,7 @@ func (MajorMatters) Scrape(ctx context.Context, r *store.Reader, env *Env, emit 
 		emit(majorUnreported, float64(waiting[unit]), unit)
 		emit(majorUnreportedOverdue, float64(late[unit]), unit)
 	})
-	rows, ok, err := r.ReportsSince(ctx, env.Rules.Location, env.ReportingPeriodStarts())
+	rows, ok, err := r.ReportsSince(ctx, env.Rules.Location, env.ReportingPeriodStarts(), calendar.DayOf(env.Now, env.Rules.Location), s.reports)
 	if err != nil || !ok {
 		return err
 	}

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 
+	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
 )
@@ -11,7 +12,9 @@ import (
 // and quarter (local), for the on-time rate of a period: completed on time
 // over completed plus still open past the deadline (petition_overdue), so
 // that a unit sitting on its cases does not show 100%.
-type PeriodCompletions struct{}
+// The days before today are kept between refreshes (kept: read again when
+// their sum moves).
+type PeriodCompletions struct{ kept *store.KeptDaySums }
 
 var _ Scraper = PeriodCompletions{}
 
@@ -21,12 +24,12 @@ func (PeriodCompletions) Name() string { return "period_completions" }
 // Scrape emits the period starts and, when the day tally counts by the
 // configured zone's days, the completions of every unit and stage since
 // them.
-func (PeriodCompletions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+func (s PeriodCompletions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
 	starts := env.ReportingPeriodStarts()
 	for i, p := range ReportingPeriods {
 		emit(reportingPeriodStart, float64(starts[i].Start(env.Rules.Location).Unix()), p)
 	}
-	rows, ok, err := r.CompletionsSince(ctx, env.Rules.Location, starts)
+	rows, ok, err := r.CompletionsSince(ctx, env.Rules.Location, starts, calendar.DayOf(env.Now, env.Rules.Location), s.kept)
 	if err != nil || !ok {
 		return err
 	}
@@ -38,8 +41,9 @@ func (PeriodCompletions) Scrape(ctx context.Context, r *store.Reader, env *Env, 
 }
 
 // PeriodEvaluations emits the evaluations of the current month and quarter,
-// for the satisfaction and participation rates of a period.
-type PeriodEvaluations struct{}
+// for the satisfaction and participation rates of a period, the days before
+// today kept as PeriodCompletions keeps them.
+type PeriodEvaluations struct{ kept *store.KeptDaySums }
 
 var _ Scraper = PeriodEvaluations{}
 
@@ -48,8 +52,8 @@ func (PeriodEvaluations) Name() string { return "period_evaluations" }
 
 // Scrape emits the evaluations of every unit and result since the starts of
 // the periods, while the day tallies count by the configured zone.
-func (PeriodEvaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, ok, err := r.EvaluationsSince(ctx, env.Rules.Location, env.ReportingPeriodStarts())
+func (s PeriodEvaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
+	rows, ok, err := r.EvaluationsSince(ctx, env.Rules.Location, env.ReportingPeriodStarts(), calendar.DayOf(env.Now, env.Rules.Location), s.kept)
 	if err != nil || !ok {
 		return err
 	}

@@ -77,7 +77,7 @@ func (e *Env) eachUnitCategory(fn func(unit, category string)) {
 // DefaultScrapers are the scrapers of a refresh.
 func DefaultScrapers() []Scraper {
 	return []Scraper{
-		Reference{}, SensitivePeriods{}, Receipts{&store.KeptReceipts{}}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{&store.KeptWindows{}}, Backlog{&store.KeptBacklog{}}, Supervision{}, Assignments{&store.KeptAssignments{}}, MajorMatters{}, PeriodCompletions{}, PeriodEvaluations{},
+		Reference{}, SensitivePeriods{}, Receipts{&store.KeptReceipts{}}, Completions{}, Evaluations{}, Requests{}, Diversions{}, ReceiptWindows{&store.KeptWindows{}}, Backlog{&store.KeptBacklog{}}, Supervision{}, Assignments{&store.KeptAssignments{}}, MajorMatters{&store.KeptDaySums{}}, PeriodCompletions{&store.KeptDaySums{}}, PeriodEvaluations{&store.KeptDaySums{}},
 		Disputes{&store.KeptRegister{}}, DisputeCounts{}, UnitReports{}, UnitScreenings{}, Matters{&store.KeptActivity{}}, CategorySurge{&windowDays{}, &usualWeeks{}}, LongUnresolved{&store.KeptHistories{}},
 	}
 }

@@ -91,6 +91,10 @@ WHERE completed_stage IS NOT NULL OR result IS NOT NULL OR report_to IS NOT NULL
 			return err
 		}
 	}
+	// what a kept reader keeps of them (KeptDaySums) is read again
+	if err := bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}}); err != nil {
+		return err
+	}
 	return recordCompletionDayZone(ctx, tx, d, loc)
 }
 
@@ -117,8 +121,8 @@ func completionDayZone(ctx context.Context, q sqlx.QueryerContext, lock string) 
 // loc), from the day tally. ok is false, and nothing is read, while the
 // tally counts by another zone's days (RecountCompletionDays has not run for
 // loc yet): the counts would be wrong, not just late.
-func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
-	return r.daySumsSince(ctx, loc, completionDayTally, starts)
+func (r *Reader) CompletionsSince(ctx context.Context, loc *time.Location, starts []calendar.Day, today calendar.Day, k *KeptDaySums) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, completionDayTally, starts, today, k)
 }
 
 // PeriodSums is what a day tally counts for a unit and a key (a stage, a
@@ -131,20 +135,21 @@ type PeriodSums struct {
 
 // EvaluationsSince counts evaluations by unit and result since each start,
 // like CompletionsSince.
-func (r *Reader) EvaluationsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
-	return r.daySumsSince(ctx, loc, evaluationDayTally, starts)
+func (r *Reader) EvaluationsSince(ctx context.Context, loc *time.Location, starts []calendar.Day, today calendar.Day, k *KeptDaySums) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, evaluationDayTally, starts, today, k)
 }
 
 // ReportsSince counts reports upward by unit and recipient since each
 // start (Vals: reports, of them late), like CompletionsSince.
-func (r *Reader) ReportsSince(ctx context.Context, loc *time.Location, starts []calendar.Day) ([]PeriodSums, bool, error) {
-	return r.daySumsSince(ctx, loc, reportDayTally, starts)
+func (r *Reader) ReportsSince(ctx context.Context, loc *time.Location, starts []calendar.Day, today calendar.Day, k *KeptDaySums) ([]PeriodSums, bool, error) {
+	return r.daySumsSince(ctx, loc, reportDayTally, starts, today, k)
 }
 
 // daySumsSince reads day tally t (its key columns: unit, the key, day)
 // summed since each start; ok is false while the day tallies count by
-// another zone's days.
-func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTable, starts []calendar.Day) (out []PeriodSums, ok bool, err error) {
+// another zone's days. With k (today the local day of the refresh), the
+// days before today come from k while their sum is unchanged (KeptDaySums).
+func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTable, starts []calendar.Day, today calendar.Day, k *KeptDaySums) (out []PeriodSums, ok bool, err error) {
 	what := "read " + strings.TrimSuffix(t.name, "_tally")
 	zone, err := completionDayZone(ctx, r.tx, "")
 	if err != nil {
@@ -157,16 +162,36 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTa
 	for i, s := range starts {
 		days[i] = int64(s)
 	}
-	cols, args := sumsSince("day", t.vals, days)
-	key := t.keys[1]
 	// The day leads the key: the range of the earliest start is all that is read.
-	q := "SELECT unit, " + key + ", " + cols + " FROM " + t.name + " WHERE day >= ? GROUP BY unit, " + key
-	rows, err := r.tx.QueryContext(ctx, q, args...)
+	from := slices.Min(days)
+	if r.facts || k == nil {
+		out, err = r.daySums(ctx, t, days, from, endless)
+	} else {
+		out, err = k.read(ctx, r, t, zone, days, from, int64(today))
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", what, err)
 	}
+	return out, true, nil
+}
+
+// daySums reads t's rows of the days [from, to) summed since each start.
+func (r *Reader) daySums(ctx context.Context, t tallyTable, starts []int64, from, to int64) ([]PeriodSums, error) {
+	cols, args := sumsSince("day", t.vals, starts)
+	key := t.keys[1]
+	q := "SELECT unit, " + key + ", " + cols + " FROM " + t.name + " WHERE day >= ?"
+	args = append(args, from)
+	if to != endless {
+		q += " AND day < ?"
+		args = append(args, to)
+	}
+	rows, err := r.tx.QueryContext(ctx, q+" GROUP BY unit, "+key, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	n := len(starts)
+	var out []PeriodSums
 	for rows.Next() {
 		flat := make([]int64, len(t.vals)*n)
 		ps := PeriodSums{}
@@ -175,23 +200,20 @@ func (r *Reader) daySumsSince(ctx context.Context, loc *time.Location, t tallyTa
 			dest = append(dest, &flat[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, false, fmt.Errorf("%s: %w", what, err)
+			return nil, err
 		}
 		for v := range t.vals {
 			ps.Vals = append(ps.Vals, flat[v*n:(v+1)*n])
 		}
 		out = append(out, ps)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, true, nil
+	return out, rows.Err()
 }
 
 // sumsSince returns, for each of exprs and each of starts in that order, a
 // column summing the expression over the rows whose col is at or after the
-// start, with their arguments followed by the earliest start: the argument
-// of the WHERE col >= ? that lets one pass over the widest range serve all.
+// start, with their arguments: a WHERE col >= the earliest start then lets
+// one pass over the widest range serve all.
 func sumsSince(col string, exprs []string, starts []int64) (cols string, args []any) {
 	var sums []string
 	for _, e := range exprs {
@@ -200,5 +222,5 @@ func sumsSince(col string, exprs []string, starts []int64) (cols string, args []
 			args = append(args, s)
 		}
 	}
-	return strings.Join(sums, ", "), append(args, slices.Min(starts))
+	return strings.Join(sums, ", "), args
 }

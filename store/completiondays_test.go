@@ -20,7 +20,7 @@ func periodCounts(t *testing.T, s *store.Store, loc *time.Location, starts ...ca
 	out := map[string][]int64{}
 	var ok bool
 	err := s.Read(context.Background(), func(r *store.Reader) error {
-		rows, k, err := r.CompletionsSince(context.Background(), loc, starts)
+		rows, k, err := r.CompletionsSince(context.Background(), loc, starts, 0, nil)
 		for _, row := range rows {
 			out[row.Unit+"/"+row.Key] = append(append([]int64(nil), row.Vals[0]...), row.Vals[1]...)
 		}
