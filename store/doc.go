@@ -70,7 +70,9 @@
 //     receipt counters by unit (KeptReceipts, receiptskept.go) need no
 //     version: writers only add to receipt_tally, so a unit's sum of
 //     counters moves with its rows, and a rewrite moves the epoch of the
-//     receipt days.
+//     receipt days. So do the month's and quarter's day sums of the days
+//     before today (KeptDaySums, daysumskept.go), by the sum of their
+//     counters over those days.
 //
 // # Bulk load
 //
