@@ -11,9 +11,8 @@ import (
 // PeriodCompletions emits the stage completions of the current calendar month
 // and quarter (local), for the on-time rate of a period: completed on time
 // over completed plus still open past the deadline (petition_overdue), so
-// that a unit sitting on its cases does not show 100%.
-// The days before today are kept between refreshes (kept: read again when
-// their sum moves).
+// that a unit sitting on its cases does not show 100%. The days before today
+// are kept between refreshes (kept: read again when their sum moves).
 type PeriodCompletions struct{ kept *store.KeptDaySums }
 
 var _ Scraper = PeriodCompletions{}
