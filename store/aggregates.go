@@ -13,7 +13,8 @@ import (
 // snapshot of the database, so that one refresh never mixes two moments.
 type Reader struct {
 	tx    *sqlx.Tx
-	facts bool // ReadFacts
+	facts bool   // ReadFacts
+	epoch *int64 // rewriteEpoch, once read
 }
 
 // Read runs fn in a read transaction. MariaDB's REPEATABLE READ gives every

@@ -54,11 +54,12 @@ func bumpBacklog(ctx context.Context, tx *sqlx.Tx, d dialect, keys []backlogKey)
 }
 
 // talliesRewritten moves on the versions that stand for everything a kept
-// reader keeps (KeptWindows' every day, KeptBacklog's every key,
-// KeptAssignments' every unit): what rewrites the tallies or the cases
-// wholesale (the bulk load, recount) calls it in its transaction.
+// reader keeps (KeptWindows' every day, which KeptReceipts and KeptDaySums
+// read too, KeptBacklog's every key, KeptAssignments' every unit): what
+// rewrites the tallies or the cases wholesale (the bulk load, recount) calls
+// it in its transaction.
 func talliesRewritten(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	if err := bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}}); err != nil {
+	if err := bumpRewriteEpoch(ctx, tx, d); err != nil {
 		return err
 	}
 	if err := bumpBacklog(ctx, tx, d, []backlogKey{allBacklog}); err != nil {

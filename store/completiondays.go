@@ -50,7 +50,10 @@ func (s *Store) RecountCompletionDays(ctx context.Context, loc *time.Location) (
 			return err
 		}
 		rebuilt = true
-		return rebuildCompletionDays(ctx, tx, s.dialect, loc)
+		if err := rebuildCompletionDays(ctx, tx, s.dialect, loc); err != nil {
+			return err
+		}
+		return bumpRewriteEpoch(ctx, tx, s.dialect) // what KeptDaySums keeps of them is read again
 	})
 	if err != nil {
 		return false, fmt.Errorf("recount completion days: %w", err)
@@ -90,10 +93,6 @@ WHERE completed_stage IS NOT NULL OR result IS NOT NULL OR report_to IS NOT NULL
 		if err := t.write(ctx, tx, d); err != nil {
 			return err
 		}
-	}
-	// what a kept reader keeps of them (KeptDaySums) is read again
-	if err := bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}}); err != nil {
-		return err
 	}
 	return recordCompletionDayZone(ctx, tx, d, loc)
 }

@@ -35,7 +35,7 @@ type KeptDaySums struct {
 func (k *KeptDaySums) read(ctx context.Context, r *Reader, t tallyTable, zone string, starts []int64, from, today int64) ([]PeriodSums, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	epoch, err := receiptsEpoch(ctx, r.tx)
+	epoch, err := r.rewriteEpoch(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (r *Reader) KeptReceipts(ctx context.Context, k *KeptReceipts) ([]ReceiptCo
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	epoch, err := receiptsEpoch(ctx, r.tx)
+	epoch, err := r.rewriteEpoch(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +90,22 @@ func (r *Reader) KeptReceipts(ctx context.Context, k *KeptReceipts) ([]ReceiptCo
 	return out, nil
 }
 
-// receiptsEpoch is the version of allReceiptDays: what moves when the
-// receipt tallies are rewritten wholesale.
-func receiptsEpoch(ctx context.Context, tx *sqlx.Tx) (int64, error) {
-	v, err := selectAll[int64](ctx, tx, "receipt tallies' epoch",
-		"SELECT COALESCE(SUM(version), 0) FROM receipt_day_versions WHERE day = ?", int64(allReceiptDays))
-	if err != nil {
-		return 0, err
+// rewriteEpoch is the version of allReceiptDays: what moves when the
+// tallies are rewritten wholesale (talliesRewritten, bumpRewriteEpoch). A
+// Reader reads it once: every kept reader of a refresh asks for it.
+func (r *Reader) rewriteEpoch(ctx context.Context) (int64, error) {
+	if r.epoch == nil {
+		v, err := selectAll[int64](ctx, r.tx, "the tallies' rewrite version",
+			"SELECT COALESCE(SUM(version), 0) FROM receipt_day_versions WHERE day = ?", int64(allReceiptDays))
+		if err != nil {
+			return 0, err
+		}
+		r.epoch = &v[0]
 	}
-	return v[0], nil
+	return *r.epoch, nil
+}
+
+// bumpRewriteEpoch moves the version of allReceiptDays on.
+func bumpRewriteEpoch(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+	return bumpReceiptDays(ctx, tx, d, []dayShard{{allReceiptDays, 0}})
 }
