@@ -56,6 +56,26 @@ func keptIsFacts[T any](t *testing.T, now time.Time, after string, kept, facts T
 	return facts
 }
 
+// keptRepaired fails t unless a kept reader that read after change (a write
+// behind the writers' backs, on rows of its tally) reads, once repair has
+// rewritten the tally, what a reader that keeps nothing (read(nil)) reads.
+// The change leaves what the kept reader compares as it was, so that only
+// the rewrite's version can tell it to read again.
+func keptRepaired[K, T any](t *testing.T, s *store.Store, change string, args []any, repair func(), read func(*K) T) {
+	t.Helper()
+	res, err := s.DB().ExecContext(context.Background(), change, args...)
+	must(t, err)
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		t.Fatalf("%s: %d rows changed, %v; want some", change, n, err)
+	}
+	k := new(K)
+	_ = read(k)
+	repair()
+	if got, want := read(k), read(nil); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after %s and its repair: kept %+v, counted %+v", change, got, want)
+	}
+}
+
 func setup(t *testing.T, dialect string) *store.Store {
 	t.Helper()
 	s := storetest.Open(t, dialect)
