@@ -40,10 +40,8 @@ func bumpAssignments(ctx context.Context, tx *sqlx.Tx, d dialect, units []string
 // assignments only of the units whose version moved. Its zero value keeps
 // nothing yet.
 type KeptAssignments struct {
-	mu      sync.Mutex
-	epoch   int64 // the version of allAssignments read with what is kept
-	units   map[string][]AssignedOpen
-	version map[string]int64
+	mu   sync.Mutex
+	kept keptUnits[AssignedOpen] // its epoch the version of allAssignments
 }
 
 // KeptAssigned is Assigned, the units' rows taken from k and kept there;
@@ -58,40 +56,10 @@ func (r *Reader) KeptAssigned(ctx context.Context, k *KeptAssignments) ([]Assign
 	if err != nil {
 		return nil, err
 	}
-	all := k.units == nil || versions[allAssignments] != k.epoch
-	units := map[string][]AssignedOpen{}
-	var stale []any
-	if !all {
-		for u, as := range k.units {
-			if k.version[u] == versions[u] {
-				units[u] = as
-			}
-		}
-		for u, v := range versions {
-			if u != allAssignments && k.version[u] != v {
-				stale = append(stale, u)
-			}
-		}
-	}
-	if all || len(stale) > 0 {
-		q, args := assignedQuery, []any{}
-		if !all {
-			q, args = assignedUnitsQuery(len(stale)), stale
-		}
-		got, err := selectAll[AssignedOpen](ctx, r.tx, "open assignments", q, args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range got {
-			units[a.Unit] = append(units[a.Unit], a)
-		}
-	}
-	k.units, k.version, k.epoch = units, versions, versions[allAssignments]
-	var out []AssignedOpen
-	for _, as := range units {
-		out = append(out, as...)
-	}
-	return out, nil
+	epoch := versions[allAssignments]
+	delete(versions, allAssignments)
+	return k.kept.refresh(ctx, r.tx, "open assignments", epoch, versions, assignedQuery, assignedUnitsQuery,
+		func(a AssignedOpen) string { return a.Unit })
 }
 
 // assignedUnitsQuery is assignedQuery for n units.

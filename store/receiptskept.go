@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"strings"
 	"sync"
 
@@ -23,15 +21,8 @@ import (
 // needs no version of its own for this, and a create writes nothing more.
 // Its zero value keeps nothing yet.
 type KeptReceipts struct {
-	mu    sync.Mutex
-	epoch int64 // the version of allReceiptDays read with what is kept
-	units map[string]keptReceipts
-}
-
-// keptReceipts are a unit's receipt counters and the sum of them all.
-type keptReceipts struct {
-	sum  int64
-	rows []ReceiptCount
+	mu   sync.Mutex
+	kept keptUnits[ReceiptCount] // each unit's version the sum of its counters
 }
 
 // receiptUnitSumsQuery sums every counter of receipt_tally by unit.
@@ -54,40 +45,9 @@ func (r *Reader) KeptReceipts(ctx context.Context, k *KeptReceipts) ([]ReceiptCo
 	if err != nil {
 		return nil, err
 	}
-	all := k.units == nil || epoch != k.epoch
-	units := make(map[string]keptReceipts, len(sums))
-	var stale []any
-	for u, sum := range sums {
-		if ku, ok := k.units[u]; ok && !all && ku.sum == sum {
-			units[u] = ku
-		} else {
-			units[u] = keptReceipts{sum: sum}
-			stale = append(stale, u)
-		}
-	}
-	if len(stale) > 0 {
-		q, args := receiptTally.sumQuery(), []any{}
-		if !all {
-			q, args = receiptTally.sumQueryWhere("unit IN ("+marks(len(stale))+")"), stale
-		}
-		got, err := selectAll[ReceiptCount](ctx, r.tx, "receipt counts", q, args...)
-		if err != nil {
-			return nil, err
-		}
-		for _, row := range got {
-			ku := units[row.Unit]
-			ku.rows = append(ku.rows, row)
-			units[row.Unit] = ku
-		}
-	}
-	k.units, k.epoch = units, epoch
-	// in one order at every refresh, as the query gives them: the collector
-	// emits in the order it reads, and its encoder reuses what is unchanged
-	var out []ReceiptCount
-	for _, u := range slices.Sorted(maps.Keys(units)) {
-		out = append(out, units[u].rows...)
-	}
-	return out, nil
+	return k.kept.refresh(ctx, r.tx, "receipt counts", epoch, sums, receiptTally.sumQuery(),
+		func(n int) string { return receiptTally.sumQueryWhere("unit IN (" + marks(n) + ")") },
+		func(c ReceiptCount) string { return c.Unit })
 }
 
 // rewriteEpoch is the version of allReceiptDays: what moves when the

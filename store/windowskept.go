@@ -59,42 +59,6 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 	return bumpVersions(ctx, tx, d, "receipt_day_versions", []string{"day", "shard"}, keys)
 }
 
-// unitVersions reads table's version of each unit (a unit with no row is
-// at version 0).
-func unitVersions(ctx context.Context, tx *sqlx.Tx, table string) (map[string]int64, error) {
-	return unitVersionsOf(ctx, tx, table, "SELECT unit, version FROM "+table)
-}
-
-// unitVersionsOf reads what query says of each unit: its columns unit and
-// version.
-func unitVersionsOf(ctx context.Context, tx *sqlx.Tx, what, query string) (map[string]int64, error) {
-	type versionRow struct {
-		Unit    string `db:"unit"`
-		Version int64  `db:"version"`
-	}
-	rows, err := selectAll[versionRow](ctx, tx, what, query)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(rows))
-	for _, v := range rows {
-		out[v.Unit] = v.Version
-	}
-	return out, nil
-}
-
-// bumpUnits moves on the versions of units (in any order, repeated) in
-// table, a version a unit.
-func bumpUnits(ctx context.Context, tx *sqlx.Tx, d dialect, table string, units []string) error {
-	units = slices.Clone(units)
-	slices.Sort(units)
-	keys := make([][]any, 0, len(units))
-	for _, u := range slices.Compact(units) {
-		keys = append(keys, []any{u})
-	}
-	return bumpVersions(ctx, tx, d, table, []string{"unit"}, keys)
-}
-
 // bumpVersions adds one to the version of each row of table keyed by keys
 // (in keyCols' order, sorted and distinct), creating it at 1: one statement,
 // its rows in key order as the tallies' are, so that writers lock them in
