@@ -70,12 +70,7 @@ func TestKeptBacklogFollowsTheWrites(t *testing.T) {
 			}
 			end := time.Date(2026, 10, 8, 15, 30, 0, 0, rules.Location) // diffCounty's now
 			for i, lc := range cases {
-				_, _, err := s.CreateCase(ctx, rules, lc.Case)
-				must(t, err)
-				for _, e := range lc.Events {
-					_, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e)
-					must(t, err)
-				}
+				must(t, writeOneByOne(ctx, s, rules, []store.LoadCase{lc}))
 				if i%4 != 0 && len(lc.Events) == 0 {
 					continue // a quarter of the plain cases, every case with a history
 				}

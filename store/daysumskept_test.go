@@ -63,12 +63,7 @@ func TestKeptDaySumsFollowTheWrites(t *testing.T) {
 				}
 			}
 			for n, lc := range cases {
-				_, _, err := s.CreateCase(ctx, rules, lc.Case)
-				must(t, err)
-				for _, e := range lc.Events {
-					_, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e)
-					must(t, err)
-				}
+				must(t, writeOneByOne(ctx, s, rules, []store.LoadCase{lc}))
 				if n%3 == 0 || len(lc.Events) > 0 {
 					check(end, lc.Case.CaseNo)
 				}

@@ -19,19 +19,7 @@ import (
 // one event at a time), as an import into a database with cases does, and as
 // a bulk load does. Each starts from an empty database.
 var writePaths = map[string]func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error{
-	"one by one": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
-		for _, lc := range cases {
-			if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
-				return err
-			}
-			for _, e := range lc.Events {
-				if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	},
+	"one by one": writeOneByOne,
 	"incremental import": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
 		other := sample("OTHER") // a case of someone else: the database is not empty
 		other.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
@@ -360,4 +348,20 @@ func diversionsString(rows []store.DiversionCount) string {
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, " ")
+}
+
+// writeOneByOne creates each case and adds its events, one call each, as
+// the API does.
+func writeOneByOne(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
+	for _, lc := range cases {
+		if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+			return err
+		}
+		for _, e := range lc.Events {
+			if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
