@@ -35,7 +35,10 @@ type windowDays struct {
 	// the days are, and read again when their receipts moved
 	// (store.Reader.HourReceipts): a refresh reads the current hour's cases.
 	hours map[int64]keptHour
-	rest  *restOfWindow
+	// upTo is the highest case id read into hours: a kept hour's cases are
+	// at or below it, and the cases created since above (mergeNew).
+	upTo int64
+	rest *restOfWindow
 }
 
 // keptHour is a whole UTC hour of today: the petitioners received in it
@@ -93,7 +96,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.loc != loc {
-		w.loc, w.kept, w.between, w.hours, w.rest = loc, nil, nil, nil, nil
+		w.loc, w.kept, w.between, w.hours, w.upTo, w.rest = loc, nil, nil, nil, 0, nil
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -123,12 +126,16 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	if todayFrom.Before(from) {
 		todayFrom = from
 	}
-	current, hoursChanged, err := w.todayHours(ctx, r, todayFrom, now)
+	current, added, hoursChanged, err := w.todayHours(ctx, r, todayFrom, now)
 	if err != nil {
 		return nil, err
 	}
 	if stale || hoursChanged || slices.Contains(again, first) || w.rest == nil || w.rest.day != first {
 		w.rest = w.restOf(kept[first].latest, first)
+	} else {
+		for _, p := range added {
+			w.rest.addToday(p, w.between)
+		}
 	}
 	// the window: the days between, the first day from the window's start,
 	// and today
@@ -166,10 +173,17 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 
 // todayHours keeps in w.hours the petitioners received in [from, now]
 // (from, the day's start, a whole second) by UTC hour, the whole hours
-// before the current one, read again when their receipts moved or when the
-// stalest is usualWeekFresh old (one a refresh, as the days), and returns
-// the current hour's, read, and whether a whole hour was read.
-func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, bool, error) {
+// before the current one, and returns the current hour's, read; the
+// petitioners new to a kept hour, when the others are as they were; and
+// whether the whole hours changed otherwise (rest must be made again). A
+// kept hour whose receipts moved (store.Reader.HourReceipts) takes the
+// cases created since: those with an id above w.upTo, read once for all
+// such hours, and complete when the hour's count says so; else, as a new
+// hour or the stalest once usualWeekFresh old (one a refresh, as the
+// days), it is read whole. Writers scatter late receipts over today's
+// hours: each moves at every refresh, and reading it whole again cost as
+// many rows as the hour holds.
+func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, []petitionerOf, bool, error) {
 	const hour = int64(time.Hour / time.Second)
 	fs, ns := from.Unix(), now.Unix()
 	first, current := fs/hour, ns/hour
@@ -177,44 +191,127 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	if current > first {
 		var err error
 		if received, err = r.HourReceipts(ctx, first, current-1); err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 	}
+	upTo := w.upTo
 	read := func(from, to int64) (map[petitionerOf]int64, error) {
 		rows, err := r.PetitionerReceipts(ctx, time.Unix(from, 0), time.Unix(to, 0))
+		for _, row := range rows {
+			upTo = max(upTo, row.LastID)
+		}
 		return latestOf(rows), err
 	}
 	kept := map[int64]keptHour{}
-	stalest, changed := int64(-1), len(w.hours) == 0
+	var moved []int64 // kept whole UTC hours whose receipts moved
+	stalest, rebuild := int64(-1), len(w.hours) == 0
 	for h := first; h < current; h++ {
 		k, ok := w.hours[h]
 		segFrom := max(h*hour, fs)
-		if !ok || k.from != segFrom || k.received != received[h] {
+		switch {
+		case ok && k.from == segFrom && k.received == received[h]:
+			if stalest < 0 || k.read.Before(kept[stalest].read) {
+				stalest = h
+			}
+		case ok && k.from == segFrom && segFrom == h*hour && w.upTo > 0:
+			moved = append(moved, h)
+		default:
 			latest, err := read(segFrom, h*hour+hour-1)
 			if err != nil {
-				return nil, false, err
+				return nil, nil, false, err
 			}
-			changed = changed || !ok || !maps.Equal(k.latest, latest)
+			rebuild = rebuild || !ok || !sameKeys(k.latest, latest)
 			k = keptHour{from: segFrom, received: received[h], latest: latest, read: now}
-		} else if stalest < 0 || k.read.Before(kept[stalest].read) {
-			stalest = h
 		}
 		kept[h] = k
+	}
+	added, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	for _, h := range short { // not complete from the new cases: read whole
+		latest, err := read(h*hour, h*hour+hour-1)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		rebuild = rebuild || !sameKeys(w.hours[h].latest, latest)
+		kept[h] = keptHour{from: h * hour, received: received[h], latest: latest, read: now}
 	}
 	if stalest >= 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
 		k := kept[stalest]
 		latest, err := read(k.from, stalest*hour+hour-1)
 		if err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
-		changed = changed || !maps.Equal(k.latest, latest)
+		rebuild = rebuild || !sameKeys(k.latest, latest)
 		k.latest, k.read = latest, now
 		kept[stalest] = k
 	}
-	changed = changed || len(kept) != len(w.hours) // an hour became whole, or the day turned
-	w.hours = kept
+	rebuild = rebuild || len(kept) != len(w.hours) // an hour became whole, or the day turned
 	latest, err := read(max(current*hour, fs), ns)
-	return latest, changed, err
+	if err != nil {
+		return nil, nil, false, err
+	}
+	w.hours, w.upTo = kept, upTo
+	return latest, added, rebuild, nil
+}
+
+// mergeNew adds to each moved hour of kept the cases with an id above
+// w.upTo received in it, when they are all it lacks: its kept count and
+// theirs make its count in received. Ids are given at insert and a writer
+// may commit after one with a higher id was read; then the hour's count is
+// short, and the hour is returned in short, to be read whole. It returns
+// the petitioners new to an hour, and raises *upTo to the highest id read.
+// The hours' maps are copied, not changed: a refresh that fails leaves w
+// as it was.
+func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64) (added []petitionerOf, short []int64, err error) {
+	const hour = int64(time.Hour / time.Second)
+	if len(moved) == 0 {
+		return nil, nil, nil
+	}
+	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, (moved[len(moved)-1]+1)*hour)
+	if err != nil {
+		return nil, nil, err
+	}
+	byHour := map[int64][]store.CaseReceipt{}
+	for _, c := range rows {
+		byHour[c.At/hour] = append(byHour[c.At/hour], c)
+		*upTo = max(*upTo, c.ID)
+	}
+	for _, h := range moved {
+		k, news := kept[h], byHour[h]
+		if k.received+int64(len(news)) != received[h] {
+			short = append(short, h)
+			continue
+		}
+		latest := maps.Clone(k.latest)
+		for _, c := range news {
+			p := petitionerOf{c.Unit, c.Category, c.Petitioner}
+			if was, ok := latest[p]; !ok {
+				added = append(added, p)
+				latest[p] = c.At
+			} else if c.At > was {
+				latest[p] = c.At
+			}
+		}
+		k.received, k.latest = received[h], latest
+		kept[h] = k
+	}
+	return added, short, nil
+}
+
+// sameKeys reports whether a and b hold the same petitioners: what the
+// window counts of a whole hour of today is who, not when.
+func sameKeys(a, b map[petitionerOf]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p := range a {
+		if _, ok := b[p]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // restOfWindow is what the window holds beyond the days between, made
@@ -226,6 +323,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 type restOfWindow struct {
 	day         calendar.Day // the first day
 	first       []firstPetitioner
+	firstAt     map[petitionerOf]int // where each of first stands in it
 	today       map[petitionerOf]bool
 	todayCounts map[unitAnd]int
 }
@@ -254,5 +352,21 @@ func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *
 		}
 	}
 	slices.SortFunc(rest.first, func(a, b firstPetitioner) int { return cmp.Compare(b.latest, a.latest) })
+	rest.firstAt = make(map[petitionerOf]int, len(rest.first))
+	for i, f := range rest.first {
+		rest.firstAt[f.p] = i
+	}
 	return rest
+}
+
+// addToday counts p, new to today's whole hours, as restOf would have.
+func (rest *restOfWindow) addToday(p petitionerOf, between *unionOfDays) {
+	if between.seen[p] || rest.today[p] {
+		return
+	}
+	rest.today[p] = true
+	rest.todayCounts[unitAnd{p.unit, p.category}]++
+	if i, ok := rest.firstAt[p]; ok {
+		rest.first[i].today = true
+	}
 }

@@ -108,7 +108,8 @@ func TestWindowDaysEqualTheCases(t *testing.T) {
 // created between two refreshes with its receipt in an hour of today kept as
 // read (or at its first or last second) counts at the next refresh, in a zone
 // whose midnight is a UTC hour's and in one whose is not, as the count from
-// the cases says.
+// the cases says: taken from the cases created since when they are what the
+// hour lacks, read whole when a case committed late with a lower id.
 func TestTodayHoursFollowTheWrites(t *testing.T) {
 	ctx := context.Background()
 	for _, zone := range []string{"Asia/Shanghai", "Asia/Kolkata"} {
@@ -129,7 +130,7 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 				if _, _, err := s.CreateCase(ctx, r, eve); err != nil {
 					t.Fatal(err)
 				}
-				n := 0
+				n, merged := 0, 0
 				for step := range 72 {
 					now := day.Add(time.Duration(step) * 20 * time.Minute).Add(time.Duration(step%3-1) * time.Second)
 					// a receipt in an hour already read: at the hour's first or
@@ -139,18 +140,37 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 					if received.Before(day) || received.After(now) {
 						received = now
 					}
+					late := step%3 == 0
+					hr := received.Unix() / 3600
+					before, kept := w.hours[hr]
+					kept = kept && before.from == hr*3600 && hr < now.Unix()/3600
 					n++
 					c := petition.Case{CaseNo: fmt.Sprintf("H-%03d", n), ReceivedAt: received, Channel: "letter", Category: "land_requisition",
 						Unit: []string{"u1", "u2"}[step%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", step%9))}
 					if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 						t.Fatal(err)
 					}
+					if late {
+						// every third step, as if a writer committed the case
+						// after one with a higher id was read: its id is not
+						// above upTo, and its hour must be read whole
+						if err := s.DB().QueryRowContext(ctx, "SELECT MAX(id) FROM cases").Scan(&w.upTo); err != nil {
+							t.Fatal(err)
+						}
+					}
 					if ok, diff := sameAsCases(t, s, w, now, loc); !ok {
 						t.Fatalf("after a case received at %s: %s", received, diff)
 					}
+					if kept {
+						readWhole := w.hours[hr].read.Equal(now)
+						if late != readWhole {
+							t.Fatalf("a case received at %s into a kept hour (committed late: %v): read whole %v", received, late, readWhole)
+						}
+						merged++
+					}
 				}
-				if len(w.hours) < 20 {
-					t.Fatalf("%d hours kept at the day's end: the walk proves nothing", len(w.hours))
+				if len(w.hours) < 20 || merged < 10 {
+					t.Fatalf("%d hours kept at the day's end, %d cases into kept hours: the walk proves nothing", len(w.hours), merged)
 				}
 			})
 		}
@@ -161,9 +181,10 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 // of the first day seen again today in a whole hour, or in the current one,
 // counts once; one of the first day only leaves the window as its start
 // passes their receipt; one of today only counts as their hour becomes
-// whole, or at once when registered late into a whole hour of today; a
-// case registered late into the first day counts at the refresh
-// that reads that day again, an hour on: as the count from the cases says.
+// whole, or at once when registered late into a whole hour of today (once,
+// if of the first day too); a case registered late into the first day
+// counts at the refresh that reads that day again, an hour on: as the count
+// from the cases says.
 func TestSurgeFirstDayAndToday(t *testing.T) {
 	ctx := context.Background()
 	for _, dialect := range storetest.Dialects {
@@ -192,7 +213,7 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 				}
 			}
 			create("between", first.AddDate(0, 0, 3))
-			for who, at := range map[string]string{"first and today": "06:00", "first and now": "07:00", "first only": "04:30"} {
+			for who, at := range map[string]string{"first and today": "06:00", "first and now": "07:00", "first only": "04:30", "first, then late today": "08:00"} {
 				create(who, local("2026-09-22 "+at+":00"))
 			}
 			create("first and today", today.Add(3*time.Hour+10*time.Minute))
@@ -206,6 +227,8 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 					create("first and now", now.Add(-time.Second))
 				case 255: // registered late into a whole hour of today, no kept day or hour an hour old
 					create("late today", today.Add(2*time.Hour+15*time.Minute))
+				case 260: // the same, one of the first day's: counted once
+					create("first, then late today", today.Add(2*time.Hour+40*time.Minute))
 				}
 				check(now)
 			}

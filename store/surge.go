@@ -53,22 +53,24 @@ func (r *Reader) CategoryPetitionersWeek(ctx context.Context, start calendar.Day
 
 // petitionerReceiptsQuery lists each receiving unit, category and
 // petitioner of the cases received at or after ? and not after ?, with the
-// latest receipt among them, through idx_cases_petitioners_window, which
-// covers it.
-const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest
+// latest receipt and the highest case id among them, through
+// idx_cases_petitioners_window, which covers it (an InnoDB or SQLite index
+// holds the row's id).
+const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest, MAX(id) AS last_id
 FROM cases WHERE received_at >= ? AND received_at <= ?
 GROUP BY received_unit, category, petitioner_hash`
 
 // PetitionerReceipt is a receiving unit, category and petitioner (the
 // keyed hash, never the person) with the latest receipt of their cases in
-// a span, in Unix seconds. The collector keeps the days of the surge
-// window as these, so that a refresh reads today's cases only; they never
-// leave the process.
+// a span, in Unix seconds, and the highest id of those cases. The
+// collector keeps the days of the surge window as these, so that a refresh
+// reads today's cases only; they never leave the process.
 type PetitionerReceipt struct {
 	Unit       string `db:"unit"`
 	Category   string `db:"category"`
 	Petitioner string `db:"petitioner"`
 	Latest     int64  `db:"latest"`
+	LastID     int64  `db:"last_id"`
 }
 
 // PetitionerReceipts returns the receiving units, categories and
@@ -76,4 +78,29 @@ type PetitionerReceipt struct {
 // receipt.
 func (r *Reader) PetitionerReceipts(ctx context.Context, from, to time.Time) ([]PetitionerReceipt, error) {
 	return selectAll[PetitionerReceipt](ctx, r.tx, "petitioners' receipts", petitionerReceiptsQuery, secondAtOrAfter(from), to.Unix())
+}
+
+// receiptsAfterQuery lists the cases with an id above ? received at or
+// after ? and before ?: the planner walks the primary key from the id on
+// when few cases are newer, as between two refreshes.
+const receiptsAfterQuery = `SELECT id, received_unit AS unit, category, petitioner_hash AS petitioner, received_at AS at
+FROM cases WHERE id > ? AND received_at >= ? AND received_at < ?`
+
+// CaseReceipt is a case's id, receiving unit, category, petitioner (the
+// keyed hash) and receipt, in Unix seconds.
+type CaseReceipt struct {
+	ID         int64  `db:"id"`
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	Petitioner string `db:"petitioner"`
+	At         int64  `db:"at"`
+}
+
+// ReceiptsAfter returns the cases with an id above after received in
+// [from, to), in Unix seconds. Ids are given as cases are created, but a
+// writer may commit after one that took a higher id: what this finds is
+// complete only where a count says so (the surge's hours of today check
+// it against HourReceipts).
+func (r *Reader) ReceiptsAfter(ctx context.Context, after, from, to int64) ([]CaseReceipt, error) {
+	return selectAll[CaseReceipt](ctx, r.tx, "receipts after an id", receiptsAfterQuery, after, from, to)
 }
