@@ -87,9 +87,12 @@ FROM cases WHERE stage IS NOT NULL GROUP BY stage, unit, category`
 // among them (a seek of backlog_tally's key for each: MariaDB reads a group
 // whole for a MIN in a correlated subquery, and stops at the first row for
 // an ORDER BY with LIMIT 1); the overdue are those less the ones without a
-// clock and the ones due from now on, read through idx_backlog_tally_due:
-// the deadlines ahead are at most a stage's length away (arts. 22, 34-36),
-// so no read walks the past, however long the archive.
+// clock and the ones due from now on: the deadlines ahead are at most a
+// stage's length away (arts. 22, 34-36), and the table holds the open
+// cases' deadline days, so no read walks the past, however long the
+// archive. idx_backlog_tally_due leaves the count out (migration 36): a
+// write to a count leaves the index alone, and the counts are looked up by
+// the key.
 var (
 	// backlogFirstDeadline is the first deadline of an open case of the key
 	// whose allOpen row is o; NULL when none of them has a clock

@@ -114,7 +114,7 @@ type backlogKeptRow struct {
 // backlogOpenCountsQuery reads each key's count of its open cases;
 // backlogRowsQuery the rows of each key that count from a second on: all
 // its open cases (allOpen), those without a clock (0) and its deadlines from
-// that second on, through idx_backlog_tally_due; backlogFirstQuery the first
+// that second on; backlogFirstQuery the first
 // deadline of each key with open cases. backlogKeysCondition narrows the
 // last two to some keys.
 var (

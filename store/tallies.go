@@ -159,7 +159,7 @@ COUNT(*), SUM(collective), SUM(skip_level), SUM(is_repeat) FROM cases GROUP BY r
 // due-soon counts and the oldest overdue deadline at any instant are read
 // from it (backlog.go). Deadlines fall at the end of a day, so its rows are
 // the open cases' distinct days, not the cases. A refresh reads only the
-// rows of -1, 0 and the deadlines from now on (idx_backlog_tally_due) and
+// rows of -1, 0 and the deadlines from now on and
 // the first deadline of each unit, category and stage: the overdue are the
 // open less the others. The collector keeps what it read of each key
 // between refreshes (KeptBacklog) and reads again only the keys that moved.

@@ -81,8 +81,8 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
 // the settled days the windows span: each day's row of a unit and
-// category, the hour rows of the day a window starts in, and the cases of
-// the hour it starts within, a row a case (a window that starts mid-hour
+// category, the sum of the hour rows of a day from the hour a window starts
+// at, and the cases of the hour it starts within, a row a case (a window that starts mid-hour
 // counts that hour's cases from its start on: at ten million cases the
 // part-hours' cases were the windows' costliest read). A refresh reads the
 // settled days' versions, and again only the days whose version moved; the
@@ -99,9 +99,9 @@ type KeptWindows struct {
 // keptReceiptDay is a settled day's buckets at version.
 type keptReceiptDay struct {
 	version int64
-	sums    map[unitCategory][4]int64 // the day's own rows
-	hours   []keptHour                // the day's hour rows, once a window starts in it
-	cases   map[int64][]keptCase      // by hour, the cases of the hours a window starts within
+	sums    map[unitCategory][4]int64           // the day's own rows
+	hours   map[int64]map[unitCategory][4]int64 // by hour a window starts at, the day's hour rows from it on, summed
+	cases   map[int64][]keptCase                // by hour, the cases of the hours a window starts within
 }
 
 // keptCase is a case as the windows count it: when it was received, and
@@ -134,12 +134,6 @@ var hourCasesQuery = func() string {
 	return q + " FROM " + src.table + " WHERE " + src.col + " >= ? AND " + src.col + " < ?"
 }()
 
-type keptHour struct {
-	key  unitCategory
-	hour int64
-	vals [4]int64
-}
-
 // dayRange is the settled days [from, to) of a window.
 type dayRange struct{ from, to int64 }
 
@@ -157,6 +151,15 @@ type bucketRow struct {
 func (b bucketRow) vals() [4]int64 { return [4]int64{b.Received, b.Collective, b.SkipLevel, b.Repeats} }
 
 const bucketRowsQuery = "SELECT unit, category, bucket, received, collective, skip_level, repeats FROM receipt_bucket_tally WHERE span = ? AND "
+
+// bucketSumsQuery sums the rows of a span's buckets [?, ?) by unit and
+// category: the hours of a settled day from a window's start on, a row a
+// unit and category where the hours are twenty-four (at ten million cases
+// and twenty writers scattering late receipts, a day's hours moved at every
+// refresh, and reading them a row an hour cost more than the sum).
+const bucketSumsQuery = `SELECT unit, category, 0 AS bucket, SUM(received) AS received, SUM(collective) AS collective,
+SUM(skip_level) AS skip_level, SUM(repeats) AS repeats FROM receipt_bucket_tally
+WHERE span = ? AND bucket >= ? AND bucket < ? GROUP BY unit, category`
 
 // KeptWindows is Windows at now, the settled days' buckets taken from k
 // and kept there; with ReadFacts, or k nil, it is Windows.
@@ -219,10 +222,8 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 			}
 		}
 		if hourFrom[i] >= 0 {
-			for _, h := range k.days[floorDiv(hourFrom[i], 24)].hours {
-				if h.hour >= hourFrom[i] {
-					add(i, h.key, h.vals)
-				}
+			for key, v := range k.days[floorDiv(hourFrom[i], 24)].hours[hourFrom[i]] {
+				add(i, key, v)
 			}
 		}
 		if partFrom[i] >= 0 {
@@ -238,7 +239,7 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 }
 
 // refresh brings k's days [first, settled) up to date in tx: the sums of
-// the days sumDays span, the hours of the days hourFrom falls in, the cases
+// the days sumDays span, the hours of a day from each of hourFrom, the cases
 // of the hours partFrom falls in (-1: none), read again where their day's
 // version moved; the others it forgets.
 func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom, partFrom []int64) error {
@@ -265,14 +266,15 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		k.days = nil
 	}
 	k.epoch = epoch
-	needHours := map[int64]bool{}
+	needHours := map[int64]bool{} // the hours windows start at, in settled days
 	for _, h := range hourFrom {
 		if h >= 0 {
-			needHours[floorDiv(h, 24)] = true
+			needHours[h] = true
 		}
 	}
 	kept := map[int64]*keptReceiptDay{}
-	var sumsToRead, hoursToRead []any
+	var sumsToRead []any
+	var hoursToRead []int64
 	need := func(day int64) *keptReceiptDay {
 		if kd := kept[day]; kd != nil {
 			return kd
@@ -290,9 +292,9 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			need(day)
 		}
 	}
-	for day := range needHours {
-		if kd := need(day); kd.hours == nil {
-			hoursToRead = append(hoursToRead, day)
+	for hour := range needHours {
+		if kd := need(floorDiv(hour, 24)); kd.hours[hour] == nil {
+			hoursToRead = append(hoursToRead, hour)
 		}
 	}
 	needCases := map[int64]bool{} // by hour
@@ -316,18 +318,20 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			kept[b.Bucket].sums[unitCategory{b.Unit, b.Category}] = b.vals()
 		}
 	}
-	for _, day := range hoursToRead {
-		d := day.(int64)
-		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled hour",
-			bucketRowsQuery+"bucket >= ? AND bucket < ?", spanHour, d*24, d*24+24)
+	for _, hour := range hoursToRead {
+		kd := kept[floorDiv(hour, 24)]
+		got, err := selectAll[bucketRow](ctx, tx, "receipts of a settled day from an hour", bucketSumsQuery, spanHour, hour, (floorDiv(hour, 24)+1)*24)
 		if err != nil {
 			return err
 		}
-		hs := make([]keptHour, 0, len(got))
+		sums := make(map[unitCategory][4]int64, len(got))
 		for _, b := range got {
-			hs = append(hs, keptHour{unitCategory{b.Unit, b.Category}, b.Bucket, b.vals()})
+			sums[unitCategory{b.Unit, b.Category}] = b.vals()
 		}
-		kept[d].hours = hs
+		if kd.hours == nil {
+			kd.hours = map[int64]map[unitCategory][4]int64{}
+		}
+		kd.hours[hour] = sums
 	}
 	for hour := range needCases {
 		kd := kept[floorDiv(hour, 24)]
@@ -348,9 +352,11 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		}
 		kd.cases[hour] = cs
 	}
-	for day, kd := range kept {
-		if !needHours[day] {
-			kd.hours = nil // kept only while a window starts in the day
+	for _, kd := range kept {
+		for hour := range kd.hours {
+			if !needHours[hour] {
+				delete(kd.hours, hour) // kept only while a window starts at the hour
+			}
 		}
 		for hour := range kd.cases {
 			if !needCases[hour] {

@@ -19,7 +19,8 @@ import (
 // starts on (−1 s, −1 ns, 0, +1 ns, +1 s) over six weeks, while cases are
 // created between the instants with the writers' clock the reader's: just
 // received, registered a day, two and five days late, collective and
-// skip-level, one a week late into the part-hour a window starts in, one
+// skip-level, one a week late into the part-hour a window starts in and one
+// into the last hour of that day, one
 // that makes an earlier case a repeat; by a slow writer
 // whose clock read the day before the reader's, across midnight; after a
 // recount that repairs the buckets; and when the clock goes back, also from
@@ -103,6 +104,7 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 					create(evening, evening.Add(-2*day-hour), unit, fmt.Sprintf("b-%d", d), 1, "county")               // two days late
 					create(evening, evening.Add(-5*day-3*hour), "u2", fmt.Sprintf("c-%d", d), 30, "county")            // collective, five days late
 					create(evening, evening.Add(-7*day+hour), "u1", fmt.Sprintf("e-%d", d), 1, petition.NationalLevel) // skip-level, near the 7 days' start
+					create(evening, evening.Add(-7*day+2*hour), "u2", fmt.Sprintf("g-%d", d), 1, "county")             // into the last UTC hour of the 7 days' first day
 					walk(evening, "cases registered late")
 					// a week late, into the part-hour the 7 days start in,
 					// whose cases the reader keeps since the walk above
