@@ -6,7 +6,8 @@
 # every 2 s (a refresh each), SECONDS idle after a minute of warming up
 # (the first refresh reads what later ones keep; the start's upkeep runs),
 # then SECONDS under wrk with create_cases.lua. It prints each phase's
-# samples sorted. The seed's key
+# samples sorted, and each scraper's mean over them
+# (petition_collector_scrape_duration_seconds). The seed's key
 # is needed (RISKMON_PETITIONER_KEY): the database is claimed by it.
 #   RISKMON_PETITIONER_KEY=... bench/refresh_under_load.sh DB [SECONDS]
 set -euo pipefail
@@ -25,20 +26,27 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
 	kill -0 $server
 	sleep 0.5
 done
-sample() { # sample SECONDS: one line every 2 s, the last refresh's seconds
+sample() { # sample SECONDS: every 2 s, the last refresh's seconds and each scraper's
+	out=$(mktemp)
 	for _ in $(seq $(($1 / 2))); do
 		sleep 2
-		curl -s "http://127.0.0.1:$port/metrics" | awk '/^petition_collector_refresh_duration_seconds /{print $2}'
-	done
+		curl -s "http://127.0.0.1:$port/metrics" | awk '/^petition_collector_refresh_duration_seconds /{print "total", $2}
+			/^petition_collector_scrape_duration_seconds/{match($0, /scraper="[^"]*"/); print substr($0, RSTART + 9, RLENGTH - 10), $2}'
+	done >"$out"
+	awk '$1 == "total" {print $2}' "$out" | sort -g | tr '\n' ' '
+	echo
+	echo "  by scraper, the mean in ms (the eight slowest):"
+	awk '$1 != "total" {s[$1] += $2; n[$1]++} END {for (k in s) printf "%s %.1f\n", k, 1000 * s[k] / n[k]}' "$out" |
+		sort -k2 -g -r | head -8 | tr '\n' ';'
+	echo
+	rm "$out"
 }
 sleep 60
 echo "idle:"
-sample "$secs" | sort -g | tr '\n' ' '
-echo
+sample "$secs"
 wrk -t2 -c20 -d"$((secs + 2))s" -s bench/create_cases.lua "http://127.0.0.1:$port" >/tmp/refresh_under_load.wrk &
 wrkpid=$!
 echo "20 clients creating cases:"
-sample "$secs" | sort -g | tr '\n' ' '
-echo
+sample "$secs"
 wait $wrkpid
 grep -E "Requests/sec|Non-2xx" /tmp/refresh_under_load.wrk
