@@ -303,15 +303,7 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 // sameKeys reports whether a and b hold the same petitioners: what the
 // window counts of a whole hour of today is who, not when.
 func sameKeys(a, b map[petitionerOf]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for p := range a {
-		if _, ok := b[p]; !ok {
-			return false
-		}
-	}
-	return true
+	return maps.EqualFunc(a, b, func(int64, int64) bool { return true })
 }
 
 // restOfWindow is what the window holds beyond the days between, made

@@ -82,14 +82,15 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
 // the settled days the windows span: each day's row of a unit and
 // category, the sum of the hour rows of a day from the hour a window starts
-// at, and the cases of the hour it starts within, a row a case (a window that starts mid-hour
-// counts that hour's cases from its start on: at ten million cases the
-// part-hours' cases were the windows' costliest read). A refresh reads the
-// settled days' versions, and again only the days whose version moved; the
-// days not settled, and a part-hour in them, it reads as Windows does. A
-// clock that goes back needs no care: what is kept of a day is its buckets
-// at a version, whatever the clock, and a day no longer settled is read
-// live and forgotten. Its zero value keeps nothing yet.
+// at, and the cases of the hour it starts within, a row a case (a window
+// that starts mid-hour counts that hour's cases from its start on: at ten
+// million cases the part-hours' cases were the windows' costliest read).
+// A refresh reads the settled days' versions, and again only the days
+// whose version moved; the days not settled, and a part-hour in them, it
+// reads as Windows does. A clock that goes back needs no care: what is kept
+// of a day is its buckets at a version, whatever the clock, and a day no
+// longer settled is read live and forgotten. Its zero value keeps nothing
+// yet.
 type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
