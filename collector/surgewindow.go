@@ -112,12 +112,12 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		kept[d] = keptDay{latest: latestOf(rows), read: now}
 		stale = stale || d > first
 	}
-	w.kept = kept // the days before the window are forgotten
+	between := w.between
 	if stale {
-		w.between = &unionOfDays{first: first + 1, last: today - 1, seen: map[petitionerOf]bool{}, counts: map[unitAnd]int{}}
+		between = &unionOfDays{first: first + 1, last: today - 1, seen: map[petitionerOf]bool{}, counts: map[unitAnd]int{}}
 		for d := first + 1; d < today; d++ {
 			for p := range kept[d].latest {
-				w.between.add(p)
+				between.add(p)
 			}
 		}
 	}
@@ -128,8 +128,11 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	}
 	current, added, hoursChanged, err := w.todayHours(ctx, r, todayFrom, now)
 	if err != nil {
+		// the days read are dropped with the refresh: kept, the next would
+		// add to a rest of the window made before them
 		return nil, err
 	}
+	w.kept, w.between = kept, between // the days before the window are forgotten
 	if stale || hoursChanged || slices.Contains(again, first) || w.rest == nil || w.rest.day != first {
 		w.rest = w.restOf(kept[first].latest, first)
 	} else {

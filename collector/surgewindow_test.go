@@ -253,6 +253,68 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 	}
 }
 
+// A refresh that fails after reading a kept day again leaves the window as
+// it was: the next refresh, in the same hour, counts a case registered late
+// into the window's first day (read again at the failed refresh) as the count
+// from the cases does, not from a rest of the window made before the day was
+// read. The receipt buckets are hidden for the failed refresh alone, so that
+// it fails in today's hours, after the days.
+func TestFailedRefreshLeavesTheWindow(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			storetest.PutTwoUnits(t, s)
+			r := fixtureConfig(t).Rules
+			base := local("2026-09-20 00:00:00")
+			for i := range 60 {
+				c := petition.Case{CaseNo: fmt.Sprintf("F-%02d", i), ReceivedAt: base.Add(time.Duration(i) * 4 * time.Hour), Channel: "letter",
+					Category: "land_requisition", Unit: []string{"u1", "u2"}[i%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", i%7))}
+				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := &windowDays{}
+			refresh := func(at time.Time) error {
+				return s.Read(ctx, func(rd *store.Reader) error { _, err := w.current(ctx, rd, at, r.Location); return err })
+			}
+			// the days read at 12:30, again one a refresh from 13:30 (the
+			// first day first), and today's whole hours to 14:00 at 14:05:
+			// at 14:30 the first day is due alone, and today's hours are as
+			// kept
+			ats := []time.Time{local("2026-09-29 12:30:00")}
+			for i := range petition.SurgeWindowDays {
+				ats = append(ats, local("2026-09-29 13:30:00").Add(time.Duration(i)*time.Second))
+			}
+			for _, at := range append(ats, local("2026-09-29 14:05:00")) {
+				if err := refresh(at); err != nil {
+					t.Fatal(err)
+				}
+			}
+			late := petition.Case{CaseNo: "F-LATE", ReceivedAt: local("2026-09-22 18:00:00"), Channel: "letter", Category: "land_requisition",
+				Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("late into the first day")}
+			if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+				t.Fatal(err)
+			}
+			rename := func(from, to string) {
+				t.Helper()
+				if _, err := s.DB().ExecContext(ctx, "ALTER TABLE "+from+" RENAME TO "+to); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rename("receipt_bucket_tally", "receipt_bucket_hidden")
+			err := refresh(local("2026-09-29 14:30:00")) // the first day, read at 13:30, is read again
+			rename("receipt_bucket_hidden", "receipt_bucket_tally")
+			if err == nil {
+				t.Fatal("a refresh without the receipt buckets succeeded: the test hides nothing")
+			}
+			if ok, diff := sameAsCases(t, s, w, local("2026-09-29 14:30:00").Add(500*time.Millisecond), r.Location); !ok {
+				t.Fatalf("after a failed refresh: %s", diff)
+			}
+		})
+	}
+}
+
 // sameAsCases reports whether w's current window at now, in loc, is the
 // count from the cases (store.Reader.CategoryPetitionersNow), and the two.
 func sameAsCases(t *testing.T, s *store.Store, w *windowDays, now time.Time, loc *time.Location) (bool, string) {
@@ -271,4 +333,27 @@ func sameAsCases(t *testing.T, s *store.Store, w *windowDays, now time.Time, loc
 		t.Fatal(err)
 	}
 	return fmt.Sprint(got) == fmt.Sprint(want), fmt.Sprintf("at %s: got %v, want %v", now, got, want)
+}
+
+// sameKeys is who, not when: the same petitioners at other times are the
+// same hour; as many others (a category corrected, a rekey) are not.
+func TestSameKeys(t *testing.T) {
+	a := petitionerOf{"u1", "land_requisition", "p1"}
+	b := petitionerOf{"u1", "land_requisition", "p2"}
+	c := petitionerOf{"u1", "other", "p1"}
+	for _, tc := range []struct {
+		name string
+		x, y map[petitionerOf]int64
+		want bool
+	}{
+		{"both empty", nil, map[petitionerOf]int64{}, true},
+		{"same petitioners, other times", map[petitionerOf]int64{a: 1, b: 2}, map[petitionerOf]int64{a: 5, b: 9}, true},
+		{"as many, one other", map[petitionerOf]int64{a: 1, b: 2}, map[petitionerOf]int64{a: 1, c: 2}, false},
+		{"one more", map[petitionerOf]int64{a: 1}, map[petitionerOf]int64{a: 1, b: 2}, false},
+		{"one fewer", map[petitionerOf]int64{a: 1, b: 2}, map[petitionerOf]int64{b: 2}, false},
+	} {
+		if got := sameKeys(tc.x, tc.y); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }
