@@ -9,7 +9,10 @@
 # samples sorted, and each scraper's mean over them
 # (petition_collector_scrape_duration_seconds). The seed's key
 # is needed (RISKMON_PETITIONER_KEY): the database is claimed by it.
-#   RISKMON_PETITIONER_KEY=... bench/refresh_under_load.sh DB [SECONDS]
+# SCATTER_DAYS (create_cases.lua) sets how far back the receipts go: 30
+# unless set, every settled day of the windows moved at every refresh; 0,
+# received as created.
+#   RISKMON_PETITIONER_KEY=... [SCATTER_DAYS=0] bench/refresh_under_load.sh DB [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=$1
