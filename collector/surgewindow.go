@@ -35,16 +35,27 @@ type windowDays struct {
 	// the days are, and read again when their receipts moved
 	// (store.Reader.HourReceipts): a refresh reads the current hour's cases.
 	hours map[int64]keptHour
-	// upTo is the highest case id read into hours: a kept hour's cases are
-	// at or below it, and the cases created since above (mergeNew).
+	// cur is the current UTC hour, curHour, from its start (or the day's)
+	// to the second curTo of the refresh that read it, kept as the whole
+	// hours are (unless the clock went back within it): a refresh
+	// takes the cases created since, as it does for a whole hour whose
+	// receipts moved, and the hour, once whole, is kept with them. In a
+	// surge the current hour holds the most cases of any, and reading it
+	// whole at every refresh cost as many rows as it held.
+	cur            keptHour
+	curHour, curTo int64
+	// upTo is the highest case id read into hours and cur: a kept hour's
+	// cases are at or below it, and the cases created since above
+	// (mergeNew).
 	upTo int64
 	rest *restOfWindow
 }
 
-// keptHour is a whole UTC hour of today: the petitioners received in it
-// from the second from on (the day's start, in a zone whose midnight is not
-// a UTC hour's), with their latest receipts, and the hour's receipts when
-// they were read.
+// keptHour is a UTC hour of today: the petitioners received in it from
+// the second from on (the day's start, in a zone whose midnight is not a
+// UTC hour's), with their latest receipts, and how many cases they were
+// when read (a whole hour's: its receipts; the current hour's: those up to
+// the refresh).
 type keptHour struct {
 	from     int64
 	received int64
@@ -96,7 +107,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.loc != loc {
-		w.loc, w.kept, w.between, w.hours, w.upTo, w.rest = loc, nil, nil, nil, 0, nil
+		w.loc, w.kept, w.between, w.hours, w.cur, w.upTo, w.rest = loc, nil, nil, nil, keptHour{}, 0, nil
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -176,40 +187,43 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 
 // todayHours keeps in w.hours the petitioners received in [from, now]
 // (from, the day's start, a whole second) by UTC hour, the whole hours
-// before the current one, and returns the current hour's, read; the
-// petitioners new to a kept hour, when the others are as they were; and
-// whether the whole hours changed otherwise (rest must be made again). A
-// kept hour whose receipts moved (store.Reader.HourReceipts) takes the
-// cases created since: those with an id above w.upTo, read once for all
-// such hours, and complete when the hour's count says so; else, as a new
-// hour or the stalest once usualWeekFresh old (one a refresh, as the
-// days), it is read whole. Writers scatter late receipts over today's
-// hours: each moves at every refresh, and reading it whole again cost as
-// many rows as the hour holds.
+// before the current one, and in w.cur the current hour's, which it
+// returns; the petitioners new to a kept whole hour, when the others are as
+// they were; and whether the whole hours changed otherwise (rest must be
+// made again). A kept hour whose receipts moved
+// (store.Reader.HourReceipts), the current one included, takes the cases
+// created since: those with an id above w.upTo, read once for all such
+// hours, and complete when the hour's count says so; else, as a new hour or
+// the stalest whole one once usualWeekFresh old (one a refresh, as the
+// days), it is read whole. Writers scatter late receipts over today's hours
+// and crowd the current one: reading an hour whole again cost as many rows
+// as it holds.
 func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, []petitionerOf, bool, error) {
 	const hour = int64(time.Hour / time.Second)
 	fs, ns := from.Unix(), now.Unix()
 	first, current := fs/hour, ns/hour
-	received := map[int64]int64{}
-	if current > first {
-		var err error
-		if received, err = r.HourReceipts(ctx, first, current-1); err != nil {
-			return nil, nil, false, err
-		}
+	received, err := r.HourReceipts(ctx, first, current)
+	if err != nil {
+		return nil, nil, false, err
 	}
 	upTo := w.upTo
-	read := func(from, to int64) (map[petitionerOf]int64, error) {
+	read := func(from, to int64) (keptHour, error) {
 		rows, err := r.PetitionerReceipts(ctx, time.Unix(from, 0), time.Unix(to, 0))
+		k := keptHour{from: from, latest: latestOf(rows), read: now}
 		for _, row := range rows {
 			upTo = max(upTo, row.LastID)
+			k.received += row.Cases
 		}
-		return latestOf(rows), err
+		return k, err
 	}
 	kept := map[int64]keptHour{}
-	var moved []int64 // kept whole UTC hours whose receipts moved
+	var moved []int64 // kept hours whose receipts moved
 	stalest, rebuild := int64(-1), len(w.hours) == 0
 	for h := first; h < current; h++ {
 		k, ok := w.hours[h]
+		if !ok && h == w.curHour && w.cur.latest != nil {
+			k, ok = w.cur, true // the current hour at the latest refresh, whole now
+		}
 		segFrom := max(h*hour, fs)
 		switch {
 		case ok && k.from == segFrom && k.received == received[h]:
@@ -223,56 +237,69 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			if err != nil {
 				return nil, nil, false, err
 			}
-			rebuild = rebuild || !ok || !sameKeys(k.latest, latest)
-			k = keptHour{from: segFrom, received: received[h], latest: latest, read: now}
+			rebuild = rebuild || !ok || !sameKeys(k.latest, latest.latest)
+			k = latest
 		}
 		kept[h] = k
 	}
-	added, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo)
+	curFrom := max(current*hour, fs)
+	if w.curHour == current && w.curTo <= ns && w.cur.latest != nil && w.cur.from == curFrom && curFrom == current*hour && w.upTo > 0 {
+		kept[current] = w.cur
+		moved = append(moved, current)
+	}
+	added, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
 	if err != nil {
 		return nil, nil, false, err
 	}
+	cur, merged := kept[current]
+	delete(kept, current)
 	for _, h := range short { // not complete from the new cases: read whole
-		latest, err := read(h*hour, h*hour+hour-1)
+		if h == current {
+			merged = false
+			continue
+		}
+		k, err := read(h*hour, h*hour+hour-1)
 		if err != nil {
 			return nil, nil, false, err
 		}
-		rebuild = rebuild || !sameKeys(w.hours[h].latest, latest)
-		kept[h] = keptHour{from: h * hour, received: received[h], latest: latest, read: now}
+		was, _ := kept[h]
+		rebuild = rebuild || !sameKeys(was.latest, k.latest)
+		kept[h] = k
 	}
 	if stalest >= 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
 		k := kept[stalest]
-		latest, err := read(k.from, stalest*hour+hour-1)
+		again, err := read(k.from, stalest*hour+hour-1)
 		if err != nil {
 			return nil, nil, false, err
 		}
-		rebuild = rebuild || !sameKeys(k.latest, latest)
-		k.latest, k.read = latest, now
-		kept[stalest] = k
+		rebuild = rebuild || !sameKeys(k.latest, again.latest)
+		kept[stalest] = again
 	}
 	rebuild = rebuild || len(kept) != len(w.hours) // an hour became whole, or the day turned
-	latest, err := read(max(current*hour, fs), ns)
-	if err != nil {
-		return nil, nil, false, err
+	if !merged {
+		if cur, err = read(curFrom, ns); err != nil {
+			return nil, nil, false, err
+		}
 	}
-	w.hours, w.upTo = kept, upTo
-	return latest, added, rebuild, nil
+	w.hours, w.cur, w.curHour, w.curTo, w.upTo = kept, cur, current, ns, upTo
+	return cur.latest, added, rebuild, nil
 }
 
 // mergeNew adds to each moved hour of kept the cases with an id above
-// w.upTo received in it, when they are all it lacks: its kept count and
-// theirs make its count in received. Ids are given at insert and a writer
-// may commit after one with a higher id was read; then the hour's count is
-// short, and the hour is returned in short, to be read whole. It returns
-// the petitioners new to an hour, and raises *upTo to the highest id read.
-// The hours' maps are copied, not changed: a refresh that fails leaves w
-// as it was.
-func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64) (added []petitionerOf, short []int64, err error) {
+// w.upTo received in it up to now (ns), when they are all it lacks: its
+// kept count and theirs make its count in received. Ids are given at
+// insert and a writer may commit after one with a higher id was read; then
+// the hour's count is short, and the hour is returned in short, to be read
+// whole; so is the current hour while it holds a case received after now.
+// It returns the petitioners new to a whole hour, and raises *upTo to the
+// highest id read. The hours' maps are copied, not changed: a refresh that
+// fails leaves w as it was.
+func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added []petitionerOf, short []int64, err error) {
 	const hour = int64(time.Hour / time.Second)
 	if len(moved) == 0 {
 		return nil, nil, nil
 	}
-	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, (moved[len(moved)-1]+1)*hour)
+	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -291,7 +318,9 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 		for _, c := range news {
 			p := petitionerOf{c.Unit, c.Category, c.Petitioner}
 			if was, ok := latest[p]; !ok {
-				added = append(added, p)
+				if h < ns/hour {
+					added = append(added, p)
+				}
 				latest[p] = c.At
 			} else if c.At > was {
 				latest[p] = c.At

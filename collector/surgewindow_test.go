@@ -253,6 +253,99 @@ func TestSurgeFirstDayAndToday(t *testing.T) {
 	}
 }
 
+// The current hour, kept between refreshes, follows the writes as the
+// whole hours do: a case created into it between two refreshes (a new
+// petitioner, one seen earlier in the hour, one seen in a whole hour) is
+// taken from the cases created since, not by reading the hour whole; one
+// committed late with a lower id, or one received later in the hour than
+// the refresh, makes the hour read whole (until that case's time comes); a
+// clock gone back within the hour reads it whole; and once whole, the hour
+// is kept as it stands, not read again. At every step, as the count from
+// the cases says.
+func TestCurrentHourFollowsTheWrites(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s := storetest.Open(t, dialect)
+			storetest.PutTwoUnits(t, s)
+			r := fixtureConfig(t).Rules
+			w := &windowDays{}
+			n := 0
+			create := func(who string, at time.Time) {
+				t.Helper()
+				n++
+				c := petition.Case{CaseNo: fmt.Sprintf("C-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+					Unit: []string{"u1", "u2"}[n%2], Persons: 1, Level: "county", PetitionerHash: person(who)}
+				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			hour := local("2026-09-29 10:00:00")
+			create("of a whole hour", hour.Add(-30*time.Minute))
+			steps := []struct {
+				name      string
+				min       int    // the refresh, minutes into the hour
+				who       string // a case received a minute before it ("" none)
+				future    bool   // received ten minutes after it instead
+				exact     bool   // received at its second instead
+				late      bool   // committed after a higher id was read
+				back      bool   // the clock gone back (a minute before the refresh before)
+				wantWhole bool
+			}{
+				{name: "first read", min: 1, who: "a", wantWhole: true},
+				{name: "a new petitioner", min: 5, who: "b"},
+				{name: "one seen earlier in the hour", min: 9, who: "a"},
+				{name: "one of a whole hour", min: 12, who: "of a whole hour"},
+				{name: "nothing new", min: 15},
+				{name: "committed late", min: 18, who: "c", late: true, wantWhole: true},
+				{name: "received after the refresh", min: 21, who: "d", future: true, wantWhole: true},
+				{name: "still ahead", min: 25, wantWhole: true},
+				{name: "its time come", min: 32}, // its id is above those read
+				{name: "merged again", min: 36, who: "e"},
+				{name: "the clock back", min: 34, back: true, wantWhole: true},
+				// the case of 35:00 was taken above the ids read, and the hour
+				// read back to 34:00 lacks it: read whole once more
+				{name: "on from there", min: 40, who: "f", wantWhole: true},
+				{name: "merged once more", min: 44, who: "b"},
+				{name: "received at the refresh's second", min: 47, who: "h", exact: true},
+			}
+			for _, st := range steps {
+				now := hour.Add(time.Duration(st.min) * time.Minute)
+				switch {
+				case st.future:
+					create(st.who, now.Add(10*time.Minute))
+				case st.exact:
+					create(st.who, now)
+				case st.who != "":
+					create(st.who, now.Add(-time.Minute))
+				}
+				if st.late {
+					if err := s.DB().QueryRowContext(ctx, "SELECT MAX(id) FROM cases").Scan(&w.upTo); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if ok, diff := sameAsCases(t, s, w, now, r.Location); !ok {
+					t.Fatalf("%s: %s", st.name, diff)
+				}
+				if got := w.cur.read.Equal(now); got != st.wantWhole {
+					t.Fatalf("%s: the current hour read whole %v, want %v", st.name, got, st.wantWhole)
+				}
+			}
+			// whole now: kept as the latest refresh left it, with a case
+			// created since taken from the cases created since
+			wasRead := w.cur.read
+			next := hour.Add(time.Hour + 5*time.Minute)
+			create("g", hour.Add(50*time.Minute))
+			if ok, diff := sameAsCases(t, s, w, next, r.Location); !ok {
+				t.Fatalf("the hour whole: %s", diff)
+			}
+			if got := w.hours[hour.Unix()/3600].read; !got.Equal(wasRead) {
+				t.Fatalf("the hour, once whole, read again at %s; want kept from %s", got, wasRead)
+			}
+		})
+	}
+}
+
 // A refresh that fails after reading a kept day again leaves the window as
 // it was: the next refresh, in the same hour, counts a case registered late
 // into the window's first day (read again at the failed refresh) as the count

@@ -53,24 +53,25 @@ func (r *Reader) CategoryPetitionersWeek(ctx context.Context, start calendar.Day
 
 // petitionerReceiptsQuery lists each receiving unit, category and
 // petitioner of the cases received at or after ? and not after ?, with the
-// latest receipt and the highest case id among them, through
+// latest receipt, the highest case id among them and how many, through
 // idx_cases_petitioners_window, which covers it (an InnoDB or SQLite index
 // holds the row's id).
-const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest, MAX(id) AS last_id
+const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest, MAX(id) AS last_id, COUNT(*) AS cases
 FROM cases WHERE received_at >= ? AND received_at <= ?
 GROUP BY received_unit, category, petitioner_hash`
 
 // PetitionerReceipt is a receiving unit, category and petitioner (the
 // keyed hash, never the person) with the latest receipt of their cases in
-// a span, in Unix seconds, and the highest id of those cases. The
-// collector keeps the days of the surge window as these, so that a refresh
-// reads today's cases only; they never leave the process.
+// a span, in Unix seconds, the highest id of those cases and their count.
+// The collector keeps the days of the surge window as these, so that a
+// refresh reads today's cases only; they never leave the process.
 type PetitionerReceipt struct {
 	Unit       string `db:"unit"`
 	Category   string `db:"category"`
 	Petitioner string `db:"petitioner"`
 	Latest     int64  `db:"latest"`
 	LastID     int64  `db:"last_id"`
+	Cases      int64  `db:"cases"`
 }
 
 // PetitionerReceipts returns the receiving units, categories and
