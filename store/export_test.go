@@ -229,3 +229,16 @@ func SelectAll[T any](ctx context.Context, s *Store, query string) ([]T, error) 
 	})
 	return out, err
 }
+
+// LiveReads is how many times k read a live hour whole.
+func (k *KeptWindows) LiveReads() int { return k.liveReads }
+
+// SetLiveUpTo sets the highest id k has read of each live hour, as if the
+// cases at or below it had been read (a writer that commits after a higher
+// id was read).
+func (k *KeptWindows) SetLiveUpTo(id int64) {
+	for h, lh := range k.live {
+		lh.upTo = id
+		k.live[h] = lh
+	}
+}

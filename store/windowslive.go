@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// liveHour is an hour a window starts within that is not settled (the last
+// hour's window starts within the hour before the current one, where the
+// intake writes): its cases as windowCases counts them, a row a case,
+// their sums, and the highest id among them. A refresh reads the hour's
+// sums from its buckets, and when they moved, the cases with an id above
+// upTo received in it: when they make the sums, they are added, else (a
+// writer committed after one with a higher id was read, or an earlier case
+// made one of the hour's a repeat) the hour is read whole. In a surge the
+// hour holds the most cases of any, and summing it from the cases at every
+// refresh cost as many rows as it held.
+type liveHour struct {
+	sums  [4]int64
+	upTo  int64
+	cases []keptCase // not in order: a refresh sums those at or after the window's start
+}
+
+// hourCasesByIDQuery is hourCasesQuery with each case's id; afterQuery
+// those with an id above ?, through the primary key while few cases are
+// newer, as between two refreshes.
+var (
+	hourCasesByIDQuery  = strings.Replace(hourCasesQuery, "SELECT ", "SELECT id, ", 1)
+	hourCasesAfterQuery = hourCasesByIDQuery + " AND id > ?"
+)
+
+// liveSumsQuery sums the hour buckets of n hours, a row an hour.
+func liveSumsQuery(n int) string {
+	return `SELECT '' AS unit, '' AS category, bucket, SUM(received) AS received, SUM(collective) AS collective,
+SUM(skip_level) AS skip_level, SUM(repeats) AS repeats FROM receipt_bucket_tally
+WHERE span = ? AND bucket IN (` + marks(n) + `) GROUP BY bucket`
+}
+
+// refreshLive brings k's live hours up to date in tx: the hours liveFrom
+// falls in (-1: none), the others forgotten. The hours are kept as values
+// and replaced whole, so that a refresh that fails leaves k as it was (an
+// append shares the array of the kept cases beyond their length only).
+func (k *KeptWindows) refreshLive(ctx context.Context, tx *sqlx.Tx, liveFrom []int64) error {
+	var hours []any
+	need := map[int64]bool{}
+	for _, s := range liveFrom {
+		if h := floorDiv(s, secondsPerHour); s >= 0 && !need[h] {
+			need[h] = true
+			hours = append(hours, h)
+		}
+	}
+	if len(hours) == 0 {
+		k.live = nil
+		return nil
+	}
+	rows, err := selectAll[bucketRow](ctx, tx, "receipts of the windows' live hours", liveSumsQuery(len(hours)),
+		append([]any{spanHour}, hours...)...)
+	if err != nil {
+		return err
+	}
+	sums := map[int64][4]int64{}
+	for _, r := range rows {
+		sums[r.Bucket] = r.vals()
+	}
+	kept := make(map[int64]liveHour, len(hours))
+	for h := range need {
+		lh, ok := k.live[h]
+		if ok && lh.sums != sums[h] {
+			news, err := readLive(ctx, tx, hourCasesAfterQuery, h, lh.upTo)
+			if err != nil {
+				return err
+			}
+			var both [4]int64
+			for i := range both {
+				both[i] = lh.sums[i] + news.sums[i]
+			}
+			if both == sums[h] {
+				lh = liveHour{both, max(lh.upTo, news.upTo), append(lh.cases, news.cases...)}
+			} else {
+				ok = false // short, or a kept case changed
+			}
+		}
+		if !ok {
+			if lh, err = readLive(ctx, tx, hourCasesByIDQuery, h); err != nil {
+				return err
+			}
+			k.liveReads++
+		}
+		kept[h] = lh
+	}
+	k.live = kept
+	return nil
+}
+
+// readLive reads the cases of the hour h by query, with args after the
+// hour's bounds.
+func readLive(ctx context.Context, tx *sqlx.Tx, query string, h int64, args ...any) (liveHour, error) {
+	got, err := selectAll[hourCaseRow](ctx, tx, "receipts of a live hour", query,
+		append([]any{h * secondsPerHour, (h + 1) * secondsPerHour}, args...)...)
+	if err != nil {
+		return liveHour{}, err
+	}
+	lh := liveHour{cases: make([]keptCase, 0, len(got))}
+	for _, c := range got {
+		v := [4]int64{c.V0, c.V1, c.V2, c.V3}
+		for i := range v {
+			lh.sums[i] += v[i]
+		}
+		lh.upTo = max(lh.upTo, c.ID)
+		lh.cases = append(lh.cases, keptCase{c.At, unitCategory{c.Unit, c.Category}, v})
+	}
+	return lh, nil
+}
