@@ -49,6 +49,11 @@ type windowDays struct {
 	// (mergeNew).
 	upTo int64
 	rest *restOfWindow
+	// curCounts are the petitioners of cur neither between nor in today's
+	// whole hours, by unit and category: made again with rest or when cur
+	// is read whole, else moved by the petitioners new to cur or to today,
+	// so that a refresh does not walk the current hour's petitioners.
+	curCounts map[unitAnd]int
 }
 
 // keptHour is a UTC hour of today: the petitioners received in it from
@@ -107,7 +112,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.loc != loc {
-		w.loc, w.kept, w.between, w.hours, w.cur, w.upTo, w.rest = loc, nil, nil, nil, keptHour{}, 0, nil
+		w.loc, w.kept, w.between, w.hours, w.cur, w.upTo, w.rest, w.curCounts = loc, nil, nil, nil, keptHour{}, 0, nil, nil
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -137,7 +142,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	if todayFrom.Before(from) {
 		todayFrom = from
 	}
-	current, added, hoursChanged, err := w.todayHours(ctx, r, todayFrom, now)
+	current, added, curAdded, hoursChanged, curWhole, err := w.todayHours(ctx, r, todayFrom, now)
 	if err != nil {
 		// the days read are dropped with the refresh: kept, the next would
 		// add to a rest of the window made before them
@@ -145,16 +150,36 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	}
 	w.kept, w.between = kept, between // the days before the window are forgotten
 	if stale || hoursChanged || slices.Contains(again, first) || w.rest == nil || w.rest.day != first {
-		w.rest = w.restOf(kept[first].latest, first)
+		w.rest, w.curCounts = w.restOf(kept[first].latest, first), nil
 	} else {
+		if !curWhole {
+			for _, p := range curAdded { // before today's: one new to both is today's
+				if !w.between.seen[p] && !w.rest.today[p] {
+					w.curCounts[unitAnd{p.unit, p.category}]++
+				}
+			}
+		}
 		for _, p := range added {
-			w.rest.addToday(p, w.between)
+			if _, inCur := current[p]; w.rest.addToday(p, w.between) && inCur {
+				w.curCounts[unitAnd{p.unit, p.category}]--
+			}
+		}
+	}
+	if curWhole || w.curCounts == nil {
+		w.curCounts = map[unitAnd]int{}
+		for p := range current {
+			if !w.between.seen[p] && !w.rest.today[p] {
+				w.curCounts[unitAnd{p.unit, p.category}]++
+			}
 		}
 	}
 	// the window: the days between, the first day from the window's start,
 	// and today
 	counts := maps.Clone(w.between.counts)
 	for uc, n := range w.rest.todayCounts {
+		counts[uc] += n
+	}
+	for uc, n := range w.curCounts {
 		counts[uc] += n
 	}
 	fromSec := from.Unix()
@@ -165,18 +190,9 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		if f.latest < fromSec {
 			break // latest first: the rest are before the window
 		}
-		if !f.today {
+		if _, inCur := current[f.p]; !f.today && !inCur { // those of cur are in curCounts
 			counts[unitAnd{f.p.unit, f.p.category}]++
 		}
-	}
-	for p := range current {
-		if w.between.seen[p] || w.rest.today[p] {
-			continue
-		}
-		if latest, ok := kept[first].latest[p]; ok && latest >= fromSec {
-			continue // counted as the first day's
-		}
-		counts[unitAnd{p.unit, p.category}]++
 	}
 	out := make([]petition.CategoryPetitioners, 0, len(counts))
 	for uc, n := range counts {
@@ -189,8 +205,9 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 // (from, the day's start, a whole second) by UTC hour, the whole hours
 // before the current one, and in w.cur the current hour's, which it
 // returns; the petitioners new to a kept whole hour, when the others are as
-// they were; and whether the whole hours changed otherwise (rest must be
-// made again). A kept hour whose receipts moved
+// they were, and those new to the current one; whether the whole hours
+// changed otherwise (rest must be made again); and whether the current
+// hour was read whole (curCounts must be made again). A kept hour whose receipts moved
 // (store.Reader.HourReceipts), the current one included, takes the cases
 // created since: those with an id above w.upTo, read once for all such
 // hours, and complete when the hour's count says so; else, as a new hour or
@@ -198,13 +215,13 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 // days), it is read whole. Writers scatter late receipts over today's hours
 // and crowd the current one: reading an hour whole again cost as many rows
 // as it holds.
-func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, []petitionerOf, bool, error) {
+func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now time.Time) (map[petitionerOf]int64, []petitionerOf, []petitionerOf, bool, bool, error) {
 	const hour = int64(time.Hour / time.Second)
 	fs, ns := from.Unix(), now.Unix()
 	first, current := fs/hour, ns/hour
 	received, err := r.HourReceipts(ctx, first, current)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, false, err
 	}
 	upTo := w.upTo
 	read := func(from, to int64) (keptHour, error) {
@@ -235,7 +252,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		default:
 			latest, err := read(segFrom, h*hour+hour-1)
 			if err != nil {
-				return nil, nil, false, err
+				return nil, nil, nil, false, false, err
 			}
 			rebuild = rebuild || !ok || !sameKeys(k.latest, latest.latest)
 			k = latest
@@ -247,9 +264,9 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		kept[current] = w.cur
 		moved = append(moved, current)
 	}
-	added, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
+	added, curAdded, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, false, err
 	}
 	cur, merged := kept[current]
 	delete(kept, current)
@@ -260,7 +277,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		}
 		k, err := read(h*hour, h*hour+hour-1)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, false, err
 		}
 		was, _ := kept[h]
 		rebuild = rebuild || !sameKeys(was.latest, k.latest)
@@ -270,7 +287,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		k := kept[stalest]
 		again, err := read(k.from, stalest*hour+hour-1)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, false, err
 		}
 		rebuild = rebuild || !sameKeys(k.latest, again.latest)
 		kept[stalest] = again
@@ -278,11 +295,11 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	rebuild = rebuild || len(kept) != len(w.hours) // an hour became whole, or the day turned
 	if !merged {
 		if cur, err = read(curFrom, ns); err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, false, err
 		}
 	}
 	w.hours, w.cur, w.curHour, w.curTo, w.upTo = kept, cur, current, ns, upTo
-	return cur.latest, added, rebuild, nil
+	return cur.latest, added, curAdded, rebuild, !merged, nil
 }
 
 // mergeNew adds to each moved hour of kept the cases with an id above
@@ -291,17 +308,17 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 // insert and a writer may commit after one with a higher id was read; then
 // the hour's count is short, and the hour is returned in short, to be read
 // whole; so is the current hour while it holds a case received after now.
-// It returns the petitioners new to a whole hour, and raises *upTo to the
-// highest id read. The hours' maps are copied, not changed: a refresh that
+// It returns the petitioners new to a whole hour and those new to the
+// current one, and raises *upTo to the highest id read. The hours' maps are copied, not changed: a refresh that
 // fails leaves w as it was.
-func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added []petitionerOf, short []int64, err error) {
+func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, short []int64, err error) {
 	const hour = int64(time.Hour / time.Second)
 	if len(moved) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	byHour := map[int64][]store.CaseReceipt{}
 	for _, c := range rows {
@@ -320,6 +337,8 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 			if was, ok := latest[p]; !ok {
 				if h < ns/hour {
 					added = append(added, p)
+				} else {
+					curAdded = append(curAdded, p)
 				}
 				latest[p] = c.At
 			} else if c.At > was {
@@ -329,7 +348,7 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 		k.received, k.latest = received[h], latest
 		kept[h] = k
 	}
-	return added, short, nil
+	return added, curAdded, short, nil
 }
 
 // sameKeys reports whether a and b hold the same petitioners: what the
@@ -383,14 +402,16 @@ func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *
 	return rest
 }
 
-// addToday counts p, new to today's whole hours, as restOf would have.
-func (rest *restOfWindow) addToday(p petitionerOf, between *unionOfDays) {
+// addToday counts p, new to today's whole hours, as restOf would have,
+// and reports whether p was new to rest.
+func (rest *restOfWindow) addToday(p petitionerOf, between *unionOfDays) bool {
 	if between.seen[p] || rest.today[p] {
-		return
+		return false
 	}
 	rest.today[p] = true
 	rest.todayCounts[unitAnd{p.unit, p.category}]++
 	if i, ok := rest.firstAt[p]; ok {
 		rest.first[i].today = true
 	}
+	return true
 }

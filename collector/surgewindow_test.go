@@ -21,87 +21,63 @@ import (
 // back; a case registered late into a kept day counts once that day is read
 // again.
 func TestWindowDaysEqualTheCases(t *testing.T) {
-	ctx := context.Background()
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := storetest.Open(t, dialect)
-			storetest.PutTwoUnits(t, s)
-			r := fixtureConfig(t).Rules
-			// ten days of cases: at midnights and a second either side, the
-			// same petitioners on several days and at two units
-			base := local("2026-09-20 00:00:00")
-			var receipts []time.Time
-			for i := range 60 {
-				at := base.Add(time.Duration(i) * 4 * time.Hour)
-				switch i % 3 {
-				case 1:
-					at = at.Add(-time.Second)
-				case 2:
-					at = at.Add(time.Second)
-				}
-				unit := []string{"u1", "u2"}[i%2]
-				c := petition.Case{CaseNo: fmt.Sprintf("W-%02d", i), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
-					Unit: unit, Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", i%7))}
-				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
-					t.Fatal(err)
-				}
-				receipts = append(receipts, at)
-			}
-			var instants []time.Time
-			for _, at := range receipts {
-				for _, edge := range []time.Time{at, at.Add(petition.SurgeWindowDays * 24 * time.Hour)} {
-					for _, d := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
-						instants = append(instants, edge.Add(d))
-					}
+	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
+		ctx := context.Background()
+		receipts := tenDaysOfCases(t, s, r)
+		var instants []time.Time
+		for _, at := range receipts {
+			for _, edge := range []time.Time{at, at.Add(petition.SurgeWindowDays * 24 * time.Hour)} {
+				for _, d := range []time.Duration{-time.Second, -time.Nanosecond, 0, time.Nanosecond, time.Second} {
+					instants = append(instants, edge.Add(d))
 				}
 			}
-			for d := base; d.Before(base.AddDate(0, 0, 20)); d = d.AddDate(0, 0, 1) {
-				instants = append(instants, d.Add(-time.Second), d, d.Add(time.Second))
+		}
+		for d := local("2026-09-20 00:00:00"); d.Before(local("2026-10-10 00:00:00")); d = d.AddDate(0, 0, 1) {
+			instants = append(instants, d.Add(-time.Second), d, d.Add(time.Second))
+		}
+		slices.SortFunc(instants, time.Time.Compare)
+		check := func(w *windowDays, at time.Time) {
+			t.Helper()
+			if ok, diff := sameAsCases(t, s, w, at, r.Location); !ok {
+				t.Fatal(diff)
 			}
-			slices.SortFunc(instants, time.Time.Compare)
-			check := func(w *windowDays, at time.Time) {
-				t.Helper()
-				if ok, diff := sameAsCases(t, s, w, at, r.Location); !ok {
-					t.Fatal(diff)
-				}
-			}
-			forward := &windowDays{}
-			for _, at := range instants {
-				check(forward, at)
-			}
-			back := &windowDays{}
-			for _, at := range slices.Backward(instants) {
-				check(back, at)
-			}
+		}
+		forward := &windowDays{}
+		for _, at := range instants {
+			check(forward, at)
+		}
+		back := &windowDays{}
+		for _, at := range slices.Backward(instants) {
+			check(back, at)
+		}
 
-			// a case registered late, into a day kept as read: counted once
-			// the day is read again, after the hour, one day a refresh
-			now := local("2026-09-29 12:00:00")
-			w := &windowDays{}
-			check(w, now)
-			late := petition.Case{CaseNo: "W-LATE", ReceivedAt: local("2026-09-25 10:00:00"), Channel: "letter", Category: "land_requisition",
-				Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("a late one")}
-			if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+		// a case registered late, into a day kept as read: counted once
+		// the day is read again, after the hour, one day a refresh
+		now := local("2026-09-29 12:00:00")
+		w := &windowDays{}
+		check(w, now)
+		late := petition.Case{CaseNo: "W-LATE", ReceivedAt: local("2026-09-25 10:00:00"), Channel: "letter", Category: "land_requisition",
+			Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("a late one")}
+		if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+			t.Fatal(err)
+		}
+		count := func(at time.Time) int {
+			var got []petition.CategoryPetitioners
+			if err := s.Read(ctx, func(rd *store.Reader) (err error) { got, err = w.current(ctx, rd, at, r.Location); return err }); err != nil {
 				t.Fatal(err)
 			}
-			count := func(at time.Time) int {
-				var got []petition.CategoryPetitioners
-				if err := s.Read(ctx, func(rd *store.Reader) (err error) { got, err = w.current(ctx, rd, at, r.Location); return err }); err != nil {
-					t.Fatal(err)
-				}
-				i := slices.IndexFunc(got, func(c petition.CategoryPetitioners) bool { return c.Unit == "u2" })
-				return got[i].Current
+			i := slices.IndexFunc(got, func(c petition.CategoryPetitioners) bool { return c.Unit == "u2" })
+			return got[i].Current
+		}
+		before := count(now.Add(30 * time.Minute))
+		for i := range petition.SurgeWindowDays {
+			if count(now.Add(time.Hour+time.Duration(i)*time.Second)) == before+1 {
+				check(w, now.Add(time.Hour+time.Duration(i+1)*time.Second))
+				return
 			}
-			before := count(now.Add(30 * time.Minute))
-			for i := range petition.SurgeWindowDays {
-				if count(now.Add(time.Hour+time.Duration(i)*time.Second)) == before+1 {
-					check(w, now.Add(time.Hour+time.Duration(i+1)*time.Second))
-					return
-				}
-			}
-			t.Errorf("the late case is not counted within %d refreshes after the hour", petition.SurgeWindowDays)
-		})
-	}
+		}
+		t.Errorf("the late case is not counted within %d refreshes after the hour", petition.SurgeWindowDays)
+	})
 }
 
 // Today's whole hours, kept between refreshes, follow the writes: a case
@@ -186,164 +162,163 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 // counts at the refresh that reads that day again, an hour on: as the count
 // from the cases says.
 func TestSurgeFirstDayAndToday(t *testing.T) {
-	ctx := context.Background()
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := storetest.Open(t, dialect)
-			storetest.PutTwoUnits(t, s)
-			r := fixtureConfig(t).Rules
-			first := local("2026-09-22 00:00:00")
-			today := first.AddDate(0, 0, petition.SurgeWindowDays)
-			n := 0
-			create := func(who string, at time.Time) {
-				t.Helper()
-				n++
-				c := petition.Case{CaseNo: fmt.Sprintf("F-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
-					Unit: "u1", Persons: 1, Level: "county", PetitionerHash: person(who)}
-				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
-					t.Fatal(err)
+	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
+		ctx := context.Background()
+		first := local("2026-09-22 00:00:00")
+		today := first.AddDate(0, 0, petition.SurgeWindowDays)
+		n := 0
+		create := func(who string, at time.Time) {
+			t.Helper()
+			n++
+			c := petition.Case{CaseNo: fmt.Sprintf("F-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+				Unit: "u1", Persons: 1, Level: "county", PetitionerHash: person(who)}
+			if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := &windowDays{}
+		same := func(now time.Time) (bool, string) { return sameAsCases(t, s, w, now, r.Location) }
+		check := func(now time.Time) {
+			t.Helper()
+			if ok, diff := same(now); !ok {
+				t.Fatal(diff)
+			}
+		}
+		create("between", first.AddDate(0, 0, 3))
+		for who, at := range map[string]string{"first and today": "06:00", "first and now": "07:00", "first only": "04:30", "first, then late today": "08:00"} {
+			create(who, local("2026-09-22 "+at+":00"))
+		}
+		create("first and today", today.Add(3*time.Hour+10*time.Minute))
+		create("today only", today.Add(3*time.Hour+20*time.Minute))
+		// from 03:30, so that the hour 03 becomes whole before any kept
+		// day is an hour old
+		for m := 210; m <= 300; m += 5 {
+			now := today.Add(time.Duration(m)*time.Minute + time.Second)
+			switch m {
+			case 245:
+				create("first and now", now.Add(-time.Second))
+			case 255: // registered late into a whole hour of today, no kept day or hour an hour old
+				create("late today", today.Add(2*time.Hour+15*time.Minute))
+			case 260: // the same, one of the first day's: counted once
+				create("first, then late today", today.Add(2*time.Hour+40*time.Minute))
+			}
+			check(now)
+		}
+		// registered late into the first day: counted at the refresh that
+		// reads the first day again, the stalest kept day a refresh once
+		// an hour old
+		create("first, late", first.Add(9*time.Hour))
+		for i := range 2 * petition.SurgeWindowDays {
+			// within the hour 05 (no hour becomes whole), past the hour
+			// since the first day was last read (04:30:01)
+			now := today.Add(5*time.Hour + 31*time.Minute + time.Duration(i)*time.Second)
+			ok, diff := same(now)
+			if w.kept[calendar.DayOf(first, r.Location)].read.Equal(now) {
+				if !ok {
+					t.Fatalf("the first day read again: %s", diff)
 				}
+				return
 			}
-			w := &windowDays{}
-			same := func(now time.Time) (bool, string) { return sameAsCases(t, s, w, now, r.Location) }
-			check := func(now time.Time) {
-				t.Helper()
-				if ok, diff := same(now); !ok {
-					t.Fatal(diff)
-				}
-			}
-			create("between", first.AddDate(0, 0, 3))
-			for who, at := range map[string]string{"first and today": "06:00", "first and now": "07:00", "first only": "04:30", "first, then late today": "08:00"} {
-				create(who, local("2026-09-22 "+at+":00"))
-			}
-			create("first and today", today.Add(3*time.Hour+10*time.Minute))
-			create("today only", today.Add(3*time.Hour+20*time.Minute))
-			// from 03:30, so that the hour 03 becomes whole before any kept
-			// day is an hour old
-			for m := 210; m <= 300; m += 5 {
-				now := today.Add(time.Duration(m)*time.Minute + time.Second)
-				switch m {
-				case 245:
-					create("first and now", now.Add(-time.Second))
-				case 255: // registered late into a whole hour of today, no kept day or hour an hour old
-					create("late today", today.Add(2*time.Hour+15*time.Minute))
-				case 260: // the same, one of the first day's: counted once
-					create("first, then late today", today.Add(2*time.Hour+40*time.Minute))
-				}
-				check(now)
-			}
-			// registered late into the first day: counted at the refresh that
-			// reads the first day again, the stalest kept day a refresh once
-			// an hour old
-			create("first, late", first.Add(9*time.Hour))
-			for i := range 2 * petition.SurgeWindowDays {
-				// within the hour 05 (no hour becomes whole), past the hour
-				// since the first day was last read (04:30:01)
-				now := today.Add(5*time.Hour + 31*time.Minute + time.Duration(i)*time.Second)
-				ok, diff := same(now)
-				if w.kept[calendar.DayOf(first, r.Location)].read.Equal(now) {
-					if !ok {
-						t.Fatalf("the first day read again: %s", diff)
-					}
-					return
-				}
-			}
-			t.Errorf("the first day not read again within %d refreshes after the hour", 2*petition.SurgeWindowDays)
-		})
-	}
+		}
+		t.Errorf("the first day not read again within %d refreshes after the hour", 2*petition.SurgeWindowDays)
+	})
 }
 
 // The current hour, kept between refreshes, follows the writes as the
 // whole hours do: a case created into it between two refreshes (a new
 // petitioner, one seen earlier in the hour, one seen in a whole hour) is
-// taken from the cases created since, not by reading the hour whole; one
+// taken from the cases created since, not by reading the hour whole, and
+// so is one registered late into a whole hour, of the hour or new to both
+// at once (counted once); one
 // committed late with a lower id, or one received later in the hour than
 // the refresh, makes the hour read whole (until that case's time comes); a
 // clock gone back within the hour reads it whole; and once whole, the hour
 // is kept as it stands, not read again. At every step, as the count from
 // the cases says.
 func TestCurrentHourFollowsTheWrites(t *testing.T) {
-	ctx := context.Background()
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := storetest.Open(t, dialect)
-			storetest.PutTwoUnits(t, s)
-			r := fixtureConfig(t).Rules
-			w := &windowDays{}
-			n := 0
-			create := func(who string, at time.Time) {
-				t.Helper()
-				n++
-				c := petition.Case{CaseNo: fmt.Sprintf("C-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
-					Unit: []string{"u1", "u2"}[n%2], Persons: 1, Level: "county", PetitionerHash: person(who)}
-				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
+		ctx := context.Background()
+		w := &windowDays{}
+		n := 0
+		create := func(who string, at time.Time) {
+			t.Helper()
+			n++
+			c := petition.Case{CaseNo: fmt.Sprintf("C-%03d", n), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+				Unit: []string{"u1", "u2"}[len(who)%2], Persons: 1, Level: "county", PetitionerHash: person(who)}
+			if _, _, err := s.CreateCase(ctx, r, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hour := local("2026-09-29 10:00:00")
+		create("of a whole hour", hour.Add(-30*time.Minute))
+		steps := []struct {
+			name      string
+			min       int    // the refresh, minutes into the hour
+			who       string // a case received a minute before it ("" none)
+			future    bool   // received ten minutes after it instead
+			exact     bool   // received at its second instead
+			whole     string // a case of this one received in a whole hour of today, kept
+			late      bool   // committed after a higher id was read
+			back      bool   // the clock gone back (a minute before the refresh before)
+			wantWhole bool
+		}{
+			{name: "first read", min: 1, who: "a", wantWhole: true},
+			{name: "a new petitioner", min: 5, who: "b"},
+			{name: "one seen earlier in the hour", min: 9, who: "a"},
+			{name: "one of a whole hour", min: 12, who: "of a whole hour"},
+			{name: "nothing new", min: 15},
+			// counted with the hour, then with today's whole hours: once
+			{name: "one of the hour registered late into a whole hour", min: 16, whole: "b"},
+			{name: "new to the hour and to a whole hour at once", min: 17, who: "n", whole: "n"},
+			{name: "committed late", min: 18, who: "c", late: true, wantWhole: true},
+			{name: "received after the refresh", min: 21, who: "d", future: true, wantWhole: true},
+			{name: "still ahead", min: 25, wantWhole: true},
+			{name: "its time come", min: 32}, // its id is above those read
+			{name: "merged again", min: 36, who: "e"},
+			{name: "the clock back", min: 34, back: true, wantWhole: true},
+			// the case of 35:00 was taken above the ids read, and the hour
+			// read back to 34:00 lacks it: read whole once more
+			{name: "on from there", min: 40, who: "f", wantWhole: true},
+			{name: "merged once more", min: 44, who: "b"},
+			{name: "received at the refresh's second", min: 47, who: "h", exact: true},
+		}
+		for _, st := range steps {
+			now := hour.Add(time.Duration(st.min) * time.Minute)
+			switch {
+			case st.future:
+				create(st.who, now.Add(10*time.Minute))
+			case st.exact:
+				create(st.who, now)
+			case st.who != "":
+				create(st.who, now.Add(-time.Minute))
+			}
+			if st.whole != "" {
+				create(st.whole, hour.Add(-30*time.Minute))
+			}
+			if st.late {
+				if err := s.DB().QueryRowContext(ctx, "SELECT MAX(id) FROM cases").Scan(&w.upTo); err != nil {
 					t.Fatal(err)
 				}
 			}
-			hour := local("2026-09-29 10:00:00")
-			create("of a whole hour", hour.Add(-30*time.Minute))
-			steps := []struct {
-				name      string
-				min       int    // the refresh, minutes into the hour
-				who       string // a case received a minute before it ("" none)
-				future    bool   // received ten minutes after it instead
-				exact     bool   // received at its second instead
-				late      bool   // committed after a higher id was read
-				back      bool   // the clock gone back (a minute before the refresh before)
-				wantWhole bool
-			}{
-				{name: "first read", min: 1, who: "a", wantWhole: true},
-				{name: "a new petitioner", min: 5, who: "b"},
-				{name: "one seen earlier in the hour", min: 9, who: "a"},
-				{name: "one of a whole hour", min: 12, who: "of a whole hour"},
-				{name: "nothing new", min: 15},
-				{name: "committed late", min: 18, who: "c", late: true, wantWhole: true},
-				{name: "received after the refresh", min: 21, who: "d", future: true, wantWhole: true},
-				{name: "still ahead", min: 25, wantWhole: true},
-				{name: "its time come", min: 32}, // its id is above those read
-				{name: "merged again", min: 36, who: "e"},
-				{name: "the clock back", min: 34, back: true, wantWhole: true},
-				// the case of 35:00 was taken above the ids read, and the hour
-				// read back to 34:00 lacks it: read whole once more
-				{name: "on from there", min: 40, who: "f", wantWhole: true},
-				{name: "merged once more", min: 44, who: "b"},
-				{name: "received at the refresh's second", min: 47, who: "h", exact: true},
+			if ok, diff := sameAsCases(t, s, w, now, r.Location); !ok {
+				t.Fatalf("%s: %s", st.name, diff)
 			}
-			for _, st := range steps {
-				now := hour.Add(time.Duration(st.min) * time.Minute)
-				switch {
-				case st.future:
-					create(st.who, now.Add(10*time.Minute))
-				case st.exact:
-					create(st.who, now)
-				case st.who != "":
-					create(st.who, now.Add(-time.Minute))
-				}
-				if st.late {
-					if err := s.DB().QueryRowContext(ctx, "SELECT MAX(id) FROM cases").Scan(&w.upTo); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if ok, diff := sameAsCases(t, s, w, now, r.Location); !ok {
-					t.Fatalf("%s: %s", st.name, diff)
-				}
-				if got := w.cur.read.Equal(now); got != st.wantWhole {
-					t.Fatalf("%s: the current hour read whole %v, want %v", st.name, got, st.wantWhole)
-				}
+			if got := w.cur.read.Equal(now); got != st.wantWhole {
+				t.Fatalf("%s: the current hour read whole %v, want %v", st.name, got, st.wantWhole)
 			}
-			// whole now: kept as the latest refresh left it, with a case
-			// created since taken from the cases created since
-			wasRead := w.cur.read
-			next := hour.Add(time.Hour + 5*time.Minute)
-			create("g", hour.Add(50*time.Minute))
-			if ok, diff := sameAsCases(t, s, w, next, r.Location); !ok {
-				t.Fatalf("the hour whole: %s", diff)
-			}
-			if got := w.hours[hour.Unix()/3600].read; !got.Equal(wasRead) {
-				t.Fatalf("the hour, once whole, read again at %s; want kept from %s", got, wasRead)
-			}
-		})
-	}
+		}
+		// whole now: kept as the latest refresh left it, with a case
+		// created since taken from the cases created since
+		wasRead := w.cur.read
+		next := hour.Add(time.Hour + 5*time.Minute)
+		create("g", hour.Add(50*time.Minute))
+		if ok, diff := sameAsCases(t, s, w, next, r.Location); !ok {
+			t.Fatalf("the hour whole: %s", diff)
+		}
+		if got := w.hours[hour.Unix()/3600].read; !got.Equal(wasRead) {
+			t.Fatalf("the hour, once whole, read again at %s; want kept from %s", got, wasRead)
+		}
+	})
 }
 
 // A refresh that fails after reading a kept day again leaves the window as
@@ -353,59 +328,84 @@ func TestCurrentHourFollowsTheWrites(t *testing.T) {
 // read. The receipt buckets are hidden for the failed refresh alone, so that
 // it fails in today's hours, after the days.
 func TestFailedRefreshLeavesTheWindow(t *testing.T) {
-	ctx := context.Background()
+	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
+		ctx := context.Background()
+		tenDaysOfCases(t, s, r)
+		w := &windowDays{}
+		refresh := func(at time.Time) error {
+			return s.Read(ctx, func(rd *store.Reader) error { _, err := w.current(ctx, rd, at, r.Location); return err })
+		}
+		// the days read at 12:30, again one a refresh from 13:30 (the
+		// first day first), and today's whole hours to 14:00 at 14:05:
+		// at 14:30 the first day is due alone, and today's hours are as
+		// kept
+		ats := []time.Time{local("2026-09-29 12:30:00")}
+		for i := range petition.SurgeWindowDays {
+			ats = append(ats, local("2026-09-29 13:30:00").Add(time.Duration(i)*time.Second))
+		}
+		for _, at := range append(ats, local("2026-09-29 14:05:00")) {
+			if err := refresh(at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		late := petition.Case{CaseNo: "F-LATE", ReceivedAt: local("2026-09-22 18:00:00"), Channel: "letter", Category: "land_requisition",
+			Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("late into the first day")}
+		if _, _, err := s.CreateCase(ctx, r, late); err != nil {
+			t.Fatal(err)
+		}
+		rename := func(from, to string) {
+			t.Helper()
+			if _, err := s.DB().ExecContext(ctx, "ALTER TABLE "+from+" RENAME TO "+to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rename("receipt_bucket_tally", "receipt_bucket_hidden")
+		err := refresh(local("2026-09-29 14:30:00")) // the first day, read at 13:30, is read again
+		rename("receipt_bucket_hidden", "receipt_bucket_tally")
+		if err == nil {
+			t.Fatal("a refresh without the receipt buckets succeeded: the test hides nothing")
+		}
+		if ok, diff := sameAsCases(t, s, w, local("2026-09-29 14:30:00").Add(500*time.Millisecond), r.Location); !ok {
+			t.Fatalf("after a failed refresh: %s", diff)
+		}
+	})
+}
+
+// eachDialect runs test on a store of each dialect holding the fixture's
+// two units.
+func eachDialect(t *testing.T, test func(t *testing.T, s *store.Store, r petition.Rules)) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := storetest.Open(t, dialect)
 			storetest.PutTwoUnits(t, s)
-			r := fixtureConfig(t).Rules
-			base := local("2026-09-20 00:00:00")
-			for i := range 60 {
-				c := petition.Case{CaseNo: fmt.Sprintf("F-%02d", i), ReceivedAt: base.Add(time.Duration(i) * 4 * time.Hour), Channel: "letter",
-					Category: "land_requisition", Unit: []string{"u1", "u2"}[i%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", i%7))}
-				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w := &windowDays{}
-			refresh := func(at time.Time) error {
-				return s.Read(ctx, func(rd *store.Reader) error { _, err := w.current(ctx, rd, at, r.Location); return err })
-			}
-			// the days read at 12:30, again one a refresh from 13:30 (the
-			// first day first), and today's whole hours to 14:00 at 14:05:
-			// at 14:30 the first day is due alone, and today's hours are as
-			// kept
-			ats := []time.Time{local("2026-09-29 12:30:00")}
-			for i := range petition.SurgeWindowDays {
-				ats = append(ats, local("2026-09-29 13:30:00").Add(time.Duration(i)*time.Second))
-			}
-			for _, at := range append(ats, local("2026-09-29 14:05:00")) {
-				if err := refresh(at); err != nil {
-					t.Fatal(err)
-				}
-			}
-			late := petition.Case{CaseNo: "F-LATE", ReceivedAt: local("2026-09-22 18:00:00"), Channel: "letter", Category: "land_requisition",
-				Unit: "u2", Persons: 1, Level: "county", PetitionerHash: person("late into the first day")}
-			if _, _, err := s.CreateCase(ctx, r, late); err != nil {
-				t.Fatal(err)
-			}
-			rename := func(from, to string) {
-				t.Helper()
-				if _, err := s.DB().ExecContext(ctx, "ALTER TABLE "+from+" RENAME TO "+to); err != nil {
-					t.Fatal(err)
-				}
-			}
-			rename("receipt_bucket_tally", "receipt_bucket_hidden")
-			err := refresh(local("2026-09-29 14:30:00")) // the first day, read at 13:30, is read again
-			rename("receipt_bucket_hidden", "receipt_bucket_tally")
-			if err == nil {
-				t.Fatal("a refresh without the receipt buckets succeeded: the test hides nothing")
-			}
-			if ok, diff := sameAsCases(t, s, w, local("2026-09-29 14:30:00").Add(500*time.Millisecond), r.Location); !ok {
-				t.Fatalf("after a failed refresh: %s", diff)
-			}
+			test(t, s, fixtureConfig(t).Rules)
 		})
 	}
+}
+
+// tenDaysOfCases creates a case every four hours from 20 September, at
+// local midnights and a second either side, the same petitioners on several
+// days and at two units, and returns their receipts.
+func tenDaysOfCases(t *testing.T, s *store.Store, r petition.Rules) []time.Time {
+	t.Helper()
+	base := local("2026-09-20 00:00:00")
+	var receipts []time.Time
+	for i := range 60 {
+		at := base.Add(time.Duration(i) * 4 * time.Hour)
+		switch i % 3 {
+		case 1:
+			at = at.Add(-time.Second)
+		case 2:
+			at = at.Add(time.Second)
+		}
+		c := petition.Case{CaseNo: fmt.Sprintf("W-%02d", i), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+			Unit: []string{"u1", "u2"}[i%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", i%7))}
+		if _, _, err := s.CreateCase(context.Background(), r, c); err != nil {
+			t.Fatal(err)
+		}
+		receipts = append(receipts, at)
+	}
+	return receipts
 }
 
 // sameAsCases reports whether w's current window at now, in loc, is the

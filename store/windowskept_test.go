@@ -14,6 +14,17 @@ import (
 	"riskmon/store/storetest"
 )
 
+// windowsOf reads s's windows at now as the collector asks for them:
+// through k, or from the facts alone when k is nil.
+func windowsOf(t *testing.T, s *store.Store) func(now time.Time, k *store.KeptWindows) []store.WindowCount {
+	return func(now time.Time, k *store.KeptWindows) []store.WindowCount {
+		t.Helper()
+		return readOf(t, s, k == nil, func(r *store.Reader) ([]store.WindowCount, error) {
+			return r.KeptWindows(context.Background(), now, (&collector.Env{Now: now, Rules: rules}).WindowStarts(), k)
+		})
+	}
+}
+
 // The kept receipt windows (KeptWindows) equal those counted from the cases
 // (ReadFacts) at every UTC midnight, local midnight and hour a window
 // starts on (−1 s, −1 ns, 0, +1 ns, +1 s) over six weeks, while cases are
@@ -45,12 +56,7 @@ func TestKeptWindowsFollowTheWrites(t *testing.T) {
 				must(t, err)
 			}
 			k := &store.KeptWindows{}
-			read := func(now time.Time, k *store.KeptWindows) []store.WindowCount {
-				t.Helper()
-				return readOf(t, s, k == nil, func(r *store.Reader) ([]store.WindowCount, error) {
-					return r.KeptWindows(ctx, now, (&collector.Env{Now: now, Rules: rules}).WindowStarts(), k)
-				})
-			}
+			read := windowsOf(t, s)
 			var counted [4]int64 // over the instants, by window: a walk of empty windows proves nothing
 			check := func(now time.Time, after string) {
 				t.Helper()

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"riskmon/collector"
 	"riskmon/petition"
 	"riskmon/store"
 	"riskmon/store/storetest"
@@ -28,12 +27,7 @@ func TestKeptWindowsLiveHour(t *testing.T) {
 			ctx := context.Background()
 			s := setup(t, dialect)
 			k := &store.KeptWindows{}
-			read := func(now time.Time, k *store.KeptWindows) []store.WindowCount {
-				t.Helper()
-				return readOf(t, s, k == nil, func(r *store.Reader) ([]store.WindowCount, error) {
-					return r.KeptWindows(ctx, now, (&collector.Env{Now: now, Rules: rules}).WindowStarts(), k)
-				})
-			}
+			read := windowsOf(t, s)
 			n := 0
 			steps := []struct {
 				name      string
