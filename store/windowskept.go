@@ -80,23 +80,23 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 }
 
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
-// the settled days the windows span: each day's row of a unit and
+// the settled days the windows span (each day's row of a unit and
 // category, the sum of the hour rows of a day from the hour a window starts
-// at, and the cases of the hour it starts within, a row a case (a window
-// that starts mid-hour counts that hour's cases from its start on: at ten
-// million cases the part-hours' cases were the windows' costliest read).
-// A refresh reads the settled days' versions, and again only the days
-// whose version moved; the days not settled it reads as Windows does, but
-// for the part-hour a window starts within there, kept as a liveHour. A
-// clock that goes back needs no care: what is kept of a day is its buckets
-// at a version, whatever the clock, and of a live hour its cases checked
-// against its buckets; a day no longer settled is read live and forgotten.
-// Its zero value keeps nothing yet.
+// at), and the cases of each hour a window starts within, settled or not, a
+// row a case (liveHour: a window that starts mid-hour counts that hour's
+// cases from its start on; at ten million cases the part-hours' cases were
+// the windows' costliest read). A refresh reads the settled days' versions,
+// and again only the days whose version moved; the whole hours and days
+// not settled it reads as Windows does. A clock that goes back needs no
+// care: what is kept of a day is its buckets at a version, whatever the
+// clock, and of an hour its cases checked against its buckets; a day no
+// longer settled is read live and forgotten. Its zero value keeps nothing
+// yet.
 type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
 	days  map[int64]*keptReceiptDay // the settled days the latest refresh needed
-	live  map[int64]liveHour        // by hour, the hours not settled that windows start within
+	live  map[int64]liveHour        // by hour, the hours windows start within
 	// liveReads counts the live hours read whole: the tests tell a merge
 	// from a read by it
 	liveReads int
@@ -107,39 +107,7 @@ type keptReceiptDay struct {
 	version int64
 	sums    map[unitCategory][4]int64           // the day's own rows
 	hours   map[int64]map[unitCategory][4]int64 // by hour a window starts at, the day's hour rows from it on, summed
-	cases   map[int64][]keptCase                // by hour, the cases of the hours a window starts within
 }
-
-// keptCase is a case as the windows count it: when it was received, and
-// what it adds to its unit and category.
-type keptCase struct {
-	at   int64
-	key  unitCategory
-	vals [4]int64
-}
-
-// hourCaseRow is a row of hourCasesQuery.
-type hourCaseRow struct {
-	ID       int64  `db:"id"`
-	At       int64  `db:"at"`
-	Unit     string `db:"unit"`
-	Category string `db:"category"`
-	V0       int64  `db:"v0"`
-	V1       int64  `db:"v1"`
-	V2       int64  `db:"v2"`
-	V3       int64  `db:"v3"`
-}
-
-// hourCasesQuery reads the cases of [?, ?) as windowCases counts them, a
-// row a case.
-var hourCasesQuery = func() string {
-	src := windowCases
-	q := "SELECT " + src.col + " AS at, " + src.unit + " AS unit, category"
-	for i, v := range src.vals {
-		q += fmt.Sprintf(", %s AS v%d", v, i)
-	}
-	return q + " FROM " + src.table + " WHERE " + src.col + " >= ? AND " + src.col + " < ?"
-}()
 
 // dayRange is the settled days [from, to) of a window.
 type dayRange struct{ from, to int64 }
@@ -179,7 +147,7 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 	settled := floorDiv(now.Unix(), secondsPerDay) - settledMargin // days before it are settled
 	n := len(starts)
 	cases, hours, days := make([]span, n), make([]span, n), make([]span, n)
-	sumDays, hourFrom, partFrom, liveFrom := make([]dayRange, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	sumDays, hourFrom, liveFrom := make([]dayRange, n), make([]int64, n), make([]int64, n)
 	first := settled // the first settled day a window needs
 	for i, start := range starts {
 		s := secondAtOrAfter(start)
@@ -195,18 +163,14 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 			sumDays[i] = dayRange{d, settled}
 			first = min(first, d)
 		}
-		// the part-hour before the window's first whole hour, in a settled
-		// day: counted from its hour's cases, kept
-		partFrom[i], liveFrom[i] = -1, -1
-		switch {
-		case s < h*secondsPerHour && floorDiv(h-1, 24) < settled:
-			cases[i], partFrom[i] = span{}, s
-			first = min(first, floorDiv(h-1, 24))
-		case s < h*secondsPerHour: // in a day not settled: kept by liveHour
+		// the part-hour before the window's first whole hour: counted from
+		// its hour's cases, kept (liveHour), settled or not
+		liveFrom[i] = -1
+		if s < h*secondsPerHour {
 			cases[i], liveFrom[i] = span{}, s
 		}
 	}
-	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom, partFrom); err != nil {
+	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom); err != nil {
 		return nil, err
 	}
 	if err := k.refreshLive(ctx, r.tx, liveFrom); err != nil {
@@ -239,14 +203,6 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 				add(i, key, v)
 			}
 		}
-		if partFrom[i] >= 0 {
-			hour := floorDiv(partFrom[i], secondsPerHour)
-			for _, c := range k.days[floorDiv(hour, 24)].cases[hour] {
-				if c.at >= partFrom[i] {
-					add(i, c.key, c.vals)
-				}
-			}
-		}
 		if liveFrom[i] >= 0 {
 			for _, c := range k.live[floorDiv(liveFrom[i], secondsPerHour)].cases {
 				if c.at >= liveFrom[i] {
@@ -259,10 +215,10 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 }
 
 // refresh brings k's days [first, settled) up to date in tx: the sums of
-// the days sumDays span, the hours of a day from each of hourFrom, the cases
-// of the hours partFrom falls in (-1: none), read again where their day's
-// version moved; the others it forgets.
-func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom, partFrom []int64) error {
+// the days sumDays span and the hours of a day from each of hourFrom (-1:
+// none), read again where their day's version moved; the others it
+// forgets.
+func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom []int64) error {
 	type versionRow struct {
 		Day     int64 `db:"day"`
 		Version int64 `db:"version"`
@@ -317,14 +273,6 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			hoursToRead = append(hoursToRead, hour)
 		}
 	}
-	needCases := map[int64]bool{} // by hour
-	for _, p := range partFrom {
-		if p >= 0 {
-			hour := floorDiv(p, secondsPerHour)
-			needCases[hour] = true
-			need(floorDiv(hour, 24)) // before the sums are read: every day kept has its sums
-		}
-	}
 	if len(sumsToRead) > 0 {
 		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled day",
 			bucketRowsQuery+"bucket IN ("+marks(len(sumsToRead))+")", append([]any{spanDay}, sumsToRead...)...)
@@ -353,34 +301,10 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		}
 		kd.hours[hour] = sums
 	}
-	for hour := range needCases {
-		kd := kept[floorDiv(hour, 24)]
-		if _, ok := kd.cases[hour]; ok {
-			continue
-		}
-		got, err := selectAll[hourCaseRow](ctx, tx, "receipts of a settled hour", hourCasesQuery,
-			hour*secondsPerHour, (hour+1)*secondsPerHour)
-		if err != nil {
-			return err
-		}
-		cs := make([]keptCase, 0, len(got))
-		for _, c := range got {
-			cs = append(cs, keptCase{c.At, unitCategory{c.Unit, c.Category}, [4]int64{c.V0, c.V1, c.V2, c.V3}})
-		}
-		if kd.cases == nil {
-			kd.cases = map[int64][]keptCase{}
-		}
-		kd.cases[hour] = cs
-	}
 	for _, kd := range kept {
 		for hour := range kd.hours {
 			if !needHours[hour] {
 				delete(kd.hours, hour) // kept only while a window starts at the hour
-			}
-		}
-		for hour := range kd.cases {
-			if !needCases[hour] {
-				delete(kd.cases, hour) // kept only while a window starts within the hour
 			}
 		}
 	}

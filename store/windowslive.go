@@ -2,34 +2,62 @@ package store
 
 import (
 	"context"
-	"strings"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
 
-// liveHour is an hour a window starts within that is not settled (the last
-// hour's window starts within the hour before the current one, where the
-// intake writes): its cases as windowCases counts them, a row a case,
-// their sums, and the highest id among them. A refresh reads the hour's
-// sums from its buckets, and when they moved, the cases with an id above
-// upTo received in it: when they make the sums, they are added, else (a
-// writer committed after one with a higher id was read, or an earlier case
-// made one of the hour's a repeat) the hour is read whole. In a surge the
-// hour holds the most cases of any, and summing it from the cases at every
-// refresh cost as many rows as it held.
+// liveHour is an hour a window starts within: its cases as windowCases
+// counts them, a row a case, their sums, and the highest id among them. A
+// refresh reads the hour's sums from its buckets, and when they moved, the
+// cases with an id above upTo received in it: when they make the sums,
+// they are added, else (a writer committed after one with a higher id was
+// read, or an earlier case made one of the hour's a repeat) the hour is
+// read whole. The last hour's window starts within the hour before the
+// current one, where the intake writes: in a surge it holds the most cases
+// of any, and summing it from the cases at every refresh cost as many rows
+// as it held; writers that register cases late move the 7 and 30 days'
+// hours, which were read whole again with their day's version.
 type liveHour struct {
 	sums  [4]int64
 	upTo  int64
 	cases []keptCase // not in order: a refresh sums those at or after the window's start
 }
 
-// hourCasesByIDQuery is hourCasesQuery with each case's id; afterQuery
-// those with an id above ?, through the primary key while few cases are
-// newer, as between two refreshes.
-var (
-	hourCasesByIDQuery  = strings.Replace(hourCasesQuery, "SELECT ", "SELECT id, ", 1)
-	hourCasesAfterQuery = hourCasesByIDQuery + " AND id > ?"
-)
+// keptCase is a case as the windows count it: when it was received, and
+// what it adds to its unit and category.
+type keptCase struct {
+	at   int64
+	key  unitCategory
+	vals [4]int64
+}
+
+// hourCaseRow is a row of hourCasesQuery.
+type hourCaseRow struct {
+	ID       int64  `db:"id"`
+	At       int64  `db:"at"`
+	Unit     string `db:"unit"`
+	Category string `db:"category"`
+	V0       int64  `db:"v0"`
+	V1       int64  `db:"v1"`
+	V2       int64  `db:"v2"`
+	V3       int64  `db:"v3"`
+}
+
+// hourCasesQuery reads the cases of [?, ?) as windowCases counts them, a
+// row a case with its id; hourCasesAfterQuery those with an id above ?,
+// through the primary key or the window's index, whichever holds fewer
+// (between two refreshes, few cases are newer).
+var hourCasesQuery = func() string {
+	src := windowCases
+	q := "SELECT id, " + src.col + " AS at, " + src.unit + " AS unit, category"
+	for i, v := range src.vals {
+		q += fmt.Sprintf(", %s AS v%d", v, i)
+	}
+	return q + " FROM " + src.table + " WHERE " + src.col + " >= ? AND " + src.col + " < ?"
+}()
+
+var hourCasesAfterQuery = hourCasesQuery + " AND id > ?"
 
 // liveSumsQuery sums the hour buckets of n hours, a row an hour.
 func liveSumsQuery(n int) string {
@@ -83,7 +111,7 @@ func (k *KeptWindows) refreshLive(ctx context.Context, tx *sqlx.Tx, liveFrom []i
 			}
 		}
 		if !ok {
-			if lh, err = readLive(ctx, tx, hourCasesByIDQuery, h); err != nil {
+			if lh, err = readLive(ctx, tx, hourCasesQuery, h); err != nil {
 				return err
 			}
 			k.liveReads++

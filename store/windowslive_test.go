@@ -37,22 +37,22 @@ func TestKeptWindowsLiveHour(t *testing.T) {
 				persons   int
 				level     string
 				late      bool // committed after a higher id was read
-				wantReads int  // the live hours read whole so far
+				wantReads int  // the hours windows start within read whole so far (the last hour's, the 7 days', the 30 days')
 			}{
-				{"the first read", 0, 58 * time.Minute, "p1", 1, "county", false, 1},
-				{"a case into the part-hour", time.Minute, 41*time.Minute + 30*time.Second, "p2", 1, "county", false, 1},
-				{"at the window's start", 3 * time.Minute, 43 * time.Minute, "p3", 1, "county", false, 1},
-				{"before the window's start", 4 * time.Minute, 30 * time.Minute, "p4", 1, "county", false, 1},
-				{"collective", 5 * time.Minute, 50 * time.Minute, "p5", 30, "county", false, 1},
-				{"skip-level", 6 * time.Minute, 51 * time.Minute, "p6", 1, petition.NationalLevel, false, 1},
-				{"committed late", 7 * time.Minute, 52 * time.Minute, "p7", 1, "county", true, 2},
-				{"merged again", 8 * time.Minute, 53 * time.Minute, "p8", 1, "county", false, 2},
+				{"the first read", 0, 58 * time.Minute, "p1", 1, "county", false, 3},
+				{"a case into the part-hour", time.Minute, 41*time.Minute + 30*time.Second, "p2", 1, "county", false, 3},
+				{"at the window's start", 3 * time.Minute, 43 * time.Minute, "p3", 1, "county", false, 3},
+				{"before the window's start", 4 * time.Minute, 30 * time.Minute, "p4", 1, "county", false, 3},
+				{"collective", 5 * time.Minute, 50 * time.Minute, "p5", 30, "county", false, 3},
+				{"skip-level", 6 * time.Minute, 51 * time.Minute, "p6", 1, petition.NationalLevel, false, 3},
+				{"committed late", 7 * time.Minute, 52 * time.Minute, "p7", 1, "county", true, 4},
+				{"merged again", 8 * time.Minute, 53 * time.Minute, "p8", 1, "county", false, 4},
 				// p1's visit at 08:30 makes the case of 09:58 a repeat: the
 				// hour's count is as kept, its repeats are not
-				{"a repeat made", 9 * time.Minute, -30 * time.Minute, "p1", 1, "county", false, 3},
-				{"nothing new", 10 * time.Minute, 0, "", 0, "", false, 3},
-				{"the hour turned", 25 * time.Minute, 0, "", 0, "", false, 4},
-				{"the clock back", 10 * time.Minute, 0, "", 0, "", false, 5},
+				{"a repeat made", 9 * time.Minute, -30 * time.Minute, "p1", 1, "county", false, 5},
+				{"nothing new", 10 * time.Minute, 0, "", 0, "", false, 5},
+				{"the hour turned", 25 * time.Minute, 0, "", 0, "", false, 8},
+				{"the clock back", 10 * time.Minute, 0, "", 0, "", false, 11},
 			}
 			counted := int64(0)
 			for _, st := range steps {
