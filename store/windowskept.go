@@ -80,14 +80,14 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 }
 
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
-// the settled days the windows span (the day rows summed by segment,
-// daySegments; the hour rows of a day from the hour a window starts at,
-// summed), and the cases of each hour a window starts within, settled or
-// not, a row a case (liveHour: a window that starts mid-hour counts that
-// hour's cases from its start on; at ten million cases the part-hours'
-// cases were the windows' costliest read). A refresh reads the settled
-// days' versions, and again only the segments and days whose versions
-// moved; the whole hours and days not settled it reads as Windows does. A clock that goes back needs no
+// the settled days the windows span (each day's row of a unit and
+// category, the sum of the hour rows of a day from the hour a window starts
+// at), and the cases of each hour a window starts within, settled or not, a
+// row a case (liveHour: a window that starts mid-hour counts that hour's
+// cases from its start on; at ten million cases the part-hours' cases were
+// the windows' costliest read). A refresh reads the settled days' versions,
+// and again only the days whose version moved; the whole hours and days
+// not settled it reads as Windows does. A clock that goes back needs no
 // care: what is kept of a day is its buckets at a version, whatever the
 // clock, and of an hour its cases checked against its buckets; a day no
 // longer settled is read live and forgotten. Its zero value keeps nothing
@@ -96,48 +96,17 @@ type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
 	days  map[int64]*keptReceiptDay // the settled days the latest refresh needed
-	segs  map[dayRange]keptSegment  // the windows' settled days, by segment (daySegments)
 	live  map[int64]liveHour        // by hour, the hours windows start within
 	// liveReads counts the live hours read whole: the tests tell a merge
 	// from a read by it
 	liveReads int
 }
 
-// keptReceiptDay is a settled day's hour buckets at version: by hour a
-// window starts at, the day's hour rows from it on, summed.
+// keptReceiptDay is a settled day's buckets at version.
 type keptReceiptDay struct {
 	version int64
-	hours   map[int64]map[unitCategory][4]int64
-}
-
-// keptSegment is the day rows of a segment of settled days summed by unit
-// and category, at the sum of its days' versions (each bump adds one, so
-// the sum moves with any).
-type keptSegment struct {
-	version int64
-	sums    map[unitCategory][4]int64
-}
-
-// daySegments cuts the settled days the windows span, [from, settled) each,
-// at every window's first day: a window's days are the segments from its
-// first on. Writers that register cases late move every settled day at
-// every refresh; a segment is read again as one sum, a row a unit and
-// category, where its days were read a row a day (5,096 rows at ten
-// million cases, for the 30 days).
-func daySegments(sumDays []dayRange, settled int64) []dayRange {
-	var cuts []int64
-	for _, r := range sumDays {
-		if r.from < r.to {
-			cuts = append(cuts, r.from)
-		}
-	}
-	slices.Sort(cuts)
-	cuts = append(slices.Compact(cuts), settled)
-	out := make([]dayRange, 0, len(cuts)-1)
-	for i := range len(cuts) - 1 {
-		out = append(out, dayRange{cuts[i], cuts[i+1]})
-	}
-	return out
+	sums    map[unitCategory][4]int64           // the day's own rows
+	hours   map[int64]map[unitCategory][4]int64 // by hour a window starts at, the day's hour rows from it on, summed
 }
 
 // dayRange is the settled days [from, to) of a window.
@@ -156,12 +125,13 @@ type bucketRow struct {
 
 func (b bucketRow) vals() [4]int64 { return [4]int64{b.Received, b.Collective, b.SkipLevel, b.Repeats} }
 
+const bucketRowsQuery = "SELECT unit, category, bucket, received, collective, skip_level, repeats FROM receipt_bucket_tally WHERE span = ? AND "
+
 // bucketSumsQuery sums the rows of a span's buckets [?, ?) by unit and
-// category: the hours of a settled day from a window's start on, or a
-// segment of settled days, a row a unit and category where the buckets are
-// many (at ten million cases and twenty writers scattering late receipts,
-// every settled day moved at every refresh, and reading them a row a bucket
-// cost more than the sum).
+// category: the hours of a settled day from a window's start on, a row a
+// unit and category where the hours are twenty-four (at ten million cases
+// and twenty writers scattering late receipts, a day's hours moved at every
+// refresh, and reading them a row an hour cost more than the sum).
 const bucketSumsQuery = `SELECT unit, category, 0 AS bucket, SUM(received) AS received, SUM(collective) AS collective,
 SUM(skip_level) AS skip_level, SUM(repeats) AS repeats FROM receipt_bucket_tally
 WHERE span = ? AND bucket >= ? AND bucket < ? GROUP BY unit, category`
@@ -200,8 +170,7 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 			cases[i], liveFrom[i] = span{}, s
 		}
 	}
-	segs := daySegments(sumDays, settled)
-	if err := k.refresh(ctx, r.tx, first, settled, segs, hourFrom); err != nil {
+	if err := k.refresh(ctx, r.tx, first, settled, sumDays, hourFrom); err != nil {
 		return nil, err
 	}
 	if err := k.refreshLive(ctx, r.tx, liveFrom); err != nil {
@@ -224,11 +193,9 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 		w.Repeats[i] += v[3]
 	}
 	for i := range n {
-		for _, seg := range segs {
-			if sumDays[i].from < sumDays[i].to && seg.from >= sumDays[i].from {
-				for key, v := range k.segs[seg].sums {
-					add(i, key, v)
-				}
+		for day := sumDays[i].from; day < sumDays[i].to; day++ {
+			for key, v := range k.days[day].sums {
+				add(i, key, v)
 			}
 		}
 		if hourFrom[i] >= 0 {
@@ -248,10 +215,10 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 }
 
 // refresh brings k's days [first, settled) up to date in tx: the sums of
-// the segments of days segs and the hours of a day from each of hourFrom
-// (-1: none), read again where their days' versions moved; the others it
+// the days sumDays span and the hours of a day from each of hourFrom (-1:
+// none), read again where their day's version moved; the others it
 // forgets.
-func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, segs []dayRange, hourFrom []int64) error {
+func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled int64, sumDays []dayRange, hourFrom []int64) error {
 	type versionRow struct {
 		Day     int64 `db:"day"`
 		Version int64 `db:"version"`
@@ -272,7 +239,7 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		}
 	}
 	if epoch != k.epoch {
-		k.days, k.segs = nil, nil
+		k.days = nil
 	}
 	k.epoch = epoch
 	needHours := map[int64]bool{} // the hours windows start at, in settled days
@@ -281,39 +248,58 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			needHours[h] = true
 		}
 	}
-	keptSegs := make(map[dayRange]keptSegment, len(segs))
-	for _, seg := range segs {
-		v := int64(0)
-		for day := seg.from; day < seg.to; day++ {
-			v += versions[day]
-		}
-		ks, ok := k.segs[seg]
-		if !ok || ks.version != v {
-			sums, err := bucketSums(ctx, tx, "receipts of settled days", spanDay, seg.from, seg.to)
-			if err != nil {
-				return err
-			}
-			ks = keptSegment{v, sums}
-		}
-		keptSegs[seg] = ks
-	}
 	kept := map[int64]*keptReceiptDay{}
+	var sumsToRead []any
+	var hoursToRead []int64
+	need := func(day int64) *keptReceiptDay {
+		if kd := kept[day]; kd != nil {
+			return kd
+		}
+		kd := k.days[day]
+		if kd == nil || kd.version != versions[day] {
+			kd = &keptReceiptDay{version: versions[day]}
+			sumsToRead = append(sumsToRead, day)
+		}
+		kept[day] = kd
+		return kd
+	}
+	for _, sd := range sumDays {
+		for day := sd.from; day < sd.to; day++ {
+			need(day)
+		}
+	}
 	for hour := range needHours {
-		day := floorDiv(hour, 24)
-		kd := kept[day]
-		if kd == nil {
-			if kd = k.days[day]; kd == nil || kd.version != versions[day] {
-				kd = &keptReceiptDay{version: versions[day], hours: map[int64]map[unitCategory][4]int64{}}
-			}
-			kept[day] = kd
+		if kd := need(floorDiv(hour, 24)); kd.hours[hour] == nil {
+			hoursToRead = append(hoursToRead, hour)
 		}
-		if kd.hours[hour] == nil {
-			sums, err := bucketSums(ctx, tx, "receipts of a settled day from an hour", spanHour, hour, (day+1)*24)
-			if err != nil {
-				return err
-			}
-			kd.hours[hour] = sums
+	}
+	if len(sumsToRead) > 0 {
+		got, err := selectAll[bucketRow](ctx, tx, "receipts by settled day",
+			bucketRowsQuery+"bucket IN ("+marks(len(sumsToRead))+")", append([]any{spanDay}, sumsToRead...)...)
+		if err != nil {
+			return err
 		}
+		for _, day := range sumsToRead {
+			kept[day.(int64)].sums = map[unitCategory][4]int64{}
+		}
+		for _, b := range got {
+			kept[b.Bucket].sums[unitCategory{b.Unit, b.Category}] = b.vals()
+		}
+	}
+	for _, hour := range hoursToRead {
+		kd := kept[floorDiv(hour, 24)]
+		got, err := selectAll[bucketRow](ctx, tx, "receipts of a settled day from an hour", bucketSumsQuery, spanHour, hour, (floorDiv(hour, 24)+1)*24)
+		if err != nil {
+			return err
+		}
+		sums := make(map[unitCategory][4]int64, len(got))
+		for _, b := range got {
+			sums[unitCategory{b.Unit, b.Category}] = b.vals()
+		}
+		if kd.hours == nil {
+			kd.hours = map[int64]map[unitCategory][4]int64{}
+		}
+		kd.hours[hour] = sums
 	}
 	for _, kd := range kept {
 		for hour := range kd.hours {
@@ -322,20 +308,6 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 			}
 		}
 	}
-	k.days, k.segs = kept, keptSegs
+	k.days = kept
 	return nil
-}
-
-// bucketSums sums span's buckets [from, to) by unit and category
-// (bucketSumsQuery).
-func bucketSums(ctx context.Context, tx *sqlx.Tx, what, span string, from, to int64) (map[unitCategory][4]int64, error) {
-	got, err := selectAll[bucketRow](ctx, tx, what, bucketSumsQuery, span, from, to)
-	if err != nil {
-		return nil, err
-	}
-	sums := make(map[unitCategory][4]int64, len(got))
-	for _, b := range got {
-		sums[unitCategory{b.Unit, b.Category}] = b.vals()
-	}
-	return sums, nil
 }
