@@ -255,7 +255,8 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 				return nil, nil, nil, false, false, err
 			}
 			rebuild = rebuild || !ok || !sameKeys(k.latest, latest.latest)
-			k = latest
+			k, k.received = latest, received[h] // the hour's, when the day starts within it too
+
 		}
 		kept[h] = k
 	}
@@ -279,8 +280,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		if err != nil {
 			return nil, nil, nil, false, false, err
 		}
-		was, _ := kept[h]
-		rebuild = rebuild || !sameKeys(was.latest, k.latest)
+		rebuild = rebuild || !sameKeys(kept[h].latest, k.latest)
 		kept[h] = k
 	}
 	if stalest >= 0 && now.Sub(kept[stalest].read) >= usualWeekFresh {
@@ -290,6 +290,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			return nil, nil, nil, false, false, err
 		}
 		rebuild = rebuild || !sameKeys(k.latest, again.latest)
+		again.received = k.received // the hour's, as kept
 		kept[stalest] = again
 	}
 	rebuild = rebuild || len(kept) != len(w.hours) // an hour became whole, or the day turned

@@ -450,3 +450,35 @@ func TestSameKeys(t *testing.T) {
 		}
 	}
 }
+
+// In a zone whose midnight is not a UTC hour's, today's first whole UTC
+// hour is kept from the day's start, against its receipts from the hour's
+// start (the evening before included): a refresh that finds them as they
+// were reads it no more.
+func TestFirstHourFromMidHourKept(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
+		day := time.Date(2026, 9, 29, 0, 0, 0, 0, loc) // 18:30 UTC the day before
+		for i, at := range []time.Time{day.Add(-20 * time.Minute), day.Add(10 * time.Minute)} {
+			c := petition.Case{CaseNo: fmt.Sprintf("K-%d", i), ReceivedAt: at, Channel: "letter", Category: "land_requisition",
+				Unit: "u1", Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("k", i))}
+			if _, _, err := s.CreateCase(context.Background(), r, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w := &windowDays{}
+		first := day.Unix() / 3600
+		t1, t2 := day.Add(40*time.Minute), day.Add(50*time.Minute)
+		for _, now := range []time.Time{t1, t2} {
+			if ok, diff := sameAsCases(t, s, w, now, loc); !ok {
+				t.Fatal(diff)
+			}
+		}
+		if got := w.hours[first].read; !got.Equal(t1) {
+			t.Fatalf("the first hour, unchanged, read again at %s; want kept from %s", got, t1)
+		}
+	})
+}
