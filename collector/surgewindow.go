@@ -235,7 +235,10 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	}
 	kept := map[int64]keptHour{}
 	var moved []int64 // kept hours whose receipts moved
-	stalest, rebuild := int64(-1), len(w.hours) == 0
+	// rest is made again where the whole hours differ from those kept: an
+	// hour read or gone (the count below), not none kept (the day's first
+	// hour has none)
+	stalest, rebuild := int64(-1), false
 	for h := first; h < current; h++ {
 		k, ok := w.hours[h]
 		if !ok && h == w.curHour && w.cur.latest != nil {
