@@ -250,7 +250,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			if stalest < 0 || k.read.Before(kept[stalest].read) {
 				stalest = h
 			}
-		case ok && k.from == segFrom && segFrom == h*hour && w.upTo > 0:
+		case ok && k.from == segFrom && segFrom == h*hour:
 			moved = append(moved, h)
 		default:
 			latest, err := read(segFrom, h*hour+hour-1)
@@ -264,7 +264,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		kept[h] = k
 	}
 	curFrom := max(current*hour, fs)
-	if w.curHour == current && w.curTo <= ns && w.cur.latest != nil && w.cur.from == curFrom && curFrom == current*hour && w.upTo > 0 {
+	if w.curHour == current && w.curTo <= ns && w.cur.latest != nil && w.cur.from == curFrom && curFrom == current*hour {
 		kept[current] = w.cur
 		moved = append(moved, current)
 	}
