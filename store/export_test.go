@@ -233,6 +233,9 @@ func SelectAll[T any](ctx context.Context, s *Store, query string) ([]T, error) 
 // LiveReads is how many times k read a live hour whole.
 func (k *KeptWindows) LiveReads() int { return k.liveReads }
 
+// DayReads is how many times k read settled days' buckets.
+func (k *KeptWindows) DayReads() int { return k.dayReads }
+
 // SetLiveUpTo sets the highest id k has read of each live hour, as if the
 // cases at or below it had been read (a writer that commits after a higher
 // id was read).

@@ -97,9 +97,10 @@ type KeptWindows struct {
 	epoch int64                     // the version of allReceiptDays read with what is kept
 	days  map[int64]*keptReceiptDay // the settled days the latest refresh needed
 	live  map[int64]liveHour        // by hour, the hours windows start within
-	// liveReads counts the live hours read whole: the tests tell a merge
-	// from a read by it
-	liveReads int
+	// liveReads counts the live hours read whole, dayReads the reads of
+	// settled days' buckets: the tests tell a merge from a read, and a kept
+	// day from one read again, by them
+	liveReads, dayReads int
 }
 
 // keptReceiptDay is a settled day's buckets at version.
@@ -282,6 +283,7 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		for _, day := range sumsToRead {
 			kept[day.(int64)].sums = map[unitCategory][4]int64{}
 		}
+		k.dayReads++
 		for _, b := range got {
 			kept[b.Bucket].sums[unitCategory{b.Unit, b.Category}] = b.vals()
 		}
@@ -292,6 +294,7 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 		if err != nil {
 			return err
 		}
+		k.dayReads++
 		sums := make(map[unitCategory][4]int64, len(got))
 		for _, b := range got {
 			sums[unitCategory{b.Unit, b.Category}] = b.vals()

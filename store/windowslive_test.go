@@ -84,3 +84,42 @@ func TestKeptWindowsLiveHour(t *testing.T) {
 		})
 	}
 }
+
+// A quiet day, refreshed every five minutes from before one UTC midnight to
+// after the next, local midnight between: the kept windows equal the count
+// from the cases, and a refresh in the same UTC hour as the one before reads
+// nothing again, neither a live hour whole nor a settled day's buckets
+// (what the day's first hour costs the surge, it must not cost the windows).
+func TestKeptWindowsQuietDay(t *testing.T) {
+	t0 := time.Date(2026, 10, 1, 23, 2, 0, 0, time.UTC)
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := setup(t, dialect)
+			for i := range 40 * 6 { // every four hours for forty days, at 17 past
+				c := sample(fmt.Sprintf("Q-%03d", i))
+				c.ReceivedAt = t0.Add(-time.Duration(i)*4*time.Hour - 45*time.Minute)
+				c.PetitionerHash = petition.PetitionerHash([]byte("k"), fmt.Sprint("q", i%9))
+				c.Persons = 1 + 30*(i%7/6)
+				_, _, err := s.CreateCase(ctx, rules, c)
+				must(t, err)
+			}
+			k := &store.KeptWindows{}
+			read := windowsOf(t, s)
+			var was time.Time
+			var live, days int
+			for now := t0; now.Before(t0.Add(26 * time.Hour)); now = now.Add(5 * time.Minute) {
+				keptIsFacts(t, now, "a quiet five minutes", read(now, k), read(now, nil))
+				if now.Truncate(time.Hour).Equal(was.Truncate(time.Hour)) {
+					if got := k.LiveReads(); got != live {
+						t.Errorf("at %s: %d live hours read whole, nothing having moved", now, got-live)
+					}
+					if got := k.DayReads(); got != days {
+						t.Errorf("at %s: %d reads of settled days, nothing having moved", now, got-days)
+					}
+				}
+				was, live, days = now, k.LiveReads(), k.DayReads()
+			}
+		})
+	}
+}
