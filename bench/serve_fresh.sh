@@ -3,6 +3,8 @@
 # run slow the next), serves it on 127.0.0.1:PORT until the calling script
 # exits, and returns once it is ready. It exports TOKEN, the run's own
 # read-write token: published keys and tokens are refused outside --demo.
+# SEED_CASES seeds that many demo cases first (1 unless set): the issue's
+# creates and events at 1M are SEED_CASES=1000000.
 serve_fresh() {
 	local db=$1 port=$2
 	bin=$(mktemp -d)/riskmon
@@ -12,7 +14,7 @@ serve_fresh() {
 	RISKMON_API_TOKEN=$(head -c 18 /dev/urandom | base64)
 	export RISKMON_PETITIONER_KEY RISKMON_API_TOKEN TOKEN=$RISKMON_API_TOKEN
 	mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"
-	"$bin" seed --cases 1 --db "$dsn" >/dev/null
+	"$bin" seed --cases "${SEED_CASES:-1}" --db "$dsn" >/dev/null 2>&1
 	"$bin" serve --listen "127.0.0.1:$port" --db "$dsn" >/dev/null 2>&1 &
 	server=$!
 	trap 'kill $server; wait $server 2>/dev/null || true' EXIT
