@@ -19,7 +19,7 @@ import (
 // needs (restoreIndexes).
 const setAsideSetting = "bulk_load_index:"
 
-// A case's row keeps thirteen secondary indexes up to date. A bulk load
+// A case's row keeps twelve secondary indexes up to date. A bulk load
 // writes cases in received order, so most indexes grow at their end, but
 // several lead with a column in no such order (idx_cases_repeat with the
 // petitioner's hash, idx_cases_open with the stage): each of their inserts

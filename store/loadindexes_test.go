@@ -49,11 +49,13 @@ func casesIndexes(t *testing.T, s *store.Store, dialect string) []string {
 	return out
 }
 
-// allIndexes is casesIndexes of a database no load has touched.
+// allIndexes is casesIndexes of a database no load has touched: eight
+// secondary indexes at least (SQLite's; MariaDB's list has the unique and
+// foreign keys' too), or the test reads them wrong.
 func allIndexes(t *testing.T, s *store.Store, dialect string) []string {
 	t.Helper()
 	out := casesIndexes(t, s, dialect)
-	if len(out) < 9 {
+	if len(out) < 8 {
 		t.Fatalf("cases has %d indexes: %q; the test reads them wrong", len(out), out)
 	}
 	return out

@@ -40,7 +40,7 @@ type activityCase struct {
 }
 
 // activityCasesQuery reads the cases received at or after ? that name a
-// matter (every one, through idx_cases_petitioners_window, which covers
+// matter (every one, through idx_cases_window, which covers
 // it); activityCasesOfQuery those of the matters %s marks, through
 // idx_cases_matter.
 const (

@@ -106,7 +106,7 @@ func (s *Store) MatterByCode(ctx context.Context, code string) (Matter, error) {
 // matterActivityQuery counts, for each matter named by a case received in
 // (from30, now], the distinct petitioners, the cases and the persons of the
 // 30 days and of the 7 (received at or after from7). It reads only the
-// window's cases, through idx_cases_petitioners_window, which covers it.
+// window's cases, through idx_cases_window, which covers it.
 const matterActivityQuery = `SELECT c.matter AS code, m.name, m.unit, m.category,
 COUNT(DISTINCT CASE WHEN c.received_at >= ? THEN c.petitioner_hash END) AS petitioners7,
 COUNT(DISTINCT c.petitioner_hash) AS petitioners30,

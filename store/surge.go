@@ -10,7 +10,7 @@ import (
 
 // categoryPetitionersQuery counts the distinct petitioners of each
 // receiving unit and category received at or after ? and not after ?,
-// through idx_cases_petitioners_window, which covers it: it reads the
+// through idx_cases_window, which covers it: it reads the
 // window's cases only.
 const categoryPetitionersQuery = `SELECT received_unit AS unit, category, COUNT(DISTINCT petitioner_hash) AS petitioners
 FROM cases WHERE received_at >= ? AND received_at <= ?
@@ -54,7 +54,7 @@ func (r *Reader) CategoryPetitionersWeek(ctx context.Context, start calendar.Day
 // petitionerReceiptsQuery lists each receiving unit, category and
 // petitioner of the cases received at or after ? and not after ?, with the
 // latest receipt, the highest case id among them and how many, through
-// idx_cases_petitioners_window, which covers it (an InnoDB or SQLite index
+// idx_cases_window, which covers it (an InnoDB or SQLite index
 // holds the row's id).
 const petitionerReceiptsQuery = `SELECT received_unit AS unit, category, petitioner_hash AS petitioner, MAX(received_at) AS latest, MAX(id) AS last_id, COUNT(*) AS cases
 FROM cases WHERE received_at >= ? AND received_at <= ?
