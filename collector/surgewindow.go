@@ -263,7 +263,6 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			}
 			rebuild = rebuild || !ok || !sameKeys(k.latest, latest.latest)
 			k, k.received = latest, received[h] // the hour's, when the day starts within it too
-
 		}
 		kept[h] = k
 	}

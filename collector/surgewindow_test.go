@@ -488,11 +488,11 @@ func TestFirstHourFromMidHourKept(t *testing.T) {
 // nothing again, neither the current hour (read whole) nor the rest of the
 // window (the first day's petitioners, sorted), unless it read the first
 // day again (the stalest day is, once usualWeekFresh old; one between read
-// again as it was leaves the rest as it was). An empty current hour was read
-// whole at every refresh (nothing read yet today, nothing to take the
-// cases created since from). In the day's first hour, today
-// has no whole hour yet: the rest was made again at every refresh there,
-// 20 ms a refresh at ten million cases.
+// again as it was leaves the rest as it was). An empty current hour was
+// read whole at every refresh (nothing read yet today, nothing to take the
+// cases created since from). In the day's first hour, today has no whole
+// hour yet: the rest was made again at every refresh there, 20 ms a
+// refresh at ten million cases.
 func TestQuietDayKept(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *store.Store, r petition.Rules) {
 		tenDaysOfCases(t, s, r) // the last on 29 September: none after now
