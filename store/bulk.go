@@ -42,9 +42,11 @@ var bulkTx = 10000
 // another process writes to, because its tallies replace theirs (it holds the
 // writers' gate exclusive). A load cut off before its tallies are stored
 // leaves a mark (LoadInterrupted) that the next import or a recount clears by
-// counting the tallies from the facts. On MySQL the load builds most indexes
-// of cases once at its end rather than a row at a time (loadindexes.go); a
-// load cut off leaves them for that import or recount to build.
+// counting the tallies from the facts. A load that ends records r as the
+// rules of the stored deadlines; one cut off leaves them to be recomputed.
+// On MySQL the load builds most indexes of cases once at its end rather than
+// a row at a time (loadindexes.go); a load cut off leaves them for that
+// import or recount to build.
 func (s *Store) Load(ctx context.Context, r petition.Rules, cases []LoadCase) error {
 	cases = cutEach(cases, LoadCase.inSeconds)
 	for _, lc := range cases {
@@ -173,6 +175,11 @@ func (s *Store) load(ctx context.Context, r petition.Rules, src CaseSource, prog
 		}
 		// the load wrote cases of any matter (KeptHistories)
 		if _, err := tx.ExecContext(ctx, "UPDATE matters SET cases_version = cases_version + 1"); err != nil {
+			return err
+		}
+		// Every stored case is the load's, its deadline computed by r: the
+		// first serve need not read them all again (RecomputeDeadlines).
+		if err := putSetting(ctx, tx, s.dialect, deadlineRulesSetting, r.DeadlineFingerprint()); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM settings WHERE name = ?", loadInProgressSetting)

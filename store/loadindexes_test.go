@@ -135,6 +135,11 @@ func TestLoadLeavesTheIndexes(t *testing.T) {
 					if ok, err := s.LoadInterrupted(ctx); err != nil || !ok {
 						t.Fatalf("LoadInterrupted = %v, %v; want true", ok, err)
 					}
+					// its cases' deadlines are the rules' but unrecorded: the
+					// first serve reads them again, as after any cut
+					if res, err := s.RecomputeDeadlines(ctx, rules); err != nil || res.Current || res.Moved != 0 {
+						t.Errorf("recomputed after the kill: %+v (%v), want the cases read, none moved", res, err)
+					}
 					if d == "mysql" {
 						if got := casesIndexes(t, s, d); len(got) >= len(want) {
 							t.Fatalf("the killed load left %d indexes of %d; the test needs some set aside", len(got), len(want))
