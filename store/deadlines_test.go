@@ -36,96 +36,92 @@ func deadlineOf(t *testing.T, s *store.Store, no string) time.Time {
 // A change of the calendar moves the open cases' deadlines and nothing else:
 // closed cases, histories and counters stay; a second run reads nothing.
 func TestRecomputeDeadlines(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
-			s := setup(t, dialect)
-			r := rules
-			write := func(c petition.Case, events ...petition.Event) {
-				if _, _, err := s.CreateCase(ctx, r, c); err != nil {
-					t.Fatal(err)
-				}
-				for _, e := range events {
-					if _, _, err := s.AddEvent(ctx, r, c.CaseNo, e); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			open := sample("OPEN") // last day Thursday 19 November
-			open.ReceivedAt = at("2026-11-04 10:00:00")
-			other := sample("OTHER") // last day Friday 20 November
-			other.ReceivedAt, other.PetitionerHash = at("2026-11-05 10:00:00"), petition.PetitionerHash([]byte("k"), "other")
-			handled := sample("HANDLED") // handling: 60 days from 2 November, last day Friday 1 January (New Year)
-			handled.ReceivedAt, handled.PetitionerHash = at("2026-11-01 10:00:00"), petition.PetitionerHash([]byte("k"), "h")
-			closed := sample("CLOSED")
-			closed.ReceivedAt, closed.PetitionerHash = at("2026-10-20 10:00:00"), petition.PetitionerHash([]byte("k"), "c")
-			write(open)
-			write(other)
-			write(handled, petition.Event{Type: petition.EventAccepted, At: at("2026-11-02 10:00:00")})
-			write(closed, petition.Event{Type: petition.EventNotAccepted, At: at("2026-10-21 10:00:00")})
-
-			// beyond the shipped data New Year's Day 2027, a Friday, is a working day
-			if got, want := deadlineOf(t, s, "HANDLED"), at("2027-01-02 00:00:00"); !got.Equal(want) {
-				t.Fatalf("handling deadline %s, want %s", got, want)
-			}
-			res, err := s.RecomputeDeadlines(ctx, r)
-			if err != nil {
+	eachStore(t, setup, func(t *testing.T, ctx context.Context, s *store.Store) {
+		r := rules
+		write := func(c petition.Case, events ...petition.Event) {
+			if _, _, err := s.CreateCase(ctx, r, c); err != nil {
 				t.Fatal(err)
 			}
-			if res.Moved != 0 || res.Checked != 3 || res.Current {
-				t.Errorf("first run under the same rules: %+v, want 3 checked, none moved", res)
+			for _, e := range events {
+				if _, _, err := s.AddEvent(ctx, r, c.CaseNo, e); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if res, err := s.RecomputeDeadlines(ctx, r); err != nil || !res.Current || res.Checked != 0 {
-				t.Errorf("second run: %+v (%v), want nothing read", res, err)
-			}
+		}
+		open := sample("OPEN") // last day Thursday 19 November
+		open.ReceivedAt = at("2026-11-04 10:00:00")
+		other := sample("OTHER") // last day Friday 20 November
+		other.ReceivedAt, other.PetitionerHash = at("2026-11-05 10:00:00"), petition.PetitionerHash([]byte("k"), "other")
+		handled := sample("HANDLED") // handling: 60 days from 2 November, last day Friday 1 January (New Year)
+		handled.ReceivedAt, handled.PetitionerHash = at("2026-11-01 10:00:00"), petition.PetitionerHash([]byte("k"), "h")
+		closed := sample("CLOSED")
+		closed.ReceivedAt, closed.PetitionerHash = at("2026-10-20 10:00:00"), petition.PetitionerHash([]byte("k"), "c")
+		write(open)
+		write(other)
+		write(handled, petition.Event{Type: petition.EventAccepted, At: at("2026-11-02 10:00:00")})
+		write(closed, petition.Event{Type: petition.EventNotAccepted, At: at("2026-10-21 10:00:00")})
 
-			before := tallies(t, s)
-			events := dumpRows(t, s, "SELECT case_id, seq, type, at, unit, COALESCE(completed_stage, ''), late FROM case_events ORDER BY case_id, seq")
-			closedRow := dumpRows(t, s, "SELECT case_no, status, COALESCE(stage, ''), COALESCE(stage_start, 0), COALESCE(stage_deadline, 0), COALESCE(decided_at, 0), last_seq FROM cases WHERE case_no = 'CLOSED'")
+		// beyond the shipped data New Year's Day 2027, a Friday, is a working day
+		if got, want := deadlineOf(t, s, "HANDLED"), at("2027-01-02 00:00:00"); !got.Equal(want) {
+			t.Fatalf("handling deadline %s, want %s", got, want)
+		}
+		res, err := s.RecomputeDeadlines(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Moved != 0 || res.Checked != 3 || res.Current {
+			t.Errorf("first run under the same rules: %+v, want 3 checked, none moved", res)
+		}
+		if res, err := s.RecomputeDeadlines(ctx, r); err != nil || !res.Current || res.Checked != 0 {
+			t.Errorf("second run: %+v (%v), want nothing read", res, err)
+		}
 
-			// the operator adds a local day off on 19 November and 2027's notice
-			path := filepath.Join(t.TempDir(), "holidays.yml")
-			if err := os.WriteFile(path, []byte(`years:
+		before := tallies(t, s)
+		events := dumpRows(t, s, "SELECT case_id, seq, type, at, unit, COALESCE(completed_stage, ''), late FROM case_events ORDER BY case_id, seq")
+		closedRow := dumpRows(t, s, "SELECT case_no, status, COALESCE(stage, ''), COALESCE(stage_start, 0), COALESCE(stage_deadline, 0), COALESCE(decided_at, 0), last_seq FROM cases WHERE case_no = 'CLOSED'")
+
+		// the operator adds a local day off on 19 November and 2027's notice
+		path := filepath.Join(t.TempDir(), "holidays.yml")
+		if err := os.WriteFile(path, []byte(`years:
   - year: 2027
     source: 国务院办公厅关于2027年部分节假日安排的通知（测试用）
     holidays: [{name: 元旦, from: 2027-01-01, to: 2027-01-04}]
 local:
   - {name: 县庆, from: 2026-11-19, to: 2026-11-19, source: 测试用}
 `), 0o600); err != nil {
-				t.Fatal(err)
+			t.Fatal(err)
+		}
+		cal, err := calendar.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Calendar = cal
+		res, err = s.RecomputeDeadlines(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Moved != 2 || res.Checked != 3 {
+			t.Errorf("after the calendar changed: %+v, want 2 of 3 moved", res)
+		}
+		for no, want := range map[string]time.Time{
+			"OPEN":    at("2026-11-21 00:00:00"), // 19 November off: 20 November
+			"OTHER":   at("2026-11-21 00:00:00"), // unchanged
+			"HANDLED": at("2027-01-06 00:00:00"), // 1-4 January off: 5 January
+		} {
+			if got := deadlineOf(t, s, no); !got.Equal(want) {
+				t.Errorf("%s: deadline %s, want %s", no, got, want)
 			}
-			cal, err := calendar.Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.Calendar = cal
-			res, err = s.RecomputeDeadlines(ctx, r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Moved != 2 || res.Checked != 3 {
-				t.Errorf("after the calendar changed: %+v, want 2 of 3 moved", res)
-			}
-			for no, want := range map[string]time.Time{
-				"OPEN":    at("2026-11-21 00:00:00"), // 19 November off: 20 November
-				"OTHER":   at("2026-11-21 00:00:00"), // unchanged
-				"HANDLED": at("2027-01-06 00:00:00"), // 1-4 January off: 5 January
-			} {
-				if got := deadlineOf(t, s, no); !got.Equal(want) {
-					t.Errorf("%s: deadline %s, want %s", no, got, want)
-				}
-			}
-			if got := tallies(t, s); !reflect.DeepEqual(got, before) {
-				t.Error("the recompute moved a counter")
-			}
-			if got := dumpRows(t, s, "SELECT case_id, seq, type, at, unit, COALESCE(completed_stage, ''), late FROM case_events ORDER BY case_id, seq"); !reflect.DeepEqual(got, events) {
-				t.Error("the recompute touched the history")
-			}
-			if got := dumpRows(t, s, "SELECT case_no, status, COALESCE(stage, ''), COALESCE(stage_start, 0), COALESCE(stage_deadline, 0), COALESCE(decided_at, 0), last_seq FROM cases WHERE case_no = 'CLOSED'"); !reflect.DeepEqual(got, closedRow) {
-				t.Error("the recompute touched a closed case")
-			}
-		})
-	}
+		}
+		if got := tallies(t, s); !reflect.DeepEqual(got, before) {
+			t.Error("the recompute moved a counter")
+		}
+		if got := dumpRows(t, s, "SELECT case_id, seq, type, at, unit, COALESCE(completed_stage, ''), late FROM case_events ORDER BY case_id, seq"); !reflect.DeepEqual(got, events) {
+			t.Error("the recompute touched the history")
+		}
+		if got := dumpRows(t, s, "SELECT case_no, status, COALESCE(stage, ''), COALESCE(stage_start, 0), COALESCE(stage_deadline, 0), COALESCE(decided_at, 0), last_seq FROM cases WHERE case_no = 'CLOSED'"); !reflect.DeepEqual(got, closedRow) {
+			t.Error("the recompute touched a closed case")
+		}
+	})
 }
 
 // An existing database upgrades in place: the migration gives its open cases

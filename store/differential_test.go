@@ -242,38 +242,34 @@ func TestKeptTalliesEqualTheFactsOnEveryWritePath(t *testing.T) {
 func TestKeptTalliesEqualTheFactsUnderConcurrentWriters(t *testing.T) {
 	r := rules
 	cases := diffCounty(r, 7)
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := diffStore(t, dialect)
-			ctx := context.Background()
-			const writers = 8
-			var wg sync.WaitGroup
-			errs := make(chan error, writers)
-			for w := range writers {
-				wg.Go(func() {
-					for i := w; i < len(cases); i += writers {
-						lc := cases[i]
-						if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+	eachStore(t, diffStore, func(t *testing.T, ctx context.Context, s *store.Store) {
+		const writers = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := range writers {
+			wg.Go(func() {
+				for i := w; i < len(cases); i += writers {
+					lc := cases[i]
+					if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+						errs <- fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+						return
+					}
+					for _, e := range lc.Events {
+						if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
 							errs <- fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
 							return
 						}
-						for _, e := range lc.Events {
-							if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
-								errs <- fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
-								return
-							}
-						}
 					}
-				})
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Fatal(err)
-			}
-			sameAsFacts(t, s, r, edgeInstants(t, s, r, cases, 200, 7))
-		})
-	}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		sameAsFacts(t, s, r, edgeInstants(t, s, r, cases, 200, 7))
+	})
 }
 
 // What changes stored cases besides their writers keeps the tallies true: a

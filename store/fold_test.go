@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"riskmon/store"
-	"riskmon/store/storetest"
 )
 
 // TestFoldShards: folding leaves every tally's sums as they were and equal
@@ -20,91 +19,87 @@ func TestFoldShards(t *testing.T) {
 	t.Cleanup(func() { store.SetFoldRows(old) })
 	r := rules
 	cases := diffCounty(r, 11)
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := diffStore(t, dialect)
-			ctx := context.Background()
-			shardRows := func() int {
-				t.Helper()
-				var n int
-				if err := s.DB().QueryRow(`SELECT (SELECT COUNT(*) FROM receipt_tally WHERE shard <> 0) +
+	eachStore(t, diffStore, func(t *testing.T, ctx context.Context, s *store.Store) {
+		shardRows := func() int {
+			t.Helper()
+			var n int
+			if err := s.DB().QueryRow(`SELECT (SELECT COUNT(*) FROM receipt_tally WHERE shard <> 0) +
 (SELECT COUNT(*) FROM completion_tally WHERE shard <> 0) + (SELECT COUNT(*) FROM dispute_tally WHERE shard <> 0)`).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				return n
+				t.Fatal(err)
 			}
-			write := func(lcs []store.LoadCase) error {
-				for _, lc := range lcs {
-					if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+			return n
+		}
+		write := func(lcs []store.LoadCase) error {
+			for _, lc := range lcs {
+				if _, _, err := s.CreateCase(ctx, r, lc.Case); err != nil {
+					return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
+				}
+				for _, e := range lc.Events {
+					if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
 						return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
 					}
-					for _, e := range lc.Events {
-						if _, _, err := s.AddEvent(ctx, r, lc.Case.CaseNo, e); err != nil {
-							return fmt.Errorf("case %s: %w", lc.Case.CaseNo, err)
-						}
-					}
 				}
-				return nil
 			}
-			half := len(cases) / 2
-			if err := write(cases[:half]); err != nil {
-				t.Fatal(err)
-			}
-			before := tallies(t, s)
-			if shardRows() == 0 {
-				t.Fatal("no rows outside shard 0 to fold: the test proves nothing")
-			}
-			n, err := s.FoldShards(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := shardRows(); n == 0 || got != 0 {
-				t.Errorf("folded %d rows, %d left outside shard 0; want some and none", n, got)
-			}
-			if got := tallies(t, s); fmt.Sprint(got) != fmt.Sprint(before) {
-				t.Errorf("the sums changed:\n%v\nwant\n%v", got, before)
-			}
-			checkFacts(t, s)
+			return nil
+		}
+		half := len(cases) / 2
+		if err := write(cases[:half]); err != nil {
+			t.Fatal(err)
+		}
+		before := tallies(t, s)
+		if shardRows() == 0 {
+			t.Fatal("no rows outside shard 0 to fold: the test proves nothing")
+		}
+		n, err := s.FoldShards(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := shardRows(); n == 0 || got != 0 {
+			t.Errorf("folded %d rows, %d left outside shard 0; want some and none", n, got)
+		}
+		if got := tallies(t, s); fmt.Sprint(got) != fmt.Sprint(before) {
+			t.Errorf("the sums changed:\n%v\nwant\n%v", got, before)
+		}
+		checkFacts(t, s)
 
-			// the rest written by four writers while the tallies are folded
-			// again and again
-			var wg sync.WaitGroup
-			errs := make(chan error, 5)
-			done := make(chan struct{})
-			rest := cases[half:]
-			for w := range 4 {
-				wg.Go(func() {
-					var mine []store.LoadCase
-					for i := w; i < len(rest); i += 4 {
-						mine = append(mine, rest[i])
-					}
-					if err := write(mine); err != nil {
-						errs <- err
-					}
-				})
-			}
-			go func() { wg.Wait(); close(done) }()
-			folds := 0
-			for stop := false; !stop; {
-				select {
-				case <-done:
-					stop = true
-				default:
+		// the rest written by four writers while the tallies are folded
+		// again and again
+		var wg sync.WaitGroup
+		errs := make(chan error, 5)
+		done := make(chan struct{})
+		rest := cases[half:]
+		for w := range 4 {
+			wg.Go(func() {
+				var mine []store.LoadCase
+				for i := w; i < len(rest); i += 4 {
+					mine = append(mine, rest[i])
 				}
-				if _, err := s.FoldShards(ctx); err != nil {
+				if err := write(mine); err != nil {
 					errs <- err
-					break
 				}
-				folds++
+			})
+		}
+		go func() { wg.Wait(); close(done) }()
+		folds := 0
+		for stop := false; !stop; {
+			select {
+			case <-done:
+				stop = true
+			default:
 			}
-			close(errs)
-			for err := range errs {
-				t.Fatal(err)
+			if _, err := s.FoldShards(ctx); err != nil {
+				errs <- err
+				break
 			}
-			t.Logf("%d folds beside the writers", folds)
-			checkFacts(t, s)
-		})
-	}
+			folds++
+		}
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		t.Logf("%d folds beside the writers", folds)
+		checkFacts(t, s)
+	})
 }
 
 // checkFacts fails when a recount would change a tally.

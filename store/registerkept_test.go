@@ -11,7 +11,6 @@ import (
 	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
-	"riskmon/store/storetest"
 )
 
 // The kept register (Reader.Register with a KeptRegister) equals the one
@@ -56,80 +55,76 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 		}
 	}
 	slices.SortFunc(edges, time.Time.Compare)
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
-			s := setup(t, dialect)
-			create := func(d petition.Dispute) func() {
-				return func() { _, _, err := s.CreateDispute(ctx, roles, d); must(t, err) }
+	eachStore(t, setup, func(t *testing.T, ctx context.Context, s *store.Store) {
+		create := func(d petition.Dispute) func() {
+			return func() { _, _, err := s.CreateDispute(ctx, roles, d); must(t, err) }
+		}
+		event := func(no string, e petition.DisputeEvent) func() {
+			return func() { _, _, err := s.AddDisputeEvent(ctx, rules, roles, no, e); must(t, err) }
+		}
+		// the writes, in order, each before the walk reaches its instant
+		writes := []struct {
+			before time.Time
+			what   string
+			write  func()
+		}{
+			{on(9, 25, 0), "a high-risk dispute", create(d1)},
+			{on(9, 26, 0), "a dispute without a time limit", create(d3)},
+			{on(9, 27, 0), "a dispute of the other unit", create(d4)},
+			{on(10, 1, 12), "a register loaded", func() { must(t, s.LoadDisputes(ctx, rules, roles, loaded)) }},
+			{on(10, 3, 0), "the loaded dispute loaded again, inspected", func() {
+				again := store.LoadDispute{Dispute: d2, Events: append(slices.Clone(loaded[0].Events), ev(petition.DisputeEventInspected, on(10, 3, 9)))}
+				must(t, s.LoadDisputes(ctx, rules, roles, []store.LoadDispute{again}))
+			}},
+			{on(10, 8, 12), "inspected after its limit (late)", event(d1.No, ev(petition.DisputeEventInspected, on(10, 8, 9)))},
+			{on(10, 14, 12), "re-dated once overdue", event(d2.No, redated)},
+			{on(10, 16, 12), "inspected", event(d3.No, ev(petition.DisputeEventInspected, on(10, 16, 9)))},
+			{on(10, 20, 12), "a leader and a handler", event(d3.No, led)},
+			{on(10, 22, 12), "risk raised", event(d3.No, risen)},
+			{on(10, 25, 12), "resolved late", event(d1.No, ev(petition.DisputeEventResolved, on(10, 25, 9)))},
+			{on(11, 2, 12), "resolved on time", event(d2.No, ev(petition.DisputeEventResolved, on(11, 2, 9)))},
+			{on(11, 5, 12), "closed", event(d4.No, ev(petition.DisputeEventClosed, on(11, 5, 9)))},
+		}
+		read := func(now time.Time, k *store.KeptRegister) store.RegisterNow {
+			t.Helper()
+			at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: inspectEvery, CountyRoles: []string{"county_leader"},
+				MonthStart: time.Date(now.In(shanghai).Year(), now.In(shanghai).Month(), 1, 0, 0, 0, 0, shanghai)}
+			return sortedRegister(readOf(t, s, k == nil, func(r *store.Reader) (store.RegisterNow, error) {
+				return r.Register(ctx, at, k)
+			}))
+		}
+		k := &store.KeptRegister{}
+		check := func(now time.Time, after string) {
+			t.Helper()
+			keptIsFacts(t, now, after, read(now, k), read(now, nil))
+		}
+		next, after, overdue, earlier := 0, "nothing", 0, 0
+		for _, now := range edges {
+			for next < len(writes) && !writes[next].before.After(now) {
+				writes[next].write()
+				after = writes[next].what
+				next++
+				check(now, after) // a write, the clock unmoved
 			}
-			event := func(no string, e petition.DisputeEvent) func() {
-				return func() { _, _, err := s.AddDisputeEvent(ctx, rules, roles, no, e); must(t, err) }
+			check(now, after)
+			facts := read(now, nil)
+			for _, o := range facts.Open {
+				overdue += int(o.Overdue)
 			}
-			// the writes, in order, each before the walk reaches its instant
-			writes := []struct {
-				before time.Time
-				what   string
-				write  func()
-			}{
-				{on(9, 25, 0), "a high-risk dispute", create(d1)},
-				{on(9, 26, 0), "a dispute without a time limit", create(d3)},
-				{on(9, 27, 0), "a dispute of the other unit", create(d4)},
-				{on(10, 1, 12), "a register loaded", func() { must(t, s.LoadDisputes(ctx, rules, roles, loaded)) }},
-				{on(10, 3, 0), "the loaded dispute loaded again, inspected", func() {
-					again := store.LoadDispute{Dispute: d2, Events: append(slices.Clone(loaded[0].Events), ev(petition.DisputeEventInspected, on(10, 3, 9)))}
-					must(t, s.LoadDisputes(ctx, rules, roles, []store.LoadDispute{again}))
-				}},
-				{on(10, 8, 12), "inspected after its limit (late)", event(d1.No, ev(petition.DisputeEventInspected, on(10, 8, 9)))},
-				{on(10, 14, 12), "re-dated once overdue", event(d2.No, redated)},
-				{on(10, 16, 12), "inspected", event(d3.No, ev(petition.DisputeEventInspected, on(10, 16, 9)))},
-				{on(10, 20, 12), "a leader and a handler", event(d3.No, led)},
-				{on(10, 22, 12), "risk raised", event(d3.No, risen)},
-				{on(10, 25, 12), "resolved late", event(d1.No, ev(petition.DisputeEventResolved, on(10, 25, 9)))},
-				{on(11, 2, 12), "resolved on time", event(d2.No, ev(petition.DisputeEventResolved, on(11, 2, 9)))},
-				{on(11, 5, 12), "closed", event(d4.No, ev(petition.DisputeEventClosed, on(11, 5, 9)))},
+			for _, o := range facts.OverdueEarlier {
+				earlier += int(o.Overdue)
 			}
-			read := func(now time.Time, k *store.KeptRegister) store.RegisterNow {
-				t.Helper()
-				at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: inspectEvery, CountyRoles: []string{"county_leader"},
-					MonthStart: time.Date(now.In(shanghai).Year(), now.In(shanghai).Month(), 1, 0, 0, 0, 0, shanghai)}
-				return sortedRegister(readOf(t, s, k == nil, func(r *store.Reader) (store.RegisterNow, error) {
-					return r.Register(ctx, at, k)
-				}))
-			}
-			k := &store.KeptRegister{}
-			check := func(now time.Time, after string) {
-				t.Helper()
-				keptIsFacts(t, now, after, read(now, k), read(now, nil))
-			}
-			next, after, overdue, earlier := 0, "nothing", 0, 0
-			for _, now := range edges {
-				for next < len(writes) && !writes[next].before.After(now) {
-					writes[next].write()
-					after = writes[next].what
-					next++
-					check(now, after) // a write, the clock unmoved
-				}
-				check(now, after)
-				facts := read(now, nil)
-				for _, o := range facts.Open {
-					overdue += int(o.Overdue)
-				}
-				for _, o := range facts.OverdueEarlier {
-					earlier += int(o.Overdue)
-				}
-			}
-			if next != len(writes) {
-				t.Fatalf("%d of %d writes made: the walk ends too soon", next, len(writes))
-			}
-			if overdue == 0 || earlier == 0 {
-				t.Fatalf("%d overdue, %d overdue earlier in the month, summed over the instants: the walk proves nothing", overdue, earlier)
-			}
-			// the clock back to the start and forward again
-			check(edges[0], "the clock went back")
-			check(edges[len(edges)-1], "the clock came forward")
-		})
-	}
+		}
+		if next != len(writes) {
+			t.Fatalf("%d of %d writes made: the walk ends too soon", next, len(writes))
+		}
+		if overdue == 0 || earlier == 0 {
+			t.Fatalf("%d overdue, %d overdue earlier in the month, summed over the instants: the walk proves nothing", overdue, earlier)
+		}
+		// the clock back to the start and forward again
+		check(edges[0], "the clock went back")
+		check(edges[len(edges)-1], "the clock came forward")
+	})
 }
 
 // sortedRegister is r with its rows in key order: the kept register counts

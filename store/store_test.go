@@ -76,6 +76,17 @@ func keptRepaired[K, T any](t *testing.T, s *store.Store, change string, args []
 	}
 }
 
+// eachStore runs test, as a subtest named for the dialect, on a store of
+// each dialect that open makes (setup, diffStore, setupTwo).
+func eachStore(t *testing.T, open func(*testing.T, string) *store.Store, test func(t *testing.T, ctx context.Context, s *store.Store)) {
+	t.Helper()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			test(t, context.Background(), open(t, dialect))
+		})
+	}
+}
+
 func setup(t *testing.T, dialect string) *store.Store {
 	t.Helper()
 	s := storetest.Open(t, dialect)
@@ -131,95 +142,87 @@ func counts(t *testing.T, s *store.Store) [4]int64 {
 }
 
 func TestCreateCase(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := setup(t, dialect)
-			ctx := context.Background()
-			_, created, err := s.CreateCase(ctx, rules, sample("C-1"))
-			if err != nil || !created {
-				t.Fatalf("first create: %v %v", created, err)
+	eachStore(t, setup, func(t *testing.T, ctx context.Context, s *store.Store) {
+		_, created, err := s.CreateCase(ctx, rules, sample("C-1"))
+		if err != nil || !created {
+			t.Fatalf("first create: %v %v", created, err)
+		}
+		_, created, err = s.CreateCase(ctx, rules, sample("C-1"))
+		if err != nil || created {
+			t.Fatalf("identical retry: created %v err %v, want false nil", created, err)
+		}
+		before := counts(t, s)
+		changed := sample("C-1")
+		changed.Persons = 7
+		bad := sample("C-2")
+		bad.Unit, bad.Category, bad.RepeatOf = "nowhere", "nothing", "C-404"
+		invalid := petition.Case{CaseNo: "bad no!", Channel: "fax", Level: "planet", PetitionerHash: "plain-id"}
+		for _, tc := range []struct {
+			name     string
+			c        petition.Case
+			wantErr  error
+			wantText []string
+		}{
+			{"same number, other content", changed, store.ErrConflict, []string{"C-1"}},
+			{"unknown references", bad, store.ErrUnknownRef, []string{`unit "nowhere"`, `category "nothing"`, `repeat_of "C-404"`}},
+			{"invalid values", invalid, store.ErrInvalidValue, []string{"case_no", "received_at", "channel", "level", "persons", "petitioner_hash"}},
+		} {
+			_, _, err := s.CreateCase(ctx, rules, tc.c)
+			if !errors.Is(err, tc.wantErr) {
+				t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
 			}
-			_, created, err = s.CreateCase(ctx, rules, sample("C-1"))
-			if err != nil || created {
-				t.Fatalf("identical retry: created %v err %v, want false nil", created, err)
-			}
-			before := counts(t, s)
-			changed := sample("C-1")
-			changed.Persons = 7
-			bad := sample("C-2")
-			bad.Unit, bad.Category, bad.RepeatOf = "nowhere", "nothing", "C-404"
-			invalid := petition.Case{CaseNo: "bad no!", Channel: "fax", Level: "planet", PetitionerHash: "plain-id"}
-			for _, tc := range []struct {
-				name     string
-				c        petition.Case
-				wantErr  error
-				wantText []string
-			}{
-				{"same number, other content", changed, store.ErrConflict, []string{"C-1"}},
-				{"unknown references", bad, store.ErrUnknownRef, []string{`unit "nowhere"`, `category "nothing"`, `repeat_of "C-404"`}},
-				{"invalid values", invalid, store.ErrInvalidValue, []string{"case_no", "received_at", "channel", "level", "persons", "petitioner_hash"}},
-			} {
-				_, _, err := s.CreateCase(ctx, rules, tc.c)
-				if !errors.Is(err, tc.wantErr) {
-					t.Errorf("%s: err = %v, want %v", tc.name, err, tc.wantErr)
-				}
-				for _, w := range tc.wantText {
-					if err == nil || !strings.Contains(err.Error(), w) {
-						t.Errorf("%s: error %v does not name %s", tc.name, err, w)
-					}
+			for _, w := range tc.wantText {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("%s: error %v does not name %s", tc.name, err, w)
 				}
 			}
-			if got := counts(t, s); got != before {
-				t.Errorf("refused creates wrote: counts %v, want %v", got, before)
-			}
-		})
-	}
+		}
+		if got := counts(t, s); got != before {
+			t.Errorf("refused creates wrote: counts %v, want %v", got, before)
+		}
+	})
 }
 
 func TestAddEventRefusalWritesNothing(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := setup(t, dialect)
-			ctx := context.Background()
-			c := sample("E-1")
-			if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
-				t.Fatal(err)
+	eachStore(t, setup, func(t *testing.T, ctx context.Context, s *store.Store) {
+		c := sample("E-1")
+		if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
+			t.Fatal(err)
+		}
+		acceptAt := c.ReceivedAt.Add(time.Hour)
+		if _, _, err := s.AddEvent(ctx, rules, "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt}); err != nil {
+			t.Fatal(err)
+		}
+		before := counts(t, s)
+		stateBefore, err := s.CaseState(ctx, "E-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name    string
+			caseNo  string
+			e       petition.Event
+			wantErr error
+			want    string
+		}{
+			{"accept twice", "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt.Add(time.Hour)}, petition.ErrTransition, "status accepted"},
+			{"earlier than the last", "E-1", petition.Event{Type: petition.EventReplied, At: acceptAt.Add(-time.Second)}, petition.ErrTransition, "earlier than"},
+			{"reassign to unknown unit", "E-1", petition.Event{Type: petition.EventReassigned, At: acceptAt, Unit: "u9"}, store.ErrUnknownRef, `"u9"`},
+			{"unknown case", "E-404", petition.Event{Type: petition.EventAccepted, At: acceptAt}, store.ErrNotFound, "E-404"},
+		} {
+			_, _, err := s.AddEvent(ctx, rules, tc.caseNo, tc.e)
+			if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: err = %v, want %v naming %q", tc.name, err, tc.wantErr, tc.want)
 			}
-			acceptAt := c.ReceivedAt.Add(time.Hour)
-			if _, _, err := s.AddEvent(ctx, rules, "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt}); err != nil {
-				t.Fatal(err)
-			}
-			before := counts(t, s)
-			stateBefore, err := s.CaseState(ctx, "E-1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, tc := range []struct {
-				name    string
-				caseNo  string
-				e       petition.Event
-				wantErr error
-				want    string
-			}{
-				{"accept twice", "E-1", petition.Event{Type: petition.EventAccepted, At: acceptAt.Add(time.Hour)}, petition.ErrTransition, "status accepted"},
-				{"earlier than the last", "E-1", petition.Event{Type: petition.EventReplied, At: acceptAt.Add(-time.Second)}, petition.ErrTransition, "earlier than"},
-				{"reassign to unknown unit", "E-1", petition.Event{Type: petition.EventReassigned, At: acceptAt, Unit: "u9"}, store.ErrUnknownRef, `"u9"`},
-				{"unknown case", "E-404", petition.Event{Type: petition.EventAccepted, At: acceptAt}, store.ErrNotFound, "E-404"},
-			} {
-				_, _, err := s.AddEvent(ctx, rules, tc.caseNo, tc.e)
-				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.want) {
-					t.Errorf("%s: err = %v, want %v naming %q", tc.name, err, tc.wantErr, tc.want)
-				}
-			}
-			stateAfter, err := s.CaseState(ctx, "E-1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := counts(t, s); got != before || stateAfter != stateBefore {
-				t.Errorf("refused events wrote: %v %+v, want %v %+v", got, stateAfter, before, stateBefore)
-			}
-		})
-	}
+		}
+		stateAfter, err := s.CaseState(ctx, "E-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := counts(t, s); got != before || stateAfter != stateBefore {
+			t.Errorf("refused events wrote: %v %+v, want %v %+v", got, stateAfter, before, stateBefore)
+		}
+	})
 }
 
 // tallies returns the stored tallies, to compare with a recount.
@@ -257,46 +260,42 @@ func sorted[T any](xs []T) map[string]T {
 }
 
 func TestIncrementalTalliesMatchARecount(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			s := setup(t, dialect)
-			ctx := context.Background()
-			if err := s.PutUnit(ctx, store.Unit{Code: "u2", Name: "二镇", Kind: "township"}); err != nil {
+	eachStore(t, setup, func(t *testing.T, ctx context.Context, s *store.Store) {
+		if err := s.PutUnit(ctx, store.Unit{Code: "u2", Name: "二镇", Kind: "township"}); err != nil {
+			t.Fatal(err)
+		}
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := 0; i < 40; i++ {
+			c := sample("T-" + string(rune('A'+i%26)) + string(rune('a'+i/26)))
+			c.ReceivedAt = base.Add(time.Duration(40-i) * 72 * time.Hour) // newest first
+			c.PetitionerHash = petition.PetitionerHash([]byte("k"), []string{"p1", "p2", "p3"}[i%3])
+			c.Persons = 1 + i%7
+			if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
 				t.Fatal(err)
 			}
-			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			for i := 0; i < 40; i++ {
-				c := sample("T-" + string(rune('A'+i%26)) + string(rune('a'+i/26)))
-				c.ReceivedAt = base.Add(time.Duration(40-i) * 72 * time.Hour) // newest first
-				c.PetitionerHash = petition.PetitionerHash([]byte("k"), []string{"p1", "p2", "p3"}[i%3])
-				c.Persons = 1 + i%7
-				if _, _, err := s.CreateCase(ctx, rules, c); err != nil {
+			at := c.ReceivedAt
+			for j, e := range []petition.Event{
+				{Type: petition.EventAccepted, At: at.Add(time.Duration(i) * 24 * time.Hour)},
+				{Type: petition.EventReassigned, At: at.Add(20 * 24 * time.Hour), Unit: "u2"},
+				{Type: petition.EventReplied, At: at.Add(time.Duration(30+2*i) * 24 * time.Hour)},
+				{Type: petition.EventEvaluated, At: at.Add(100 * 24 * time.Hour), Result: petition.EvaluationResults[i%3]},
+			} {
+				if j >= i%5 {
+					break
+				}
+				if _, _, err := s.AddEvent(ctx, rules, c.CaseNo, e); err != nil && !errors.Is(err, petition.ErrTransition) {
 					t.Fatal(err)
 				}
-				at := c.ReceivedAt
-				for j, e := range []petition.Event{
-					{Type: petition.EventAccepted, At: at.Add(time.Duration(i) * 24 * time.Hour)},
-					{Type: petition.EventReassigned, At: at.Add(20 * 24 * time.Hour), Unit: "u2"},
-					{Type: petition.EventReplied, At: at.Add(time.Duration(30+2*i) * 24 * time.Hour)},
-					{Type: petition.EventEvaluated, At: at.Add(100 * 24 * time.Hour), Result: petition.EvaluationResults[i%3]},
-				} {
-					if j >= i%5 {
-						break
-					}
-					if _, _, err := s.AddEvent(ctx, rules, c.CaseNo, e); err != nil && !errors.Is(err, petition.ErrTransition) {
-						t.Fatal(err)
-					}
-				}
 			}
-			incremental := tallies(t, s)
-			if _, err := s.Recount(ctx, shanghai); err != nil {
-				t.Fatal(err)
-			}
-			if recounted := tallies(t, s); !reflect.DeepEqual(incremental, recounted) {
-				t.Errorf("incremental tallies\n%v\ndiffer from a recount\n%v", incremental, recounted)
-			}
-		})
-	}
+		}
+		incremental := tallies(t, s)
+		if _, err := s.Recount(ctx, shanghai); err != nil {
+			t.Fatal(err)
+		}
+		if recounted := tallies(t, s); !reflect.DeepEqual(incremental, recounted) {
+			t.Errorf("incremental tallies\n%v\ndiffer from a recount\n%v", incremental, recounted)
+		}
+	})
 }
 
 func TestLoadRefusesADatabaseWithCases(t *testing.T) {
