@@ -11,7 +11,10 @@
 # is needed (RISKMON_PETITIONER_KEY): the database is claimed by it.
 # SCATTER_DAYS (create_cases.lua) sets how far back the receipts go: 30
 # unless set, every settled day of the windows moved at every refresh; 0,
-# received as created.
+# received as created. Beside each sample it times a fixed piece of one
+# thread's CPU work (sha256sum of 16 MiB in /dev/shm, about as long as an
+# idle refresh) and prints its median per phase: how much the writers
+# stretch any work on this machine, the floor under the refresh's ratio.
 #   RISKMON_PETITIONER_KEY=... [SCATTER_DAYS=0] bench/refresh_under_load.sh DB [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,17 +32,22 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
 	kill -0 $server
 	sleep 0.5
 done
+probe=$(mktemp -p /dev/shm)
+trap 'kill $server; wait $server 2>/dev/null || true; rm -f "$probe"' EXIT
+head -c 16M /dev/urandom >"$probe"
 sample() { # sample SECONDS: every 2 s, the last refresh's seconds and each scraper's
 	out=$(mktemp)
 	for _ in $(seq $(($1 / 2))); do
 		sleep 2
 		curl -s "http://127.0.0.1:$port/metrics" | awk '/^petition_collector_refresh_duration_seconds /{print "total", $2}
 			/^petition_collector_scrape_duration_seconds/{match($0, /scraper="[^"]*"/); print substr($0, RSTART + 9, RLENGTH - 10), $2}'
+		{ TIMEFORMAT='probe %R'; time sha256sum "$probe" >/dev/null; } 2>&1
 	done >"$out"
 	awk '$1 == "total" {print $2}' "$out" | sort -g | tr '\n' ' '
 	echo
+	echo "  the CPU probe's median: $(awk '$1 == "probe" {print $2}' "$out" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}') s"
 	echo "  by scraper, the mean in ms (the eight slowest):"
-	awk '$1 != "total" {s[$1] += $2; n[$1]++} END {for (k in s) printf "%s %.1f\n", k, 1000 * s[k] / n[k]}' "$out" |
+	awk '$1 != "total" && $1 != "probe" {s[$1] += $2; n[$1]++} END {for (k in s) printf "%s %.1f\n", k, 1000 * s[k] / n[k]}' "$out" |
 		sort -k2 -g -r | head -8 | tr '\n' ';'
 	echo
 	rm "$out"
