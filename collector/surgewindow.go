@@ -161,6 +161,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 				if !w.between.seen[p] && !w.rest.today[p] {
 					w.curCounts[unitAnd{p.unit, p.category}]++
 				}
+				w.rest.inCur(p)
 			}
 		}
 		for _, p := range added {
@@ -176,6 +177,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 				w.curCounts[unitAnd{p.unit, p.category}]++
 			}
 		}
+		w.rest.markCur(current)
 	}
 	// the window: the days between, the first day from the window's start,
 	// and today
@@ -194,7 +196,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		if f.latest < fromSec {
 			break // latest first: the rest are before the window
 		}
-		if _, inCur := current[f.p]; !f.today && !inCur { // those of cur are in curCounts
+		if !f.today && !f.cur { // those of cur are in curCounts
 			counts[unitAnd{f.p.unit, f.p.category}]++
 		}
 	}
@@ -271,15 +273,15 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		kept[current] = w.cur
 		moved = append(moved, current)
 	}
-	added, curAdded, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
+	added, curAdded, merges, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
 	if err != nil {
 		return nil, nil, nil, false, false, err
 	}
 	cur, merged := kept[current]
+	merged = merged && !slices.Contains(short, current)
 	delete(kept, current)
 	for _, h := range short { // not complete from the new cases: read whole
 		if h == current {
-			merged = false
 			continue
 		}
 		k, err := read(h*hour, h*hour+hour-1)
@@ -305,27 +307,39 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			return nil, nil, nil, false, false, err
 		}
 	}
+	// every read done: the refresh can no longer fail, and the new cases
+	// go into the kept maps
+	for _, m := range merges {
+		if m.hour == current {
+			cur = m.into(cur)
+		} else {
+			kept[m.hour] = m.into(kept[m.hour])
+		}
+	}
 	w.hours, w.cur, w.curHour, w.curTo, w.upTo = kept, cur, current, ns, upTo
 	return cur.latest, added, curAdded, rebuild, !merged, nil
 }
 
-// mergeNew adds to each moved hour of kept the cases with an id above
-// w.upTo received in it up to now (ns), when they are all it lacks: its
-// kept count and theirs make its count in received. Ids are given at
+// mergeNew finds for each moved hour of kept the cases with an id above
+// w.upTo received in it up to now (ns), and whether they are all it lacks:
+// its kept count and theirs make its count in received. Ids are given at
 // insert and a writer may commit after one with a higher id was read; then
 // the hour's count is short, and the hour is returned in short, to be read
 // whole; so is the current hour while it holds a case received after now.
 // It returns the petitioners new to a whole hour and those new to the
-// current one, and raises *upTo to the highest id read. The hours' maps are copied, not changed: a refresh that
-// fails leaves w as it was.
-func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, short []int64, err error) {
+// current one, and raises *upTo to the highest id read. It changes nothing
+// kept: the merges it returns add the cases to the hours' maps in place
+// once the refresh has read all it reads (a refresh that fails leaves w as
+// it was), where copying a map cost as many entries as the hour held, at
+// every refresh, and the current hour holds the most.
+func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, merges []hourMerge, short []int64, err error) {
 	const hour = int64(time.Hour / time.Second)
 	if len(moved) == 0 {
-		return nil, nil, nil, nil
+		return nil, nil, nil, nil, nil
 	}
 	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	byHour := map[int64][]store.CaseReceipt{}
 	for _, c := range rows {
@@ -338,24 +352,40 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 			short = append(short, h)
 			continue
 		}
-		latest := maps.Clone(k.latest)
+		m := hourMerge{hour: h, received: received[h], latest: map[petitionerOf]int64{}}
 		for _, c := range news {
 			p := petitionerOf{c.Unit, c.Category, c.Petitioner}
-			if was, ok := latest[p]; !ok {
+			_, seen := k.latest[p]
+			if was, ok := m.latest[p]; !ok && !seen {
 				if h < ns/hour {
 					added = append(added, p)
 				} else {
 					curAdded = append(curAdded, p)
 				}
-				latest[p] = c.At
-			} else if c.At > was {
-				latest[p] = c.At
+				m.latest[p] = c.At
+			} else if c.At > max(was, k.latest[p]) {
+				m.latest[p] = c.At
 			}
 		}
-		k.received, k.latest = received[h], latest
-		kept[h] = k
+		merges = append(merges, m)
 	}
-	return added, curAdded, short, nil
+	return added, curAdded, merges, short, nil
+}
+
+// hourMerge is what the cases created since add to a kept hour: its new
+// count, and the petitioners new to it or with a later receipt.
+type hourMerge struct {
+	hour, received int64
+	latest         map[petitionerOf]int64
+}
+
+// into adds m to k, changing k's map in place.
+func (m hourMerge) into(k keptHour) keptHour {
+	for p, at := range m.latest {
+		k.latest[p] = at
+	}
+	k.received = m.received
+	return k
 }
 
 // sameKeys reports whether a and b hold the same petitioners: what the
@@ -379,11 +409,14 @@ type restOfWindow struct {
 }
 
 // firstPetitioner is a petitioner of the first day not between, with the
-// latest receipt that day; today says they are also in today's whole hours.
+// latest receipt that day; today says they are also in today's whole
+// hours, cur in the current hour. (Looking each up in the current hour at
+// every refresh cost a map lookup a petitioner of the first day: a fifth
+// of an idle refresh's CPU at 10M, and more as the current hour grows.)
 type firstPetitioner struct {
-	p      petitionerOf
-	latest int64
-	today  bool
+	p          petitionerOf
+	latest     int64
+	today, cur bool
 }
 
 func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *restOfWindow {
@@ -398,7 +431,7 @@ func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *
 	}
 	for p, latest := range firstDay {
 		if !w.between.seen[p] {
-			rest.first = append(rest.first, firstPetitioner{p, latest, rest.today[p]})
+			rest.first = append(rest.first, firstPetitioner{p: p, latest: latest, today: rest.today[p]})
 		}
 	}
 	slices.SortFunc(rest.first, func(a, b firstPetitioner) int { return cmp.Compare(b.latest, a.latest) })
@@ -407,6 +440,20 @@ func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *
 		rest.firstAt[f.p] = i
 	}
 	return rest
+}
+
+// markCur marks the first day's petitioners of the current hour, current.
+func (rest *restOfWindow) markCur(current map[petitionerOf]int64) {
+	for i := range rest.first {
+		_, rest.first[i].cur = current[rest.first[i].p]
+	}
+}
+
+// inCur marks p, new to the current hour, if of the first day.
+func (rest *restOfWindow) inCur(p petitionerOf) {
+	if i, ok := rest.firstAt[p]; ok {
+		rest.first[i].cur = true
+	}
 }
 
 // addToday counts p, new to today's whole hours, as restOf would have,

@@ -3,9 +3,11 @@ package collector
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"riskmon/calendar"
 	"riskmon/petition"
@@ -300,11 +302,19 @@ func TestCurrentHourFollowsTheWrites(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			maps := keptMaps(w)
 			if ok, diff := sameAsCases(t, s, w, now, r.Location); !ok {
 				t.Fatalf("%s: %s", st.name, diff)
 			}
 			if got := w.cur.read.Equal(now); got != st.wantWhole {
 				t.Fatalf("%s: the current hour read whole %v, want %v", st.name, got, st.wantWhole)
+			}
+			// what is not read again takes its new cases in place: a copy
+			// cost as many entries as the hour held, at every refresh
+			for h, got := range keptMaps(w) {
+				if was, ok := maps[h]; ok && was.read.Equal(got.read) && was.at != got.at {
+					t.Fatalf("%s: the hour %d's petitioners were copied, not added to", st.name, h)
+				}
 			}
 		}
 		// whole now: kept as the latest refresh left it, with a case
@@ -319,6 +329,25 @@ func TestCurrentHourFollowsTheWrites(t *testing.T) {
 			t.Fatalf("the hour, once whole, read again at %s; want kept from %s", got, wasRead)
 		}
 	})
+}
+
+// keptMap is where a kept hour's petitioners are and when they were read:
+// the same place, unless read again, when a refresh adds to them in place.
+type keptMap struct {
+	at   unsafe.Pointer
+	read time.Time
+}
+
+// keptMaps are w's kept hours of today and its current hour, by hour.
+func keptMaps(w *windowDays) map[int64]keptMap {
+	out := map[int64]keptMap{}
+	for h, k := range w.hours {
+		out[h] = keptMap{reflect.ValueOf(k.latest).UnsafePointer(), k.read}
+	}
+	if w.cur.latest != nil {
+		out[w.curHour] = keptMap{reflect.ValueOf(w.cur.latest).UnsafePointer(), w.cur.read}
+	}
+	return out
 }
 
 // A refresh that fails after reading a kept day again leaves the window as
