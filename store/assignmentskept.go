@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"sync"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // allAssignments is the row of assignment_versions that stands for every
@@ -25,7 +27,7 @@ func assignedUnits(ups []stateUpdate) []string {
 
 // bumpAssignments moves on the versions of units in the writer's
 // transaction (KeptAssignments).
-func bumpAssignments(ctx context.Context, tx execer, d dialect, units []string) error {
+func bumpAssignments(ctx context.Context, tx *sqlx.Tx, d dialect, units []string) error {
 	return bumpUnits(ctx, tx, d, "assignment_versions", units)
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Audit is one write the API accepted, as the audit trail keeps it: the
@@ -44,7 +46,7 @@ func recordedBy(ctx context.Context) string {
 const auditColumns = "at, credential, method, route, object"
 
 // writeAudits inserts the audit rows of as in tx.
-func writeAudits(ctx context.Context, tx execer, as ...Audit) error {
+func writeAudits(ctx context.Context, tx *sqlx.Tx, as ...Audit) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -61,7 +63,7 @@ func writeAudits(ctx context.Context, tx execer, as ...Audit) error {
 // writeAcceptedAudits writes, for a batch of n writes in tx, the audit
 // rows audit(i) gives (nil: none, a write that is not the API's or was
 // refused).
-func writeAcceptedAudits(ctx context.Context, tx execer, n int, audit func(i int) *Audit) error {
+func writeAcceptedAudits(ctx context.Context, tx *sqlx.Tx, n int, audit func(i int) *Audit) error {
 	var as []Audit
 	for i := range n {
 		if a := audit(i); a != nil {

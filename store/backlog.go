@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"riskmon/petition"
 )
 
@@ -48,7 +50,7 @@ func (t stateTallies) move(category string, from, to petition.State) {
 
 // write writes the tallies of changed states, then moves on the versions
 // of the keys whose rows of backlog_tally moved (KeptBacklog).
-func (t stateTallies) write(ctx context.Context, tx execer, d dialect) error {
+func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
 		return err
 	}

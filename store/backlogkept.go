@@ -43,7 +43,7 @@ func (t stateTallies) movedKeys() []backlogKey {
 
 // bumpBacklog moves on the versions of keys in the writer's transaction,
 // after its tallies.
-func bumpBacklog(ctx context.Context, tx execer, d dialect, keys []backlogKey) error {
+func bumpBacklog(ctx context.Context, tx *sqlx.Tx, d dialect, keys []backlogKey) error {
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, backlogKey.compare)
 	rows := make([][]any, 0, len(keys))

@@ -315,7 +315,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 }
 
 type bulkInsert struct {
-	tx     execer
+	tx     *sqlx.Tx
 	prefix string
 	row    string
 	cols   int
@@ -323,7 +323,7 @@ type bulkInsert struct {
 	rows   int
 }
 
-func newBulkInsert(tx execer, table string, cols []string) *bulkInsert {
+func newBulkInsert(tx *sqlx.Tx, table string, cols []string) *bulkInsert {
 	return &bulkInsert{
 		tx:     tx,
 		prefix: fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", ")),

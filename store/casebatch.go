@@ -39,20 +39,14 @@ func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([
 	for i := range pending {
 		pending[i] = i
 	}
-	// the rounds' tallies and versions, and the audit rows, go last in one
-	// round trip: no round reads them
-	b := s.batch(tx)
 	for len(pending) > 0 {
 		var round []int
 		round, pending = nextRound(ws, pending)
-		if err := s.createRound(ctx, tx, b, ws, round, res); err != nil {
+		if err := s.createRound(ctx, tx, ws, round, res); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeAcceptedAudits(ctx, b, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
-		return nil, err
-	}
-	if err := b.flush(ctx); err != nil {
+	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -102,9 +96,7 @@ type sameKeyRow struct {
 	IsRepeat   bool
 }
 
-// createRound writes a round's cases in tx, and its tallies and versions
-// into b.
-func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, b *stmtBatch, ws []caseWrite, round []int, res []createResult) error {
+func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int, res []createResult) error {
 	if err := s.lockMatters(ctx, tx, ws, round); err != nil {
 		return err
 	}
@@ -162,10 +154,10 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, b *stmtBatch, ws [
 	}
 	// Last: the tally rows and the matters' are the most contended locks;
 	// hold them briefly.
-	if err := tallies.write(ctx, b, s.dialect); err != nil {
+	if err := tallies.write(ctx, tx, s.dialect); err != nil {
 		return err
 	}
-	if err := bumpReceiptDays(ctx, b, s.dialect, tallies.lateDays(registered)); err != nil {
+	if err := bumpReceiptDays(ctx, tx, s.dialect, tallies.lateDays(registered)); err != nil {
 		return err
 	}
 	var matters []string
@@ -174,7 +166,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, b *stmtBatch, ws [
 			matters = append(matters, ws[i].c.Matter)
 		}
 	}
-	return bumpMatters(ctx, b, matters)
+	return bumpMatters(ctx, tx, matters)
 }
 
 // repeatWindow is the span of receipt times, in Unix seconds, of the cases

@@ -107,10 +107,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 	if err := sink.flush(ctx); err != nil {
 		return nil, err
 	}
-	// the audit rows, the states and the tallies in one round trip: nothing
-	// after reads them
-	b := s.batch(tx)
-	if err := writeAcceptedAudits(ctx, b, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
+	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
 	}
 	var ups []stateUpdate
@@ -119,13 +116,10 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			ups = append(ups, stateUpdate{p.id, len(p.view.Events), p.view.Category, p.stored, p.view.State})
 		}
 	}
-	if err := updateStates(ctx, b, s.dialect, ups); err != nil {
+	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
 		return nil, err
 	}
-	if err := sink.write(ctx, b, s.dialect); err != nil {
-		return nil, err
-	}
-	if err := b.flush(ctx); err != nil {
+	if err := sink.write(ctx, tx, s.dialect); err != nil {
 		return nil, err
 	}
 	return res, nil

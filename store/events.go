@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"riskmon/calendar"
 	"riskmon/petition"
 )
@@ -144,7 +146,7 @@ type stateUpdate struct {
 // the state tallies (stateTallies) move here alone, in the same transaction,
 // with the versions of the units whose assignments change (bumpAssignments)
 // and of the matters the cases name (bumpMatters).
-func updateStates(ctx context.Context, tx execer, d dialect, ups []stateUpdate) error {
+func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
 	}

@@ -61,7 +61,7 @@ func (k *eventSink) flushIfFull(ctx context.Context) error {
 }
 
 // write inserts the remaining rows and adds the counts to the tallies.
-func (k *eventSink) write(ctx context.Context, tx execer, d dialect) error {
+func (k *eventSink) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	if err := k.flush(ctx); err != nil {
 		return err
 	}

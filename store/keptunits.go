@@ -38,7 +38,7 @@ func unitVersionsOf(ctx context.Context, tx *sqlx.Tx, what, query string) (map[s
 
 // bumpUnits moves on the versions of units (in any order, repeated) in
 // table, a version a unit.
-func bumpUnits(ctx context.Context, tx execer, d dialect, table string, units []string) error {
+func bumpUnits(ctx context.Context, tx *sqlx.Tx, d dialect, table string, units []string) error {
 	units = slices.Clone(units)
 	slices.Sort(units)
 	keys := make([][]any, 0, len(units))

@@ -249,7 +249,7 @@ func (r *Reader) KeptMatterHistories(ctx context.Context, now time.Time, backlog
 // statement, in code order, so that writers lock the matters' rows in one
 // order and hold them only until they commit (a list or a range over a table
 // of a few rows is a scan, whose locks would take every row).
-func bumpMatters(ctx context.Context, tx execer, codes []string) error {
+func bumpMatters(ctx context.Context, tx *sqlx.Tx, codes []string) error {
 	codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool { return c == "" })
 	slices.Sort(codes)
 	for _, c := range slices.Compact(codes) {

@@ -50,13 +50,11 @@ type dialect struct {
 	// serializable begins a transaction that no concurrent writer can slip
 	// past (RecountCompletionDays); SQLite has one writer at a time anyway.
 	serializable *sql.TxOptions
-	// multiStatements: a stmtBatch goes in one round trip
-	multiStatements bool
 }
 
 var (
 	dialectMySQL = dialect{name: "mysql", goose: goose.DialectMySQL, forUpdate: " FOR UPDATE",
-		serializable: &sql.TxOptions{Isolation: sql.LevelSerializable}, multiStatements: true}
+		serializable: &sql.TxOptions{Isolation: sql.LevelSerializable}}
 	dialectSQLite = dialect{name: "sqlite", goose: goose.DialectSQLite3}
 )
 
@@ -140,9 +138,6 @@ func openMySQL(dsn string) (*sqlx.DB, error) {
 	// Placeholders filled in by the driver: one round trip a statement
 	// instead of prepare, execute and close.
 	cfg.InterpolateParams = true
-	// A stmtBatch's statements in one round trip; with the placeholders
-	// filled in by the driver, as above, a value is never statement text.
-	cfg.MultiStatements = true
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}

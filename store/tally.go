@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"riskmon/calendar"
 	"riskmon/petition"
 )
@@ -59,7 +61,7 @@ func (t caseTallies) tables() []*tallyAdds {
 
 // write writes the tallies. New cases move no version of the backlog's
 // keys: they move the keys' counts (stateTallies.movedKeys).
-func (t caseTallies) write(ctx context.Context, tx execer, d dialect) error {
+func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	return writeTallies(ctx, tx, d, t.tables())
 }
 
@@ -67,7 +69,7 @@ func (t caseTallies) write(ctx context.Context, tx execer, d dialect) error {
 func (t caseTallies) merge(o caseTallies) { mergeTallies(t.tables(), o.tables()) }
 
 // writeTallies writes each of ts, in order.
-func writeTallies(ctx context.Context, tx execer, d dialect, ts []*tallyAdds) error {
+func writeTallies(ctx context.Context, tx *sqlx.Tx, d dialect, ts []*tallyAdds) error {
 	for _, ta := range ts {
 		if err := ta.write(ctx, tx, d); err != nil {
 			return err
@@ -193,7 +195,7 @@ func (t eventTallies) count(caseID int64, unit, category string, e petition.Even
 	}
 }
 
-func (t eventTallies) write(ctx context.Context, tx execer, d dialect) error {
+func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	return writeTallies(ctx, tx, d, t.tables())
 }
 
@@ -214,7 +216,7 @@ func (t *tallyAdds) add(k tallyKey, vals ...int) {
 // write adds the collected values in statements of at most bulkRows rows.
 // Rows go in key order: every writer locks tally rows in the same order, so
 // two transactions never wait for each other in a circle.
-func (t *tallyAdds) write(ctx context.Context, tx execer, d dialect) error {
+func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 	keys := make([]tallyKey, 0, len(t.rows))
 	for k := range t.rows {
 		keys = append(keys, k)
@@ -249,7 +251,7 @@ func (t *tallyAdds) write(ctx context.Context, tx execer, d dialect) error {
 
 // deleteEmptied deletes the rows among keys that this write took down and
 // that now count nothing in any value.
-func (t *tallyAdds) deleteEmptied(ctx context.Context, tx execer, d dialect, keys []tallyKey) error {
+func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, keys []tallyKey) error {
 	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return slices.Min(t.rows[k][:len(t.valCols)]) >= 0 })
 	zero := strings.Join(t.valCols, " = 0 AND ") + " = 0"
 	if err := deleteTallyRows(ctx, tx, d, t.table, t.keyCols, keys, zero+" AND "); err != nil {
@@ -262,7 +264,7 @@ func (t *tallyAdds) deleteEmptied(ctx context.Context, tx execer, d dialect, key
 // are keyCols (the integer one last), those that also meet the condition
 // cond (a prefix ending in AND, or ""), in statements of at most
 // maxStatementVars marks.
-func deleteTallyRows(ctx context.Context, tx execer, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
+func deleteTallyRows(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
 	texts := len(keyCols) - 1
 	per := maxStatementVars / len(keyCols)
 	for start := 0; start < len(keys); start += per {

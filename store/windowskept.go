@@ -49,7 +49,7 @@ func (t caseTallies) lateDays(now time.Time) []dayShard {
 
 // bumpReceiptDays moves on the versions of days in the writer's
 // transaction, after its tallies.
-func bumpReceiptDays(ctx context.Context, tx execer, d dialect, days []dayShard) error {
+func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShard) error {
 	days = slices.Clone(days)
 	slices.SortFunc(days, func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) })
 	keys := make([][]any, 0, len(days))
@@ -64,7 +64,7 @@ func bumpReceiptDays(ctx context.Context, tx execer, d dialect, days []dayShard)
 // its rows in key order as the tallies' are, so that writers lock them in
 // one order (an insert by key takes the key's lock alone, not a range's, as
 // an UPDATE over a list would: bumpMatters).
-func bumpVersions(ctx context.Context, tx execer, d dialect, table string, keyCols []string, keys [][]any) error {
+func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys [][]any) error {
 	if len(keys) == 0 {
 		return nil
 	}

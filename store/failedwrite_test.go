@@ -10,13 +10,12 @@ import (
 	"riskmon/store"
 )
 
-// A write whose last statements fail (those sent together at the end, on
-// MySQL in one round trip) stores nothing of itself: not its case or
-// event, nor the tallies, versions and audit rows the statements before
-// the failing one wrote. The failing statement is made by hiding the table
-// it writes: receipt_day_versions for a case received months ago (a late
-// receipt moves its day's version), backlog_versions for an event that
-// moves a case to its next stage.
+// A write whose last statements fail stores nothing of itself: not its
+// case or event, nor the tallies, versions and audit rows the statements
+// before the failing one wrote. The failing statement is made by hiding
+// the table it writes: receipt_day_versions for a case received months ago
+// (a late receipt moves its day's version), backlog_versions for an event
+// that moves a case to its next stage.
 func TestAFailedLastWriteStoresNothing(t *testing.T) {
 	stored := func(t *testing.T, s *store.Store) []any {
 		t.Helper()
