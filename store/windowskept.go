@@ -205,10 +205,8 @@ func (r *Reader) KeptWindows(ctx context.Context, now time.Time, starts []time.T
 			}
 		}
 		if liveFrom[i] >= 0 {
-			for _, c := range k.live[floorDiv(liveFrom[i], secondsPerHour)].cases {
-				if c.at >= liveFrom[i] {
-					add(i, c.key, c.vals)
-				}
+			for key, v := range k.live[floorDiv(liveFrom[i], secondsPerHour)].since(liveFrom[i]) {
+				add(i, key, v)
 			}
 		}
 	}

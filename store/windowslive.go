@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -21,7 +24,18 @@ import (
 type liveHour struct {
 	sums  [4]int64
 	upTo  int64
-	cases []keptCase // not in order: a refresh sums those at or after the window's start
+	byKey map[unitCategory]keyCases
+}
+
+// keyCases are a live hour's cases of one unit and category: their receipt
+// times in order, and from each on the sum of their values, so that a
+// refresh finds what the cases from the window's start add with a search
+// a unit and category. Summing them a case at every refresh cost as many
+// map lookups as the hour held (400,000 in a surge: 15 ms a refresh). A
+// keyCases is never changed: a merge makes the keys it adds to anew.
+type keyCases struct {
+	at     []int64
+	suffix [][4]int64 // suffix[i] sums the cases i and after; one longer than at
 }
 
 // keptCase is a case as the windows count it: when it was received, and
@@ -30,6 +44,51 @@ type keptCase struct {
 	at   int64
 	key  unitCategory
 	vals [4]int64
+}
+
+// since returns, by unit and category, what the hour's cases received at
+// or after from add; a unit and category with none is absent.
+func (lh liveHour) since(from int64) map[unitCategory][4]int64 {
+	out := make(map[unitCategory][4]int64, len(lh.byKey))
+	for key, kc := range lh.byKey {
+		if i, _ := slices.BinarySearch(kc.at, from); i < len(kc.at) {
+			out[key] = kc.suffix[i]
+		}
+	}
+	return out
+}
+
+// withCases returns byKey with cases added: the keys they add to made
+// anew, the others shared.
+func withCases(byKey map[unitCategory]keyCases, cases []keptCase) map[unitCategory]keyCases {
+	news := map[unitCategory][]keptCase{}
+	for _, c := range cases {
+		news[c.key] = append(news[c.key], c)
+	}
+	out := make(map[unitCategory]keyCases, len(byKey)+len(news))
+	maps.Copy(out, byKey)
+	for key, cs := range news {
+		old := byKey[key]
+		all := make([]keptCase, 0, len(old.at)+len(cs))
+		for i, at := range old.at {
+			var v [4]int64
+			for j := range v {
+				v[j] = old.suffix[i][j] - old.suffix[i+1][j]
+			}
+			all = append(all, keptCase{at, key, v})
+		}
+		all = append(all, cs...)
+		slices.SortStableFunc(all, func(a, b keptCase) int { return cmp.Compare(a.at, b.at) })
+		kc := keyCases{at: make([]int64, len(all)), suffix: make([][4]int64, len(all)+1)}
+		for i := len(all) - 1; i >= 0; i-- {
+			kc.at[i] = all[i].at
+			for j := range kc.suffix[i] {
+				kc.suffix[i][j] = kc.suffix[i+1][j] + all[i].vals[j]
+			}
+		}
+		out[key] = kc
+	}
+	return out
 }
 
 // hourCaseRow is a row of hourCasesQuery.
@@ -105,15 +164,17 @@ func (k *KeptWindows) refreshLive(ctx context.Context, tx *sqlx.Tx, liveFrom []i
 				both[i] = lh.sums[i] + news.sums[i]
 			}
 			if both == sums[h] {
-				lh = liveHour{both, max(lh.upTo, news.upTo), append(lh.cases, news.cases...)}
+				lh = liveHour{both, max(lh.upTo, news.upTo), withCases(lh.byKey, news.cases)}
 			} else {
 				ok = false // short, or a kept case changed
 			}
 		}
 		if !ok {
-			if lh, err = readLive(ctx, tx, hourCasesQuery, h); err != nil {
+			whole, err := readLive(ctx, tx, hourCasesQuery, h)
+			if err != nil {
 				return err
 			}
+			lh = liveHour{whole.sums, whole.upTo, withCases(nil, whole.cases)}
 			k.liveReads++
 		}
 		kept[h] = lh
@@ -122,22 +183,30 @@ func (k *KeptWindows) refreshLive(ctx context.Context, tx *sqlx.Tx, liveFrom []i
 	return nil
 }
 
+// liveCases are the cases of an hour read by readLive, with their sums
+// and highest id.
+type liveCases struct {
+	sums  [4]int64
+	upTo  int64
+	cases []keptCase
+}
+
 // readLive reads the cases of the hour h by query, with args after the
 // hour's bounds.
-func readLive(ctx context.Context, tx *sqlx.Tx, query string, h int64, args ...any) (liveHour, error) {
+func readLive(ctx context.Context, tx *sqlx.Tx, query string, h int64, args ...any) (liveCases, error) {
 	got, err := selectAll[hourCaseRow](ctx, tx, "receipts of a live hour", query,
 		append([]any{h * secondsPerHour, (h + 1) * secondsPerHour}, args...)...)
 	if err != nil {
-		return liveHour{}, err
+		return liveCases{}, err
 	}
-	lh := liveHour{cases: make([]keptCase, 0, len(got))}
+	lc := liveCases{cases: make([]keptCase, 0, len(got))}
 	for _, c := range got {
 		v := [4]int64{c.V0, c.V1, c.V2, c.V3}
 		for i := range v {
-			lh.sums[i] += v[i]
+			lc.sums[i] += v[i]
 		}
-		lh.upTo = max(lh.upTo, c.ID)
-		lh.cases = append(lh.cases, keptCase{c.At, unitCategory{c.Unit, c.Category}, v})
+		lc.upTo = max(lc.upTo, c.ID)
+		lc.cases = append(lc.cases, keptCase{c.At, unitCategory{c.Unit, c.Category}, v})
 	}
-	return lh, nil
+	return lc, nil
 }
