@@ -82,10 +82,10 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 // KeptWindows keeps, from one refresh to the next, the receipt buckets of
 // the settled days the windows span (each day's row of a unit and
 // category, the sum of the hour rows of a day from the hour a window starts
-// at), and the cases of each hour a window starts within, settled or not, a
-// row a case (liveHour: a window that starts mid-hour counts that hour's
-// cases from its start on; at ten million cases the part-hours' cases were
-// the windows' costliest read). A refresh reads the settled days' versions,
+// at), and the cases of each hour a window starts within, settled or not, in
+// order by unit and category (liveHour: a window that starts mid-hour
+// counts that hour's cases from its start on; at ten million cases the
+// part-hours' cases were the windows' costliest read). A refresh reads the settled days' versions,
 // and again only the days whose version moved; the whole hours and days
 // not settled it reads as Windows does. A clock that goes back needs no
 // care: what is kept of a day is its buckets at a version, whatever the

@@ -11,7 +11,8 @@ import (
 )
 
 // liveHour is an hour a window starts within: its cases as windowCases
-// counts them, a row a case, their sums, and the highest id among them. A
+// counts them, by unit and category (keyCases), their sums, and the
+// highest id among them. A
 // refresh reads the hour's sums from its buckets, and when they moved, the
 // cases with an id above upTo received in it: when they make the sums,
 // they are added, else (a writer committed after one with a higher id was
