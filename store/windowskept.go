@@ -85,13 +85,13 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 // at), and the cases of each hour a window starts within, settled or not, in
 // order by unit and category (liveHour: a window that starts mid-hour
 // counts that hour's cases from its start on; at ten million cases the
-// part-hours' cases were the windows' costliest read). A refresh reads the settled days' versions,
-// and again only the days whose version moved; the whole hours and days
-// not settled it reads as Windows does. A clock that goes back needs no
-// care: what is kept of a day is its buckets at a version, whatever the
-// clock, and of an hour its cases checked against its buckets; a day no
-// longer settled is read live and forgotten. Its zero value keeps nothing
-// yet.
+// part-hours' cases were the windows' costliest read). A refresh reads the
+// settled days' versions, and again only the days whose version moved; the
+// whole hours and days not settled it reads as Windows does. A clock that
+// goes back needs no care: what is kept of a day is its buckets at a
+// version, whatever the clock, and of an hour its cases checked against its
+// buckets; a day no longer settled is read live and forgotten. Its zero
+// value keeps nothing yet.
 type KeptWindows struct {
 	mu    sync.Mutex
 	epoch int64                     // the version of allReceiptDays read with what is kept
