@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -48,7 +47,18 @@ type windowDays struct {
 	// cases are at or below it, and the cases created since above
 	// (mergeNew).
 	upTo int64
-	rest *restOfWindow
+	// merged is what the latest refresh took from the cases created since:
+	// the ids it read above floor (upTo before it), and when. A writer that
+	// commits after a case with a higher id was read leaves an hour short
+	// at the next refresh, its case among the ids above floor not read; an
+	// hour not read whole since takes it from them instead of being read
+	// whole, which cost as many rows as the hour held (0.74 s with 400,000
+	// cases in the current hour, under twenty writers).
+	merged mergedIDs
+	// refreshes counts the refreshes that kept what they read: the clock
+	// may go back, their order may not
+	refreshes int64
+	rest      *restOfWindow
 	// curCounts are the petitioners of cur neither between nor in today's
 	// whole hours, by unit and category: made again with rest or when cur
 	// is read whole, else moved by the petitioners new to cur or to today,
@@ -66,6 +76,7 @@ type keptHour struct {
 	received int64
 	latest   map[petitionerOf]int64
 	read     time.Time
+	readIn   int64 // the refresh that read it whole (windowDays.refreshes)
 }
 
 // unionOfDays is the petitioners of the days [first, last], and their
@@ -113,6 +124,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 	defer w.mu.Unlock()
 	if w.loc != loc {
 		w.loc, w.kept, w.between, w.hours, w.cur, w.upTo, w.rest, w.curCounts = loc, nil, nil, nil, keptHour{}, 0, nil, nil
+		w.merged = mergedIDs{}
 	}
 	var days []calendar.Day
 	for d := first; d < today; d++ {
@@ -232,7 +244,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 	upTo := w.upTo
 	read := func(from, to int64) (keptHour, error) {
 		rows, err := r.PetitionerReceipts(ctx, time.Unix(from, 0), time.Unix(to, 0))
-		k := keptHour{from: from, latest: latestOf(rows), read: now}
+		k := keptHour{from: from, latest: latestOf(rows), read: now, readIn: w.refreshes + 1}
 		for _, row := range rows {
 			upTo = max(upTo, row.LastID)
 			k.received += row.Cases
@@ -273,7 +285,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		kept[current] = w.cur
 		moved = append(moved, current)
 	}
-	added, curAdded, merges, short, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
+	added, curAdded, merges, short, ids, err := w.mergeNew(ctx, r, moved, received, kept, &upTo, ns)
 	if err != nil {
 		return nil, nil, nil, false, false, err
 	}
@@ -316,156 +328,14 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 			kept[m.hour] = m.into(kept[m.hour])
 		}
 	}
+	w.refreshes++
+	w.merged = mergedIDs{floor: w.upTo, ids: ids, in: w.refreshes}
 	w.hours, w.cur, w.curHour, w.curTo, w.upTo = kept, cur, current, ns, upTo
 	return cur.latest, added, curAdded, rebuild, !merged, nil
-}
-
-// mergeNew finds for each moved hour of kept the cases with an id above
-// w.upTo received in it up to now (ns), and whether they are all it lacks:
-// its kept count and theirs make its count in received. Ids are given at
-// insert and a writer may commit after one with a higher id was read; then
-// the hour's count is short, and the hour is returned in short, to be read
-// whole; so is the current hour while it holds a case received after now.
-// It returns the petitioners new to a whole hour and those new to the
-// current one, and raises *upTo to the highest id read. It changes nothing
-// kept: the merges it returns add the cases to the hours' maps in place
-// once the refresh has read all it reads (a refresh that fails leaves w as
-// it was), where copying a map cost as many entries as the hour held, at
-// every refresh, and the current hour holds the most.
-func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, merges []hourMerge, short []int64, err error) {
-	const hour = int64(time.Hour / time.Second)
-	if len(moved) == 0 {
-		return nil, nil, nil, nil, nil
-	}
-	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	byHour := map[int64][]store.CaseReceipt{}
-	for _, c := range rows {
-		byHour[c.At/hour] = append(byHour[c.At/hour], c)
-		*upTo = max(*upTo, c.ID)
-	}
-	for _, h := range moved {
-		k, news := kept[h], byHour[h]
-		if k.received+int64(len(news)) != received[h] {
-			short = append(short, h)
-			continue
-		}
-		m := hourMerge{hour: h, received: received[h], latest: map[petitionerOf]int64{}}
-		for _, c := range news {
-			p := petitionerOf{c.Unit, c.Category, c.Petitioner}
-			_, seen := k.latest[p]
-			if was, ok := m.latest[p]; !ok && !seen {
-				if h < ns/hour {
-					added = append(added, p)
-				} else {
-					curAdded = append(curAdded, p)
-				}
-				m.latest[p] = c.At
-			} else if c.At > max(was, k.latest[p]) {
-				m.latest[p] = c.At
-			}
-		}
-		merges = append(merges, m)
-	}
-	return added, curAdded, merges, short, nil
-}
-
-// hourMerge is what the cases created since add to a kept hour: its new
-// count, and the petitioners new to it or with a later receipt.
-type hourMerge struct {
-	hour, received int64
-	latest         map[petitionerOf]int64
-}
-
-// into adds m to k, changing k's map in place.
-func (m hourMerge) into(k keptHour) keptHour {
-	for p, at := range m.latest {
-		k.latest[p] = at
-	}
-	k.received = m.received
-	return k
 }
 
 // sameKeys reports whether a and b hold the same petitioners: what the
 // window counts of a whole hour of today is who, not when.
 func sameKeys(a, b map[petitionerOf]int64) bool {
 	return maps.EqualFunc(a, b, func(int64, int64) bool { return true })
-}
-
-// restOfWindow is what the window holds beyond the days between, made
-// again when they, the first day or today's whole hours change, so that a
-// refresh adds to the days between only what moves: the first day's
-// petitioners not between, latest first (the window's start passes them by
-// in that order), and today's whole hours' petitioners not between, with
-// their count.
-type restOfWindow struct {
-	day         calendar.Day // the first day
-	first       []firstPetitioner
-	firstAt     map[petitionerOf]int // where each of first stands in it
-	today       map[petitionerOf]bool
-	todayCounts map[unitAnd]int
-}
-
-// firstPetitioner is a petitioner of the first day not between, with the
-// latest receipt that day; today says they are also in today's whole
-// hours, cur in the current hour. (Looking each up in the current hour at
-// every refresh cost a map lookup a petitioner of the first day: a fifth
-// of an idle refresh's CPU at 10M, and more as the current hour grows.)
-type firstPetitioner struct {
-	p          petitionerOf
-	latest     int64
-	today, cur bool
-}
-
-func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *restOfWindow {
-	rest := &restOfWindow{day: day, today: map[petitionerOf]bool{}, todayCounts: map[unitAnd]int{}}
-	for _, h := range w.hours {
-		for p := range h.latest {
-			if !w.between.seen[p] && !rest.today[p] {
-				rest.today[p] = true
-				rest.todayCounts[unitAnd{p.unit, p.category}]++
-			}
-		}
-	}
-	for p, latest := range firstDay {
-		if !w.between.seen[p] {
-			rest.first = append(rest.first, firstPetitioner{p: p, latest: latest, today: rest.today[p]})
-		}
-	}
-	slices.SortFunc(rest.first, func(a, b firstPetitioner) int { return cmp.Compare(b.latest, a.latest) })
-	rest.firstAt = make(map[petitionerOf]int, len(rest.first))
-	for i, f := range rest.first {
-		rest.firstAt[f.p] = i
-	}
-	return rest
-}
-
-// markCur marks the first day's petitioners of the current hour, current.
-func (rest *restOfWindow) markCur(current map[petitionerOf]int64) {
-	for i := range rest.first {
-		_, rest.first[i].cur = current[rest.first[i].p]
-	}
-}
-
-// inCur marks p, new to the current hour, if of the first day.
-func (rest *restOfWindow) inCur(p petitionerOf) {
-	if i, ok := rest.firstAt[p]; ok {
-		rest.first[i].cur = true
-	}
-}
-
-// addToday counts p, new to today's whole hours, as restOf would have,
-// and reports whether p was new to rest.
-func (rest *restOfWindow) addToday(p petitionerOf, between *unionOfDays) bool {
-	if between.seen[p] || rest.today[p] {
-		return false
-	}
-	rest.today[p] = true
-	rest.todayCounts[unitAnd{p.unit, p.category}]++
-	if i, ok := rest.firstAt[p]; ok {
-		rest.first[i].today = true
-	}
-	return true
 }
