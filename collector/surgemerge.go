@@ -24,10 +24,12 @@ type mergedIDs struct {
 // w.upTo received in it up to now (ns), and whether they are all it lacks:
 // its kept count and theirs make its count in received. Ids are given at
 // insert and a writer may commit after one with a higher id was read; then
-// the hour's count is short, and the hour is returned in short, to be read
-// whole; so is the current hour while it holds a case received after now.
-// It returns the petitioners new to a whole hour and those new to the
-// current one, and raises *upTo to the highest id read. It changes nothing
+// the hour's count is short, its case is looked for among the ids the
+// latest refresh read past (w.merged), and failing that the hour is
+// returned in short, to be read whole; so is the current hour while it
+// holds a case received after now. It returns the petitioners new to a
+// whole hour and those new to the current one, and the ids it read above
+// w.upTo, and raises *upTo to the highest of them. It changes nothing
 // kept: the merges it returns add the cases to the hours' maps in place
 // once the refresh has read all it reads (a refresh that fails leaves w as
 // it was), where copying a map cost as many entries as the hour held, at
