@@ -48,7 +48,8 @@ type windowDays struct {
 	// (mergeNew).
 	upTo int64
 	// merged is what the latest refresh took from the cases created since:
-	// the ids it read above floor (upTo before it), and when. A writer that
+	// the ids it read above floor (upTo before it), and which refresh it
+	// was (refreshes: the clock may go back). A writer that
 	// commits after a case with a higher id was read leaves an hour short
 	// at the next refresh, its case among the ids above floor not read; an
 	// hour not read whole since takes it from them instead of being read
