@@ -17,7 +17,7 @@ func (Diversions) Name() string { return "diversions" }
 
 // Scrape emits the diversions of every unit, category and procedure.
 func (Diversions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Diversions(ctx)
+	rows, err := store.AllDiversions.Read(ctx, r)
 	if err != nil {
 		return err
 	}

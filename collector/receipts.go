@@ -69,7 +69,7 @@ func (Completions) Name() string { return "completions" }
 
 // Scrape emits completed and completed-late counters for every unit and stage.
 func (Completions) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Completions(ctx)
+	rows, err := store.AllCompletions.Read(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (Evaluations) Name() string { return "evaluations" }
 
 // Scrape emits one counter for every unit and result.
 func (Evaluations) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Evaluations(ctx)
+	rows, err := store.AllEvaluations.Read(ctx, r)
 	if err != nil {
 		return err
 	}

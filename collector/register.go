@@ -92,7 +92,7 @@ func (DisputeCounts) Name() string { return "dispute_counts" }
 // Scrape emits found, resolved, late, escalated and the escalations that
 // page, from dispute_tally.
 func (DisputeCounts) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.DisputeCounts(ctx)
+	rows, err := store.AllDisputes.Read(ctx, r)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (Requests) Name() string { return "requests" }
 
 // Scrape emits requests and late requests for every unit and review stage.
 func (Requests) Scrape(ctx context.Context, r *store.Reader, env *Env, emit Emit) error {
-	rows, err := r.Requests(ctx)
+	rows, err := store.AllRequests.Read(ctx, r)
 	if err != nil {
 		return err
 	}

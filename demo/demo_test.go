@@ -107,14 +107,14 @@ func TestSimulatorAdvancesCases(t *testing.T) {
 	}
 	var received, completed int64
 	err := s.Read(ctx, func(rd *store.Reader) error {
-		rc, err := rd.Receipts(ctx)
+		rc, err := store.AllReceipts.Read(ctx, rd)
 		for _, x := range rc {
 			received += x.Cases
 		}
 		if err != nil {
 			return err
 		}
-		cc, err := rd.Completions(ctx)
+		cc, err := store.AllCompletions.Read(ctx, rd)
 		for _, x := range cc {
 			completed += x.Completed
 		}

@@ -142,7 +142,7 @@ func (e *env) caseCount() int64 {
 	e.t.Helper()
 	var n int64
 	err := e.store.Read(context.Background(), func(r *store.Reader) error {
-		rc, err := r.Receipts(context.Background())
+		rc, err := store.AllReceipts.Read(context.Background(), r)
 		for _, x := range rc {
 			n += x.Cases
 		}

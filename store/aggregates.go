@@ -53,6 +53,36 @@ func (r *Reader) Categories(ctx context.Context) ([]Category, error) {
 	return listCategories(ctx, r.tx)
 }
 
+// AllTime is an all-time tally as the collector reads it: summed over its
+// shards, a T a row, whose fields are the tally's key and value columns by
+// their db tags.
+type AllTime[T any] struct{ table *tallyTable }
+
+// The all-time tallies the collector reads.
+var (
+	// AllReceipts: the receipts by the unit and category the cases had when
+	// received.
+	AllReceipts = AllTime[ReceiptCount]{&receiptTally}
+	// AllCompletions: the stages each unit completed, and how many late.
+	AllCompletions = AllTime[CompletionCount]{&completionTally}
+	// AllEvaluations: the petitioners' evaluations by unit and result.
+	AllEvaluations = AllTime[EvaluationCount]{&evaluationTally}
+	// AllRequests: the review and re-review requests by the unit whose
+	// decision they contest, and how many the record shows outside the window.
+	AllRequests = AllTime[RequestCount]{&requestTally}
+	// AllDiversions: the matters diverted into another procedure (2022 Reg.
+	// arts. 28, 30, 31(1)-(5)) by the unit that held them, the case's
+	// category and the procedure.
+	AllDiversions = AllTime[DiversionCount]{&diversionTally}
+	// AllDisputes: the register's counters.
+	AllDisputes = AllTime[DisputeCount]{&disputeTally}
+)
+
+// Read reads a in r's snapshot.
+func (a AllTime[T]) Read(ctx context.Context, r *Reader) ([]T, error) {
+	return selectAll[T](ctx, r.tx, a.table.name, a.table.sumQuery())
+}
+
 // ReceiptCount is one row of the all-time receipt counters.
 type ReceiptCount struct {
 	Unit       string `db:"unit"`
@@ -68,23 +98,12 @@ type ReceiptCount struct {
 	TimelyCollective int64 `db:"timely_collective"`
 }
 
-// Receipts returns the all-time receipt counters by the unit and category the
-// cases had when received.
-func (r *Reader) Receipts(ctx context.Context) ([]ReceiptCount, error) {
-	return selectAll[ReceiptCount](ctx, r.tx, "receipt counts", receiptTally.sumQuery())
-}
-
 // CompletionCount is one row of the stage completion counters.
 type CompletionCount struct {
 	Unit      string `db:"unit"`
 	Stage     string `db:"stage"`
 	Completed int64  `db:"completed"`
 	Late      int64  `db:"late"`
-}
-
-// Completions returns how many stages each unit completed, and how many late.
-func (r *Reader) Completions(ctx context.Context) ([]CompletionCount, error) {
-	return selectAll[CompletionCount](ctx, r.tx, "completion counts", completionTally.sumQuery())
 }
 
 // EvaluationCount is one row of the evaluation counters.
@@ -94,23 +113,12 @@ type EvaluationCount struct {
 	Evaluations int64  `db:"evaluations"`
 }
 
-// Evaluations returns the petitioners' evaluations by unit and result.
-func (r *Reader) Evaluations(ctx context.Context) ([]EvaluationCount, error) {
-	return selectAll[EvaluationCount](ctx, r.tx, "evaluation counts", evaluationTally.sumQuery())
-}
-
 // RequestCount is one row of the review request counters.
 type RequestCount struct {
 	Unit     string `db:"unit"`
 	Stage    string `db:"stage"`
 	Requests int64  `db:"requests"`
 	Late     int64  `db:"late"`
-}
-
-// Requests returns the review and re-review requests by the unit whose
-// decision they contest, and how many the record shows outside the window.
-func (r *Reader) Requests(ctx context.Context) ([]RequestCount, error) {
-	return selectAll[RequestCount](ctx, r.tx, "request counts", requestTally.sumQuery())
 }
 
 // secondAtOrAfter returns the first whole second at or after t, as Unix
@@ -126,4 +134,12 @@ func secondAtOrAfter(t time.Time) int64 {
 		s++
 	}
 	return s
+}
+
+// DiversionCount is one row of the diversion counters.
+type DiversionCount struct {
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	DivertedTo string `db:"diverted_to"`
+	Diversions int64  `db:"diversions"`
 }

@@ -122,13 +122,10 @@ func (r *Reader) Backlog(ctx context.Context, now time.Time, horizon time.Durati
 		NotOverdue int64  `db:"not_overdue"`
 		DueSoon    int64  `db:"due_soon"`
 	}
-	rows, err := selectAll[ahead](ctx, r.tx, "backlog", backlogAheadQuery, p, now.Add(horizon).Unix(), p)
+	byKey, err := selectMap(ctx, r.tx, "backlog", func(a ahead) ([3]string, ahead) { return [3]string{a.Unit, a.Category, a.Stage}, a },
+		backlogAheadQuery, p, now.Add(horizon).Unix(), p)
 	if err != nil {
 		return nil, err
-	}
-	byKey := make(map[[3]string]ahead, len(rows))
-	for _, a := range rows {
-		byKey[[3]string{a.Unit, a.Category, a.Stage}] = a
 	}
 	for i := range open {
 		b := &open[i]

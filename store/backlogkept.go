@@ -151,25 +151,19 @@ func (k *KeptBacklog) refresh(ctx context.Context, tx *sqlx.Tx, p int64) error {
 		Stage    string `db:"stage"`
 		Version  int64  `db:"version"`
 	}
-	rows, err := selectAll[versionRow](ctx, tx, "backlog versions", "SELECT unit, category, stage, version FROM backlog_versions")
+	versions, err := selectMap(ctx, tx, "backlog versions", func(v versionRow) (backlogKey, int64) { return backlogKey{v.Unit, v.Category, v.Stage}, v.Version },
+		"SELECT unit, category, stage, version FROM backlog_versions")
 	if err != nil {
 		return err
-	}
-	versions := make(map[backlogKey]int64, len(rows))
-	for _, v := range rows {
-		versions[backlogKey{v.Unit, v.Category, v.Stage}] = v.Version
 	}
 	all := k.keys == nil || versions[allBacklog] != k.epoch
 	keys := map[backlogKey]*keptBacklogKey{}
 	var stale []backlogKey
 	if !all {
-		opens, err := selectAll[backlogKeptRow](ctx, tx, "backlog", backlogOpenCountsQuery)
+		open, err := selectMap(ctx, tx, "backlog", func(o backlogKeptRow) (backlogKey, int64) { return backlogKey{o.Unit, o.Category, o.Stage}, o.Cases },
+			backlogOpenCountsQuery)
 		if err != nil {
 			return err
-		}
-		open := make(map[backlogKey]int64, len(opens))
-		for _, o := range opens {
-			open[backlogKey{o.Unit, o.Category, o.Stage}] = o.Cases
 		}
 		for key, kk := range k.keys {
 			if kk.version == versions[key] && kk.open == open[key] && kk.from <= p {

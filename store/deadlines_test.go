@@ -128,68 +128,41 @@ local:
 // their clock starts, and its deadlines, kept at the clock time of their
 // start, are recomputed once by the law's rules.
 func TestUpgradeRecomputesOldDeadlines(t *testing.T) {
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
-			s, err := store.Open(ctx, storetest.DSN(t, dialect))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := store.MigrateTo(ctx, s, store.DefaultCategoriesVersion); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.DB().ExecContext(ctx, "INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')"); err != nil {
-				t.Fatal(err)
-			}
-			// as riskmon before migration 4 stored them: a deadline 15 (and 60+10)
-			// days later at the same clock time
-			recv, acc := at("2026-09-20 10:00:00").Unix(), at("2026-09-21 10:00:00").Unix()
-			old := `INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
+	eachUpgrade(t, store.DefaultCategoriesVersion, func(exec func(q string, args ...any)) {
+		exec("INSERT INTO units (code, name, kind) VALUES ('u1', '一镇', 'township')")
+		// as riskmon before migration 4 stored them: a deadline 15 (and 60+10)
+		// days later at the same clock time
+		recv, acc := at("2026-09-20 10:00:00").Unix(), at("2026-09-21 10:00:00").Unix()
+		old := `INSERT INTO cases (case_no, received_at, channel, category, received_unit, unit, persons, level,
 petitioner_hash, supervised, collective, skip_level, is_repeat, status, stage, stage_deadline, extended, decided_at,
 last_event_at, last_seq) VALUES (?, ?, 'visit', 'other', 'u1', 'u1', 1, 'county', ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)`
-			hash := petition.PetitionerHash([]byte("k"), "id")
-			for _, row := range [][]any{
-				{"RECEIVED", recv, hash, "received", "acceptance", at("2026-10-05 10:00:00").Unix(), 0, nil, recv, 0},
-				{"EXTENDED", recv, hash, "accepted", "handling", at("2026-11-30 10:00:00").Unix(), 1, acc, acc + 60, 2},
-			} {
-				if _, err := s.DB().ExecContext(ctx, old, row...); err != nil {
-					t.Fatal(err)
-				}
+		hash := petition.PetitionerHash([]byte("k"), "id")
+		exec(old, "RECEIVED", recv, hash, "received", "acceptance", at("2026-10-05 10:00:00").Unix(), 0, nil, recv, 0)
+		exec(old, "EXTENDED", recv, hash, "accepted", "handling", at("2026-11-30 10:00:00").Unix(), 1, acc, acc+60, 2)
+		for _, e := range [][]any{{1, "accepted", acc, "acceptance", nil}, {2, "extended", acc + 60, nil, 10}} {
+			exec(`INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late, days)
+SELECT id, ?, ?, ?, 'u1', ?, 0, ? FROM cases WHERE case_no = 'EXTENDED'`, e...)
+		}
+	}, func(t *testing.T, ctx context.Context, s *store.Store) {
+		res, err := s.RecomputeDeadlines(ctx, rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Moved != 2 || res.Skipped != 0 {
+			t.Errorf("upgrade: %+v, want both deadlines moved", res)
+		}
+		for no, want := range map[string]time.Time{
+			"RECEIVED": at("2026-10-09 00:00:00"), // 5 October, in the holiday: 8 October
+			"EXTENDED": at("2026-12-01 00:00:00"), // 70 days from 21 September: Monday 30 November
+		} {
+			if got := deadlineOf(t, s, no); !got.Equal(want) {
+				t.Errorf("%s: deadline %s, want %s", no, got, want)
 			}
-			var id int64
-			if err := s.DB().QueryRowContext(ctx, "SELECT id FROM cases WHERE case_no = 'EXTENDED'").Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range [][]any{{id, 1, "accepted", acc, "acceptance", nil}, {id, 2, "extended", acc + 60, nil, 10}} {
-				if _, err := s.DB().ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, at, unit, completed_stage, late, days)
-VALUES (?, ?, ?, ?, 'u1', ?, 0, ?)`, e...); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.RecomputeDeadlines(ctx, rules)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Moved != 2 || res.Skipped != 0 {
-				t.Errorf("upgrade: %+v, want both deadlines moved", res)
-			}
-			for no, want := range map[string]time.Time{
-				"RECEIVED": at("2026-10-09 00:00:00"), // 5 October, in the holiday: 8 October
-				"EXTENDED": at("2026-12-01 00:00:00"), // 70 days from 21 September: Monday 30 November
-			} {
-				if got := deadlineOf(t, s, no); !got.Equal(want) {
-					t.Errorf("%s: deadline %s, want %s", no, got, want)
-				}
-			}
-			if res, err := s.RecomputeDeadlines(ctx, rules); err != nil || !res.Current {
-				t.Errorf("recomputed twice: %+v (%v)", res, err)
-			}
-		})
-	}
+		}
+		if res, err := s.RecomputeDeadlines(ctx, rules); err != nil || !res.Current {
+			t.Errorf("recomputed twice: %+v (%v)", res, err)
+		}
+	})
 }
 
 // A receipt is timely when registered within the backfill horizon of its
@@ -240,7 +213,7 @@ func TestTimelyReceipts(t *testing.T) {
 				}
 				var got [3]int64
 				err := s.Read(ctx, func(r *store.Reader) error {
-					rows, err := r.Receipts(ctx)
+					rows, err := store.AllReceipts.Read(ctx, r)
 					for _, row := range rows {
 						got[0] += row.TimelyCases
 						got[1] += row.TimelyCollective

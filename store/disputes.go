@@ -398,6 +398,16 @@ func knownRefs(ctx context.Context, tx *sqlx.Tx, unit, category, matter string) 
 		Matters: map[string]bool{matter: matters}}, nil
 }
 
+// checkUnit refuses a unit that does not exist as the field unit's
+// ErrUnknownRef: what a unit's report or screening names.
+func checkUnit(ctx context.Context, tx *sqlx.Tx, unit string) error {
+	ok, err := refExists(ctx, tx, "units", unit)
+	if err != nil {
+		return err
+	}
+	return fieldErrors(Known{}.check(nil, "unit", unit, map[string]bool{unit: ok}), ErrUnknownRef)
+}
+
 // refExists reads whether the reference table (units or categories) holds
 // code, in tx.
 func refExists(ctx context.Context, tx *sqlx.Tx, table, code string) (bool, error) {

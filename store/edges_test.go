@@ -12,18 +12,15 @@ import (
 	"riskmon/calendar"
 	"riskmon/petition"
 	"riskmon/store"
-	"riskmon/store/storetest"
 )
 
 // writePaths write cases with their events as the API does (one case, then
 // one event at a time), as an import into a database with cases does, and as
 // a bulk load does. Each starts from an empty database.
-var writePaths = map[string]func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error{
+var writePaths = map[string]writeFunc{
 	"one by one": writeOneByOne,
 	"incremental import": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
-		other := sample("OTHER") // a case of someone else: the database is not empty
-		other.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
-		if _, _, err := s.CreateCase(ctx, r, other); err != nil {
+		if _, _, err := s.CreateCase(ctx, r, otherCase()); err != nil { // the database is not empty
 			return err
 		}
 		return s.Import(ctx, r, store.Cases(cases), nil)
@@ -31,6 +28,14 @@ var writePaths = map[string]func(ctx context.Context, s *store.Store, r petition
 	"bulk load": func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error {
 		return s.Load(ctx, r, cases)
 	},
+}
+
+// otherCase is the case of someone else that the incremental import path
+// writes first.
+func otherCase() petition.Case {
+	c := sample("OTHER")
+	c.PetitionerHash = petition.PetitionerHash([]byte("k"), "someone else")
+	return c
 }
 
 // edgeCase is a case received at recv by petitioner who, with events.
@@ -262,50 +267,46 @@ func TestEdgesOnEveryWritePath(t *testing.T) {
 		{name: "marked major twice", refused: true, cases: []store.LoadCase{persons(edgeCase("M", "m", recv,
 			petition.Event{Type: petition.EventMarkedMajor, At: recv.Add(time.Minute)}), 60)}},
 	} {
-		for path, write := range writePaths {
-			for _, dialect := range storetest.Dialects {
-				t.Run(tc.name+"/"+path+"/"+dialect, func(t *testing.T) {
-					s := setup(t, dialect)
-					ctx := context.Background()
-					err := write(ctx, s, rules, tc.cases)
-					if tc.refused {
-						if !errors.Is(err, petition.ErrTransition) {
-							t.Fatalf("err = %v, want a refused transition", err)
-						}
-						return
+		t.Run(tc.name, func(t *testing.T) {
+			eachWritePath(t, setup, func(t *testing.T, ctx context.Context, s *store.Store, write writeFunc) {
+				err := write(ctx, s, rules, tc.cases)
+				if tc.refused {
+					if !errors.Is(err, petition.ErrTransition) {
+						t.Fatalf("err = %v, want a refused transition", err)
 					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				last := tc.cases[len(tc.cases)-1]
+				st, err := s.CaseState(ctx, last.Case.CaseNo)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(last.Events) > 0 && !st.LastEventAt.Equal(last.Events[len(last.Events)-1].At.Truncate(time.Second)) {
+					t.Errorf("%s: last event at %s, want the edge event's, to the second", last.Case.CaseNo, st.LastEventAt)
+				}
+				if tc.check != nil {
+					v, err := s.Case(ctx, last.Case.CaseNo)
 					if err != nil {
 						t.Fatal(err)
 					}
-					last := tc.cases[len(tc.cases)-1]
-					st, err := s.CaseState(ctx, last.Case.CaseNo)
+					if problem := tc.check(v); problem != "" {
+						t.Errorf("%s: %s", last.Case.CaseNo, problem)
+					}
+				}
+				for no, want := range tc.wantRepeats {
+					v, err := s.Case(ctx, no)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if len(last.Events) > 0 && !st.LastEventAt.Equal(last.Events[len(last.Events)-1].At.Truncate(time.Second)) {
-						t.Errorf("%s: last event at %s, want the edge event's, to the second", last.Case.CaseNo, st.LastEventAt)
+					if v.Repeat != want {
+						t.Errorf("%s: repeat %v, want %v", no, v.Repeat, want)
 					}
-					if tc.check != nil {
-						v, err := s.Case(ctx, last.Case.CaseNo)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if problem := tc.check(v); problem != "" {
-							t.Errorf("%s: %s", last.Case.CaseNo, problem)
-						}
-					}
-					for no, want := range tc.wantRepeats {
-						v, err := s.Case(ctx, no)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if v.Repeat != want {
-							t.Errorf("%s: repeat %v, want %v", no, v.Repeat, want)
-						}
-					}
-				})
-			}
-		}
+				}
+			})
+		})
 	}
 }
 
@@ -318,27 +319,19 @@ func TestDiversionsCountedOnEveryWritePath(t *testing.T) {
 		matter(edgeCase("D2", "d2", recv, petition.Event{Type: petition.EventDiverted, At: recv.Add(time.Hour), Procedure: "discipline_inspection"}),
 			petition.MatterAccusation),
 	}
-	for path, write := range writePaths {
-		for _, dialect := range storetest.Dialects {
-			t.Run(path+"/"+dialect, func(t *testing.T) {
-				s := setup(t, dialect)
-				ctx := context.Background()
-				if err := write(ctx, s, rules, cases); err != nil {
-					t.Fatal(err)
-				}
-				var got []store.DiversionCount
-				if err := s.Read(ctx, func(r *store.Reader) (err error) { got, err = r.Diversions(ctx); return err }); err != nil {
-					t.Fatal(err)
-				}
-				if want := "u1/other/arbitration=1 u1/other/discipline_inspection=1"; fmt.Sprint(diversionsString(got)) != want {
-					t.Errorf("diversions %s, want %s", diversionsString(got), want)
-				}
-				if diffs, err := s.CheckTallies(ctx, rules.Location); err != nil || len(diffs) > 0 {
-					t.Errorf("the counters are not what the facts count: %v %v", diffs, err)
-				}
-			})
+	eachWritePath(t, setup, func(t *testing.T, ctx context.Context, s *store.Store, write writeFunc) {
+		if err := write(ctx, s, rules, cases); err != nil {
+			t.Fatal(err)
 		}
-	}
+		var got []store.DiversionCount
+		if err := s.Read(ctx, func(r *store.Reader) (err error) { got, err = store.AllDiversions.Read(ctx, r); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if want := "u1/other/arbitration=1 u1/other/discipline_inspection=1"; fmt.Sprint(diversionsString(got)) != want {
+			t.Errorf("diversions %s, want %s", diversionsString(got), want)
+		}
+		talliesRecounted(t, ctx, s, shanghai, "after the writes")
+	})
 }
 
 func diversionsString(rows []store.DiversionCount) string {

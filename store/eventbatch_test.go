@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"sync"
 	"testing"
@@ -119,17 +118,7 @@ func TestEventsQueuedTogetherEndAsOneByOne(t *testing.T) {
 }
 
 func eventOutcome(added bool, err error) string {
-	switch {
-	case err == nil && added:
-		return "added"
-	case err == nil:
-		return "unchanged"
-	case errors.Is(err, store.ErrNotFound):
-		return "not found"
-	case errors.Is(err, petition.ErrTransition):
-		return "refused"
-	}
-	return err.Error()
+	return writeOutcome("added", "unchanged", added, err)
 }
 
 // viewJSON compares views as the API shows them: times as instants.

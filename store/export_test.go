@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
 
 	"riskmon/petition"
 )
@@ -32,11 +33,16 @@ func SetFoldRows(n int) int { old := foldRows; foldRows = n; return old }
 // MigrateTo applies the migrations up to version, as an older riskmon would
 // have left the database.
 func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	return migrateBy(ctx, s, version, (*goose.Provider).UpTo)
+}
+
+// migrateBy moves s's schema to version by the provider's way there.
+func migrateBy(ctx context.Context, s *Store, version int64, by func(*goose.Provider, context.Context, int64) ([]*goose.MigrationResult, error)) error {
 	p, err := s.migrations()
 	if err != nil {
 		return err
 	}
-	_, err = p.UpTo(ctx, version)
+	_, err = by(p, ctx, version)
 	return err
 }
 
@@ -125,12 +131,7 @@ func RecordBatches(s *Store) (sizes func() []int) {
 // MigrateDownTo rolls the migrations back to version, as the database was
 // before an upgrade.
 func MigrateDownTo(ctx context.Context, s *Store, version int64) error {
-	p, err := s.migrations()
-	if err != nil {
-		return err
-	}
-	_, err = p.DownTo(ctx, version)
-	return err
+	return migrateBy(ctx, s, version, (*goose.Provider).DownTo)
 }
 
 // DayTallyRow is one row of completion_day_tally.

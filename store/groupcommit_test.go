@@ -75,14 +75,23 @@ func tangledCases(seed uint64, n, persons int) []petition.Case {
 
 // outcome names what became of one create: created, a retry, a conflict or
 // the fields it was refused for.
-func outcome(created bool, err error) string {
+func outcome(created bool, err error) string { return writeOutcome("created", "retry", created, err) }
+
+// writeOutcome names what became of one write: done when it wrote, same when
+// it found its content stored, or what it was refused for: a conflict, a
+// missing case, a refused transition or the fields.
+func writeOutcome(done, same string, wrote bool, err error) string {
 	switch {
-	case err == nil && created:
-		return "created"
+	case err == nil && wrote:
+		return done
 	case err == nil:
-		return "retry"
+		return same
 	case errors.Is(err, store.ErrConflict):
 		return "conflict"
+	case errors.Is(err, store.ErrNotFound):
+		return "not found"
+	case errors.Is(err, petition.ErrTransition):
+		return "refused"
 	}
 	var fields []string
 	for _, fe := range store.FieldErrors(err) {

@@ -25,15 +25,7 @@ func unitVersionsOf(ctx context.Context, tx *sqlx.Tx, what, query string) (map[s
 		Unit    string `db:"unit"`
 		Version int64  `db:"version"`
 	}
-	rows, err := selectAll[versionRow](ctx, tx, what, query)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(rows))
-	for _, v := range rows {
-		out[v.Unit] = v.Version
-	}
-	return out, nil
+	return selectMap(ctx, tx, what, func(v versionRow) (string, int64) { return v.Unit, v.Version }, query)
 }
 
 // bumpUnits moves on the versions of units (in any order, repeated) in

@@ -162,9 +162,7 @@ func TestLoadLeavesTheIndexes(t *testing.T) {
 					if err := s.DB().QueryRow("SELECT COUNT(*) FROM settings WHERE name LIKE 'bulk_load_index:%'").Scan(&kept); err != nil || kept != 0 {
 						t.Errorf("%d set-aside indexes still recorded (%v), want 0", kept, err)
 					}
-					if diffs, err := s.CheckTallies(ctx, shanghai); err != nil || len(diffs) > 0 {
-						t.Errorf("after the %s the tallies differ from the facts: %v %v", finish, diffs, err)
-					}
+					talliesRecounted(t, ctx, s, shanghai, "after the "+finish)
 				})
 			}
 		})

@@ -90,13 +90,9 @@ func (r *Reader) KeptMatterActivity(ctx context.Context, now time.Time, k *KeptA
 		ka.cases = append(ka.cases, c)
 		kept[c.Matter] = ka
 	}
-	disputes, err := selectAll[matterActivityRow](ctx, r.tx, "matter disputes", matterDisputesQuery)
+	open, err := selectMap(ctx, r.tx, "matter disputes", func(d matterActivityRow) (string, matterActivityRow) { return d.Code, d }, matterDisputesQuery)
 	if err != nil {
 		return nil, err
-	}
-	open := make(map[string]matterActivityRow, len(disputes))
-	for _, d := range disputes {
-		open[d.Code] = d
 	}
 	var out []petition.MatterActivity
 	for _, m := range matters {

@@ -10,7 +10,6 @@ import (
 
 	"riskmon/petition"
 	"riskmon/store"
-	"riskmon/store/storetest"
 )
 
 // TestMatterActivity holds the matter counts the collector reads to a count
@@ -108,52 +107,41 @@ func TestMatterActivity(t *testing.T) {
 			}
 		}
 	}
-	for _, d := range storetest.Dialects {
-		for path, write := range writePaths {
-			t.Run(d+"/"+path, func(t *testing.T) {
-				s := storetest.Open(t, d)
-				storetest.PutTwoUnits(t, s)
-				ctx := context.Background()
-				for _, m := range []string{"m1", "m2"} {
-					if err := s.PutMatterWithin(ctx, store.Matter{Code: m, Name: "事项" + m, Unit: "u1", Category: "other"}, 10); err != nil {
-						t.Fatal(err)
-					}
-				}
-				r := petition.DefaultRules(shanghai)
-				if err := write(ctx, s, r, cases); err != nil {
+	eachWritePath(t, smallCounty, func(t *testing.T, ctx context.Context, s *store.Store, write writeFunc) {
+		putMatters(t, s, "m1", "m2")
+		r := petition.DefaultRules(shanghai)
+		if err := write(ctx, s, r, cases); err != nil {
+			t.Fatal(err)
+		}
+		roles := petition.DefaultLeaderRoles
+		for _, x := range []struct {
+			no, m, risk string
+			resolved    bool
+		}{{"G1", "m2", "high", false}, {"G2", "m1", "medium", false}, {"G3", "m1", "high", true}, {"G4", "", "high", false}} {
+			dp := sampleDispute(x.no)
+			dp.Matter, dp.Risk = x.m, x.risk
+			if _, _, err := s.CreateDispute(ctx, roles, dp); err != nil {
+				t.Fatal(err)
+			}
+			if x.resolved {
+				if _, _, err := s.AddDisputeEvent(ctx, r, roles, x.no, petition.DisputeEvent{Type: "resolved", At: dp.FoundAt.Add(time.Hour)}); err != nil {
 					t.Fatal(err)
 				}
-				roles := petition.DefaultLeaderRoles
-				for _, x := range []struct {
-					no, m, risk string
-					resolved    bool
-				}{{"G1", "m2", "high", false}, {"G2", "m1", "medium", false}, {"G3", "m1", "high", true}, {"G4", "", "high", false}} {
-					dp := sampleDispute(x.no)
-					dp.Matter, dp.Risk = x.m, x.risk
-					if _, _, err := s.CreateDispute(ctx, roles, dp); err != nil {
-						t.Fatal(err)
-					}
-					if x.resolved {
-						if _, _, err := s.AddDisputeEvent(ctx, r, roles, x.no, petition.DisputeEvent{Type: "resolved", At: dp.FoundAt.Add(time.Hour)}); err != nil {
-							t.Fatal(err)
-						}
-					}
-				}
-				for _, now := range instants {
-					var got []petition.MatterActivity
-					err := s.Read(ctx, func(rd *store.Reader) error {
-						var err error
-						got, err = rd.MatterActivity(ctx, now)
-						return err
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if w := want(now); fmt.Sprint(got) != fmt.Sprint(w) {
-						t.Errorf("at %s:\n got %+v\nwant %+v", now.Format(time.RFC3339Nano), got, w)
-					}
-				}
-			})
+			}
 		}
-	}
+		for _, now := range instants {
+			var got []petition.MatterActivity
+			err := s.Read(ctx, func(rd *store.Reader) error {
+				var err error
+				got, err = rd.MatterActivity(ctx, now)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := want(now); fmt.Sprint(got) != fmt.Sprint(w) {
+				t.Errorf("at %s:\n got %+v\nwant %+v", now.Format(time.RFC3339Nano), got, w)
+			}
+		}
+	})
 }

@@ -33,7 +33,7 @@ var receiptUnitSumsQuery = "SELECT unit, SUM(" + strings.Join(receiptTally.vals,
 // with ReadFacts, or k nil, it is Receipts.
 func (r *Reader) KeptReceipts(ctx context.Context, k *KeptReceipts) ([]ReceiptCount, error) {
 	if r.facts || k == nil {
-		return r.Receipts(ctx)
+		return AllReceipts.Read(ctx, r)
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"riskmon/store"
-	"riskmon/store/storetest"
 )
 
 // The kept receipt counters (KeptReceipts) equal the tally read whole while
@@ -21,65 +20,61 @@ import (
 // bulk load into a database a reader kept empty.
 func TestKeptReceiptsFollowTheWrites(t *testing.T) {
 	cases := diffCounty(rules, 7)
-	for _, dialect := range storetest.Dialects {
-		t.Run(dialect, func(t *testing.T) {
-			ctx := context.Background()
-			s := diffStore(t, dialect)
-			receiptsOf := func(s *store.Store, k *store.KeptReceipts) []store.ReceiptCount {
-				t.Helper()
-				return sortedReceipts(readOf(t, s, k == nil, func(r *store.Reader) ([]store.ReceiptCount, error) { return r.KeptReceipts(ctx, k) }))
+	eachStore(t, diffStore, func(t *testing.T, ctx context.Context, s *store.Store) {
+		receiptsOf := func(s *store.Store, k *store.KeptReceipts) []store.ReceiptCount {
+			t.Helper()
+			return sortedReceipts(readOf(t, s, k == nil, func(r *store.Reader) ([]store.ReceiptCount, error) { return r.KeptReceipts(ctx, k) }))
+		}
+		k := &store.KeptReceipts{}
+		end := time.Date(2026, 10, 8, 15, 30, 0, 0, rules.Location) // diffCounty's now
+		// the repeats counted: a walk that makes none proves nothing of them
+		var repeats int64
+		check := func(after string) {
+			t.Helper()
+			repeats = 0
+			for _, c := range keptIsFacts(t, end, after, receiptsOf(s, k), receiptsOf(s, nil)) {
+				repeats += c.Repeats
 			}
-			k := &store.KeptReceipts{}
-			end := time.Date(2026, 10, 8, 15, 30, 0, 0, rules.Location) // diffCounty's now
-			// the repeats counted: a walk that makes none proves nothing of them
-			var repeats int64
-			check := func(after string) {
-				t.Helper()
-				repeats = 0
-				for _, c := range keptIsFacts(t, end, after, receiptsOf(s, k), receiptsOf(s, nil)) {
-					repeats += c.Repeats
-				}
-			}
-			check("nothing")
-			for _, lc := range cases {
-				_, _, err := s.CreateCase(ctx, rules, lc.Case)
+		}
+		check("nothing")
+		for _, lc := range cases {
+			_, _, err := s.CreateCase(ctx, rules, lc.Case)
+			must(t, err)
+			check(lc.Case.CaseNo)
+			for _, e := range lc.Events {
+				_, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e)
 				must(t, err)
-				check(lc.Case.CaseNo)
-				for _, e := range lc.Events {
-					_, _, err := s.AddEvent(ctx, rules, lc.Case.CaseNo, e)
-					must(t, err)
-				}
-				if len(lc.Events) > 0 {
-					check(lc.Case.CaseNo + "'s events")
-				}
 			}
-			if repeats == 0 {
-				t.Fatal("no case was a repeat: the walk proves nothing of them")
+			if len(lc.Events) > 0 {
+				check(lc.Case.CaseNo + "'s events")
 			}
-			if _, err := s.FoldShards(ctx); err != nil {
-				t.Fatal(err)
-			}
-			check("a fold")
-			// a row changed with its unit's sum as it was: a reader that
-			// kept it reads it as it was, until the recount's version moves
-			keptRepaired(t, s, "UPDATE receipt_tally SET cases = cases + 1, persons = persons - 1 WHERE unit = ?",
-				[]any{receiptsOf(s, nil)[0].Unit}, func() {
-					_, err := s.Recount(ctx, rules.Location)
-					must(t, err)
-				}, func(k *store.KeptReceipts) []store.ReceiptCount { return receiptsOf(s, k) })
-			check("a recount")
-			// a bulk load into the database a reader keeps empty
-			b := diffStore(t, dialect)
-			kb := &store.KeptReceipts{}
-			if got := receiptsOf(b, kb); got != nil {
-				t.Fatalf("an empty county's receipts: %+v", got)
-			}
-			must(t, b.Load(ctx, rules, cases))
-			if got, want := receiptsOf(b, kb), receiptsOf(b, nil); !reflect.DeepEqual(got, want) || want == nil {
-				t.Fatalf("after a bulk load: kept %+v, counted %+v", got, want)
-			}
-		})
-	}
+		}
+		if repeats == 0 {
+			t.Fatal("no case was a repeat: the walk proves nothing of them")
+		}
+		if _, err := s.FoldShards(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("a fold")
+		// a row changed with its unit's sum as it was: a reader that
+		// kept it reads it as it was, until the recount's version moves
+		keptRepaired(t, s, "UPDATE receipt_tally SET cases = cases + 1, persons = persons - 1 WHERE unit = ?",
+			[]any{receiptsOf(s, nil)[0].Unit}, func() {
+				_, err := s.Recount(ctx, rules.Location)
+				must(t, err)
+			}, func(k *store.KeptReceipts) []store.ReceiptCount { return receiptsOf(s, k) })
+		check("a recount")
+		// a bulk load into the database a reader keeps empty
+		b := diffStore(t, s.Dialect()) // a new database of the same kind
+		kb := &store.KeptReceipts{}
+		if got := receiptsOf(b, kb); got != nil {
+			t.Fatalf("an empty county's receipts: %+v", got)
+		}
+		must(t, b.Load(ctx, rules, cases))
+		if got, want := receiptsOf(b, kb), receiptsOf(b, nil); !reflect.DeepEqual(got, want) || want == nil {
+			t.Fatalf("after a bulk load: kept %+v, counted %+v", got, want)
+		}
+	})
 }
 
 // sortedReceipts sorts rows by their key, which a kept reader returns in no

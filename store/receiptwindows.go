@@ -190,14 +190,7 @@ func (r *Reader) HourReceipts(ctx context.Context, from, to int64) (map[int64]in
 		}
 		return out, err
 	}
-	rows, err := selectAll[hourRow](ctx, r.tx, "receipts by hour", `SELECT bucket AS hour, SUM(received) AS received FROM receipt_bucket_tally
+	return selectMap(ctx, r.tx, "receipts by hour", func(h hourRow) (int64, int64) { return h.Hour, h.Received },
+		`SELECT bucket AS hour, SUM(received) AS received FROM receipt_bucket_tally
 WHERE span = ? AND bucket >= ? AND bucket <= ? GROUP BY bucket`, spanHour, from, to)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]int64, len(rows))
-	for _, row := range rows {
-		out[row.Hour] = row.Received
-	}
-	return out, nil
 }

@@ -114,11 +114,6 @@ type DisputeCount struct {
 	Redated              int64  `db:"redated"`
 }
 
-// DisputeCounts returns the register's all-time counters.
-func (r *Reader) DisputeCounts(ctx context.Context) ([]DisputeCount, error) {
-	return selectAll[DisputeCount](ctx, r.tx, "dispute counts", disputeTally.sumQuery())
-}
-
 // ReportDays is a unit's latest reported date and whether it reported on
 // the given day.
 type ReportDays struct {

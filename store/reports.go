@@ -23,15 +23,11 @@ type StoredReport struct {
 // The unit must exist; at stamps it.
 func (s *Store) PutReport(ctx context.Context, r petition.UnitReport, at time.Time) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		ok, err := refExists(ctx, tx, "units", r.Unit)
-		if err != nil {
-			return err
-		}
-		if err := fieldErrors(Known{}.check(nil, "unit", r.Unit, map[string]bool{r.Unit: ok}), ErrUnknownRef); err != nil {
+		if err := checkUnit(ctx, tx, r.Unit); err != nil {
 			return err
 		}
 		q := s.dialect.upsertRows("unit_reports", []string{"unit", "day"}, []string{"disputes_found", "remark", "reported_at"}, false, 1)
-		_, err = tx.ExecContext(ctx, q, r.Unit, int32(r.Day), r.DisputesFound, r.Remark, at.Unix())
+		_, err := tx.ExecContext(ctx, q, r.Unit, int32(r.Day), r.DisputesFound, r.Remark, at.Unix())
 		return err
 	})
 	if err != nil {

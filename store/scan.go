@@ -30,6 +30,21 @@ func selectAll[T any](ctx context.Context, tx *sqlx.Tx, what, query string, args
 	return out, nil
 }
 
+// selectMap reads query's rows as selectAll does and keys each by kv: what
+// the readers that look rows up by unit, key or hour make of them.
+func selectMap[R any, K comparable, V any](ctx context.Context, tx *sqlx.Tx, what string, kv func(R) (K, V), query string, args ...any) (map[K]V, error) {
+	rows, err := selectAll[R](ctx, tx, what, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]V, len(rows))
+	for _, r := range rows {
+		k, v := kv(r)
+		out[k] = v
+	}
+	return out, nil
+}
+
 // scanAll reads what is left of rows into a []T.
 func scanAll[T any](rows *sqlx.Rows) ([]T, error) {
 	cols, err := rows.Columns()

@@ -14,16 +14,12 @@ import (
 // sending it again replaces it. ErrUnknownRef when the unit does not exist.
 func (s *Store) PutScreening(ctx context.Context, sc petition.Screening, at time.Time) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		ok, err := refExists(ctx, tx, "units", sc.Unit)
-		if err != nil {
-			return err
-		}
-		if err := fieldErrors(Known{}.check(nil, "unit", sc.Unit, map[string]bool{sc.Unit: ok}), ErrUnknownRef); err != nil {
+		if err := checkUnit(ctx, tx, sc.Unit); err != nil {
 			return err
 		}
 		q := s.dialect.upsertRows("unit_screenings", []string{"unit", "month"},
 			[]string{"found_high", "found_medium", "found_low", "screened_at"}, false, 1)
-		_, err = tx.ExecContext(ctx, q, sc.Unit, int(sc.Month), sc.Found["high"], sc.Found["medium"], sc.Found["low"], at.Unix())
+		_, err := tx.ExecContext(ctx, q, sc.Unit, int(sc.Month), sc.Found["high"], sc.Found["medium"], sc.Found["low"], at.Unix())
 		return err
 	})
 	if err != nil {

@@ -28,6 +28,15 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// talliesRecounted fails t unless every tally of s is what a recount makes
+// of the facts (CheckTallies), after what was done.
+func talliesRecounted(t *testing.T, ctx context.Context, s *store.Store, loc *time.Location, after string) {
+	t.Helper()
+	if diffs, err := s.CheckTallies(ctx, loc); err != nil || len(diffs) > 0 {
+		t.Errorf("%s, the tallies are not what a recount makes: %v %v", after, diffs, err)
+	}
+}
+
 // readOf returns what read says in one read of s: from the tallies (with
 // what a kept reader keeps), or with facts from the facts alone (ReadFacts,
 // where a kept reader reads as the reader it keeps for).
@@ -87,6 +96,44 @@ func eachStore(t *testing.T, open func(*testing.T, string) *store.Store, test fu
 	}
 }
 
+// writeFunc writes cases with their events by one of writePaths.
+type writeFunc = func(ctx context.Context, s *store.Store, r petition.Rules, cases []store.LoadCase) error
+
+// eachWritePath runs test, as a subtest named path/dialect, once for each of
+// writePaths on a store of each dialect that open makes.
+func eachWritePath(t *testing.T, open func(*testing.T, string) *store.Store, test func(t *testing.T, ctx context.Context, s *store.Store, write writeFunc)) {
+	t.Helper()
+	for path, write := range writePaths {
+		t.Run(path, func(t *testing.T) {
+			eachStore(t, open, func(t *testing.T, ctx context.Context, s *store.Store) { test(t, ctx, s, write) })
+		})
+	}
+}
+
+// smallCounty opens a store with storetest's small county (PutTwoUnits).
+func smallCounty(t *testing.T, dialect string) *store.Store {
+	t.Helper()
+	s := storetest.Open(t, dialect)
+	storetest.PutTwoUnits(t, s)
+	return s
+}
+
+// putMatters adds the matters of codes, all of u1 and the category other.
+func putMatters(t *testing.T, s *store.Store, codes ...string) {
+	t.Helper()
+	for _, m := range codes {
+		must(t, s.PutMatterWithin(context.Background(), store.Matter{Code: m, Name: "事项" + m, Unit: "u1", Category: "other"}, 10))
+	}
+}
+
+// fourMatters opens smallCounty with the matters m1 to m4.
+func fourMatters(t *testing.T, dialect string) *store.Store {
+	t.Helper()
+	s := smallCounty(t, dialect)
+	putMatters(t, s, "m1", "m2", "m3", "m4")
+	return s
+}
+
 func setup(t *testing.T, dialect string) *store.Store {
 	t.Helper()
 	s := storetest.Open(t, dialect)
@@ -114,7 +161,7 @@ func counts(t *testing.T, s *store.Store) [4]int64 {
 	t.Helper()
 	var out [4]int64
 	err := s.Read(context.Background(), func(r *store.Reader) error {
-		rc, err := r.Receipts(context.Background())
+		rc, err := store.AllReceipts.Read(context.Background(), r)
 		for _, x := range rc {
 			out[0] += x.Cases
 			out[1] += x.Repeats
@@ -122,7 +169,7 @@ func counts(t *testing.T, s *store.Store) [4]int64 {
 		if err != nil {
 			return err
 		}
-		cc, err := r.Completions(context.Background())
+		cc, err := store.AllCompletions.Read(context.Background(), r)
 		if err != nil {
 			return err
 		}
@@ -230,9 +277,9 @@ func tallies(t *testing.T, s *store.Store) []any {
 	t.Helper()
 	var out []any
 	err := s.Read(context.Background(), func(r *store.Reader) error {
-		a, err1 := r.Receipts(context.Background())
-		b, err2 := r.Completions(context.Background())
-		c, err3 := r.Evaluations(context.Background())
+		a, err1 := store.AllReceipts.Read(context.Background(), r)
+		b, err2 := store.AllCompletions.Read(context.Background(), r)
+		c, err3 := store.AllEvaluations.Read(context.Background(), r)
 		out = []any{sorted(a), sorted(b), sorted(c)}
 		return errors.Join(err1, err2, err3)
 	})

@@ -288,15 +288,12 @@ func (k *KeptWindows) refresh(ctx context.Context, tx *sqlx.Tx, first, settled i
 	}
 	for _, hour := range hoursToRead {
 		kd := kept[floorDiv(hour, 24)]
-		got, err := selectAll[bucketRow](ctx, tx, "receipts of a settled day from an hour", bucketSumsQuery, spanHour, hour, (floorDiv(hour, 24)+1)*24)
+		sums, err := selectMap(ctx, tx, "receipts of a settled day from an hour", func(b bucketRow) (unitCategory, [4]int64) { return unitCategory{b.Unit, b.Category}, b.vals() },
+			bucketSumsQuery, spanHour, hour, (floorDiv(hour, 24)+1)*24)
 		if err != nil {
 			return err
 		}
 		k.dayReads++
-		sums := make(map[unitCategory][4]int64, len(got))
-		for _, b := range got {
-			sums[unitCategory{b.Unit, b.Category}] = b.vals()
-		}
 		if kd.hours == nil {
 			kd.hours = map[int64]map[unitCategory][4]int64{}
 		}
