@@ -12,4 +12,4 @@ serve_fresh riskmon_events 9734
 COUNTS=$(mktemp)
 export COUNTS
 wrk -t2 -c20 -d15s -s bench/events_cases.lua http://127.0.0.1:9734 >/dev/null
-wrk -t2 -c20 -d"${secs}s" --latency -s bench/add_events.lua http://127.0.0.1:9734
+wrk_cpu -t2 -c20 -d"${secs}s" --latency -s bench/add_events.lua http://127.0.0.1:9734

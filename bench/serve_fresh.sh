@@ -25,3 +25,30 @@ serve_fresh() {
 		sleep 0.2
 	done
 }
+
+# cpu_ticks prints the CPU time, user and system in clock ticks, that riskmon
+# and the database server have used so far, in that order.
+cpu_ticks() {
+	local db
+	db=$(pidof mariadbd || pidof mysqld)
+	awk '{print $14 + $15}' "/proc/$server/stat" "/proc/$db/stat"
+}
+
+# wrk_cpu runs wrk with its arguments and then prints the CPU that riskmon
+# and the database server used for each request it made: a figure the
+# machine's neighbours change far less than the requests a second, since it
+# counts only the two processes' own time.
+wrk_cpu() {
+	local before after out
+	before=$(cpu_ticks)
+	out=$(wrk "$@")
+	after=$(cpu_ticks)
+	echo "$out"
+	echo "$out" | awk -v before="$before" -v after="$after" -v hz="$(getconf CLK_TCK)" '
+		/requests in/ {
+			split(before, b); split(after, a)
+			ms = 1000 / hz / $1
+			printf "cpu: %.3f ms a request: riskmon %.3f, the database %.3f (%d requests)\n",
+				(a[1] - b[1] + a[2] - b[2]) * ms, (a[1] - b[1]) * ms, (a[2] - b[2]) * ms, $1
+		}'
+}
