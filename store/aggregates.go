@@ -121,6 +121,14 @@ type RequestCount struct {
 	Late     int64  `db:"late"`
 }
 
+// DiversionCount is one row of the diversion counters.
+type DiversionCount struct {
+	Unit       string `db:"unit"`
+	Category   string `db:"category"`
+	DivertedTo string `db:"diverted_to"`
+	Diversions int64  `db:"diversions"`
+}
+
 // secondAtOrAfter returns the first whole second at or after t, as Unix
 // seconds. Stored times are whole seconds, so for a stored s, s >= t exactly
 // when s >= secondAtOrAfter(t), and s < t exactly when s < secondAtOrAfter(t):
@@ -134,12 +142,4 @@ func secondAtOrAfter(t time.Time) int64 {
 		s++
 	}
 	return s
-}
-
-// DiversionCount is one row of the diversion counters.
-type DiversionCount struct {
-	Unit       string `db:"unit"`
-	Category   string `db:"category"`
-	DivertedTo string `db:"diverted_to"`
-	Diversions int64  `db:"diversions"`
 }

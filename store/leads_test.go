@@ -16,7 +16,6 @@ import (
 // matter on both databases, at the edges of the 12 months and of
 // backlog_days, and after a resolution (only later cases count).
 func TestMatterHistories(t *testing.T) {
-	day := 24 * time.Hour
 	t0 := at("2025-10-01 10:00:00")
 	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	reReviewed := []petition.Event{

@@ -21,7 +21,6 @@ import (
 // the rising rule counts in the 7 and 30 days), at the windows' edges too.
 func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 	const backlogDays = 180
-	day := 24 * time.Hour
 	t0 := at("2025-10-01 10:00:00")
 	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	accepted := func(d int) petition.Event {

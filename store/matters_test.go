@@ -19,7 +19,6 @@ import (
 // received at or after now-d and not after now.
 func TestMatterActivity(t *testing.T) {
 	t0 := at("2026-09-01 10:00:00")
-	day := 24 * time.Hour
 	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	link := func(m string, when time.Time) petition.Event {
 		return petition.Event{Type: petition.EventLinked, At: when, Matter: m}

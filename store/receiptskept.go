@@ -9,7 +9,7 @@ import (
 )
 
 // KeptReceipts keeps, from one refresh to the next, each unit's rows of the
-// all-time receipt counters, as Receipts reads them. A writer only ever adds
+// all-time receipt counters, as AllReceipts reads them. A writer only ever adds
 // to receipt_tally, and every receipt it counts adds at least one (a case,
 // or the repeat it makes of an earlier one: countReceipt); the fold moves
 // counts between a key's shards and leaves its sums as they were. So the
@@ -29,8 +29,8 @@ type KeptReceipts struct {
 var receiptUnitSumsQuery = "SELECT unit, SUM(" + strings.Join(receiptTally.vals, " + ") +
 	") AS version FROM receipt_tally GROUP BY unit"
 
-// KeptReceipts is Receipts, the units' rows taken from k and kept there;
-// with ReadFacts, or k nil, it is Receipts.
+// KeptReceipts is AllReceipts.Read, the units' rows taken from k and kept there;
+// with ReadFacts, or k nil, it is AllReceipts.Read.
 func (r *Reader) KeptReceipts(ctx context.Context, k *KeptReceipts) ([]ReceiptCount, error) {
 	if r.facts || k == nil {
 		return AllReceipts.Read(ctx, r)

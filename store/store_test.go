@@ -20,6 +20,9 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
 var rules = petition.DefaultRules(shanghai)
 
+// day is a day of 24 hours, the windows' unit.
+const day = 24 * time.Hour
+
 // must fails t on err.
 func must(t *testing.T, err error) {
 	t.Helper()

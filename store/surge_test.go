@@ -21,7 +21,6 @@ import (
 // Sunday, local) before the one in which the current window begins.
 func TestCategoryPetitioners(t *testing.T) {
 	t0 := at("2026-09-01 10:00:00")
-	day := 24 * time.Hour
 	week := 7 * day
 	in := func(lc store.LoadCase, unit, category string) store.LoadCase {
 		lc.Case.Unit, lc.Case.Category = unit, category

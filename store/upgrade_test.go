@@ -12,8 +12,6 @@ import (
 	"riskmon/store/storetest"
 )
 
-// execer runs statements on s's database as an older riskmon wrote them,
-// failing the test on an error.
 // eachUpgrade runs test, as a subtest named for the dialect, on a database
 // of each dialect as riskmon left it at migration version, written to by
 // prepare (exec runs a statement) as that riskmon would have, then migrated
