@@ -58,15 +58,16 @@ func TestWritersGate(t *testing.T) {
 				t.Errorf("%s: %v, want ErrOtherWriters", what, err)
 			}
 		}
-		sa, err := hold(a, false)
-		if err != nil {
-			t.Fatal(err)
+		held := func(s *store.Store, exclusive bool, what string) *store.Gate {
+			t.Helper()
+			g, err := hold(s, exclusive)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			return g
 		}
-		sb, err := hold(b, false)
-		if err != nil {
-			t.Fatalf("a second shared hold: %v", err)
-		}
-		_, err = hold(b, true)
+		sa, sb := held(a, false, "a shared hold"), held(b, false, "a second shared hold")
+		_, err := hold(b, true)
 		refused("exclusive beside two shared", err)
 		// the bulk load, the recount and the import after an interrupted
 		// load take it exclusive and refuse beside a running service
@@ -81,10 +82,7 @@ func TestWritersGate(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ex, err := hold(a, true)
-		if err != nil {
-			t.Fatalf("exclusive once the others let go: %v", err)
-		}
+		ex := held(a, true, "exclusive once the others let go")
 		_, err = hold(b, false)
 		refused("shared beside an exclusive", err)
 		if err := ex.Release(); err != nil {
