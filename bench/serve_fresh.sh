@@ -35,9 +35,10 @@ cpu_ticks() {
 }
 
 # wrk_cpu runs wrk with its arguments and then prints the CPU that riskmon
-# and the database server used for each request it made: a figure the
-# machine's neighbours change far less than the requests a second, since it
-# counts only the two processes' own time.
+# and the database server used for each request it made: it leaves out the
+# time wrk and the machine's neighbours take, and splits what is left between
+# the two, though on a shared machine it still varies (one code measured
+# 0.67-0.88 ms a create in one session: docs/performance.md).
 wrk_cpu() {
 	local before after out
 	before=$(cpu_ticks)
