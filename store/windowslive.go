@@ -144,14 +144,10 @@ func (k *KeptWindows) refreshLive(ctx context.Context, tx *sqlx.Tx, liveFrom []i
 		k.live = nil
 		return nil
 	}
-	rows, err := selectAll[bucketRow](ctx, tx, "receipts of the windows' live hours", liveSumsQuery(len(hours)),
-		append([]any{spanHour}, hours...)...)
+	sums, err := selectMap(ctx, tx, "receipts of the windows' live hours", func(b bucketRow) (int64, [4]int64) { return b.Bucket, b.vals() },
+		liveSumsQuery(len(hours)), append([]any{spanHour}, hours...)...)
 	if err != nil {
 		return err
-	}
-	sums := map[int64][4]int64{}
-	for _, r := range rows {
-		sums[r.Bucket] = r.vals()
 	}
 	kept := make(map[int64]liveHour, len(hours))
 	for h := range need {
