@@ -34,22 +34,43 @@ cpu_ticks() {
 	awk '{print $14 + $15}' "/proc/$server/stat" "/proc/$db/stat"
 }
 
+# db_counters prints the database server's counters of the work it was
+# asked to do, in this order: statements, transactions committed, row writes
+# (an insert, or an upsert's attempt), row updates, rows read by key and
+# rows read next in an index. They count only what the clients asked for.
+db_counters() {
+	mariadb -uroot -h127.0.0.1 -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
+		('Questions', 'Com_commit', 'Handler_write', 'Handler_update', 'Handler_read_key', 'Handler_read_next')" |
+		awk '{v[$1] = $2} END {print v["Questions"], v["Com_commit"], v["Handler_write"], v["Handler_update"],
+			v["Handler_read_key"], v["Handler_read_next"]}'
+}
+
 # wrk_cpu runs wrk with its arguments and then prints the CPU that riskmon
 # and the database server used for each request it made: it leaves out the
 # time wrk and the machine's neighbours take, and splits what is left between
 # the two, though on a shared machine it still varies (one code measured
-# 0.67-0.88 ms a create in one session: docs/performance.md).
+# 0.56-0.96 ms a create in one session: docs/performance.md). So it also
+# prints the database's work a request from the server's own counters
+# (db_counters), which the machine's load does not change: two versions of
+# the code compare by it in a single run each.
 wrk_cpu() {
-	local before after out
+	local before after dbbefore dbafter out
 	before=$(cpu_ticks)
+	dbbefore=$(db_counters)
 	out=$(wrk "$@")
 	after=$(cpu_ticks)
+	dbafter=$(db_counters)
 	echo "$out"
-	echo "$out" | awk -v before="$before" -v after="$after" -v hz="$(getconf CLK_TCK)" '
+	echo "$out" | awk -v before="$before" -v after="$after" -v dbbefore="$dbbefore" -v dbafter="$dbafter" \
+		-v hz="$(getconf CLK_TCK)" '
 		/requests in/ {
 			split(before, b); split(after, a)
 			ms = 1000 / hz / $1
 			printf "cpu: %.3f ms a request: riskmon %.3f, the database %.3f (%d requests)\n",
 				(a[1] - b[1] + a[2] - b[2]) * ms, (a[1] - b[1]) * ms, (a[2] - b[2]) * ms, $1
+			split(dbbefore, db); split(dbafter, da)
+			for (i = 1; i <= 6; i++) w[i] = (da[i] - db[i]) / $1
+			printf "database work a request: %.2f statements, %.3f commits, rows %.2f written, %.2f updated, %.2f read by key, %.2f read next\n",
+				w[1], w[2], w[3], w[4], w[5], w[6]
 		}'
 }
