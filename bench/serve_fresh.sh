@@ -37,7 +37,9 @@ cpu_ticks() {
 # db_counters prints the database server's counters of the work it was
 # asked to do, in this order: statements, transactions committed, row writes
 # (an insert, or an upsert's attempt), row updates, rows read by key and
-# rows read next in an index. They count only what the clients asked for.
+# rows read next in an index. They count what clients asked of the server
+# (riskmon's refreshes during a run too: a few dozen statements against
+# thousands of writes), not its background work nor the machine's load.
 db_counters() {
 	mariadb -uroot -h127.0.0.1 -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
 		('Questions', 'Com_commit', 'Handler_write', 'Handler_update', 'Handler_read_key', 'Handler_read_next')" |
@@ -49,7 +51,7 @@ db_counters() {
 # and the database server used for each request it made: it leaves out the
 # time wrk and the machine's neighbours take, and splits what is left between
 # the two, though on a shared machine it still varies (one code measured
-# 0.56-0.96 ms a create in one session: docs/performance.md). So it also
+# 0.59-0.98 ms a create in one session: docs/performance.md). So it also
 # prints the database's work a request from the server's own counters
 # (db_counters), which the machine's load does not change: two versions of
 # the code compare by it in a single run each.
