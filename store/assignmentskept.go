@@ -27,8 +27,8 @@ func assignedUnits(ups []stateUpdate) []string {
 
 // bumpAssignments moves on the versions of units in the writer's
 // transaction (KeptAssignments).
-func bumpAssignments(ctx context.Context, tx *sqlx.Tx, d dialect, units []string) error {
-	return bumpUnits(ctx, tx, d, "assignment_versions", units)
+func bumpAssignments(ctx context.Context, ex sqlx.ExecerContext, d dialect, units []string) error {
+	return bumpUnits(ctx, ex, d, "assignment_versions", units)
 }
 
 // KeptAssignments keeps, from one refresh to the next, each unit's open

@@ -46,11 +46,11 @@ func recordedBy(ctx context.Context) string {
 const auditColumns = "at, credential, method, route, object"
 
 // writeAudits inserts the audit rows of as in tx.
-func writeAudits(ctx context.Context, tx *sqlx.Tx, as ...Audit) error {
+func writeAudits(ctx context.Context, ex sqlx.ExecerContext, as ...Audit) error {
 	if len(as) == 0 {
 		return nil
 	}
-	rows := newBulkInsert(tx, "audit_log", columns(auditColumns))
+	rows := newBulkInsert(ex, "audit_log", columns(auditColumns))
 	for _, a := range as {
 		rows.add(a.At.Unix(), a.Credential, a.Method, a.Route, a.Object)
 	}
@@ -63,14 +63,14 @@ func writeAudits(ctx context.Context, tx *sqlx.Tx, as ...Audit) error {
 // writeAcceptedAudits writes, for a batch of n writes in tx, the audit
 // rows audit(i) gives (nil: none, a write that is not the API's or was
 // refused).
-func writeAcceptedAudits(ctx context.Context, tx *sqlx.Tx, n int, audit func(i int) *Audit) error {
+func writeAcceptedAudits(ctx context.Context, ex sqlx.ExecerContext, n int, audit func(i int) *Audit) error {
 	var as []Audit
 	for i := range n {
 		if a := audit(i); a != nil {
 			as = append(as, *a)
 		}
 	}
-	return writeAudits(ctx, tx, as...)
+	return writeAudits(ctx, ex, as...)
 }
 
 // acceptedAudit is a, or nil when its write was refused (err).

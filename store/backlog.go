@@ -50,11 +50,11 @@ func (t stateTallies) move(category string, from, to petition.State) {
 
 // write writes the tallies of changed states, then moves on the versions
 // of the keys whose rows of backlog_tally moved (KeptBacklog).
-func (t stateTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	if err := writeTallies(ctx, tx, d, t.tables()); err != nil {
+func (t stateTallies) write(ctx context.Context, ex sqlx.ExecerContext, d dialect) error {
+	if err := writeTallies(ctx, ex, d, t.tables()); err != nil {
 		return err
 	}
-	return bumpBacklog(ctx, tx, d, t.movedKeys())
+	return bumpBacklog(ctx, ex, d, t.movedKeys())
 }
 
 // BacklogCount describes the open cases of a unit, category and stage.

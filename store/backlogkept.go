@@ -43,14 +43,14 @@ func (t stateTallies) movedKeys() []backlogKey {
 
 // bumpBacklog moves on the versions of keys in the writer's transaction,
 // after its tallies.
-func bumpBacklog(ctx context.Context, tx *sqlx.Tx, d dialect, keys []backlogKey) error {
+func bumpBacklog(ctx context.Context, ex sqlx.ExecerContext, d dialect, keys []backlogKey) error {
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, backlogKey.compare)
 	rows := make([][]any, 0, len(keys))
 	for _, k := range slices.Compact(keys) {
 		rows = append(rows, []any{k.unit, k.category, k.stage})
 	}
-	return bumpVersions(ctx, tx, d, "backlog_versions", []string{"unit", "category", "stage"}, rows)
+	return bumpVersions(ctx, ex, d, "backlog_versions", []string{"unit", "category", "stage"}, rows)
 }
 
 // talliesRewritten moves on the versions that stand for everything a kept

@@ -315,7 +315,7 @@ func (s *Store) loadBatch(ctx context.Context, tx *sqlx.Tx, r petition.Rules, jo
 }
 
 type bulkInsert struct {
-	tx     *sqlx.Tx
+	ex     sqlx.ExecerContext
 	prefix string
 	row    string
 	cols   int
@@ -323,9 +323,9 @@ type bulkInsert struct {
 	rows   int
 }
 
-func newBulkInsert(tx *sqlx.Tx, table string, cols []string) *bulkInsert {
+func newBulkInsert(ex sqlx.ExecerContext, table string, cols []string) *bulkInsert {
 	return &bulkInsert{
-		tx:     tx,
+		ex:     ex,
 		prefix: fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", ")),
 		row:    "(" + marks(len(cols)) + ")",
 		cols:   len(cols),
@@ -350,7 +350,7 @@ func (b *bulkInsert) flush(ctx context.Context) error {
 	for start := 0; start < b.rows; start += per {
 		n := min(per, b.rows-start)
 		q := b.prefix + strings.TrimSuffix(strings.Repeat(b.row+", ", n), ", ")
-		if _, err := b.tx.ExecContext(ctx, q, b.args[start*b.cols:(start+n)*b.cols]...); err != nil {
+		if _, err := b.ex.ExecContext(ctx, q, b.args[start*b.cols:(start+n)*b.cols]...); err != nil {
 			return fmt.Errorf("bulk insert: %w", err)
 		}
 	}

@@ -35,6 +35,7 @@ type createResult struct {
 // The error is the database's and means that nothing may be committed.
 func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([]createResult, error) {
 	res := make([]createResult, len(ws))
+	pipe := newPipeline(tx, s.dialect)
 	pending := make([]int, len(ws))
 	for i := range pending {
 		pending[i] = i
@@ -42,11 +43,14 @@ func (s *Store) createCases(ctx context.Context, tx *sqlx.Tx, ws []caseWrite) ([
 	for len(pending) > 0 {
 		var round []int
 		round, pending = nextRound(ws, pending)
-		if err := s.createRound(ctx, tx, ws, round, res); err != nil {
+		if err := s.createRound(ctx, tx, pipe, ws, round, res); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
+	if err := writeAcceptedAudits(ctx, pipe, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
+		return nil, err
+	}
+	if err := pipe.send(ctx); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -96,7 +100,11 @@ type sameKeyRow struct {
 	IsRepeat   bool
 }
 
-func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, round []int, res []createResult) error {
+func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, pipe *pipeline, ws []caseWrite, round []int, res []createResult) error {
+	// the rounds before this one written, it reads what they wrote
+	if err := pipe.send(ctx); err != nil {
+		return err
+	}
 	if err := s.lockMatters(ctx, tx, ws, round); err != nil {
 		return err
 	}
@@ -109,7 +117,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		existing []int
 		later    []int64
 		tallies  = newCaseTallies()
-		rows     = newBulkInsert(tx, "cases", columns(caseColumns))
+		rows     = newBulkInsert(pipe, "cases", columns(caseColumns))
 	)
 	for _, i := range round {
 		r, c := ws[i].r, ws[i].c
@@ -148,16 +156,16 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 		return fmt.Errorf("insert cases: %w", err)
 	}
 	if len(later) > 0 {
-		if _, err := tx.ExecContext(ctx, "UPDATE cases SET is_repeat = 1 WHERE id IN ("+marks(len(later))+")", anys(later)...); err != nil {
+		if _, err := pipe.ExecContext(ctx, "UPDATE cases SET is_repeat = 1 WHERE id IN ("+marks(len(later))+")", anys(later)...); err != nil {
 			return fmt.Errorf("mark repeats: %w", err)
 		}
 	}
 	// Last: the tally rows and the matters' are the most contended locks;
 	// hold them briefly.
-	if err := tallies.write(ctx, tx, s.dialect); err != nil {
+	if err := tallies.write(ctx, pipe, s.dialect); err != nil {
 		return err
 	}
-	if err := bumpReceiptDays(ctx, tx, s.dialect, tallies.lateDays(registered)); err != nil {
+	if err := bumpReceiptDays(ctx, pipe, s.dialect, tallies.lateDays(registered)); err != nil {
 		return err
 	}
 	var matters []string
@@ -166,7 +174,7 @@ func (s *Store) createRound(ctx context.Context, tx *sqlx.Tx, ws []caseWrite, ro
 			matters = append(matters, ws[i].c.Matter)
 		}
 	}
-	return bumpMatters(ctx, tx, matters)
+	return bumpMatters(ctx, pipe, matters)
 }
 
 // repeatWindow is the span of receipt times, in Unix seconds, of the cases

@@ -71,7 +71,8 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 		return nil, err
 	}
 	res := make([]eventResult, len(ws))
-	sink := newEventSink(tx)
+	pipe := newPipeline(tx, s.dialect)
+	sink := newEventSink(pipe)
 	for i, w := range ws {
 		p := cur[w.caseNo]
 		if p == nil {
@@ -107,7 +108,7 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 	if err := sink.flush(ctx); err != nil {
 		return nil, err
 	}
-	if err := writeAcceptedAudits(ctx, tx, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
+	if err := writeAcceptedAudits(ctx, pipe, len(ws), func(i int) *Audit { return acceptedAudit(ws[i].audit, res[i].err) }); err != nil {
 		return nil, err
 	}
 	var ups []stateUpdate
@@ -116,10 +117,13 @@ func (s *Store) addEvents(ctx context.Context, tx *sqlx.Tx, ws []eventWrite) ([]
 			ups = append(ups, stateUpdate{p.id, len(p.view.Events), p.view.Category, p.stored, p.view.State})
 		}
 	}
-	if err := updateStates(ctx, tx, s.dialect, ups); err != nil {
+	if err := updateStates(ctx, pipe, s.dialect, ups); err != nil {
 		return nil, err
 	}
-	if err := sink.write(ctx, tx, s.dialect); err != nil {
+	if err := sink.write(ctx, pipe, s.dialect); err != nil {
+		return nil, err
+	}
+	if err := pipe.send(ctx); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -146,7 +146,7 @@ type stateUpdate struct {
 // the state tallies (stateTallies) move here alone, in the same transaction,
 // with the versions of the units whose assignments change (bumpAssignments)
 // and of the matters the cases name (bumpMatters).
-func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate) error {
+func updateStates(ctx context.Context, ex sqlx.ExecerContext, d dialect, ups []stateUpdate) error {
 	if len(ups) == 0 {
 		return nil
 	}
@@ -177,20 +177,20 @@ func updateStates(ctx context.Context, tx *sqlx.Tx, d dialect, ups []stateUpdate
 	for _, u := range ups {
 		args = append(args, u.id)
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+	if _, err := ex.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("update cases: %w", err)
 	}
-	if err := state.write(ctx, tx, d); err != nil {
+	if err := state.write(ctx, ex, d); err != nil {
 		return err
 	}
-	if err := bumpAssignments(ctx, tx, d, assignedUnits(ups)); err != nil {
+	if err := bumpAssignments(ctx, ex, d, assignedUnits(ups)); err != nil {
 		return err
 	}
 	var matters []string
 	for _, u := range ups {
 		matters = append(matters, u.from.Matter, u.st.Matter)
 	}
-	return bumpMatters(ctx, tx, matters)
+	return bumpMatters(ctx, ex, matters)
 }
 
 // eventValues are an applied event's column values, unit being the case's

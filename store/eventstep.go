@@ -22,8 +22,8 @@ type eventSink struct {
 
 // newEventSink writes rows in tx and counts into the tallies given, one per
 // zone, or into new ones for a zone met later.
-func newEventSink(tx *sqlx.Tx, tallies ...eventTallies) *eventSink {
-	k := &eventSink{rows: newBulkInsert(tx, "case_events", columns(eventColumns)), tallies: map[*time.Location]eventTallies{}}
+func newEventSink(ex sqlx.ExecerContext, tallies ...eventTallies) *eventSink {
+	k := &eventSink{rows: newBulkInsert(ex, "case_events", columns(eventColumns)), tallies: map[*time.Location]eventTallies{}}
 	for _, t := range tallies {
 		k.tallies[t.loc] = t
 	}
@@ -61,12 +61,12 @@ func (k *eventSink) flushIfFull(ctx context.Context) error {
 }
 
 // write inserts the remaining rows and adds the counts to the tallies.
-func (k *eventSink) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+func (k *eventSink) write(ctx context.Context, ex sqlx.ExecerContext, d dialect) error {
 	if err := k.flush(ctx); err != nil {
 		return err
 	}
 	for _, t := range k.tallies {
-		if err := t.write(ctx, tx, d); err != nil {
+		if err := t.write(ctx, ex, d); err != nil {
 			return err
 		}
 	}

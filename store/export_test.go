@@ -109,17 +109,25 @@ func (q Queued) Await(ctx context.Context) (created bool, err error) {
 	return q.call.res.created, q.call.res.err
 }
 
-// RecordBatches makes s note the size of every batch it writes.
-func RecordBatches(s *Store) (sizes func() []int) {
+// RecordBatches makes s note the size of every batch of creates it writes.
+func RecordBatches(s *Store) (sizes func() []int) { return recordBatches(&s.creates, s.writeBatch) }
+
+// RecordEventBatches makes s note the size of every batch of events it
+// writes.
+func RecordEventBatches(s *Store) (sizes func() []int) {
+	return recordBatches(&s.events, s.writeEventBatch)
+}
+
+func recordBatches[W, R any](q *commitQueue[W, R], write func([]*commitCall[W, R])) (sizes func() []int) {
 	var (
 		mu  sync.Mutex
 		got []int
 	)
-	s.creates.write = func(batch []*createCall) {
+	q.write = func(batch []*commitCall[W, R]) {
 		mu.Lock()
 		got = append(got, len(batch))
 		mu.Unlock()
-		s.writeBatch(batch)
+		write(batch)
 	}
 	return func() []int {
 		mu.Lock()
@@ -201,8 +209,13 @@ type QueuedEvent struct {
 
 // EnqueueEvent queues an event as AddEvent does, without waiting.
 func EnqueueEvent(s *Store, r petition.Rules, caseNo string, e petition.Event) QueuedEvent {
+	return EnqueueEventCtx(context.Background(), s, r, caseNo, e)
+}
+
+// EnqueueEventCtx is EnqueueEvent with the audit row ctx carries (WithAudit).
+func EnqueueEventCtx(ctx context.Context, s *Store, r petition.Rules, caseNo string, e petition.Event) QueuedEvent {
 	e.At = e.At.Truncate(time.Second)
-	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e})
+	call, err := s.events.enqueue(eventWrite{r: r, caseNo: caseNo, e: e, audit: auditFrom(ctx)})
 	if err != nil {
 		panic(err) // the tests that queue stay far below maxQueue
 	}

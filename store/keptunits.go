@@ -30,14 +30,14 @@ func unitVersionsOf(ctx context.Context, tx *sqlx.Tx, what, query string) (map[s
 
 // bumpUnits moves on the versions of units (in any order, repeated) in
 // table, a version a unit.
-func bumpUnits(ctx context.Context, tx *sqlx.Tx, d dialect, table string, units []string) error {
+func bumpUnits(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, units []string) error {
 	units = slices.Clone(units)
 	slices.Sort(units)
 	keys := make([][]any, 0, len(units))
 	for _, u := range slices.Compact(units) {
 		keys = append(keys, []any{u})
 	}
-	return bumpVersions(ctx, tx, d, table, []string{"unit"}, keys)
+	return bumpVersions(ctx, ex, d, table, []string{"unit"}, keys)
 }
 
 // keptUnits keeps rows of T by unit, each unit's at the version it was read

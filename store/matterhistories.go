@@ -249,11 +249,11 @@ func (r *Reader) KeptMatterHistories(ctx context.Context, now time.Time, backlog
 // statement, in code order, so that writers lock the matters' rows in one
 // order and hold them only until they commit (a list or a range over a table
 // of a few rows is a scan, whose locks would take every row).
-func bumpMatters(ctx context.Context, tx *sqlx.Tx, codes []string) error {
+func bumpMatters(ctx context.Context, ex sqlx.ExecerContext, codes []string) error {
 	codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool { return c == "" })
 	slices.Sort(codes)
 	for _, c := range slices.Compact(codes) {
-		if _, err := tx.ExecContext(ctx, "UPDATE matters SET cases_version = cases_version + 1 WHERE code = ?", c); err != nil {
+		if _, err := ex.ExecContext(ctx, "UPDATE matters SET cases_version = cases_version + 1 WHERE code = ?", c); err != nil {
 			return fmt.Errorf("version the cases of matter %s: %w", c, err)
 		}
 	}

@@ -61,17 +61,17 @@ func (t caseTallies) tables() []*tallyAdds {
 
 // write writes the tallies. New cases move no version of the backlog's
 // keys: they move the keys' counts (stateTallies.movedKeys).
-func (t caseTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return writeTallies(ctx, tx, d, t.tables())
+func (t caseTallies) write(ctx context.Context, ex sqlx.ExecerContext, d dialect) error {
+	return writeTallies(ctx, ex, d, t.tables())
 }
 
 // merge adds o's counts to t's.
 func (t caseTallies) merge(o caseTallies) { mergeTallies(t.tables(), o.tables()) }
 
 // writeTallies writes each of ts, in order.
-func writeTallies(ctx context.Context, tx *sqlx.Tx, d dialect, ts []*tallyAdds) error {
+func writeTallies(ctx context.Context, ex sqlx.ExecerContext, d dialect, ts []*tallyAdds) error {
 	for _, ta := range ts {
-		if err := ta.write(ctx, tx, d); err != nil {
+		if err := ta.write(ctx, ex, d); err != nil {
 			return err
 		}
 	}
@@ -195,8 +195,8 @@ func (t eventTallies) count(caseID int64, unit, category string, e petition.Even
 	}
 }
 
-func (t eventTallies) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
-	return writeTallies(ctx, tx, d, t.tables())
+func (t eventTallies) write(ctx context.Context, ex sqlx.ExecerContext, d dialect) error {
+	return writeTallies(ctx, ex, d, t.tables())
 }
 
 // merge adds o's counts to t's.
@@ -216,7 +216,7 @@ func (t *tallyAdds) add(k tallyKey, vals ...int) {
 // write adds the collected values in statements of at most bulkRows rows.
 // Rows go in key order: every writer locks tally rows in the same order, so
 // two transactions never wait for each other in a circle.
-func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
+func (t *tallyAdds) write(ctx context.Context, ex sqlx.ExecerContext, d dialect) error {
 	keys := make([]tallyKey, 0, len(t.rows))
 	for k := range t.rows {
 		keys = append(keys, k)
@@ -239,22 +239,22 @@ func (t *tallyAdds) write(ctx context.Context, tx *sqlx.Tx, d dialect) error {
 			}
 		}
 		q := d.upsertRows(t.table, t.keyCols, t.valCols, true, len(chunk))
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := ex.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
 		}
 	}
 	if t.prune {
-		return t.deleteEmptied(ctx, tx, d, keys)
+		return t.deleteEmptied(ctx, ex, d, keys)
 	}
 	return nil
 }
 
 // deleteEmptied deletes the rows among keys that this write took down and
 // that now count nothing in any value.
-func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, keys []tallyKey) error {
+func (t *tallyAdds) deleteEmptied(ctx context.Context, ex sqlx.ExecerContext, d dialect, keys []tallyKey) error {
 	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return slices.Min(t.rows[k][:len(t.valCols)]) >= 0 })
 	zero := strings.Join(t.valCols, " = 0 AND ") + " = 0"
-	if err := deleteTallyRows(ctx, tx, d, t.table, t.keyCols, keys, zero+" AND "); err != nil {
+	if err := deleteTallyRows(ctx, ex, d, t.table, t.keyCols, keys, zero+" AND "); err != nil {
 		return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
 	}
 	return nil
@@ -264,7 +264,7 @@ func (t *tallyAdds) deleteEmptied(ctx context.Context, tx *sqlx.Tx, d dialect, k
 // are keyCols (the integer one last), those that also meet the condition
 // cond (a prefix ending in AND, or ""), in statements of at most
 // maxStatementVars marks.
-func deleteTallyRows(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
+func deleteTallyRows(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
 	texts := len(keyCols) - 1
 	per := maxStatementVars / len(keyCols)
 	for start := 0; start < len(keys); start += per {
@@ -277,7 +277,7 @@ func deleteTallyRows(ctx context.Context, tx *sqlx.Tx, d dialect, table string, 
 			args = append(args, k.num)
 		}
 		q := "DELETE FROM " + table + " WHERE " + cond + "(" + strings.Join(keyCols, ", ") + ") IN " + d.rowList(len(keyCols), len(chunk))
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := ex.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}

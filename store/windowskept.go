@@ -49,14 +49,14 @@ func (t caseTallies) lateDays(now time.Time) []dayShard {
 
 // bumpReceiptDays moves on the versions of days in the writer's
 // transaction, after its tallies.
-func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShard) error {
+func bumpReceiptDays(ctx context.Context, ex sqlx.ExecerContext, d dialect, days []dayShard) error {
 	days = slices.Clone(days)
 	slices.SortFunc(days, func(a, b dayShard) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.shard, b.shard)) })
 	keys := make([][]any, 0, len(days))
 	for _, ds := range slices.Compact(days) {
 		keys = append(keys, []any{ds.day, ds.shard})
 	}
-	return bumpVersions(ctx, tx, d, "receipt_day_versions", []string{"day", "shard"}, keys)
+	return bumpVersions(ctx, ex, d, "receipt_day_versions", []string{"day", "shard"}, keys)
 }
 
 // bumpVersions adds one to the version of each row of table keyed by keys
@@ -64,7 +64,7 @@ func bumpReceiptDays(ctx context.Context, tx *sqlx.Tx, d dialect, days []dayShar
 // its rows in key order as the tallies' are, so that writers lock them in
 // one order (an insert by key takes the key's lock alone, not a range's, as
 // an UPDATE over a list would: bumpMatters).
-func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, keyCols []string, keys [][]any) error {
+func bumpVersions(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, keyCols []string, keys [][]any) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -73,7 +73,7 @@ func bumpVersions(ctx context.Context, tx *sqlx.Tx, d dialect, table string, key
 		args = append(append(args, k...), 1)
 	}
 	q := d.upsertRows(table, keyCols, []string{"version"}, true, len(keys))
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	if _, err := ex.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("version %s %v: %w", table, keys, err)
 	}
 	return nil
