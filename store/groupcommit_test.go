@@ -361,18 +361,10 @@ func TestGroupCommitCallerGivingUp(t *testing.T) {
 }
 
 func TestGroupCommitIsolatesACaseTheDatabaseRefuses(t *testing.T) {
-	triggers := map[string]string{
-		"mysql": `CREATE TRIGGER poison BEFORE INSERT ON cases FOR EACH ROW
-IF NEW.case_no = 'POISON' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned case'; END IF`,
-		"sqlite": `CREATE TRIGGER poison BEFORE INSERT ON cases WHEN NEW.case_no = 'POISON'
-BEGIN SELECT RAISE(ABORT, 'poisoned case'); END`,
-	}
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := setup(t, dialect)
-			if _, err := s.DB().Exec(triggers[dialect]); err != nil {
-				t.Fatal(err)
-			}
+			refuseInserts(t, s, dialect, "cases", "case_no", "POISON", "poisoned case")
 			sizes := store.RecordBatches(s)
 			var qs []store.Queued
 			for i, no := range []string{"P-1", "POISON", "P-2"} {

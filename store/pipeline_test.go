@@ -20,12 +20,6 @@ import (
 // nothing, with the database's reason, and the others of its batch are
 // stored (each tried alone). On SQLite the same writes run one by one.
 func TestPipelineRefusedAuditLeavesNothing(t *testing.T) {
-	triggers := map[string]string{
-		"mysql": `CREATE TRIGGER poison_audit BEFORE INSERT ON audit_log FOR EACH ROW
-IF NEW.object = 'POISON' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned audit'; END IF`,
-		"sqlite": `CREATE TRIGGER poison_audit BEFORE INSERT ON audit_log WHEN NEW.object = 'POISON'
-BEGIN SELECT RAISE(ABORT, 'poisoned audit'); END`,
-	}
 	audited := func(object string) context.Context {
 		return store.WithAudit(context.Background(), store.Audit{At: at("2026-09-01 12:00:00"), Credential: "township",
 			Method: "POST", Route: "/api/v1/cases", Object: object})
@@ -33,9 +27,7 @@ BEGIN SELECT RAISE(ABORT, 'poisoned audit'); END`,
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s := setup(t, dialect)
-			if _, err := s.DB().Exec(triggers[dialect]); err != nil {
-				t.Fatal(err)
-			}
+			refuseInserts(t, s, dialect, "audit_log", "object", "POISON", "poisoned audit")
 			ctx := context.Background()
 			for _, no := range []string{"P-1", "P-2"} {
 				if _, _, err := s.CreateCase(audited(no), rules, sample(no)); err != nil {
@@ -117,4 +109,20 @@ func TestPipelineValuesStayValues(t *testing.T) {
 			t.Errorf("cases %v, want V-1 and V-2", got)
 		}
 	})
+}
+
+// refuseInserts makes the database refuse, with reason, every row inserted
+// into table whose column is value: a refusal no check of riskmon's
+// foresees, as a constraint or a full disk would be.
+func refuseInserts(t *testing.T, s *store.Store, dialect, table, column, value, reason string) {
+	t.Helper()
+	trigger := map[string]string{
+		"mysql": fmt.Sprintf(`CREATE TRIGGER refuse_%[1]s BEFORE INSERT ON %[1]s FOR EACH ROW
+IF NEW.%[2]s = '%[3]s' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '%[4]s'; END IF`, table, column, value, reason),
+		"sqlite": fmt.Sprintf(`CREATE TRIGGER refuse_%[1]s BEFORE INSERT ON %[1]s WHEN NEW.%[2]s = '%[3]s'
+BEGIN SELECT RAISE(ABORT, '%[4]s'); END`, table, column, value, reason),
+	}[dialect]
+	if _, err := s.DB().Exec(trigger); err != nil {
+		t.Fatal(err)
+	}
 }
