@@ -88,7 +88,9 @@
 // rule always sees every committed case of the matter; events lock their
 // case's row. Tally rows are spread over shards and locked in key order, so
 // writers never wait for each other in a circle; a writer's last statements
-// move its matters' versions on, a row a statement in code order. Deadlocks and lock waits
-// are retried (inTx). The one SERIALIZABLE transaction is the rebuild of the
+// move its matters' versions on, a row a statement in code order. On MySQL a
+// batch's writes after its last read (its rows, tallies, versions and audit
+// rows) go to the server in one multi-statement round trip (pipeline.go),
+// run in the order written. Deadlocks and lock waits are retried (inTx). The one SERIALIZABLE transaction is the rebuild of the
 // day tally, which must not miss a writer.
 package store
