@@ -26,6 +26,10 @@ var ShardOf = shardOf
 // table's rows, nil to remove it.
 func SetFoldRead(fn func(table string)) { foldRead = fn }
 
+// SetPruneRead sets the hook a prune calls between reading and deleting a
+// table's rows at zero, nil to remove it.
+func SetPruneRead(fn func(table string)) { pruneRead = fn }
+
 // SetFoldRows sets how many rows a fold transaction takes, and returns the
 // setting before.
 func SetFoldRows(n int) int { old := foldRows; foldRows = n; return old }

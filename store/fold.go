@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,17 +88,8 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *ta
 	read := 0
 	var moved []tallyKey
 	for rows.Next() {
-		var k tallyKey
-		vals := make([]int, len(t.vals))
-		dest := make([]any, 0, len(pk)+len(t.vals))
-		for i := range t.keys {
-			dest = append(dest, &k.cols[i])
-		}
-		dest = append(dest, &k.num)
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		k, vals, err := scanTallyRow(rows, t)
+		if err != nil {
 			rows.Close()
 			return 0, nil, err
 		}
@@ -116,7 +109,7 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *ta
 	if foldRead != nil {
 		foldRead(t.name)
 	}
-	if err := deleteTallyRows(ctx, tx, d, t.name, pk, moved, ""); err != nil {
+	if _, err := deleteTallyRows(ctx, tx, d, t.name, pk, moved, ""); err != nil {
 		return 0, nil, err
 	}
 	if err := into.write(ctx, tx, d); err != nil {
@@ -126,4 +119,90 @@ func foldTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable, after *ta
 		return int64(len(moved)), nil, nil
 	}
 	return int64(len(moved)), &last, nil
+}
+
+// scanTallyRow scans a row of t's key columns (the integer one last), then
+// its value columns.
+func scanTallyRow(rows *sql.Rows, t tallyTable) (tallyKey, []int, error) {
+	var k tallyKey
+	vals := make([]int, len(t.vals))
+	dest := make([]any, 0, len(t.keys)+1+len(t.vals))
+	for i := range t.keys {
+		dest = append(dest, &k.cols[i])
+	}
+	dest = append(dest, &k.num)
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	return k, vals, rows.Scan(dest...)
+}
+
+// PruneTallies deletes the rows of the tallies of what is open now
+// (tallyTable.prune) that count nothing in any value, foldRows rows a
+// transaction, and says how many went. The writers leave the rows they
+// bring to zero and the reads pass over them; the daily upkeep deletes
+// them. A row a writer counts into between the read and the delete stays:
+// the delete checks the zero again, under the row's lock.
+func (s *Store) PruneTallies(ctx context.Context) (int64, error) {
+	var pruned int64
+	for _, t := range tallyTables {
+		if !t.prune {
+			continue
+		}
+		for {
+			var found int
+			var n int64
+			cctx, cancel := context.WithTimeout(ctx, foldChunkTimeout)
+			err := s.inTx(cctx, func(tx *sqlx.Tx) error {
+				var err error
+				found, n, err = pruneTx(cctx, tx, s.dialect, t)
+				return err
+			})
+			cancel()
+			if err != nil {
+				return pruned, fmt.Errorf("prune %s: %w", t.name, err)
+			}
+			pruned += n
+			if found < foldRows {
+				break
+			}
+		}
+	}
+	return pruned, nil
+}
+
+// pruneRead, when set (by a test), hears that a prune has read a table's
+// rows at zero and is about to delete them.
+var pruneRead func(table string)
+
+// pruneTx deletes in tx up to foldRows rows of t at zero, and returns how
+// many it found and how many it deleted.
+func pruneTx(ctx context.Context, tx *sqlx.Tx, d dialect, t tallyTable) (found int, deleted int64, err error) {
+	pk := t.adds().keyCols
+	zero := strings.Join(t.vals, " = 0 AND ") + " = 0"
+	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(append(slices.Clone(pk), t.vals...), ", ")+
+		" FROM "+t.name+" WHERE "+zero+" LIMIT "+strconv.Itoa(foldRows))
+	if err != nil {
+		return 0, 0, err
+	}
+	var keys []tallyKey
+	for rows.Next() {
+		k, _, err := scanTallyRow(rows, t)
+		if err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	if pruneRead != nil {
+		pruneRead(t.name)
+	}
+	deleted, err = deleteTallyRows(ctx, tx, d, t.name, pk, keys, zero+" AND ")
+	return len(keys), deleted, err
 }

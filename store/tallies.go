@@ -19,16 +19,16 @@ type tallyTable struct {
 	num        string // the integer key column: "shard", "day", "deadline" or "bucket"
 	fromFacts  string // INSERT ... SELECT from cases or case_events; "" for a day tally
 	// prune: the table counts what is open now, not what happened, so its
-	// rows go to zero as cases close; a writer deletes the rows it brought
-	// to zero in every value, and a read never walks the closed past.
+	// rows go to zero as cases move on and close. The writers leave them
+	// (deleting them in every batch of events cost a tenth of the events'
+	// database work), the reads pass over them, and the daily upkeep deletes
+	// them (PruneTallies), so that a read never walks more than a day's.
 	prune bool
 }
 
 // adds is an empty collection of additions to t.
 func (t tallyTable) adds() *tallyAdds {
-	a := newTallyAdds(t.name, append(slices.Clip(t.keys), t.num), t.vals)
-	a.prune = t.prune
-	return a
+	return newTallyAdds(t.name, append(slices.Clip(t.keys), t.num), t.vals)
 }
 
 // groupKeys are the key columns a read sums over the shards by: a day

@@ -24,7 +24,6 @@ type tallyAdds struct {
 	keyCols []string // the key columns, the integer one (shard or day) last
 	valCols []string
 	rows    map[tallyKey]*[maxTallyValues]int
-	prune   bool // tallyTable.prune
 }
 
 // tallyKey is a tally row's key: its text columns in keyCols' order (the
@@ -243,20 +242,6 @@ func (t *tallyAdds) write(ctx context.Context, ex sqlx.ExecerContext, d dialect)
 			return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
 		}
 	}
-	if t.prune {
-		return t.deleteEmptied(ctx, ex, d, keys)
-	}
-	return nil
-}
-
-// deleteEmptied deletes the rows among keys that this write took down and
-// that now count nothing in any value.
-func (t *tallyAdds) deleteEmptied(ctx context.Context, ex sqlx.ExecerContext, d dialect, keys []tallyKey) error {
-	keys = slices.DeleteFunc(slices.Clone(keys), func(k tallyKey) bool { return slices.Min(t.rows[k][:len(t.valCols)]) >= 0 })
-	zero := strings.Join(t.valCols, " = 0 AND ") + " = 0"
-	if err := deleteTallyRows(ctx, ex, d, t.table, t.keyCols, keys, zero+" AND "); err != nil {
-		return fmt.Errorf("count %s: %w", strings.TrimSuffix(t.table, "_tally"), err)
-	}
 	return nil
 }
 
@@ -264,7 +249,8 @@ func (t *tallyAdds) deleteEmptied(ctx context.Context, ex sqlx.ExecerContext, d 
 // are keyCols (the integer one last), those that also meet the condition
 // cond (a prefix ending in AND, or ""), in statements of at most
 // maxStatementVars marks.
-func deleteTallyRows(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, keyCols []string, keys []tallyKey, cond string) error {
+func deleteTallyRows(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, keyCols []string, keys []tallyKey, cond string) (int64, error) {
+	var deleted int64
 	texts := len(keyCols) - 1
 	per := maxStatementVars / len(keyCols)
 	for start := 0; start < len(keys); start += per {
@@ -277,11 +263,17 @@ func deleteTallyRows(ctx context.Context, ex sqlx.ExecerContext, d dialect, tabl
 			args = append(args, k.num)
 		}
 		q := "DELETE FROM " + table + " WHERE " + cond + "(" + strings.Join(keyCols, ", ") + ") IN " + d.rowList(len(keyCols), len(chunk))
-		if _, err := ex.ExecContext(ctx, q, args...); err != nil {
-			return err
+		res, err := ex.ExecContext(ctx, q, args...)
+		if err != nil {
+			return deleted, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return deleted, err
+		}
+		deleted += n
 	}
-	return nil
+	return deleted, nil
 }
 
 const (
