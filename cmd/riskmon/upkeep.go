@@ -20,31 +20,13 @@ func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration,
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		pctx, cancel := context.WithTimeout(ctx, upkeepTimeout)
-		n, err := s.PruneAudit(pctx, time.Now().Add(-retention()))
-		cancel()
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("prune the audit trail", "err", err)
-		case n > 0:
-			logger.Info("audit trail pruned", "rows", n)
-		}
-		start := time.Now()
-		n, err = s.FoldShards(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("fold the tallies' shards", "err", err)
-		case n > 0:
-			logger.Info("tallies' shards folded", "rows", n, "took", time.Since(start).Round(time.Millisecond).String())
-		}
-		start = time.Now()
-		n, err = s.PruneTallies(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("prune the tallies' empty rows", "err", err)
-		case n > 0:
-			logger.Info("tallies' empty rows pruned", "rows", n, "took", time.Since(start).Round(time.Millisecond).String())
-		}
+		upkeepStep(ctx, logger, "prune the audit trail", "audit trail pruned", func() (int64, error) {
+			pctx, cancel := context.WithTimeout(ctx, upkeepTimeout)
+			defer cancel()
+			return s.PruneAudit(pctx, time.Now().Add(-retention()))
+		})
+		upkeepStep(ctx, logger, "fold the tallies' shards", "tallies' shards folded", func() (int64, error) { return s.FoldShards(ctx) })
+		upkeepStep(ctx, logger, "prune the tallies' empty rows", "tallies' empty rows pruned", func() (int64, error) { return s.PruneTallies(ctx) })
 		select {
 		case <-ctx.Done():
 			return
@@ -56,3 +38,17 @@ func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration,
 // upkeepTimeout bounds the audit pruning of one day (its batches of 1,000
 // rows); the fold bounds each of its transactions itself.
 const upkeepTimeout = 10 * time.Minute
+
+// upkeepStep runs one step of the upkeep and logs its failure (unless the
+// service is stopping) or, when it did something, how many rows it moved
+// and how long it took.
+func upkeepStep(ctx context.Context, logger *slog.Logger, what, done string, run func() (int64, error)) {
+	start := time.Now()
+	n, err := run()
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Error(what, "err", err)
+	case n > 0:
+		logger.Info(done, "rows", n, "took", time.Since(start).Round(time.Millisecond).String())
+	}
+}
