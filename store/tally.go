@@ -248,7 +248,7 @@ func (t *tallyAdds) write(ctx context.Context, ex sqlx.ExecerContext, d dialect)
 // deleteTallyRows deletes the rows of keys from table, whose key columns
 // are keyCols (the integer one last), those that also meet the condition
 // cond (a prefix ending in AND, or ""), in statements of at most
-// maxStatementVars marks.
+// maxStatementVars marks, and says how many rows went.
 func deleteTallyRows(ctx context.Context, ex sqlx.ExecerContext, d dialect, table string, keyCols []string, keys []tallyKey, cond string) (int64, error) {
 	var deleted int64
 	texts := len(keyCols) - 1
