@@ -34,13 +34,11 @@ func (s *Store) FoldShards(ctx context.Context) (int64, error) {
 		for {
 			var n int64
 			var last *tallyKey
-			cctx, cancel := context.WithTimeout(ctx, foldChunkTimeout)
-			err := s.inTx(cctx, func(tx *sqlx.Tx) error {
+			err := s.chunkTx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 				var err error
-				n, last, err = foldTx(cctx, tx, s.dialect, t, after)
+				n, last, err = foldTx(ctx, tx, s.dialect, t, after)
 				return err
 			})
-			cancel()
 			if err != nil {
 				return folded, fmt.Errorf("fold %s: %w", t.name, err)
 			}
@@ -60,6 +58,15 @@ var foldRows = 1000
 
 // foldChunkTimeout bounds one chunk's transaction (about 15 ms at 10M).
 const foldChunkTimeout = 30 * time.Second
+
+// chunkTx runs step in a transaction of its own, bounded by
+// foldChunkTimeout: a chunk of the fold or of the prune, each its own
+// transaction so that a writer waits for one chunk, not for the table.
+func (s *Store) chunkTx(ctx context.Context, step func(ctx context.Context, tx *sqlx.Tx) error) error {
+	ctx, cancel := context.WithTimeout(ctx, foldChunkTimeout)
+	defer cancel()
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return step(ctx, tx) })
+}
 
 // foldRead, when set (by a test), hears that a fold has read and locked
 // the rows of a table and is about to delete them.
@@ -152,13 +159,11 @@ func (s *Store) PruneTallies(ctx context.Context) (int64, error) {
 		for {
 			var found int
 			var n int64
-			cctx, cancel := context.WithTimeout(ctx, foldChunkTimeout)
-			err := s.inTx(cctx, func(tx *sqlx.Tx) error {
+			err := s.chunkTx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 				var err error
-				found, n, err = pruneTx(cctx, tx, s.dialect, t)
+				found, n, err = pruneTx(ctx, tx, s.dialect, t)
 				return err
 			})
-			cancel()
 			if err != nil {
 				return pruned, fmt.Errorf("prune %s: %w", t.name, err)
 			}
