@@ -32,17 +32,22 @@ const snapshotLevel = 5
 // joined in order and closed by a final block, are one deflate stream, as
 // pigz makes its pieces; the gzip member around them carries the CRC-32 and
 // length of the whole text. A piece is reused only if the text before it
-// is the same too.
+// is the same too; else a family emitted unchanged takes its text as it
+// was, and one whose numbers alone moved (the writers' counts) the order
+// of its samples, and is compressed anew. Families compressed anew one
+// after another are one run of the compressor, which holds the text
+// before each already.
 type encoded struct {
 	text, gz []byte
 	families map[string]*encodedFamily
 }
 
-// encodedFamily is a family's samples as emitted and where its parts lie in
-// the text and the gzip member.
+// encodedFamily is a family's samples as emitted, the order they were
+// written in and where its parts lie in the text and the gzip member.
 type encodedFamily struct {
 	values   []string
 	nums     []float64
+	order    []int  // family.order's
 	text, gz [2]int // [from, to)
 }
 
@@ -53,6 +58,16 @@ func (ef *encodedFamily) unchanged(f *family) bool {
 	return slices.Equal(ef.values, f.values) && slices.EqualFunc(ef.nums, f.nums, func(a, b float64) bool {
 		return math.Float64bits(a) == math.Float64bits(b)
 	})
+}
+
+// orderOf is the order f's samples are written in: ef's when f emits the
+// same label values in the same order, as the writers' counts move only
+// the numbers (sorting was half of writing a family).
+func (ef *encodedFamily) orderOf(f *family) ([]int, error) {
+	if ef != nil && slices.Equal(ef.values, f.values) {
+		return ef.order, nil
+	}
+	return f.order()
 }
 
 // window is the most of the text before a piece a deflate back-reference
@@ -89,21 +104,34 @@ func (enc *encoder) encode(e *exposition) (*encoded, error) {
 	text.Grow(e.size())
 	gz.Write(gzipHeader)
 	next := &encoded{families: make(map[string]*encodedFamily, len(names))}
+	streamAt := -1 // where in text the compressor's stream has reached
 	for _, name := range names {
 		f := e.families[name]
 		ef := &encodedFamily{values: f.values, nums: f.nums}
 		ef.text[0], ef.gz[0] = text.Len(), gz.Len()
-		if p := enc.prev.reusable(name, f, text.Bytes()); p != nil {
+		p := enc.prev.family(name)
+		same := p != nil && p.unchanged(f)
+		if same && bytes.Equal(before(enc.prev.text, p.text[0]), before(text.Bytes(), text.Len())) {
 			text.Write(enc.prev.text[p.text[0]:p.text[1]])
 			gz.Write(enc.prev.gz[p.gz[0]:p.gz[1]])
+			ef.order = p.order
 		} else {
-			if err := f.write(&text); err != nil {
-				return nil, err
+			if same { // its text as it was, after other text: compressed anew
+				text.Write(enc.prev.text[p.text[0]:p.text[1]])
+				ef.order = p.order
+			} else {
+				order, err := p.orderOf(f)
+				if err != nil {
+					return nil, err
+				}
+				f.write(&text, order)
+				ef.order = order
 			}
 			t := text.Bytes()
-			if err := enc.deflate(&gz, t[ef.text[0]:], before(t, ef.text[0])); err != nil {
+			if err := enc.deflate(&gz, t[ef.text[0]:], before(t, ef.text[0]), streamAt == ef.text[0]); err != nil {
 				return nil, err
 			}
+			streamAt = text.Len()
 			enc.written++
 		}
 		ef.text[1], ef.gz[1] = text.Len(), gz.Len()
@@ -119,26 +147,26 @@ func (enc *encoder) encode(e *exposition) (*encoded, error) {
 	return next, nil
 }
 
-// reusable returns p's family of that name if f emits its samples
-// unchanged and sofar, the text written before it now, ends as the text
-// before it did (its piece's dictionary); else nil.
-func (p *encoded) reusable(name string, f *family, sofar []byte) *encodedFamily {
+// family is p's family of that name; nil if p or the family is none.
+func (p *encoded) family(name string) *encodedFamily {
 	if p == nil {
 		return nil
 	}
-	ef := p.families[name]
-	if ef == nil || !ef.unchanged(f) || !bytes.Equal(before(p.text, ef.text[0]), before(sofar, len(sofar))) {
-		return nil
-	}
-	return ef
+	return p.families[name]
 }
 
 // deflate appends text to w compressed with dict as the text before it,
-// and flushed to a byte boundary.
-func (enc *encoder) deflate(w *bytes.Buffer, text, dict []byte) error {
-	fw, err := enc.writer(w, dict)
-	if err != nil {
-		return err
+// and flushed to a byte boundary. When the compressor's stream has just
+// written dict's end (continued), it goes on from there: its history is
+// that text already, and loading 32 KiB of it again cost a piece as much
+// as compressing one.
+func (enc *encoder) deflate(w *bytes.Buffer, text, dict []byte, continued bool) error {
+	fw := enc.fw
+	if !continued {
+		var err error
+		if fw, err = enc.writer(w, dict); err != nil {
+			return err
+		}
 	}
 	if _, err := fw.Write(text); err != nil {
 		return fmt.Errorf("gzip: %w", err)

@@ -200,3 +200,51 @@ func TestSecondRefreshWritesNothingAnew(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkEncodeChanged is a refresh's encoding when the families that
+// writers move (the receipt counters and windows, the open cases) changed
+// since the last refresh and the rest did not, as under the intake.
+func BenchmarkEncodeChanged(b *testing.B) {
+	s := storetest.Open(b, "sqlite")
+	cfg := fixtureConfig(b)
+	now := time.Now()
+	if err := demo.SeedRate(context.Background(), s, cfg.Rules, demo.Key, now, demo.WeekdayRate); err != nil {
+		b.Fatal(err)
+	}
+	c := New(s, cfg, nil, BuildInfo{})
+	type sample struct {
+		d      typedDesc
+		v      float64
+		labels []string
+	}
+	var samples []sample
+	if _, err := c.scrape(context.Background(), cfg, now, func(d typedDesc, v float64, labels ...string) {
+		samples = append(samples, sample{d, v, labels})
+	}); err != nil {
+		b.Fatal(err)
+	}
+	moved := map[string]bool{receivedTotal.Doc.Name: true, receivedWindow.Doc.Name: true, open.Doc.Name: true,
+		personsReceivedTotal.Doc.Name: true, collectiveReceivedTotal.Doc.Name: true, repeatReceivedTotal.Doc.Name: true}
+	var enc encoder
+	exp := func(round int) *exposition {
+		e := newExposition()
+		for _, s := range samples {
+			v := s.v
+			if moved[s.d.Doc.Name] {
+				v += float64(round)
+			}
+			e.add(s.d, v, s.labels...)
+		}
+		return e
+	}
+	// two refreshes' samples, encoded in turn: each moved what the writers
+	// move since the other
+	exps := [2]*exposition{exp(0), exp(1)}
+	round := 0
+	for b.Loop() {
+		round++
+		if _, err := enc.encode(exps[round%2]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

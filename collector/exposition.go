@@ -76,9 +76,12 @@ func (e *exposition) text() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(e.size()) // growing by doubling cost more than writing
 	for _, name := range e.names() {
-		if err := e.families[name].write(&buf); err != nil {
+		f := e.families[name]
+		order, err := f.order()
+		if err != nil {
 			return nil, err
 		}
+		f.write(&buf, order)
 	}
 	return buf.Bytes(), nil
 }
@@ -110,16 +113,18 @@ func (e *exposition) size() int {
 	return n
 }
 
-func (f *family) write(buf *bytes.Buffer) error {
+// order is the order f's samples are written in: by their label values
+// taken in the order of the labels' names. Two samples with the same label
+// values are an error.
+func (f *family) order() ([]int, error) {
 	n := len(f.byName)
-	label := func(sample, pos int) string { return f.values[sample*n+f.byName[pos]] }
 	order := make([]int, len(f.nums))
 	for i := range order {
 		order[i] = i
 	}
 	compare := func(a, b int) int {
 		for pos := range n {
-			if c := strings.Compare(label(a, pos), label(b, pos)); c != 0 {
+			if c := strings.Compare(f.label(a, pos), f.label(b, pos)); c != 0 {
 				return c
 			}
 		}
@@ -128,9 +133,21 @@ func (f *family) write(buf *bytes.Buffer) error {
 	slices.SortStableFunc(order, compare)
 	for i := 1; i < len(order); i++ {
 		if compare(order[i-1], order[i]) == 0 {
-			return fmt.Errorf("%s emitted twice with the label values %q", f.d.Doc.Name, f.values[order[i]*n:order[i]*n+n])
+			return nil, fmt.Errorf("%s emitted twice with the label values %q", f.d.Doc.Name, f.values[order[i]*n:order[i]*n+n])
 		}
 	}
+	return order, nil
+}
+
+// label is sample's value of the label at pos in the order of the labels'
+// names.
+func (f *family) label(sample, pos int) string {
+	return f.values[sample*len(f.byName)+f.byName[pos]]
+}
+
+// write writes f's samples in order (f.order's).
+func (f *family) write(buf *bytes.Buffer, order []int) {
+	n := len(f.byName)
 	name := f.d.Doc.Name
 	buf.WriteString("# HELP ")
 	buf.WriteString(name)
@@ -152,7 +169,7 @@ func (f *family) write(buf *bytes.Buffer) error {
 				}
 				buf.WriteString(f.d.Doc.Labels[f.byName[pos]])
 				buf.WriteString(`="`)
-				labelEscaper.WriteString(buf, label(s, pos))
+				labelEscaper.WriteString(buf, f.label(s, pos))
 				buf.WriteByte('"')
 			}
 			buf.WriteByte('}')
@@ -161,7 +178,6 @@ func (f *family) write(buf *bytes.Buffer) error {
 		buf.Write(appendNumber(num[:0], f.nums[s]))
 		buf.WriteByte('\n')
 	}
-	return nil
 }
 
 // The escaping and the numbers of expfmt's text format.
