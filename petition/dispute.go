@@ -339,10 +339,20 @@ func (s DisputeState) AppendMissing(out []string, now time.Time, inspectEvery ti
 	if s.ResolveBy == 0 {
 		out = append(out, HaveDeadline)
 	}
-	if s.LastInspectedAt.IsZero() || !now.Before(s.LastInspectedAt.Add(inspectEvery)) {
+	if lapses := s.InspectionLapses(inspectEvery); lapses.IsZero() || !now.Before(lapses) {
 		out = append(out, HaveInspection)
 	}
 	return out
+}
+
+// InspectionLapses is the instant from which an open dispute lacks an
+// inspection (HaveInspection): inspectEvery after its last; the zero time
+// for one never inspected, which lacks one at every instant.
+func (s DisputeState) InspectionLapses(inspectEvery time.Duration) time.Time {
+	if s.LastInspectedAt.IsZero() {
+		return time.Time{}
+	}
+	return s.LastInspectedAt.Add(inspectEvery)
 }
 
 // MaxRemark bounds a daily report's remark, in characters.

@@ -104,6 +104,7 @@ type keptUnit struct {
 	version int64
 	open    []keptRun               // the open disputes, by category and risk
 	late    []petition.DisputeState // of the disputes late this month, how they stand
+	counted *unitCount              // what count made of them; nil: none yet
 }
 
 // keptRun is a unit's open disputes of one category and risk: a row of
@@ -167,7 +168,7 @@ func (k *KeptRegister) read(ctx context.Context, tx *sqlx.Tx, at RegisterAt) (Re
 	}
 	if lateAgain {
 		for u, ku := range units {
-			ku.late = nil
+			ku.late, ku.counted = nil, nil
 			units[u] = ku
 		}
 	}
@@ -221,52 +222,92 @@ func registerRows(ctx context.Context, tx *sqlx.Tx, what, q string, args, only [
 }
 
 // count counts the kept register at at, by petition.DisputeState's rules:
-// what the facts' queries (registerFacts) say in SQL.
+// what the facts' queries (registerFacts) say in SQL. A unit's count is
+// made again only when its register changed or the instant is outside
+// what its count holds for (unitCount).
 func (k *KeptRegister) count(at RegisterAt) RegisterNow {
 	var out RegisterNow
-	var missing []string // one slice for every dispute's missing haves
 	today := calendar.DayOf(at.Now, at.Loc)
 	for unit, ku := range k.units {
-		potential := map[string]int64{}
-		for _, run := range ku.open {
-			out.Open = append(out.Open, OpenDisputeCount{Unit: unit, Category: run.category, Risk: run.risk})
-			c := &out.Open[len(out.Open)-1]
-			for _, d := range run.disputes {
-				c.Open++
-				c.Persons += d.persons
-				if d.st.OverdueOn(today) {
-					c.Overdue++
-				}
-				missing = d.st.AppendMissing(missing[:0], at.Now, at.InspectEvery, at.CountyRoles)
-				for _, have := range missing {
-					switch have {
-					case petition.HaveLeader:
-						c.NoLeader++
-					case petition.HaveHandler:
-						c.NoHandler++
-					case petition.HaveDeadline:
-						c.NoDeadline++
-					case petition.HaveInspection:
-						c.NoInspection++
-					}
-				}
-				if d.potential.Valid {
-					potential[d.potential.String]++
-				}
-			}
+		if !ku.counted.holds(at, today) {
+			ku.counted = ku.count(unit, at, today)
+			k.units[unit] = ku
 		}
-		earlier := int64(0)
-		for _, st := range ku.late {
-			if !st.OverdueOn(today) {
-				earlier++
-			}
+		c := ku.counted
+		out.Open = append(out.Open, c.open...)
+		if c.earlier > 0 {
+			out.OverdueEarlier = append(out.OverdueEarlier, UnitOverdue{Unit: unit, Overdue: c.earlier})
 		}
-		if earlier > 0 {
-			out.OverdueEarlier = append(out.OverdueEarlier, UnitOverdue{Unit: unit, Overdue: earlier})
-		}
-		for p, n := range potential {
-			out.Potentials = append(out.Potentials, PotentialCount{Unit: unit, Potential: p, Open: n})
-		}
+		out.Potentials = append(out.Potentials, c.potentials...)
 	}
 	return out
+}
+
+// unitCount is a unit's count, and the instants it holds for: those of
+// its local day from the instant it was made until the first inspection
+// of its open disputes lapses (none: until the day ends), for the same
+// inspection interval and county roles; else a dispute could have become
+// overdue or lacking. Counting each of a hundred thousand kept disputes at
+// every refresh cost 3.8 ms of CPU at ten million cases, though what it
+// counts moves only at those instants.
+type unitCount struct {
+	today        calendar.Day
+	from, until  time.Time // until zero: no inspection lapses later
+	inspectEvery time.Duration
+	countyRoles  []string
+	open         []OpenDisputeCount
+	earlier      int64 // the late disputes not overdue now
+	potentials   []PotentialCount
+}
+
+// holds says whether c is the count at at, whose local day is today.
+func (c *unitCount) holds(at RegisterAt, today calendar.Day) bool {
+	return c != nil && c.today == today && !at.Now.Before(c.from) && (c.until.IsZero() || at.Now.Before(c.until)) &&
+		c.inspectEvery == at.InspectEvery && slices.Equal(c.countyRoles, at.CountyRoles)
+}
+
+// count counts the unit's kept register at at, whose local day is today.
+func (ku keptUnit) count(unit string, at RegisterAt, today calendar.Day) *unitCount {
+	c := &unitCount{today: today, from: at.Now, inspectEvery: at.InspectEvery, countyRoles: slices.Clone(at.CountyRoles)}
+	var missing []string // one slice for every dispute's missing haves
+	potential := map[string]int64{}
+	for _, run := range ku.open {
+		c.open = append(c.open, OpenDisputeCount{Unit: unit, Category: run.category, Risk: run.risk})
+		n := &c.open[len(c.open)-1]
+		for _, d := range run.disputes {
+			n.Open++
+			n.Persons += d.persons
+			if d.st.OverdueOn(today) {
+				n.Overdue++
+			}
+			missing = d.st.AppendMissing(missing[:0], at.Now, at.InspectEvery, at.CountyRoles)
+			for _, have := range missing {
+				switch have {
+				case petition.HaveLeader:
+					n.NoLeader++
+				case petition.HaveHandler:
+					n.NoHandler++
+				case petition.HaveDeadline:
+					n.NoDeadline++
+				case petition.HaveInspection:
+					n.NoInspection++
+				}
+			}
+			if lapses := d.st.InspectionLapses(at.InspectEvery); at.Now.Before(lapses) && (c.until.IsZero() || lapses.Before(c.until)) {
+				c.until = lapses
+			}
+			if d.potential.Valid {
+				potential[d.potential.String]++
+			}
+		}
+	}
+	for _, st := range ku.late {
+		if !st.OverdueOn(today) {
+			c.earlier++
+		}
+	}
+	for p, n := range potential {
+		c.potentials = append(c.potentials, PotentialCount{Unit: unit, Potential: p, Open: n})
+	}
+	return c
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -85,18 +86,22 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 			{on(11, 2, 12), "resolved on time", event(d2.No, ev(petition.DisputeEventResolved, on(11, 2, 9)))},
 			{on(11, 5, 12), "closed", event(d4.No, ev(petition.DisputeEventClosed, on(11, 5, 9)))},
 		}
-		read := func(now time.Time, k *store.KeptRegister) store.RegisterNow {
+		// read reads at now with the settings of the walk, changed by set
+		read := func(now time.Time, k *store.KeptRegister, set ...func(*store.RegisterAt)) store.RegisterNow {
 			t.Helper()
 			at := store.RegisterAt{Now: now, Loc: shanghai, InspectEvery: inspectEvery, CountyRoles: []string{"county_leader"},
 				MonthStart: time.Date(now.In(shanghai).Year(), now.In(shanghai).Month(), 1, 0, 0, 0, 0, shanghai)}
+			for _, f := range set {
+				f(&at)
+			}
 			return sortedRegister(readOf(t, s, k == nil, func(r *store.Reader) (store.RegisterNow, error) {
 				return r.Register(ctx, at, k)
 			}))
 		}
 		k := &store.KeptRegister{}
-		check := func(now time.Time, after string) {
+		check := func(now time.Time, after string, set ...func(*store.RegisterAt)) {
 			t.Helper()
-			keptIsFacts(t, now, after, read(now, k), read(now, nil))
+			keptIsFacts(t, now, after, read(now, k, set...), read(now, nil, set...))
 		}
 		next, after, overdue, earlier := 0, "nothing", 0, 0
 		for _, now := range edges {
@@ -124,6 +129,23 @@ func TestKeptRegisterFollowsTheWrites(t *testing.T) {
 		// the clock back to the start and forward again
 		check(edges[0], "the clock went back")
 		check(edges[len(edges)-1], "the clock came forward")
+		// a unit's count is kept for the instants and settings it holds
+		// for (the register unwritten): past the lapse of d3's inspection,
+		// back before it within the day, with other county roles (d3 is
+		// high-risk, led by a county leader), with a longer interval
+		lapse := on(10, 16, 9).Add(inspectEvery)
+		longer := func(at *store.RegisterAt) { at.InspectEvery = inspectEvery + 24*time.Hour }
+		township := func(at *store.RegisterAt) { at.CountyRoles = []string{"township_head"} }
+		if reflect.DeepEqual(read(lapse, nil), read(lapse.Add(-time.Second), nil)) ||
+			reflect.DeepEqual(read(lapse, nil), read(lapse, nil, longer)) || reflect.DeepEqual(read(lapse, nil), read(lapse, nil, township)) {
+			t.Fatal("the lapse, the interval and the roles count the same: the steps below prove nothing")
+		}
+		check(lapse, "the clock at an inspection's lapse")
+		check(lapse.Add(-time.Second), "the clock back before the lapse, within the day")
+		check(lapse, "the clock at the lapse again")
+		check(lapse, "other county roles", township)
+		check(lapse, "the county roles back")
+		check(lapse, "a longer inspection interval", longer)
 	})
 }
 
