@@ -56,7 +56,8 @@ func (s *Store) FoldShards(ctx context.Context) (int64, error) {
 // for the tests, which fold in small chunks).
 var foldRows = 1000
 
-// foldChunkTimeout bounds one chunk's transaction (about 15 ms at 10M).
+// foldChunkTimeout bounds one chunk's transaction of the fold (about 15 ms
+// at 10M) or of the prune (chunkTx).
 const foldChunkTimeout = 30 * time.Second
 
 // chunkTx runs step in a transaction of its own, bounded by

@@ -36,7 +36,8 @@ func upkeep(ctx context.Context, s *store.Store, retention func() time.Duration,
 }
 
 // upkeepTimeout bounds the audit pruning of one day (its batches of 1,000
-// rows); the fold bounds each of its transactions itself.
+// rows); the fold and the prune of the tallies bound each of their
+// transactions themselves (the store's chunkTx).
 const upkeepTimeout = 10 * time.Minute
 
 // upkeepStep runs one step of the upkeep and logs its failure (unless the
