@@ -17,7 +17,6 @@ import (
 // backlog_days, and after a resolution (only later cases count).
 func TestMatterHistories(t *testing.T) {
 	t0 := at("2025-10-01 10:00:00")
-	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	reReviewed := []petition.Event{
 		{Type: petition.EventAccepted, At: t0.Add(day)}, {Type: petition.EventReplied, At: t0.Add(10 * day)},
 		{Type: petition.EventReviewRequested, At: t0.Add(11 * day)}, {Type: petition.EventReviewed, At: t0.Add(20 * day)},
@@ -28,14 +27,14 @@ func TestMatterHistories(t *testing.T) {
 	cases := []store.LoadCase{
 		// m1: re-reviewed a year ago, petitioned again before the case closed
 		// (A2, never accepted, is also open past backlog_days)
-		on(edgeCase("A1", "P1", t0, reReviewed...), "m1"),
-		on(edgeCase("A2", "P1", t0.Add(35*day)), "m1"),
+		onMatter(edgeCase("A1", "P1", t0, reReviewed...), "m1"),
+		onMatter(edgeCase("A2", "P1", t0.Add(35*day)), "m1"),
 		// m2: open (never accepted) since t0+100d
-		on(edgeCase("B1", "P2", t0.Add(100*day)), "m2"),
+		onMatter(edgeCase("B1", "P2", t0.Add(100*day)), "m2"),
 		// m3: three cases, the last resolved away
-		on(edgeCase("C1", "P3", t0.Add(300*day)), "m3"),
-		on(edgeCase("C2", "P4", t0.Add(301*day)), "m3"),
-		on(edgeCase("C3", "P5", t0.Add(302*day)), "m3"),
+		onMatter(edgeCase("C1", "P3", t0.Add(300*day)), "m3"),
+		onMatter(edgeCase("C2", "P4", t0.Add(301*day)), "m3"),
+		onMatter(edgeCase("C3", "P5", t0.Add(302*day)), "m3"),
 	}
 	eachStore(t, fourMatters, func(t *testing.T, ctx context.Context, s *store.Store) {
 		r := petition.DefaultRules(shanghai)

@@ -19,20 +19,8 @@ func casesIndexes(t *testing.T, s *store.Store, dialect string) []string {
 	t.Helper()
 	var out []string
 	if dialect == "sqlite" {
-		rows, err := s.DB().Query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var def string
-			if err := rows.Scan(&def); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, def)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
+		for _, def := range dumpRows(t, s, "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL") {
+			out = append(out, strings.TrimSuffix(def, "|"))
 		}
 	} else {
 		var table, ddl string

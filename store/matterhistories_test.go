@@ -22,18 +22,17 @@ import (
 func TestKeptHistoriesFollowTheWrites(t *testing.T) {
 	const backlogDays = 180
 	t0 := at("2025-10-01 10:00:00")
-	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	accepted := func(d int) petition.Event {
 		return petition.Event{Type: petition.EventAccepted, At: t0.Add(time.Duration(d) * day)}
 	}
 	loaded := []store.LoadCase{
-		on(edgeCase("A1", "P1", t0, accepted(1)), "m1"),
-		on(edgeCase("A2", "P2", t0.Add(20*day)), "m1"),
-		on(edgeCase("B1", "P3", t0.Add(40*day)), "m2"),
+		onMatter(edgeCase("A1", "P1", t0, accepted(1)), "m1"),
+		onMatter(edgeCase("A2", "P2", t0.Add(20*day)), "m1"),
+		onMatter(edgeCase("B1", "P3", t0.Add(40*day)), "m2"),
 	}
-	created := on(edgeCase("D1", "P4", t0.Add(230*day)), "m4").Case // created before it is received
-	linked := edgeCase("C1", "P5", t0.Add(60*day)).Case             // linked to m3 later
-	imported := on(edgeCase("A3", "P6", t0.Add(250*day), accepted(251)), "m1")
+	created := onMatter(edgeCase("D1", "P4", t0.Add(230*day)), "m4").Case // created before it is received
+	linked := edgeCase("C1", "P5", t0.Add(60*day)).Case                   // linked to m3 later
+	imported := onMatter(edgeCase("A3", "P6", t0.Add(250*day), accepted(251)), "m1")
 	var edges []time.Time
 	for _, rt := range []time.Time{loaded[0].Case.ReceivedAt, loaded[1].Case.ReceivedAt, loaded[2].Case.ReceivedAt,
 		created.ReceivedAt, linked.ReceivedAt, imported.Case.ReceivedAt} {

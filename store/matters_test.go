@@ -12,6 +12,9 @@ import (
 	"riskmon/store"
 )
 
+// onMatter is lc naming matter m.
+func onMatter(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
+
 // TestMatterActivity holds the matter counts the collector reads to a count
 // made here from the cases, on every write path and both databases, at every
 // window edge: one petitioner with three cases counts once, a linked event
@@ -19,20 +22,19 @@ import (
 // received at or after now-d and not after now.
 func TestMatterActivity(t *testing.T) {
 	t0 := at("2026-09-01 10:00:00")
-	on := func(lc store.LoadCase, m string) store.LoadCase { lc.Case.Matter = m; return lc }
 	link := func(m string, when time.Time) petition.Event {
 		return petition.Event{Type: petition.EventLinked, At: when, Matter: m}
 	}
 	cases := []store.LoadCase{
-		on(edgeCase("A1", "P1", t0), "m1"),
-		on(edgeCase("A2", "P1", t0.Add(time.Hour)), "m1"),
-		on(edgeCase("A3", "P1", t0.Add(2*day)), "m1"),
-		on(edgeCase("B1", "P2", t0.Add(3*day)), "m1"),
+		onMatter(edgeCase("A1", "P1", t0), "m1"),
+		onMatter(edgeCase("A2", "P1", t0.Add(time.Hour)), "m1"),
+		onMatter(edgeCase("A3", "P1", t0.Add(2*day)), "m1"),
+		onMatter(edgeCase("B1", "P2", t0.Add(3*day)), "m1"),
 		// linked later, from none and from another matter
 		edgeCase("C1", "P3", t0.Add(day), link("m1", t0.Add(4*day))),
-		on(edgeCase("D1", "P4", t0.Add(day+time.Second)), "m2"),
-		on(edgeCase("D2", "P4", t0.Add(day+2*time.Second), link("m1", t0.Add(5*day))), "m2"),
-		persons(on(edgeCase("E1", "P5", t0.Add(2*day)), "m2"), 7),
+		onMatter(edgeCase("D1", "P4", t0.Add(day+time.Second)), "m2"),
+		onMatter(edgeCase("D2", "P4", t0.Add(day+2*time.Second), link("m1", t0.Add(5*day))), "m2"),
+		persons(onMatter(edgeCase("E1", "P5", t0.Add(2*day)), "m2"), 7),
 		// names no matter
 		edgeCase("F1", "P6", t0.Add(2*day)),
 	}

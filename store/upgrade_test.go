@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,19 +74,10 @@ SELECT id, 1, 'escalated', ?, 'O-NAT', 1 FROM disputes WHERE dispute_no = 'D-UP'
 escalated_timely, escalated_major_timely) VALUES ('u1', 'other', 'high', 3, 1, 0, 0, 1, 1, 1)`)
 	}, func(t *testing.T, ctx context.Context, s *store.Store) {
 		got := map[string]bool{}
-		rows, err := s.DB().Query("SELECT case_no, skip_level FROM cases")
-		if err != nil {
-			t.Fatal(err)
+		for _, row := range dumpRows(t, s, "SELECT case_no, skip_level FROM cases") {
+			no, skip, _ := strings.Cut(row, "|")
+			got[no] = skip == "1|"
 		}
-		for rows.Next() {
-			var no string
-			var skip bool
-			if err := rows.Scan(&no, &skip); err != nil {
-				t.Fatal(err)
-			}
-			got[no] = skip
-		}
-		rows.Close()
 		want := map[string]bool{"V-NAT": true, "V-PROV": true, "V-CITY": false, "O-NAT": false, "L-PROV": false, "P-NAT": false}
 		for no, w := range want {
 			if got[no] != w {
@@ -130,21 +120,8 @@ timely_cases, timely_collective) VALUES ('u1', 'other', 'letter', 'county', 0, 1
 		exec(`INSERT INTO completion_day_tally (unit, stage, day, completed, late) VALUES ('u1', 'acceptance', ?, 1, 0), ('b', 'routing', ?, 1, 0)`, day, day)
 		exec(`INSERT INTO settings (name, value) VALUES ('completion_day_zone', 'Asia/Shanghai')`)
 	}, func(t *testing.T, ctx context.Context, s *store.Store) {
-		var stages []string
-		rows, err := s.DB().QueryContext(ctx, "SELECT unit, stage, SUM(completed) FROM completion_tally GROUP BY unit, stage ORDER BY unit")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var unit, stage string
-			var n int
-			if err := rows.Scan(&unit, &stage, &n); err != nil {
-				t.Fatal(err)
-			}
-			stages = append(stages, fmt.Sprintf("%s %s %d", unit, stage, n))
-		}
-		rows.Close()
-		if got, want := strings.Join(stages, ", "), "b routing 1"; got != want {
+		stages := dumpRows(t, s, "SELECT unit, stage, SUM(completed) FROM completion_tally GROUP BY unit, stage ORDER BY unit")
+		if got, want := strings.Join(stages, ", "), "b|routing|1|"; got != want {
 			t.Errorf("completions after the upgrade: %s, want %s", got, want)
 		}
 		rebuilt, err := s.RecountCompletionDays(ctx, shanghai)

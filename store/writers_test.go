@@ -155,18 +155,9 @@ func TestRekeyInterruptedAndResumed(t *testing.T) {
 		if n != 5 {
 			t.Errorf("the resumed rekey rehashed %d cases, want the 5 the cut one left", n)
 		}
-		rows, err := s.DB().Query("SELECT case_no, petitioner_hash FROM cases ORDER BY id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for i := 0; rows.Next(); i++ {
-			var no, got string
-			if err := rows.Scan(&no, &got); err != nil {
-				t.Fatal(err)
-			}
-			if want := next.Hash(fmt.Sprintf("person-%d", i)); got != want {
-				t.Errorf("%s: hash %s, want the new chain's %s", no, got, want)
+		for i, got := range dumpRows(t, s, "SELECT petitioner_hash FROM cases ORDER BY id") {
+			if want := next.Hash(fmt.Sprintf("person-%d", i)) + "|"; got != want {
+				t.Errorf("case %d in id order: hash %s, want the new chain's %s", i, got, want)
 			}
 		}
 		if err := s.ClaimPetitionerKey(ctx, next); err != nil {
