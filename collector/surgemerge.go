@@ -81,7 +81,7 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 		}
 		m := hourMerge{hour: h, received: received[h], latest: map[petitionerOf]int64{}}
 		for _, c := range news {
-			p := petitionerOf{c.Unit, c.Category, c.Petitioner}
+			p := newPetitionerOf(c.Unit, c.Category, c.Petitioner)
 			_, seen := k.latest[p]
 			if was, ok := m.latest[p]; !ok && !seen {
 				if h < ns/hour {

@@ -38,7 +38,7 @@ func (w *windowDays) restOf(firstDay map[petitionerOf]int64, day calendar.Day) *
 		for p := range h.latest {
 			if !w.between.seen[p] && !rest.today[p] {
 				rest.today[p] = true
-				rest.todayCounts[unitAnd{p.unit, p.category}]++
+				rest.todayCounts[p.unitCategory()]++
 			}
 		}
 	}
@@ -76,7 +76,7 @@ func (rest *restOfWindow) addToday(p petitionerOf, between *unionOfDays) bool {
 		return false
 	}
 	rest.today[p] = true
-	rest.todayCounts[unitAnd{p.unit, p.category}]++
+	rest.todayCounts[p.unitCategory()]++
 	if i, ok := rest.firstAt[p]; ok {
 		rest.first[i].today = true
 	}

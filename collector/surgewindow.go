@@ -92,7 +92,7 @@ type unionOfDays struct {
 func (u *unionOfDays) add(p petitionerOf) {
 	if !u.seen[p] {
 		u.seen[p] = true
-		u.counts[unitAnd{p.unit, p.category}]++
+		u.counts[p.unitCategory()]++
 	}
 }
 
@@ -104,13 +104,11 @@ type keptDay struct {
 
 func (d keptDay) readAt() time.Time { return d.read }
 
-type petitionerOf struct{ unit, category, petitioner string }
-
 // latestOf is each petitioner's latest receipt among rows.
 func latestOf(rows []store.PetitionerReceipt) map[petitionerOf]int64 {
 	latest := make(map[petitionerOf]int64, len(rows))
 	for _, row := range rows {
-		latest[petitionerOf{row.Unit, row.Category, row.Petitioner}] = row.Latest
+		latest[newPetitionerOf(row.Unit, row.Category, row.Petitioner)] = row.Latest
 	}
 	return latest
 }
@@ -172,14 +170,14 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		if !curWhole {
 			for _, p := range curAdded { // before today's: one new to both is today's
 				if !w.between.seen[p] && !w.rest.today[p] {
-					w.curCounts[unitAnd{p.unit, p.category}]++
+					w.curCounts[p.unitCategory()]++
 				}
 				w.rest.inCur(p)
 			}
 		}
 		for _, p := range added {
 			if _, inCur := current[p]; w.rest.addToday(p, w.between) && inCur {
-				w.curCounts[unitAnd{p.unit, p.category}]--
+				w.curCounts[p.unitCategory()]--
 			}
 		}
 	}
@@ -187,7 +185,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 		w.curCounts = map[unitAnd]int{}
 		for p := range current {
 			if !w.between.seen[p] && !w.rest.today[p] {
-				w.curCounts[unitAnd{p.unit, p.category}]++
+				w.curCounts[p.unitCategory()]++
 			}
 		}
 		w.rest.markCur(current)
@@ -210,7 +208,7 @@ func (w *windowDays) current(ctx context.Context, r *store.Reader, now time.Time
 			break // latest first: the rest are before the window
 		}
 		if !f.today && !f.cur { // those of cur are in curCounts
-			counts[unitAnd{f.p.unit, f.p.category}]++
+			counts[f.p.unitCategory()]++
 		}
 	}
 	out := make([]petition.CategoryPetitioners, 0, len(counts))

@@ -479,9 +479,9 @@ func sameAsCases(t *testing.T, s *store.Store, w *windowDays, now time.Time, loc
 // sameKeys is who, not when: the same petitioners at other times are the
 // same hour; as many others (a category corrected, a rekey) are not.
 func TestSameKeys(t *testing.T) {
-	a := petitionerOf{"u1", "land_requisition", "p1"}
-	b := petitionerOf{"u1", "land_requisition", "p2"}
-	c := petitionerOf{"u1", "other", "p1"}
+	a := newPetitionerOf("u1", "land_requisition", "p1")
+	b := newPetitionerOf("u1", "land_requisition", "p2")
+	c := newPetitionerOf("u1", "other", "p1")
 	for _, tc := range []struct {
 		name string
 		x, y map[petitionerOf]int64
