@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
+
+	"riskmon/petition"
 )
 
 // petitionerOf is a receiving unit and category and a petitioner (the
@@ -29,25 +31,12 @@ type petitionerOf struct {
 // which tells it from every other as surely as the database does.
 func newPetitionerOf(unit, category, petitioner string) petitionerOf {
 	p := petitionerOf{pair: unitCategories.number(unitAnd{unit, category})}
-	if !lowerHex(petitioner, hex.EncodedLen(sha256.Size)) {
+	if !petition.IsPetitionerHash(petitioner) {
 		p.hash = sha256.Sum256([]byte(petitioner))
 	} else if _, err := hex.Decode(p.hash[:], []byte(petitioner)); err != nil {
-		p.hash = sha256.Sum256([]byte(petitioner)) // not reached: lowerHex let only hex through
+		p.hash = sha256.Sum256([]byte(petitioner)) // not reached: IsPetitionerHash lets only hex through
 	}
 	return p
-}
-
-// lowerHex reports whether s is n lower-case hex digits.
-func lowerHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := range len(s) {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // unitCategory is p's receiving unit and category.

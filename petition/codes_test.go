@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// isCode and isHash replace the regular expressions they are documented by;
+// isCode and IsPetitionerHash replace the regular expressions they are documented by;
 // they must agree on every input, at the edges above all.
 func TestCodeAndHashLoopsAgreeWithTheirExpressions(t *testing.T) {
 	code := regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -20,8 +20,8 @@ func TestCodeAndHashLoopsAgreeWithTheirExpressions(t *testing.T) {
 		if got, want := isCode(v), code.MatchString(v); got != want {
 			t.Errorf("isCode(%q) = %v, want %v", v, got, want)
 		}
-		if got, want := isHash(v), hash.MatchString(v); got != want {
-			t.Errorf("isHash(%q) = %v, want %v", v, got, want)
+		if got, want := IsPetitionerHash(v), hash.MatchString(v); got != want {
+			t.Errorf("IsPetitionerHash(%q) = %v, want %v", v, got, want)
 		}
 	}
 }
@@ -32,7 +32,7 @@ func FuzzCodeAndHash(f *testing.F) {
 	f.Add("XF-1")
 	f.Add(strings.Repeat("ab", 32))
 	f.Fuzz(func(t *testing.T, v string) {
-		if isCode(v) != code.MatchString(v) || isHash(v) != hash.MatchString(v) {
+		if isCode(v) != code.MatchString(v) || IsPetitionerHash(v) != hash.MatchString(v) {
 			t.Errorf("%q: loops and expressions disagree", v)
 		}
 	})
