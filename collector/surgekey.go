@@ -24,13 +24,15 @@ type petitionerOf struct {
 	hash [sha256.Size]byte
 }
 
-// newPetitionerOf is the key of a unit, category and petitioner hash. A
-// hash riskmon writes is 64 lower-case hex digits (petition.PetitionerHash)
-// and is keyed by the bytes they spell; any other text (upper-case digits
-// too, which would spell the same bytes as another text) by its SHA-256,
-// which tells it from every other as surely as the database does.
-func newPetitionerOf(unit, category, petitioner string) petitionerOf {
-	p := petitionerOf{pair: unitCategories.number(unitAnd{unit, category})}
+// newPetitionerOf is the key of a unit, category and petitioner hash, from
+// strings or from the bytes a driver hands over (store.EachReceiptAfter:
+// from those it makes no string). A hash riskmon writes is 64 lower-case
+// hex digits (petition.PetitionerHash) and is keyed by the bytes they
+// spell; any other text (upper-case digits too, which would spell the same
+// bytes as another text) by its SHA-256, which tells it from every other as
+// surely as the database does.
+func newPetitionerOf[T string | []byte](unit, category, petitioner T) petitionerOf {
+	p := petitionerOf{pair: pairNumber(unitCategories, unit, category)}
 	if !petition.IsPetitionerHash(petitioner) {
 		p.hash = sha256.Sum256([]byte(petitioner))
 	} else if _, err := hex.Decode(p.hash[:], []byte(petitioner)); err != nil {
@@ -44,25 +46,32 @@ func (p petitionerOf) unitCategory() unitAnd { return unitCategories.pair(p.pair
 
 // pairNumbers numbers the unit and category pairs the surge meets, for the
 // life of the process: they are the county's units by its categories, a
-// few thousand at most.
+// few thousand at most. They are looked up by unit, then category, so that
+// a lookup by bytes makes no string (Go's map index by string(b) does not
+// copy b); a string is made once a pair, when it is numbered.
 type pairNumbers struct {
 	mu      sync.Mutex
-	numbers map[unitAnd]uint32
+	numbers map[string]map[string]uint32
 	pairs   []unitAnd
 }
 
-var unitCategories = &pairNumbers{numbers: map[unitAnd]uint32{}}
+var unitCategories = &pairNumbers{numbers: map[string]map[string]uint32{}}
 
-// number is uc's number, given at its first use.
-func (n *pairNumbers) number(uc unitAnd) uint32 {
+// pairNumber is the number n gives unit and category, at their first use
+// (a function: a method cannot take a type parameter).
+func pairNumber[T string | []byte](n *pairNumbers, unit, category T) uint32 {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	i, ok := n.numbers[uc]
-	if !ok {
-		i = uint32(len(n.pairs))
-		n.numbers[uc] = i
-		n.pairs = append(n.pairs, uc)
+	if i, ok := n.numbers[string(unit)][string(category)]; ok {
+		return i
 	}
+	uc := unitAnd{string(unit), string(category)}
+	i := uint32(len(n.pairs))
+	if n.numbers[uc.unit] == nil {
+		n.numbers[uc.unit] = map[string]uint32{}
+	}
+	n.numbers[uc.unit][uc.label] = i
+	n.pairs = append(n.pairs, uc)
 	return i
 }
 

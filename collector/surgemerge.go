@@ -13,11 +13,42 @@ import (
 // what they add goes into the kept maps once the refresh has read all it
 // reads (hourMerge).
 
-// mergedIDs are the ids a refresh read above floor, and which refresh.
+// mergedIDs are the ids a refresh read above floor, sorted, and which
+// refresh (0: none has merged since the window was kept anew).
 type mergedIDs struct {
 	floor int64
-	ids   map[int64]bool
+	ids   []int64
 	in    int64
+}
+
+// newMergedIDs is what refresh in read above floor: ids, in any order (the
+// planner's), sorted in place.
+func newMergedIDs(floor int64, ids []int64, in int64) mergedIDs {
+	slices.Sort(ids)
+	return mergedIDs{floor: floor, ids: ids, in: in}
+}
+
+// has says whether the refresh read id above floor.
+func (m mergedIDs) has(id int64) bool {
+	_, found := slices.BinarySearch(m.ids, id)
+	return found
+}
+
+// newReceipt is a case created since the latest refresh as the surge
+// keeps it: no string, no pointer (petitionerOf).
+type newReceipt struct {
+	id, at int64
+	p      petitionerOf
+}
+
+// receiptsAfter reads the cases with an id above after received in [from,
+// to) as newReceipts.
+func receiptsAfter(ctx context.Context, r *store.Reader, after, from, to int64) ([]newReceipt, error) {
+	var out []newReceipt
+	err := r.EachReceiptAfter(ctx, after, from, to, func(id, at int64, unit, category, petitioner []byte) {
+		out = append(out, newReceipt{id: id, at: at, p: newPetitionerOf(unit, category, petitioner)})
+	})
+	return out, err
 }
 
 // mergeNew finds for each moved hour of kept the cases with an id above
@@ -29,26 +60,26 @@ type mergedIDs struct {
 // returned in short, to be read whole; so is the current hour while it
 // holds a case received after now. It returns the petitioners new to a
 // whole hour and those new to the current one, and the ids it read above
-// w.upTo, and raises *upTo to the highest of them. It changes nothing
-// kept: the merges it returns add the cases to the hours' maps in place
-// once the refresh has read all it reads (a refresh that fails leaves w as
-// it was), where copying a map cost as many entries as the hour held, at
-// every refresh, and the current hour holds the most.
-func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, merges []hourMerge, short []int64, ids map[int64]bool, err error) {
+// w.upTo, and raises *upTo to the highest of them. It changes
+// nothing kept: the merges it returns add the cases to the hours' maps in
+// place once the refresh has read all it reads (a refresh that fails leaves
+// w as it was), where copying a map cost as many entries as the hour held,
+// at every refresh, and the current hour holds the most.
+func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, merges []hourMerge, short, ids []int64, err error) {
 	const hour = int64(time.Hour / time.Second)
-	ids = map[int64]bool{}
 	if len(moved) == 0 {
-		return nil, nil, nil, nil, ids, nil
+		return nil, nil, nil, nil, nil, nil
 	}
-	rows, err := r.ReceiptsAfter(ctx, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
+	rows, err := receiptsAfter(ctx, r, w.upTo, moved[0]*hour, min((moved[len(moved)-1]+1)*hour, ns+1))
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
-	byHour := map[int64][]store.CaseReceipt{}
-	for _, c := range rows {
-		byHour[c.At/hour] = append(byHour[c.At/hour], c)
-		*upTo = max(*upTo, c.ID)
-		ids[c.ID] = true
+	byHour := map[int64][]newReceipt{}
+	ids = make([]int64, len(rows))
+	for i, c := range rows {
+		byHour[c.at/hour] = append(byHour[c.at/hour], c)
+		*upTo = max(*upTo, c.id)
+		ids[i] = c.id
 	}
 	lacks := func(h int64) bool { return kept[h].received+int64(len(byHour[h])) != received[h] }
 	// an hour short of cases looks for them among the ids the latest refresh
@@ -58,17 +89,17 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 	// and one missed
 	var late []int64
 	for _, h := range moved {
-		if lacks(h) && w.merged.ids != nil && kept[h].readIn < w.merged.in {
+		if lacks(h) && w.merged.in > 0 && kept[h].readIn < w.merged.in {
 			late = append(late, h)
 		}
 	}
 	if len(late) > 0 {
-		rows, err := r.ReceiptsAfter(ctx, w.merged.floor, late[0]*hour, min((late[len(late)-1]+1)*hour, ns+1))
+		rows, err := receiptsAfter(ctx, r, w.merged.floor, late[0]*hour, min((late[len(late)-1]+1)*hour, ns+1))
 		if err != nil {
 			return nil, nil, nil, nil, nil, err
 		}
 		for _, c := range rows {
-			if h := c.At / hour; c.ID <= w.upTo && !w.merged.ids[c.ID] && slices.Contains(late, h) {
+			if h := c.at / hour; c.id <= w.upTo && !w.merged.has(c.id) && slices.Contains(late, h) {
 				byHour[h] = append(byHour[h], c)
 			}
 		}
@@ -81,17 +112,16 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 		}
 		m := hourMerge{hour: h, received: received[h], latest: map[petitionerOf]int64{}}
 		for _, c := range news {
-			p := newPetitionerOf(c.Unit, c.Category, c.Petitioner)
-			_, seen := k.latest[p]
-			if was, ok := m.latest[p]; !ok && !seen {
+			_, seen := k.latest[c.p]
+			if was, ok := m.latest[c.p]; !ok && !seen {
 				if h < ns/hour {
-					added = append(added, p)
+					added = append(added, c.p)
 				} else {
-					curAdded = append(curAdded, p)
+					curAdded = append(curAdded, c.p)
 				}
-				m.latest[p] = c.At
-			} else if c.At > max(was, k.latest[p]) {
-				m.latest[p] = c.At
+				m.latest[c.p] = c.at
+			} else if c.at > max(was, k.latest[c.p]) {
+				m.latest[c.p] = c.at
 			}
 		}
 		merges = append(merges, m)

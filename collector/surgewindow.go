@@ -328,7 +328,7 @@ func (w *windowDays) todayHours(ctx context.Context, r *store.Reader, from, now 
 		}
 	}
 	w.refreshes++
-	w.merged = mergedIDs{floor: w.upTo, ids: ids, in: w.refreshes}
+	w.merged = newMergedIDs(w.upTo, ids, w.refreshes)
 	w.hours, w.cur, w.curHour, w.curTo, w.upTo = kept, cur, current, ns, upTo
 	return cur.latest, added, curAdded, rebuild, !merged, nil
 }

@@ -124,7 +124,7 @@ func TestTodayHoursFollowTheWrites(t *testing.T) {
 					kept = kept && before.from == hr*3600 && hr < now.Unix()/3600
 					// a late case is looked for among the ids the latest
 					// refresh read past, unless it read the hour whole
-					lookedFor := w.merged.ids != nil && before.readIn < w.merged.in
+					lookedFor := w.merged.in > 0 && before.readIn < w.merged.in
 					n++
 					c := petition.Case{CaseNo: fmt.Sprintf("H-%03d", n), ReceivedAt: received, Channel: "letter", Category: "land_requisition",
 						Unit: []string{"u1", "u2"}[step%2], Persons: 1, Level: "county", PetitionerHash: person(fmt.Sprint("p", step%9))}

@@ -56,8 +56,9 @@ func isCode(v string) bool {
 }
 
 // IsPetitionerHash reports whether v is a petitioner hash: 64 lower-case hex
-// digits.
-func IsPetitionerHash(v string) bool {
+// digits. It takes the bytes a database driver hands over as well, so that a
+// reader of thousands of rows need not make a string of each.
+func IsPetitionerHash[T string | []byte](v T) bool {
 	if len(v) != 64 {
 		return false
 	}

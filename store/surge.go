@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"time"
 
 	"riskmon/calendar"
@@ -84,24 +86,37 @@ func (r *Reader) PetitionerReceipts(ctx context.Context, from, to time.Time) ([]
 // receiptsAfterQuery lists the cases with an id above ? received at or
 // after ? and before ?: the planner walks the primary key from the id on
 // when few cases are newer, as between two refreshes.
-const receiptsAfterQuery = `SELECT id, received_unit AS unit, category, petitioner_hash AS petitioner, received_at AS at
+const receiptsAfterQuery = `SELECT id, received_at, received_unit, category, petitioner_hash
 FROM cases WHERE id > ? AND received_at >= ? AND received_at < ?`
 
-// CaseReceipt is a case's id, receiving unit, category, petitioner (the
-// keyed hash) and receipt, in Unix seconds.
-type CaseReceipt struct {
-	ID         int64  `db:"id"`
-	Unit       string `db:"unit"`
-	Category   string `db:"category"`
-	Petitioner string `db:"petitioner"`
-	At         int64  `db:"at"`
-}
-
-// ReceiptsAfter returns the cases with an id above after received in
-// [from, to), in Unix seconds. Ids are given as cases are created, but a
-// writer may commit after one that took a higher id: what this finds is
-// complete only where a count says so (the surge's hours of today check
-// it against HourReceipts).
-func (r *Reader) ReceiptsAfter(ctx context.Context, after, from, to int64) ([]CaseReceipt, error) {
-	return selectAll[CaseReceipt](ctx, r.tx, "receipts after an id", receiptsAfterQuery, after, from, to)
+// EachReceiptAfter calls each with every case with an id above after
+// received in [from, to), in Unix seconds: its id, receipt, receiving unit,
+// category and petitioner (the keyed hash). The three texts are the
+// driver's bytes, good only until each returns: the surge keeps a number
+// for the unit and category and the hash's 32 bytes, so that thousands of
+// rows a refresh under the writers make no string (three a row, the
+// garbage collector's work) to be dropped at once. Ids are given as cases
+// are created, but a writer may commit after one that took a higher id:
+// what this finds is complete only where a count says so (the surge's
+// hours of today check it against HourReceipts).
+func (r *Reader) EachReceiptAfter(ctx context.Context, after, from, to int64, each func(id, at int64, unit, category, petitioner []byte)) error {
+	rows, err := r.tx.QueryContext(ctx, receiptsAfterQuery, after, from, to)
+	if err != nil {
+		return fmt.Errorf("read receipts after an id: %w", err)
+	}
+	defer rows.Close()
+	var (
+		id, at                     int64
+		unit, category, petitioner sql.RawBytes
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &at, &unit, &category, &petitioner); err != nil {
+			return fmt.Errorf("read receipts after an id: %w", err)
+		}
+		each(id, at, unit, category, petitioner)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read receipts after an id: %w", err)
+	}
+	return nil
 }
