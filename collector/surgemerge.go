@@ -21,8 +21,8 @@ type mergedIDs struct {
 	in    int64
 }
 
-// newMergedIDs is what refresh in read above floor: ids, in any order (the
-// planner's), sorted in place.
+// newMergedIDs is what the refresh numbered in read above floor: ids, in
+// any order (the planner's), sorted in place.
 func newMergedIDs(floor int64, ids []int64, in int64) mergedIDs {
 	slices.Sort(ids)
 	return mergedIDs{floor: floor, ids: ids, in: in}
@@ -60,11 +60,11 @@ func receiptsAfter(ctx context.Context, r *store.Reader, after, from, to int64) 
 // returned in short, to be read whole; so is the current hour while it
 // holds a case received after now. It returns the petitioners new to a
 // whole hour and those new to the current one, and the ids it read above
-// w.upTo, and raises *upTo to the highest of them. It changes
-// nothing kept: the merges it returns add the cases to the hours' maps in
-// place once the refresh has read all it reads (a refresh that fails leaves
-// w as it was), where copying a map cost as many entries as the hour held,
-// at every refresh, and the current hour holds the most.
+// w.upTo, and raises *upTo to the highest of them. It changes nothing
+// kept: the merges it returns add the cases to the hours' maps in place
+// once the refresh has read all it reads (a refresh that fails leaves w as
+// it was), where copying a map cost as many entries as the hour held, at
+// every refresh, and the current hour holds the most.
 func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int64, received map[int64]int64, kept map[int64]keptHour, upTo *int64, ns int64) (added, curAdded []petitionerOf, merges []hourMerge, short, ids []int64, err error) {
 	const hour = int64(time.Hour / time.Second)
 	if len(moved) == 0 {
@@ -110,7 +110,7 @@ func (w *windowDays) mergeNew(ctx context.Context, r *store.Reader, moved []int6
 			short = append(short, h)
 			continue
 		}
-		m := hourMerge{hour: h, received: received[h], latest: map[petitionerOf]int64{}}
+		m := hourMerge{hour: h, received: received[h], latest: make(map[petitionerOf]int64, len(news))} // at most an entry a case: grown once
 		for _, c := range news {
 			_, seen := k.latest[c.p]
 			if was, ok := m.latest[c.p]; !ok && !seen {
