@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// isCode and IsPetitionerHash replace the regular expressions they are documented by;
-// they must agree on every input, at the edges above all.
+// isCode and IsPetitionerHash replace the regular expressions they are
+// documented by; they must agree on every input, at the edges above all.
 func TestCodeAndHashLoopsAgreeWithTheirExpressions(t *testing.T) {
 	code := regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 	hash := regexp.MustCompile(`^[0-9a-f]{64}$`)
